@@ -1,0 +1,125 @@
+//! What is wrong with an invoice: a stable code for programs, a French sentence for people.
+
+use std::fmt;
+
+/// Every anomaly the checks can report. The codes are part of `check --json`: never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AnomalyCode {
+    ClientSiretManquant,
+    ClientSiretInvalide,
+    StructureInconnue,
+    StructureInactive,
+    ServiceObligatoire,
+    ServiceInconnu,
+    ServiceInactif,
+    ServiceReserve,
+    EngagementObligatoire,
+    ServiceOuEngagementObligatoire,
+    EngagementTropLong,
+    NumeroFactureInvalide,
+    PdfIntrouvable,
+    PdfIllisible,
+    PdfTropVolumineux,
+    MontantsIncoherents,
+    MarcheExpire,
+    ReferenceExpiree,
+    FournisseurIncomplet,
+    AvoirSansFactureOrigine,
+}
+
+impl AnomalyCode {
+    pub const ALL: [AnomalyCode; 20] = [
+        AnomalyCode::ClientSiretManquant,
+        AnomalyCode::ClientSiretInvalide,
+        AnomalyCode::StructureInconnue,
+        AnomalyCode::StructureInactive,
+        AnomalyCode::ServiceObligatoire,
+        AnomalyCode::ServiceInconnu,
+        AnomalyCode::ServiceInactif,
+        AnomalyCode::ServiceReserve,
+        AnomalyCode::EngagementObligatoire,
+        AnomalyCode::ServiceOuEngagementObligatoire,
+        AnomalyCode::EngagementTropLong,
+        AnomalyCode::NumeroFactureInvalide,
+        AnomalyCode::PdfIntrouvable,
+        AnomalyCode::PdfIllisible,
+        AnomalyCode::PdfTropVolumineux,
+        AnomalyCode::MontantsIncoherents,
+        AnomalyCode::MarcheExpire,
+        AnomalyCode::ReferenceExpiree,
+        AnomalyCode::FournisseurIncomplet,
+        AnomalyCode::AvoirSansFactureOrigine,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnomalyCode::ClientSiretManquant => "CLIENT_SIRET_MANQUANT",
+            AnomalyCode::ClientSiretInvalide => "CLIENT_SIRET_INVALIDE",
+            AnomalyCode::StructureInconnue => "STRUCTURE_INCONNUE",
+            AnomalyCode::StructureInactive => "STRUCTURE_INACTIVE",
+            AnomalyCode::ServiceObligatoire => "SERVICE_OBLIGATOIRE",
+            AnomalyCode::ServiceInconnu => "SERVICE_INCONNU",
+            AnomalyCode::ServiceInactif => "SERVICE_INACTIF",
+            AnomalyCode::ServiceReserve => "SERVICE_RESERVE",
+            AnomalyCode::EngagementObligatoire => "ENGAGEMENT_OBLIGATOIRE",
+            AnomalyCode::ServiceOuEngagementObligatoire => "SERVICE_OU_ENGAGEMENT_OBLIGATOIRE",
+            AnomalyCode::EngagementTropLong => "ENGAGEMENT_TROP_LONG",
+            AnomalyCode::NumeroFactureInvalide => "NUMERO_FACTURE_INVALIDE",
+            AnomalyCode::PdfIntrouvable => "PDF_INTROUVABLE",
+            AnomalyCode::PdfIllisible => "PDF_ILLISIBLE",
+            AnomalyCode::PdfTropVolumineux => "PDF_TROP_VOLUMINEUX",
+            AnomalyCode::MontantsIncoherents => "MONTANTS_INCOHERENTS",
+            AnomalyCode::MarcheExpire => "MARCHE_EXPIRE",
+            AnomalyCode::ReferenceExpiree => "REFERENCE_EXPIREE",
+            AnomalyCode::FournisseurIncomplet => "FOURNISSEUR_INCOMPLET",
+            AnomalyCode::AvoirSansFactureOrigine => "AVOIR_SANS_FACTURE_ORIGINE",
+        }
+    }
+
+    /// A short French title, for filters and the help window.
+    pub fn title(self) -> &'static str {
+        match self {
+            AnomalyCode::ClientSiretManquant => "SIRET du client manquant",
+            AnomalyCode::ClientSiretInvalide => "SIRET du client invalide",
+            AnomalyCode::StructureInconnue => "Structure absente de l'annuaire",
+            AnomalyCode::StructureInactive => "Structure inactive",
+            AnomalyCode::ServiceObligatoire => "Code service obligatoire",
+            AnomalyCode::ServiceInconnu => "Service inconnu",
+            AnomalyCode::ServiceInactif => "Service inactif",
+            AnomalyCode::ServiceReserve => "Code service réservé",
+            AnomalyCode::EngagementObligatoire => "N° d'engagement obligatoire",
+            AnomalyCode::ServiceOuEngagementObligatoire => "Code service ou engagement obligatoire",
+            AnomalyCode::EngagementTropLong => "N° d'engagement trop long",
+            AnomalyCode::NumeroFactureInvalide => "N° de facture invalide",
+            AnomalyCode::PdfIntrouvable => "PDF introuvable",
+            AnomalyCode::PdfIllisible => "PDF illisible",
+            AnomalyCode::PdfTropVolumineux => "PDF trop volumineux",
+            AnomalyCode::MontantsIncoherents => "Montants incohérents",
+            AnomalyCode::MarcheExpire => "Marché expiré",
+            AnomalyCode::ReferenceExpiree => "Référence expirée",
+            AnomalyCode::FournisseurIncomplet => "Fournisseur incomplet",
+            AnomalyCode::AvoirSansFactureOrigine => "Avoir sans facture d'origine",
+        }
+    }
+}
+
+impl fmt::Display for AnomalyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    pub code: AnomalyCode,
+    pub message: String,
+}
+
+impl Anomaly {
+    pub fn new(code: AnomalyCode, message: impl Into<String>) -> Anomaly {
+        Anomaly {
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Everything the rules read, gathered in memory once per check run.
+
+use super::rules::PdfState;
+use crate::model::{BillingReference, Client, Company, Market, Service, Structure};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// The part of the directory the checked clients need.
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySnapshot {
+    structures: HashMap<String, Structure>,
+    services: HashMap<String, HashMap<String, Service>>,
+}
+
+impl DirectorySnapshot {
+    pub fn insert_structure(&mut self, structure: Structure) {
+        self.structures
+            .insert(structure.identifier.clone(), structure);
+    }
+
+    pub fn insert_service(&mut self, service: Service) {
+        self.services
+            .entry(service.structure_identifier.clone())
+            .or_default()
+            .insert(service.code.clone(), service);
+    }
+
+    pub fn structure(&self, identifier: &str) -> Option<&Structure> {
+        self.structures.get(identifier)
+    }
+
+    pub fn service(&self, identifier: &str, code: &str) -> Option<&Service> {
+        self.services.get(identifier).and_then(|s| s.get(code))
+    }
+
+    pub fn structure_count(&self) -> usize {
+        self.structures.len()
+    }
+}
+
+/// The mirror's records the rules look up, by their keys.
+#[derive(Debug, Clone, Default)]
+pub struct CheckData {
+    pub companies: HashMap<String, Company>,
+    pub clients: HashMap<String, Client>,
+    pub references: HashMap<String, BillingReference>,
+    /// By client code, then market number.
+    pub markets: HashMap<String, HashMap<String, Market>>,
+    /// Sum of the lines' HT amounts, for invoices that have lines.
+    pub line_totals: HashMap<String, Decimal>,
+    pub directory: DirectorySnapshot,
+    /// By the PDF's absolute path.
+    pub pdf: HashMap<String, PdfState>,
+}
+
+impl CheckData {
+    pub fn insert_market(&mut self, market: Market) {
+        self.markets
+            .entry(market.client_code.clone())
+            .or_default()
+            .insert(market.number.clone(), market);
+    }
+
+    pub fn market(&self, client_code: &str, number: &str) -> Option<&Market> {
+        self.markets.get(client_code).and_then(|m| m.get(number))
+    }
+}

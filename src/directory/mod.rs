@@ -1,0 +1,6 @@
+//! The Chorus Pro directory: import of the official export (CSV or XLSX) into the cache.
+
+pub mod export_date;
+pub mod import;
+
+pub use import::{DirectoryImportError, import_directory};

@@ -1,0 +1,10 @@
+//! Chorus Depot: sends a French supplier's invoices to public buyers through Chorus Pro and
+//! follows them until payment. See DESIGN.md for the layers; arrows point down only.
+
+pub mod checks;
+pub mod directory;
+pub mod erp_import;
+pub mod model;
+pub mod progress;
+pub mod store;
+pub mod tabular;

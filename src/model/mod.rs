@@ -1,0 +1,18 @@
+//! Plain types shared by every layer: identifiers, money, dates, ERP and directory records.
+
+pub mod date;
+pub mod directory;
+pub mod erp;
+pub mod iban;
+pub mod money;
+pub mod siret;
+
+pub use date::{format_date, format_opt_date, parse_date};
+pub use directory::{Service, Structure};
+pub use erp::{
+    BillingReference, Client, ClientType, Company, Invoice, InvoiceKind, InvoiceLine, Market,
+    Payment, ReferenceKind, VatCategory,
+};
+pub use iban::{Bic, Iban};
+pub use money::{format_amount, format_count, format_money, parse_decimal};
+pub use siret::Siret;

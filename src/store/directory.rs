@@ -1,0 +1,249 @@
+//! Queries on the cached Chorus Pro directory.
+
+use crate::model::{Service, Structure};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use std::str::FromStr;
+
+/// What the last import recorded: shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryImport {
+    pub export_date: NaiveDate,
+    pub imported_at: String,
+    pub source: String,
+    pub structure_count: usize,
+    pub service_count: usize,
+}
+
+/// Writes the rows of a directory being imported, inside the caller's transaction.
+pub struct DirectoryWriter<'t> {
+    structures: rusqlite::Statement<'t>,
+    services: rusqlite::Statement<'t>,
+}
+
+impl<'t> DirectoryWriter<'t> {
+    /// Empties the cached directory and gets ready to write the new one.
+    pub fn replace(tx: &'t Transaction<'_>) -> rusqlite::Result<DirectoryWriter<'t>> {
+        tx.execute_batch("DELETE FROM directory_structures; DELETE FROM directory_services;")?;
+        // The same identifier twice in an export: the last row wins, as in the portal.
+        let structures = tx.prepare(
+            "INSERT OR REPLACE INTO directory_structures (identifier, identifier_type, name,
+                 edi_sender, edi_receiver, payment_status_managed, engagement_required,
+                 service_required, service_or_engagement_required, is_moa, is_moa_only, active,
+                 address, address_complement1, address_complement2, postal_code, city, phone,
+                 email, country_code, country_label)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20, ?21)",
+        )?;
+        let services = tx.prepare(
+            "INSERT OR REPLACE INTO directory_services (structure_identifier, code, name,
+                 engagement_required, active, address, postal_code, city)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        Ok(DirectoryWriter {
+            structures,
+            services,
+        })
+    }
+
+    pub fn structure(&mut self, s: &Structure) -> rusqlite::Result<()> {
+        self.structures.execute(params![
+            s.identifier,
+            s.identifier_type,
+            s.name,
+            s.edi_sender,
+            s.edi_receiver,
+            s.payment_status_managed,
+            s.engagement_required,
+            s.service_required,
+            s.service_or_engagement_required,
+            s.is_moa,
+            s.is_moa_only,
+            s.active,
+            s.address,
+            s.address_complement1,
+            s.address_complement2,
+            s.postal_code,
+            s.city,
+            s.phone,
+            s.email,
+            s.country_code,
+            s.country_label
+        ])?;
+        Ok(())
+    }
+
+    pub fn service(&mut self, s: &Service) -> rusqlite::Result<()> {
+        self.services.execute(params![
+            s.structure_identifier,
+            s.code,
+            s.name,
+            s.engagement_required,
+            s.active,
+            s.address,
+            s.postal_code,
+            s.city
+        ])?;
+        Ok(())
+    }
+}
+
+/// Records an import, with the counts as they stand in the tables after it.
+pub fn record_import(
+    tx: &Transaction<'_>,
+    export_date: NaiveDate,
+    imported_at: &str,
+    source: &str,
+) -> rusqlite::Result<DirectoryImport> {
+    let structure_count: i64 =
+        tx.query_row("SELECT count(*) FROM directory_structures", [], |r| r.get(0))?;
+    let service_count: i64 =
+        tx.query_row("SELECT count(*) FROM directory_services", [], |r| r.get(0))?;
+    tx.execute(
+        "INSERT INTO directory_imports (export_date, imported_at, source, structure_count,
+             service_count) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            export_date.to_string(),
+            imported_at,
+            source,
+            structure_count,
+            service_count
+        ],
+    )?;
+    Ok(DirectoryImport {
+        export_date,
+        imported_at: imported_at.to_string(),
+        source: source.to_string(),
+        structure_count: structure_count as usize,
+        service_count: service_count as usize,
+    })
+}
+
+pub fn latest_import(conn: &Connection) -> rusqlite::Result<Option<DirectoryImport>> {
+    conn.query_row(
+        "SELECT export_date, imported_at, source, structure_count, service_count
+         FROM directory_imports ORDER BY id DESC LIMIT 1",
+        [],
+        |row| {
+            let date: String = row.get(0)?;
+            Ok(DirectoryImport {
+                export_date: NaiveDate::from_str(&date).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        0,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?,
+                imported_at: row.get(1)?,
+                source: row.get(2)?,
+                structure_count: row.get::<_, i64>(3)? as usize,
+                service_count: row.get::<_, i64>(4)? as usize,
+            })
+        },
+    )
+    .optional()
+}
+
+const STRUCTURE_COLUMNS: &str = "identifier, identifier_type, name, edi_sender, edi_receiver,
+    payment_status_managed, engagement_required, service_required,
+    service_or_engagement_required, is_moa, is_moa_only, active, address, address_complement1,
+    address_complement2, postal_code, city, phone, email, country_code, country_label";
+
+fn structure_from_row(row: &Row<'_>) -> rusqlite::Result<Structure> {
+    Ok(Structure {
+        identifier: row.get(0)?,
+        identifier_type: row.get(1)?,
+        name: row.get(2)?,
+        edi_sender: row.get(3)?,
+        edi_receiver: row.get(4)?,
+        payment_status_managed: row.get(5)?,
+        engagement_required: row.get(6)?,
+        service_required: row.get(7)?,
+        service_or_engagement_required: row.get(8)?,
+        is_moa: row.get(9)?,
+        is_moa_only: row.get(10)?,
+        active: row.get(11)?,
+        address: row.get(12)?,
+        address_complement1: row.get(13)?,
+        address_complement2: row.get(14)?,
+        postal_code: row.get(15)?,
+        city: row.get(16)?,
+        phone: row.get(17)?,
+        email: row.get(18)?,
+        country_code: row.get(19)?,
+        country_label: row.get(20)?,
+    })
+}
+
+pub fn find_structure(conn: &Connection, identifier: &str) -> rusqlite::Result<Option<Structure>> {
+    let sql = format!("SELECT {STRUCTURE_COLUMNS} FROM directory_structures WHERE identifier = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([identifier], structure_from_row)
+        .optional()
+}
+
+fn service_from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
+    Ok(Service {
+        structure_identifier: row.get(0)?,
+        code: row.get(1)?,
+        name: row.get(2)?,
+        engagement_required: row.get(3)?,
+        active: row.get(4)?,
+        address: row.get(5)?,
+        postal_code: row.get(6)?,
+        city: row.get(7)?,
+    })
+}
+
+pub fn services_of(conn: &Connection, identifier: &str) -> rusqlite::Result<Vec<Service>> {
+    conn.prepare_cached(
+        "SELECT structure_identifier, code, name, engagement_required, active, address,
+             postal_code, city
+         FROM directory_services WHERE structure_identifier = ?1 ORDER BY code",
+    )?
+    .query_map([identifier], service_from_row)?
+    .collect()
+}
+
+/// One page of structures whose identifier, name, city or postal code contains `query`
+/// (case-insensitive), ordered by name; with the total number of matches.
+pub fn search_structures(
+    conn: &Connection,
+    query: &str,
+    only_active: bool,
+    limit: usize,
+    offset: usize,
+) -> rusqlite::Result<(Vec<Structure>, usize)> {
+    let pattern = format!("%{}%", escape_like(query.trim()));
+    let filter = "(?1 = '%%' OR identifier LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'
+         OR city LIKE ?1 ESCAPE '\\' OR postal_code LIKE ?1 ESCAPE '\\')
+         AND (?2 = 0 OR active = 1)";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM directory_structures WHERE {filter}"),
+        params![pattern, only_active],
+        |r| r.get(0),
+    )?;
+    let sql = format!(
+        "SELECT {STRUCTURE_COLUMNS} FROM directory_structures WHERE {filter}
+         ORDER BY name, identifier LIMIT ?3 OFFSET ?4"
+    );
+    let rows = conn
+        .prepare(&sql)?
+        .query_map(
+            params![pattern, only_active, limit as i64, offset as i64],
+            structure_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, total as usize))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
