@@ -6,5 +6,6 @@ CREATE TABLE pdf_verdicts (
     size        INTEGER NOT NULL,
     modified_ns INTEGER NOT NULL,
     verdict     TEXT NOT NULL CHECK (verdict IN ('LISIBLE', 'ILLISIBLE', 'TROP_VOLUMINEUX')),
+    pages       INTEGER NOT NULL DEFAULT 0,
     detail      TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;

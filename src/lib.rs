@@ -1,10 +1,15 @@
 //! Chorus Depot: sends a French supplier's invoices to public buyers through Chorus Pro and
 //! follows them until payment. See DESIGN.md for the layers; arrows point down only.
 
+pub mod app;
 pub mod checks;
+pub mod cli;
+pub mod demo;
 pub mod directory;
 pub mod erp_import;
 pub mod model;
+pub mod pdf_files;
 pub mod progress;
 pub mod store;
 pub mod tabular;
+pub mod ui;

@@ -6,6 +6,8 @@ pub mod billing;
 pub mod rules;
 pub mod snapshot;
 pub mod supplier;
+#[cfg(test)]
+mod tests;
 
 pub use anomaly::{Anomaly, AnomalyCode};
 pub use billing::{BillingData, Resolved, Source};

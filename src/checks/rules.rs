@@ -21,7 +21,9 @@ pub enum PdfState {
     /// The ERP gave no path.
     NotGiven,
     NotFound,
-    Readable { pages: u32 },
+    Readable {
+        pages: u32,
+    },
     Unreadable(String),
     TooLarge(u64),
 }
@@ -76,7 +78,10 @@ pub fn check_all(invoices: Vec<Invoice>, data: &CheckData) -> Vec<InvoiceCheck> 
 }
 
 pub fn check_invoice(invoice: Invoice, data: &CheckData) -> InvoiceCheck {
-    let supplier = data.companies.get(&invoice.company_code).map(supplier_problems);
+    let supplier = data
+        .companies
+        .get(&invoice.company_code)
+        .map(supplier_problems);
     check_one(invoice, data, supplier.as_ref())
 }
 
@@ -88,7 +93,11 @@ fn check_one(
     let mut found = Vec::new();
     let client = data.clients.get(&invoice.client_code);
     let client_name = client.map(|c| c.name.clone()).unwrap_or_default();
-    let client_siret = client.map(|c| c.siret.clone()).unwrap_or_default();
+    // Spaces removed here too, not only by the ERP import: a SIRET typed "217 500 016 00019"
+    // must be found in the directory, and one made of spaces only is a missing SIRET.
+    let client_siret = client
+        .map(|c| crate::model::siret::normalize(&c.siret))
+        .unwrap_or_default();
     let reference = data.references.get(&invoice.origin_reference);
     let billing = resolve(&invoice, reference);
     let service_code = billing.service_code.value.as_str();
@@ -127,7 +136,8 @@ fn check_one(
             found.push(Anomaly::new(Code::FournisseurIncomplet, message.clone()));
         }
     }
-    if invoice.kind == InvoiceKind::CreditNote && invoice.original_invoice_number.trim().is_empty() {
+    if invoice.kind == InvoiceKind::CreditNote && invoice.original_invoice_number.trim().is_empty()
+    {
         found.push(Anomaly::new(
             Code::AvoirSansFactureOrigine,
             "L'avoir n'indique pas le n° de la facture qu'il corrige",

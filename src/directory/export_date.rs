@@ -5,11 +5,23 @@ use chrono::{DateTime, Local, NaiveDate};
 use std::path::Path;
 
 pub fn export_date_of(path: &Path) -> NaiveDate {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    date_in_name(&name).unwrap_or_else(|| modified_date(path))
+    date_in_file_name(path).unwrap_or_else(|| modified_date(path))
+}
+
+/// The date of an export given as several files (structures, services): the one their
+/// names carry, when any does; else the latest modification date. A date in a name wins
+/// over another file's modification date, which is only when that copy was saved.
+pub fn export_date_of_files(paths: &[impl AsRef<Path>]) -> Option<NaiveDate> {
+    paths
+        .iter()
+        .filter_map(|p| date_in_file_name(p.as_ref()))
+        .max()
+        .or_else(|| paths.iter().map(|p| modified_date(p.as_ref())).max())
+}
+
+fn date_in_file_name(path: &Path) -> Option<NaiveDate> {
+    let name = path.file_stem()?.to_string_lossy();
+    date_in_name(&name)
 }
 
 /// The first run of exactly 8 digits that reads as a plausible date, YYYYMMDD or DDMMYYYY.
@@ -21,12 +33,20 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
             start += 1;
             continue;
         }
-        let end = start + bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
         if end - start == 8 {
             let digits = &name[start..end];
             let plausible = |d: &NaiveDate| (2015..=2100).contains(&chrono::Datelike::year(d));
-            let ymd = NaiveDate::parse_from_str(digits, "%Y%m%d").ok().filter(plausible);
-            let dmy = NaiveDate::parse_from_str(digits, "%d%m%Y").ok().filter(plausible);
+            let ymd = NaiveDate::parse_from_str(digits, "%Y%m%d")
+                .ok()
+                .filter(plausible);
+            let dmy = NaiveDate::parse_from_str(digits, "%d%m%Y")
+                .ok()
+                .filter(plausible);
             if let Some(date) = ymd.or(dmy) {
                 return Some(date);
             }

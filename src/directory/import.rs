@@ -1,7 +1,7 @@
 //! Loads the official directory export (structures and services; CSV files or XLSX sheets,
 //! each recognised by its header) into the cache, replacing it in one transaction.
 
-use super::export_date::export_date_of;
+use super::export_date::export_date_of_files;
 use crate::model::directory::IDENTIFIER_TYPE_SIRET;
 use crate::model::{Service, Structure};
 use crate::progress::Progress;
@@ -171,12 +171,13 @@ pub fn import_directory(
     if service_tables.is_empty() {
         return Err(DirectoryImportError::MissingPart("services"));
     }
-    let export_date = files
+    let export_date =
+        export_date_of_files(files).unwrap_or_else(|| chrono::Local::now().date_naive());
+    let source = files
         .iter()
-        .map(|p| export_date_of(p))
-        .max()
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let source = files.iter().map(|p| file_label(p)).collect::<Vec<_>>().join(", ");
+        .map(|p| file_label(p))
+        .collect::<Vec<_>>()
+        .join(", ");
 
     let tx = store.conn_mut().transaction()?;
     let summary = {
@@ -190,7 +191,9 @@ pub fn import_directory(
             import_services(table, &mut writer, &known_sirets, &mut counter)?;
         }
         progress.update(0.98, "Enregistrement de l'annuaire…");
-        let imported_at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        let imported_at = chrono::Local::now()
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
         record_import(&tx, export_date, &imported_at, &source)?
     };
     tx.commit()?;
@@ -211,7 +214,7 @@ impl<'p> RowCounter<'p> {
 
     fn tick(&mut self, label: &str, estimated_total: usize) -> Result<(), DirectoryImportError> {
         self.rows += 1;
-        if self.rows % 8192 == 0 {
+        if self.rows.is_multiple_of(8192) {
             if self.progress.is_cancelled() {
                 return Err(DirectoryImportError::Cancelled);
             }
@@ -307,7 +310,10 @@ fn parse_identifier_type(value: &str) -> Option<i64> {
 
 /// A SIRET that a spreadsheet stored as a number lost its leading zeros: put them back.
 fn pad_siret(identifier: String) -> String {
-    if identifier.len() < 14 && !identifier.is_empty() && identifier.bytes().all(|b| b.is_ascii_digit()) {
+    if identifier.len() < 14
+        && !identifier.is_empty()
+        && identifier.bytes().all(|b| b.is_ascii_digit())
+    {
         format!("{identifier:0>14}")
     } else {
         identifier
@@ -369,7 +375,6 @@ fn import_structures(
     Ok(())
 }
 
-
 fn import_services(
     mut table: Table,
     writer: &mut DirectoryWriter<'_>,
@@ -392,7 +397,9 @@ fn import_services(
         let cells = Cells::new(&table.label, line, &record);
         let identifier = cells.identifier(identifier_col);
         if identifier.is_empty() {
-            return Err(cells.error(identifier_col, "identifiant de structure manquant").into());
+            return Err(cells
+                .error(identifier_col, "identifiant de structure manquant")
+                .into());
         }
         // Pad only where the padded form is a SIRET of the structures sheet: other
         // identifier kinds (RIDET, Tahiti…) are not 14 digits and must stay as they are.

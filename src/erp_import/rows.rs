@@ -21,7 +21,13 @@ impl SeenKeys {
         SeenKeys(HashMap::new())
     }
 
-    fn check(&mut self, cells: &Cells<'_>, col: Col, key: &str, what: &str) -> Result<(), TabularError> {
+    fn check(
+        &mut self,
+        cells: &Cells<'_>,
+        col: Col,
+        key: &str,
+        what: &str,
+    ) -> Result<(), TabularError> {
         if let Some(first) = self.0.insert(key.to_string(), cells.line) {
             return Err(cells.error(
                 col,
@@ -33,20 +39,23 @@ impl SeenKeys {
 }
 
 /// Checks that a code refers to a row the database holds (imported before or earlier).
+/// `feminine`: the adjectives agree with `what` ("facture « F1 » inconnue : absente de…").
 fn must_exist(
     cells: &Cells<'_>,
     col: Col,
     code: &str,
     exists: bool,
     what: &str,
+    feminine: bool,
     file: &str,
 ) -> Result<(), TabularError> {
     if exists {
         Ok(())
     } else {
+        let e = if feminine { "e" } else { "" };
         Err(cells.error(
             col,
-            format!("{what} « {code} » inconnu : absent de {file} et de la base"),
+            format!("{what} « {code} » inconnu{e} : absent{e} de {file} et de la base"),
         ))
     }
 }
@@ -70,8 +79,17 @@ fn for_each_row(
 }
 
 const COMPANY_COLUMNS: &[&str] = &[
-    "code", "raison_sociale", "siret", "tva_intracom", "iban", "bic", "titulaire",
-    "domiciliation", "adresse", "code_postal", "ville",
+    "code",
+    "raison_sociale",
+    "siret",
+    "tva_intracom",
+    "iban",
+    "bic",
+    "titulaire",
+    "domiciliation",
+    "adresse",
+    "code_postal",
+    "ville",
 ];
 
 pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
@@ -98,7 +116,13 @@ pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportE
 }
 
 const CLIENT_COLUMNS: &[&str] = &[
-    "code", "raison_sociale", "siret", "type_client", "adresse", "code_postal", "ville",
+    "code",
+    "raison_sociale",
+    "siret",
+    "type_client",
+    "adresse",
+    "code_postal",
+    "ville",
     "courriel",
 ];
 
@@ -111,7 +135,11 @@ pub fn clients(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
             code: code.to_string(),
             name: cells.required(h.col("raison_sociale"))?.to_string(),
             siret: cells.identifier(h.col("siret")),
-            client_type: cells.code(h.col("type_client"), ClientType::from_code, "PUBLIC ou PRIVE")?,
+            client_type: cells.code(
+                h.col("type_client"),
+                ClientType::from_code,
+                "PUBLIC ou PRIVE",
+            )?,
             address: cells.text(h.col("adresse")).to_string(),
             postal_code: cells.text(h.col("code_postal")).to_string(),
             city: cells.text(h.col("ville")).to_string(),
@@ -129,7 +157,15 @@ pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
     for_each_row(sheet, MARKET_COLUMNS, |cells, h| {
         let client_col = h.col("code_client");
         let client_code = cells.required(client_col)?;
-        must_exist(cells, client_col, client_code, db::client_exists(conn, client_code)?, "client", "clients.csv")?;
+        must_exist(
+            cells,
+            client_col,
+            client_code,
+            db::client_exists(conn, client_code)?,
+            "client",
+            false,
+            "clients.csv",
+        )?;
         let number = cells.required(h.col("numero"))?;
         let key = format!("{client_code} / {number}");
         seen.check(cells, h.col("numero"), &key, "le marché")?;
@@ -153,7 +189,12 @@ pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
 }
 
 const REFERENCE_COLUMNS: &[&str] = &[
-    "type", "reference", "code_client", "code_service", "numero_marche", "numero_engagement",
+    "type",
+    "reference",
+    "code_client",
+    "code_service",
+    "numero_marche",
+    "numero_engagement",
     "date_fin_validite",
 ];
 
@@ -164,9 +205,21 @@ pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImport
         seen.check(cells, h.col("reference"), reference, "la référence")?;
         let client_col = h.col("code_client");
         let client_code = cells.required(client_col)?;
-        must_exist(cells, client_col, client_code, db::client_exists(conn, client_code)?, "client", "clients.csv")?;
+        must_exist(
+            cells,
+            client_col,
+            client_code,
+            db::client_exists(conn, client_code)?,
+            "client",
+            false,
+            "clients.csv",
+        )?;
         let record = BillingReference {
-            kind: cells.code(h.col("type"), ReferenceKind::from_code, "COMMANDE, DOSSIER ou CONTRAT")?,
+            kind: cells.code(
+                h.col("type"),
+                ReferenceKind::from_code,
+                "COMMANDE, DOSSIER ou CONTRAT",
+            )?,
             reference: reference.to_string(),
             client_code: client_code.to_string(),
             service_code: cells.text(h.col("code_service")).to_string(),
@@ -180,10 +233,24 @@ pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImport
 }
 
 const INVOICE_COLUMNS: &[&str] = &[
-    "numero", "code_societe", "code_client", "type", "date_facture", "date_echeance", "devise",
-    "montant_ht", "montant_tva", "montant_ttc", "code_service", "numero_engagement",
-    "numero_marche", "reference_origine", "fichier_pdf", "numero_facture_origine",
-    "mode_paiement", "cadre_facturation",
+    "numero",
+    "code_societe",
+    "code_client",
+    "type",
+    "date_facture",
+    "date_echeance",
+    "devise",
+    "montant_ht",
+    "montant_tva",
+    "montant_ttc",
+    "code_service",
+    "numero_engagement",
+    "numero_marche",
+    "reference_origine",
+    "fichier_pdf",
+    "numero_facture_origine",
+    "mode_paiement",
+    "cadre_facturation",
 ];
 
 pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize, ErpImportError> {
@@ -194,14 +261,34 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
         seen.check(cells, number_col, number, "la facture")?;
         let company_col = h.col("code_societe");
         let company_code = cells.required(company_col)?;
-        must_exist(cells, company_col, company_code, db::company_exists(conn, company_code)?, "société", "societes.csv")?;
+        must_exist(
+            cells,
+            company_col,
+            company_code,
+            db::company_exists(conn, company_code)?,
+            "société",
+            true,
+            "societes.csv",
+        )?;
         let client_col = h.col("code_client");
         let client_code = cells.required(client_col)?;
-        must_exist(cells, client_col, client_code, db::client_exists(conn, client_code)?, "client", "clients.csv")?;
+        must_exist(
+            cells,
+            client_col,
+            client_code,
+            db::client_exists(conn, client_code)?,
+            "client",
+            false,
+            "clients.csv",
+        )?;
         let currency = cells.text(h.col("devise")).to_ascii_uppercase();
-        if !currency.is_empty() && !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        let iso_code = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
+        if !currency.is_empty() && !iso_code {
             return Err(cells
-                .error(h.col("devise"), format!("« {currency} » n'est pas un code de devise ISO 4217 (ex. EUR)"))
+                .error(
+                    h.col("devise"),
+                    format!("« {currency} » n'est pas un code de devise ISO 4217 (ex. EUR)"),
+                )
                 .into());
         }
         let pdf = cells.text(h.col("fichier_pdf"));
@@ -209,7 +296,9 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
             String::new()
         } else {
             let joined = dir.join(pdf);
-            std::path::absolute(&joined).unwrap_or(joined).display().to_string()
+            lexically_normal(&std::path::absolute(&joined).unwrap_or(joined))
+                .display()
+                .to_string()
         };
         let frame = cells.text(h.col("cadre_facturation"));
         let invoice = Invoice {
@@ -219,7 +308,11 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
             kind: cells.code(h.col("type"), InvoiceKind::from_code, "FACTURE ou AVOIR")?,
             invoice_date: cells.date(h.col("date_facture"))?,
             due_date: cells.opt_date(h.col("date_echeance"))?,
-            currency: if currency.is_empty() { "EUR".into() } else { currency },
+            currency: if currency.is_empty() {
+                "EUR".into()
+            } else {
+                currency
+            },
             total_excl_tax: cells.decimal(h.col("montant_ht"))?,
             total_tax: cells.decimal(h.col("montant_tva"))?,
             total_incl_tax: cells.decimal(h.col("montant_ttc"))?,
@@ -230,7 +323,11 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
             pdf_path,
             original_invoice_number: cells.text(h.col("numero_facture_origine")).to_string(),
             payment_means: cells.text(h.col("mode_paiement")).to_string(),
-            billing_frame: if frame.is_empty() { DEFAULT_BILLING_FRAME.into() } else { frame.to_string() },
+            billing_frame: if frame.is_empty() {
+                DEFAULT_BILLING_FRAME.into()
+            } else {
+                frame.to_string()
+            },
         };
         db::upsert_invoice(conn, &invoice)?;
         Ok(())
@@ -238,8 +335,14 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
 }
 
 const LINE_COLUMNS: &[&str] = &[
-    "numero_facture", "numero_ligne", "libelle", "quantite", "unite", "prix_unitaire_ht",
-    "taux_tva", "montant_ht",
+    "numero_facture",
+    "numero_ligne",
+    "libelle",
+    "quantite",
+    "unite",
+    "prix_unitaire_ht",
+    "taux_tva",
+    "montant_ht",
 ];
 
 pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
@@ -251,12 +354,28 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
         let number_col = h.col("numero_ligne");
         let line_text = cells.required(number_col)?;
         let line_number: u32 = line_text.parse().map_err(|_| {
-            cells.error(number_col, format!("« {line_text} » n'est pas un numéro de ligne (entier positif)"))
+            cells.error(
+                number_col,
+                format!("« {line_text} » n'est pas un numéro de ligne (entier positif)"),
+            )
         })?;
-        seen.check(cells, number_col, &format!("{invoice_number} / {line_number}"), "la ligne")?;
+        seen.check(
+            cells,
+            number_col,
+            &format!("{invoice_number} / {line_number}"),
+            "la ligne",
+        )?;
         // The file's lines of an invoice replace the ones the base held.
         if replaced.insert(invoice_number.to_string()) {
-            must_exist(cells, invoice_col, invoice_number, db::invoice_exists(conn, invoice_number)?, "facture", "factures.csv")?;
+            must_exist(
+                cells,
+                invoice_col,
+                invoice_number,
+                db::invoice_exists(conn, invoice_number)?,
+                "facture",
+                true,
+                "factures.csv",
+            )?;
             db::delete_lines_of(conn, invoice_number)?;
         }
         let rate = cells.decimal(h.col("taux_tva"))?;
@@ -264,7 +383,11 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
         let category = if cells.text(category_col).is_empty() {
             VatCategory::default_for_rate(rate)
         } else {
-            cells.code(category_col, VatCategory::from_code, "S, Z, E, AE, K, G ou O")?
+            cells.code(
+                category_col,
+                VatCategory::from_code,
+                "S, Z, E, AE, K, G ou O",
+            )?
         };
         let line = InvoiceLine {
             invoice_number: invoice_number.to_string(),
@@ -292,7 +415,15 @@ pub fn payments(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportEr
         let invoice_number = cells.required(invoice_col)?;
         // The file's payments of an invoice replace the ones the base held.
         if replaced.insert(invoice_number.to_string()) {
-            must_exist(cells, invoice_col, invoice_number, db::invoice_exists(conn, invoice_number)?, "facture", "factures.csv")?;
+            must_exist(
+                cells,
+                invoice_col,
+                invoice_number,
+                db::invoice_exists(conn, invoice_number)?,
+                "facture",
+                true,
+                "factures.csv",
+            )?;
             db::delete_payments_of(conn, invoice_number)?;
         }
         let payment = Payment {
@@ -304,4 +435,23 @@ pub fn payments(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportEr
         db::insert_payment(conn, &payment)?;
         Ok(())
     })
+}
+
+/// `/x/demo-erp/../demo-factures/1.pdf` → `/x/demo-factures/1.pdf`, without touching the
+/// disk (the file may not exist yet, and symbolic links are the user's business).
+fn lexically_normal(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

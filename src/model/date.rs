@@ -9,10 +9,7 @@ pub struct DateError(pub String);
 /// Parses `AAAA-MM-JJ` or `JJ/MM/AAAA` (a time part after a space or `T` is ignored).
 pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
     let trimmed = input.trim();
-    let day_part = trimmed
-        .split(|c| c == ' ' || c == 'T')
-        .next()
-        .unwrap_or_default();
+    let day_part = trimmed.split([' ', 'T']).next().unwrap_or_default();
     NaiveDate::parse_from_str(day_part, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(day_part, "%d/%m/%Y"))
         .ok()
@@ -45,7 +42,14 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        for bad in ["", "2026-02-30", "31/04/2026", "23-11-2026", "demain", "2026/11/23"] {
+        for bad in [
+            "",
+            "2026-02-30",
+            "31/04/2026",
+            "23-11-2026",
+            "demain",
+            "2026/11/23",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -99,6 +99,15 @@ impl ReferenceKind {
         }
     }
 
+    /// "de la commande", "du dossier", "du contrat": for "repris de…".
+    pub fn of_the(self) -> &'static str {
+        match self {
+            ReferenceKind::Order => "de la commande",
+            ReferenceKind::Dossier => "du dossier",
+            ReferenceKind::Contract => "du contrat",
+        }
+    }
+
     /// Label for the UI.
     pub fn label(self) -> &'static str {
         match self {

@@ -45,8 +45,8 @@ impl Iban {
             return Err(IbanError::BadPrefix);
         }
         let country = &value[..2];
-        let expected =
-            country_length(country).ok_or_else(|| IbanError::UnknownCountry(country.to_string()))?;
+        let expected = country_length(country)
+            .ok_or_else(|| IbanError::UnknownCountry(country.to_string()))?;
         if value.len() != expected {
             return Err(IbanError::WrongLength {
                 country: country.to_string(),
@@ -249,7 +249,10 @@ mod tests {
         assert_eq!(Bic::parse("bnpa fr pp").unwrap().as_str(), "BNPAFRPP");
         assert!(Bic::parse("BNPAFRPPXXX").is_ok());
         assert_eq!(Bic::parse("BNPAFRP"), Err(BicError::WrongLength(7)));
-        assert_eq!(Bic::parse("BNPAZZPP"), Err(BicError::BadCountry("ZZ".into())));
+        assert_eq!(
+            Bic::parse("BNPAZZPP"),
+            Err(BicError::BadCountry("ZZ".into()))
+        );
         assert_eq!(Bic::parse("BN1AFRPP"), Err(BicError::BadBankCode));
         assert_eq!(Bic::parse("BNPAFRP_"), Err(BicError::BadLocation));
     }

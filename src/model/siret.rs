@@ -77,7 +77,7 @@ pub fn is_valid(value: &str) -> bool {
 
 fn checksum_ok(digits: &str) -> bool {
     if digits.starts_with(LA_POSTE_SIREN) && digits != LA_POSTE_HEAD_OFFICE {
-        return digit_sum(digits) % 5 == 0;
+        return digit_sum(digits).is_multiple_of(5);
     }
     luhn_ok(&digits[..9]) && luhn_ok(digits)
 }
@@ -88,7 +88,7 @@ fn digit_sum(digits: &str) -> u32 {
 
 /// Luhn check over ASCII digits: doubling every second digit from the right.
 pub fn luhn_ok(digits: &str) -> bool {
-    luhn_sum(digits, false) % 10 == 0
+    luhn_sum(digits, false).is_multiple_of(10)
 }
 
 fn luhn_sum(digits: &str, double_first_from_right: bool) -> u32 {

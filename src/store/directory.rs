@@ -96,7 +96,9 @@ pub fn record_import(
     source: &str,
 ) -> rusqlite::Result<DirectoryImport> {
     let structure_count: i64 =
-        tx.query_row("SELECT count(*) FROM directory_structures", [], |r| r.get(0))?;
+        tx.query_row("SELECT count(*) FROM directory_structures", [], |r| {
+            r.get(0)
+        })?;
     let service_count: i64 =
         tx.query_row("SELECT count(*) FROM directory_services", [], |r| r.get(0))?;
     tx.execute(

@@ -355,7 +355,9 @@ pub fn load_public_invoices(conn: &Connection) -> rusqlite::Result<Vec<Invoice>>
             .collect::<Vec<_>>()
             .join(", ")
     );
-    conn.prepare(&sql)?.query_map([], invoice_from_row)?.collect()
+    conn.prepare(&sql)?
+        .query_map([], invoice_from_row)?
+        .collect()
 }
 
 pub fn load_invoice(conn: &Connection, number: &str) -> rusqlite::Result<Option<Invoice>> {

@@ -145,7 +145,11 @@ mod tests {
     fn a_file_that_is_not_a_database_gets_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("base.sqlite");
-        std::fs::write(&path, b"ceci n'est pas une base SQLite, mais du texte assez long").unwrap();
+        std::fs::write(
+            &path,
+            b"ceci n'est pas une base SQLite, mais du texte assez long",
+        )
+        .unwrap();
         let err = Store::open(&path).err().unwrap();
         assert!(err.to_string().contains("base.sqlite"), "{err}");
     }

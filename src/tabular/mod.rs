@@ -343,11 +343,17 @@ impl<'a> Cells<'a> {
     pub fn boolean(&self, col: Col, default: bool) -> Result<bool, TabularError> {
         let value = self.text(col);
         parse_bool(value)
-            .or(if value.is_empty() { Some(default) } else { None })
+            .or(if value.is_empty() {
+                Some(default)
+            } else {
+                None
+            })
             .ok_or_else(|| {
                 self.error(
                     col,
-                    format!("« {value} » n'est pas un booléen (attendu true/false, 1/0 ou oui/non)"),
+                    format!(
+                        "« {value} » n'est pas un booléen (attendu true/false, 1/0 ou oui/non)"
+                    ),
                 )
             })
     }
@@ -395,9 +401,15 @@ mod tests {
     #[test]
     fn decodes_windows_1252_and_utf8_with_bom() {
         let latin = b"nom;ville\nSoci\xe9t\xe9;Ni\xe8vre\n";
-        assert_eq!(decode_text(latin, "x").unwrap(), "nom;ville\nSociété;Nièvre\n");
+        assert_eq!(
+            decode_text(latin, "x").unwrap(),
+            "nom;ville\nSociété;Nièvre\n"
+        );
         let bom = "\u{feff}nom;ville\nSociété;Nièvre\n".as_bytes();
-        assert_eq!(decode_text(bom, "x").unwrap(), "nom;ville\nSociété;Nièvre\n");
+        assert_eq!(
+            decode_text(bom, "x").unwrap(),
+            "nom;ville\nSociété;Nièvre\n"
+        );
     }
 
     #[test]
@@ -412,9 +424,11 @@ mod tests {
 
     #[test]
     fn finds_columns_in_any_order_and_case() {
-        let mut sheet =
-            CsvSheet::from_text("Extra;Siret ;CODE\nx; 123 45 ;C1\n\nz;6;C2\n".into(), "t.csv")
-                .unwrap();
+        let mut sheet = CsvSheet::from_text(
+            "Extra;Siret ;CODE\nx; 123 45 ;C1\n\nz;6;C2\n".into(),
+            "t.csv",
+        )
+        .unwrap();
         let code = sheet.header.col("code");
         let siret = sheet.header.col("siret");
         let mut rec = StringRecord::new();
@@ -445,7 +459,9 @@ mod tests {
 
     #[test]
     fn a_comma_separated_file_is_explained() {
-        let err = CsvSheet::from_text("a,b\n1,2\n".into(), "f.csv").err().unwrap();
+        let err = CsvSheet::from_text("a,b\n1,2\n".into(), "f.csv")
+            .err()
+            .unwrap();
         assert!(err.message.contains("points-virgules"), "{err}");
     }
 
@@ -461,7 +477,14 @@ mod tests {
 
     #[test]
     fn booleans_in_every_spelling() {
-        for (v, b) in [("true", true), ("FALSE", false), ("1", true), ("0", false), ("Oui", true), ("non", false)] {
+        for (v, b) in [
+            ("true", true),
+            ("FALSE", false),
+            ("1", true),
+            ("0", false),
+            ("Oui", true),
+            ("non", false),
+        ] {
             assert_eq!(parse_bool(v), Some(b));
         }
         assert_eq!(parse_bool("peut-être"), None);

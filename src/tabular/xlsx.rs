@@ -83,6 +83,10 @@ mod tests {
         let path = dir.path().join("annuaire.xlsx");
         std::fs::write(&path, b"pas un classeur").unwrap();
         let err = read_workbook(&path, "annuaire.xlsx").err().unwrap();
-        assert!(err.to_string().starts_with("annuaire.xlsx : classeur illisible"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("annuaire.xlsx : classeur illisible"),
+            "{err}"
+        );
     }
 }

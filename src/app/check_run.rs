@@ -1,0 +1,128 @@
+//! A whole check run: load the mirror, the directory entries of the clients and the PDF
+//! verdicts, then apply the rules. Shared by `chorus-depot check` and the window.
+
+use crate::checks::{CheckData, DirectorySnapshot, InvoiceCheck, check_all};
+use crate::model::{ClientType, Company};
+use crate::progress::Progress;
+use crate::store::directory::DirectoryImport;
+use crate::store::{Store, directory as dir_db, erp as erp_db};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+/// The result of a check run, as the two tables show it.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Invoices of public clients, sorted by number.
+    pub checks: Vec<InvoiceCheck>,
+    pub companies: Vec<Company>,
+    pub directory: Option<DirectoryImport>,
+    pub elapsed: Duration,
+}
+
+impl CheckReport {
+    pub fn conformant_count(&self) -> usize {
+        self.checks.iter().filter(|c| c.is_conformant()).count()
+    }
+
+    pub fn anomalous_count(&self) -> usize {
+        self.checks.len() - self.conformant_count()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckRunError {
+    #[error("vérification annulée")]
+    Cancelled,
+    #[error("lecture de la base impossible : {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Runs every rule on every invoice of a public client.
+pub fn run_checks(
+    store: &mut Store,
+    progress: &dyn Progress,
+) -> Result<CheckReport, CheckRunError> {
+    let started = Instant::now();
+    progress.update(0.0, "Lecture de la base…");
+    let conn = store.conn();
+    let mut data = CheckData::default();
+    let companies = erp_db::load_companies(conn)?;
+    for c in &companies {
+        data.companies.insert(c.code.clone(), c.clone());
+    }
+    for c in erp_db::load_clients(conn)? {
+        data.clients.insert(c.code.clone(), c);
+    }
+    for m in erp_db::load_markets(conn)? {
+        data.insert_market(m);
+    }
+    for r in erp_db::load_references(conn)? {
+        data.references.insert(r.reference.clone(), r);
+    }
+    data.line_totals = erp_db::line_totals(conn)?.into_iter().collect();
+    let invoices = erp_db::load_public_invoices(conn)?;
+    if progress.is_cancelled() {
+        return Err(CheckRunError::Cancelled);
+    }
+    progress.update(0.1, "Lecture de l'annuaire…");
+    data.directory = directory_for_clients(store, &data)?;
+    let directory = dir_db::latest_import(store.conn())?;
+
+    let paths: Vec<&str> = invoices.iter().map(|i| i.pdf_path.as_str()).collect();
+    data.pdf = crate::pdf_files::inspect_all(store, &paths, progress)?;
+    if progress.is_cancelled() {
+        return Err(CheckRunError::Cancelled);
+    }
+    progress.update(0.9, "Application des règles…");
+    let checks = check_in_parallel(invoices, &data);
+    progress.update(1.0, "Vérification terminée");
+    Ok(CheckReport {
+        checks,
+        companies,
+        directory,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The rules are pure and independent per invoice: split the work over the cores.
+fn check_in_parallel(invoices: Vec<crate::model::Invoice>, data: &CheckData) -> Vec<InvoiceCheck> {
+    const CHUNK: usize = 4096;
+    let mut chunks: Vec<Vec<crate::model::Invoice>> = Vec::new();
+    let mut rest = invoices;
+    while rest.len() > CHUNK {
+        let tail = rest.split_off(CHUNK);
+        chunks.push(rest);
+        rest = tail;
+    }
+    chunks.push(rest);
+    chunks
+        .into_par_iter()
+        .map(|chunk| check_all(chunk, data))
+        .flatten()
+        .collect()
+}
+
+/// Only the structures of the public clients, and their services: a few hundred rows
+/// rather than the whole directory.
+fn directory_for_clients(
+    store: &Store,
+    data: &CheckData,
+) -> Result<DirectorySnapshot, rusqlite::Error> {
+    let sirets: HashSet<&str> = data
+        .clients
+        .values()
+        .filter(|c| c.client_type == ClientType::Public && !c.siret.is_empty())
+        .map(|c| c.siret.as_str())
+        .collect();
+    let mut snapshot = DirectorySnapshot::default();
+    for siret in sirets {
+        if let Some(structure) = dir_db::find_structure(store.conn(), siret)? {
+            snapshot.insert_structure(structure);
+            for service in dir_db::services_of(store.conn(), siret)? {
+                snapshot.insert_service(service);
+            }
+        }
+    }
+    Ok(snapshot)
+}

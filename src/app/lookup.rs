@@ -1,0 +1,76 @@
+//! The N° SIRET field: a structure of the cached directory, its flags and its services.
+
+use crate::model::{Service, Structure, siret};
+use crate::store::{Store, directory as dir_db};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureEntry {
+    pub structure: Structure,
+    pub services: Vec<Service>,
+}
+
+pub fn lookup_siret(
+    store: &Store,
+    input: &str,
+    only_active_services: bool,
+) -> Result<Option<StructureEntry>, rusqlite::Error> {
+    let identifier = siret::normalize(input);
+    let Some(structure) = dir_db::find_structure(store.conn(), &identifier)? else {
+        return Ok(None);
+    };
+    let services = dir_db::services_of(store.conn(), &identifier)?
+        .into_iter()
+        .filter(|s| s.active || !only_active_services)
+        .collect();
+    Ok(Some(StructureEntry {
+        structure,
+        services,
+    }))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "oui" } else { "non" }
+}
+
+pub fn to_text(input: &str, entry: Option<&StructureEntry>) -> String {
+    let mut out = String::new();
+    let Some(e) = entry else {
+        let _ = writeln!(
+            out,
+            "SIRET {input} : absent de l'annuaire Chorus Pro en cache"
+        );
+        return out;
+    };
+    let s = &e.structure;
+    let _ = writeln!(out, "{} — {}", s.identifier, s.name);
+    let _ = writeln!(out, "{} {} {}", s.address, s.postal_code, s.city);
+    let _ = writeln!(out, "Structure active : {}", yes_no(s.active));
+    let _ = writeln!(
+        out,
+        "N° d'engagement obligatoire : {}",
+        yes_no(s.engagement_required)
+    );
+    let _ = writeln!(
+        out,
+        "Code service obligatoire : {}",
+        yes_no(s.service_required)
+    );
+    let _ = writeln!(
+        out,
+        "Code service ou n° d'engagement obligatoire : {}",
+        yes_no(s.service_or_engagement_required)
+    );
+    let _ = writeln!(out, "Services ({}) :", e.services.len());
+    for svc in &e.services {
+        let _ = writeln!(
+            out,
+            "  {} — {} (actif : {}, engagement obligatoire : {})",
+            svc.code,
+            svc.name,
+            yes_no(svc.active),
+            yes_no(svc.engagement_required)
+        );
+    }
+    out
+}

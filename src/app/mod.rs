@@ -1,0 +1,15 @@
+//! Application state, commands and background jobs. The window and the CLI call the same
+//! functions; nothing here draws or knows egui.
+
+pub mod check_run;
+pub mod control_model;
+pub mod jobs;
+pub mod lookup;
+pub mod paths;
+pub mod report_json;
+pub mod report_text;
+pub mod session;
+pub mod settings_form;
+pub mod status;
+
+pub use check_run::{CheckReport, CheckRunError, run_checks};

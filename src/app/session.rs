@@ -1,0 +1,408 @@
+//! The application session: the database, the latest check report, the results of the
+//! queries the views asked for, and the job under way. Commands start work on worker
+//! threads; `poll` applies what came back. Nothing here blocks the caller.
+
+use super::jobs::{JobKind, JobProgress, RunningJob, Waker};
+use super::lookup::{StructureEntry, lookup_siret};
+use super::{CheckReport, run_checks};
+use crate::demo::{DemoOptions, write_demo};
+use crate::model::{InvoiceLine, Payment, Structure};
+use crate::store::Store;
+use crate::store::erp::CompanyBankDetails;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// One page of the directory browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryPage {
+    pub query: String,
+    pub only_active: bool,
+    pub offset: usize,
+    pub rows: Vec<Structure>,
+    pub total: usize,
+}
+
+/// Lines and payments of the invoice shown in the detail panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvoiceExtras {
+    pub number: String,
+    pub lines: Vec<InvoiceLine>,
+    pub payments: Vec<Payment>,
+}
+
+/// A message for the user, shown in the status bar or a banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+enum Reply {
+    JobDone {
+        kind: JobKind,
+        outcome: Result<JobOutput, String>,
+    },
+    DirectoryPage(u64, Result<DirectoryPage, String>),
+    Siret(u64, String, Box<Result<Option<StructureEntry>, String>>),
+    Extras(Result<InvoiceExtras, String>),
+    FilesPicked(FilePurpose, Vec<PathBuf>),
+    Notice(Notice),
+}
+
+enum JobOutput {
+    Report(Box<CheckReport>),
+    /// Work done that changes what the checks see: run them again.
+    NeedsRecheck(String),
+}
+
+/// Why a native file dialog was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    DirectoryFiles,
+    ErpFolder,
+}
+
+pub struct Session {
+    db_path: PathBuf,
+    waker: Waker,
+    tx: Sender<Reply>,
+    rx: Receiver<Reply>,
+    job: Option<RunningJob>,
+    /// A check to run as soon as the current job ends.
+    recheck_pending: bool,
+    pub report: Option<Arc<CheckReport>>,
+    /// Bumped each time `report` changes, so views know to rebuild their caches.
+    pub report_generation: u64,
+    pub notices: Vec<Notice>,
+    next_request: u64,
+    directory_request: u64,
+    pub directory_page: Option<DirectoryPage>,
+    siret_request: u64,
+    pub siret_result: Option<(String, Result<Option<StructureEntry>, String>)>,
+    pub extras: Option<Result<InvoiceExtras, String>>,
+    pub picked_files: Option<(FilePurpose, Vec<PathBuf>)>,
+}
+
+impl Session {
+    pub fn new(db_path: PathBuf, waker: Waker) -> Session {
+        let (tx, rx) = channel();
+        Session {
+            db_path,
+            waker,
+            tx,
+            rx,
+            job: None,
+            recheck_pending: false,
+            report: None,
+            report_generation: 0,
+            notices: Vec::new(),
+            next_request: 0,
+            directory_request: 0,
+            directory_page: None,
+            siret_request: 0,
+            siret_result: None,
+            extras: None,
+            picked_files: None,
+        }
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    pub fn job(&self) -> Option<&RunningJob> {
+        self.job.as_ref()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// First start: a missing database is filled with demo data, then checked.
+    pub fn start(&mut self) {
+        if self.db_path.exists() {
+            self.refresh();
+        } else {
+            let db = self.db_path.clone();
+            self.start_job(JobKind::Demo, move |progress| {
+                write_demo(&db, &DemoOptions::default(), progress)
+                    .map(|s| {
+                        JobOutput::NeedsRecheck(format!(
+                            "Base de démonstration créée : {} factures",
+                            s.invoices
+                        ))
+                    })
+                    .map_err(|e| e.to_string())
+            });
+        }
+    }
+
+    /// "Actualiser": runs every check again in the background.
+    pub fn refresh(&mut self) {
+        let db = self.db_path.clone();
+        self.start_job(JobKind::Checks, move |progress| {
+            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            run_checks(&mut store, progress)
+                .map(|r| JobOutput::Report(Box::new(r)))
+                .map_err(|e| e.to_string())
+        });
+    }
+
+    pub fn import_directory(&mut self, files: Vec<PathBuf>) {
+        let db = self.db_path.clone();
+        self.start_job(JobKind::DirectoryImport, move |progress| {
+            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            crate::directory::import_directory(&mut store, &files, progress)
+                .map(|i| JobOutput::NeedsRecheck(super::status::directory_line(Some(&i))))
+                .map_err(|e| e.to_string())
+        });
+    }
+
+    pub fn import_erp(&mut self, dir: PathBuf) {
+        let db = self.db_path.clone();
+        self.start_job(JobKind::ErpImport, move |progress| {
+            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            crate::erp_import::import_erp(&mut store, &dir, progress)
+                .map(|s| {
+                    let rows: usize = s.files.iter().map(|(_, n)| n).sum();
+                    JobOutput::NeedsRecheck(format!(
+                        "Import de l'ERP terminé : {} fichiers, {rows} lignes",
+                        s.files.len()
+                    ))
+                })
+                .map_err(|e| e.to_string())
+        });
+    }
+
+    /// Saves the companies' bank details (already validated by the dialog), all or nothing.
+    pub fn save_company_settings(&mut self, changes: Vec<(String, CompanyBankDetails)>) {
+        let db = self.db_path.clone();
+        self.start_job(JobKind::SaveSettings, move |_| {
+            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            crate::store::erp::update_company_bank_details(store.conn_mut(), &changes)
+                .map(|_| JobOutput::NeedsRecheck("Paramétrage enregistré".into()))
+                .map_err(|e| format!("le paramétrage n'a pas été enregistré : {e}"))
+        });
+    }
+
+    pub fn cancel_job(&self) {
+        if let Some(job) = &self.job {
+            job.progress.cancel();
+        }
+    }
+
+    fn start_job(
+        &mut self,
+        kind: JobKind,
+        work: impl FnOnce(&JobProgress) -> Result<JobOutput, String> + Send + 'static,
+    ) {
+        if let Some(job) = &self.job {
+            if kind == JobKind::Checks {
+                self.recheck_pending = true;
+            } else {
+                self.notice(
+                    true,
+                    format!(
+                        "{} est en cours : attendez la fin ou arrêtez-la",
+                        job.kind.label()
+                    ),
+                );
+            }
+            return;
+        }
+        let progress = JobProgress::new(self.waker.clone());
+        let worker_progress = progress.clone();
+        let tx = self.tx.clone();
+        let waker = self.waker.clone();
+        std::thread::spawn(move || {
+            let outcome = work(&worker_progress);
+            let _ = tx.send(Reply::JobDone { kind, outcome });
+            waker();
+        });
+        self.job = Some(RunningJob {
+            kind,
+            progress,
+            started: std::time::Instant::now(),
+        });
+    }
+
+    /// Runs a short query on a worker thread.
+    fn query(&self, work: impl FnOnce(&Store) -> Reply + Send + 'static) {
+        let db = self.db_path.clone();
+        let tx = self.tx.clone();
+        let waker = self.waker.clone();
+        std::thread::spawn(move || {
+            match Store::open(&db) {
+                Ok(store) => {
+                    let _ = tx.send(work(&store));
+                }
+                Err(e) => {
+                    let _ = tx.send(Reply::Notice(Notice {
+                        error: true,
+                        text: e.to_string(),
+                    }));
+                }
+            }
+            waker();
+        });
+    }
+
+    pub fn request_directory_page(&mut self, query: String, only_active: bool, offset: usize) {
+        self.next_request += 1;
+        let id = self.next_request;
+        self.directory_request = id;
+        self.query(move |store| {
+            let result = crate::store::directory::search_structures(
+                store.conn(),
+                &query,
+                only_active,
+                DIRECTORY_PAGE_SIZE,
+                offset,
+            )
+            .map(|(rows, total)| DirectoryPage {
+                query,
+                only_active,
+                offset,
+                rows,
+                total,
+            })
+            .map_err(|e| e.to_string());
+            Reply::DirectoryPage(id, result)
+        });
+    }
+
+    pub fn lookup_siret(&mut self, siret: String, only_active_services: bool) {
+        self.next_request += 1;
+        let id = self.next_request;
+        self.siret_request = id;
+        self.query(move |store| {
+            let result =
+                lookup_siret(store, &siret, only_active_services).map_err(|e| e.to_string());
+            Reply::Siret(id, siret, Box::new(result))
+        });
+    }
+
+    pub fn load_extras(&mut self, number: String) {
+        self.extras = None;
+        self.query(move |store| {
+            let conn = store.conn();
+            let result = crate::store::erp::lines_of(conn, &number)
+                .and_then(|lines| {
+                    crate::store::erp::payments_of(conn, &number).map(|payments| InvoiceExtras {
+                        number: number.clone(),
+                        lines,
+                        payments,
+                    })
+                })
+                .map_err(|e| e.to_string());
+            Reply::Extras(result)
+        });
+    }
+
+    /// Opens a native file dialog on its own thread, so the window keeps drawing.
+    pub fn pick_files(&self, purpose: FilePurpose) {
+        let tx = self.tx.clone();
+        let waker = self.waker.clone();
+        std::thread::spawn(move || {
+            let picked = match purpose {
+                FilePurpose::DirectoryFiles => rfd::FileDialog::new()
+                    .set_title("Annuaire Chorus Pro : fichiers structures et services")
+                    .add_filter("Annuaire (CSV, XLSX)", &["csv", "xlsx", "xls", "ods"])
+                    .pick_files()
+                    .unwrap_or_default(),
+                FilePurpose::ErpFolder => rfd::FileDialog::new()
+                    .set_title("Dossier des fichiers CSV de l'ERP")
+                    .pick_folder()
+                    .into_iter()
+                    .collect(),
+            };
+            let _ = tx.send(Reply::FilesPicked(purpose, picked));
+            waker();
+        });
+    }
+
+    /// Opens a file (an invoice PDF) with the system's viewer, off the UI thread.
+    pub fn open_with_system(&self, path: String) {
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = open::that_detached(&path) {
+                let _ = tx.send(Reply::Notice(Notice {
+                    error: true,
+                    text: format!("Impossible d'ouvrir {path} : {e}"),
+                }));
+            }
+        });
+    }
+
+    pub fn notice(&mut self, error: bool, text: impl Into<String>) {
+        self.notices.push(Notice {
+            error,
+            text: text.into(),
+        });
+        if self.notices.len() > 50 {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Applies what the workers sent back. Call once per frame.
+    pub fn poll(&mut self) {
+        while let Ok(reply) = self.rx.try_recv() {
+            match reply {
+                Reply::JobDone { kind, outcome } => self.job_done(kind, outcome),
+                Reply::DirectoryPage(id, result) if id == self.directory_request => match result {
+                    Ok(page) => self.directory_page = Some(page),
+                    Err(e) => self.notice(true, format!("Annuaire : {e}")),
+                },
+                Reply::DirectoryPage(..) => {}
+                Reply::Siret(id, siret, result) if id == self.siret_request => {
+                    self.siret_result = Some((siret, *result));
+                }
+                Reply::Siret(..) => {}
+                Reply::Extras(result) => self.extras = Some(result),
+                Reply::Notice(n) => self.notice(n.error, n.text),
+                Reply::FilesPicked(purpose, files) => {
+                    if !files.is_empty() {
+                        self.picked_files = Some((purpose, files));
+                    }
+                }
+            }
+        }
+    }
+
+    fn job_done(&mut self, kind: JobKind, outcome: Result<JobOutput, String>) {
+        self.job = None;
+        match outcome {
+            Ok(JobOutput::Report(report)) => {
+                self.report = Some(Arc::new(*report));
+                self.report_generation += 1;
+            }
+            Ok(JobOutput::NeedsRecheck(message)) => {
+                self.notice(false, message);
+                self.recheck_pending = true;
+            }
+            Err(e) => self.notice(true, format!("{} : {e}", kind.label())),
+        }
+        if self.recheck_pending && self.job.is_none() {
+            self.recheck_pending = false;
+            self.refresh();
+        }
+    }
+
+    /// For tests: waits (polling) until no job runs and no query is pending.
+    pub fn wait_idle(&mut self, timeout: std::time::Duration) -> bool {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            self.poll();
+            if self.job.is_none() {
+                return true;
+            }
+            if std::time::Instant::now() > end {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+pub const DIRECTORY_PAGE_SIZE: usize = 200;

@@ -1,0 +1,32 @@
+//! One-line summaries for the status bar and the CLI.
+
+use crate::model::{format_count, format_date};
+use crate::store::directory::DirectoryImport;
+
+/// `Annuaire du 12/11/2026 — 132 417 structures, 84 210 services`.
+pub fn directory_line(import: Option<&DirectoryImport>) -> String {
+    match import {
+        None => "Annuaire Chorus Pro non importé".to_string(),
+        Some(i) => format!(
+            "Annuaire du {} — {} structures, {} services",
+            format_date(i.export_date),
+            format_count(i.structure_count),
+            format_count(i.service_count)
+        ),
+    }
+}
+
+/// `1 facture`, `2 factures`, `1 234 factures` (French: 0 and 1 are singular).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", format_count(n), if n <= 1 { one } else { many })
+}
+
+/// `7 factures de clients publics : 1 conforme, 6 en anomalie`.
+pub fn checks_line(total: usize, conformant: usize, anomalous: usize) -> String {
+    format!(
+        "{} de clients publics : {}, {} en anomalie",
+        counted(total, "facture", "factures"),
+        counted(conformant, "conforme", "conformes"),
+        format_count(anomalous)
+    )
+}

@@ -1,0 +1,141 @@
+//! The command line: every subcommand calls the same functions as the window.
+
+use crate::app::{self, paths};
+use crate::progress::Silent;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "chorus-depot",
+    version,
+    about = "Contrôle, dépôt et suivi des factures aux acheteurs publics sur Chorus Pro",
+    long_about = "Sans sous-commande, ouvre la fenêtre sur la base donnée par --db, ou sur la \
+                  base de l'utilisateur (créée avec des données de démonstration au premier lancement)."
+)]
+pub struct Cli {
+    /// Base SQLite à ouvrir dans la fenêtre.
+    #[arg(long, global = false)]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Écrit une base de démonstration réaliste (factures, PDF, annuaire).
+    Demo {
+        #[arg(long)]
+        db: PathBuf,
+        /// Nombre de factures.
+        #[arg(long, default_value_t = 2000)]
+        invoices: usize,
+        /// Graine : même graine, mêmes données.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Importe les fichiers CSV de l'ERP d'un dossier (societes.csv, clients.csv…).
+    ImportErp {
+        #[arg(long)]
+        db: PathBuf,
+        /// Dossier contenant les fichiers CSV.
+        dir: PathBuf,
+    },
+    /// Importe l'annuaire Chorus Pro (CSV ou XLSX : structures et services).
+    ImportDirectory {
+        #[arg(long)]
+        db: PathBuf,
+        /// Fichiers de l'export officiel.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Vérifie les factures des clients publics et affiche les anomalies.
+    Check {
+        #[arg(long)]
+        db: PathBuf,
+        /// Rapport JSON : {"factures":[{"numero","conforme","anomalies":[{"code","message"}]}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cherche un SIRET dans l'annuaire en cache et affiche la structure et ses services.
+    Siret {
+        #[arg(long)]
+        db: PathBuf,
+        siret: String,
+        /// N'afficher que les services actifs.
+        #[arg(long)]
+        actifs: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Erreur : {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHORUS_DEPOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn open(db: &Path) -> Result<Store> {
+    Store::open(db).map_err(anyhow::Error::from)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let Some(command) = cli.command else {
+        let db = match cli.db {
+            Some(db) => db,
+            None => paths::default_database().context("dossier de données introuvable")?,
+        };
+        crate::ui::run_window(db)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Demo { db, invoices, seed } => {
+            let options = crate::demo::DemoOptions { invoices, seed };
+            let summary = crate::demo::write_demo(&db, &options, &Silent)?;
+            println!("Base de démonstration écrite : {}", db.display());
+            println!("{summary}");
+        }
+        Command::ImportErp { db, dir } => {
+            let mut store = open(&db)?;
+            let summary = crate::erp_import::import_erp(&mut store, &dir, &Silent)?;
+            print!("{summary}");
+        }
+        Command::ImportDirectory { db, files } => {
+            let mut store = open(&db)?;
+            let import = crate::directory::import_directory(&mut store, &files, &Silent)?;
+            println!("{}", app::status::directory_line(Some(&import)));
+        }
+        Command::Check { db, json } => {
+            let mut store = open(&db)?;
+            let report = app::run_checks(&mut store, &Silent)?;
+            if json {
+                println!("{}", app::report_json::to_json(&report.checks));
+            } else {
+                print!("{}", app::report_text::to_text(&report));
+            }
+        }
+        Command::Siret { db, siret, actifs } => {
+            let store = open(&db)?;
+            let found = app::lookup::lookup_siret(&store, &siret, actifs)?;
+            print!("{}", app::lookup::to_text(&siret, found.as_ref()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,79 @@
+//! « Comptes Chorus PRO »: our invoicing establishments and whether each is ready to
+//! invoice through Chorus Pro (SIRET, IBAN, BIC).
+
+use super::style;
+use crate::app::CheckReport;
+use crate::checks::supplier::supplier_problems;
+use crate::model::iban::group_by_four;
+use egui::RichText;
+
+/// Returns true when the user asks to edit the settings.
+pub fn show(ui: &mut egui::Ui, report: Option<&CheckReport>) -> bool {
+    let mut edit = false;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Sociétés émettrices").heading());
+        if ui.button("Modifier dans le paramétrage…").clicked() {
+            edit = true;
+        }
+    });
+    ui.label(
+        RichText::new(
+            "Chaque établissement qui facture des acheteurs publics dépose sous son SIRET ; \
+             l'IBAN et le BIC figurent sur les factures payées par virement.",
+        )
+        .color(style::MUTED),
+    );
+    ui.add_space(6.0);
+    let Some(report) = report else {
+        ui.spinner();
+        return edit;
+    };
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for company in &report.companies {
+            let problems = supplier_problems(company);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&company.name).strong());
+                    ui.label(RichText::new(format!("({})", company.code)).color(style::MUTED));
+                    let ready = problems.always.is_empty() && problems.for_transfer.is_empty();
+                    if ready {
+                        ui.label(RichText::new("✔ prêt pour Chorus Pro").color(style::OK_GREEN));
+                    } else {
+                        ui.label(RichText::new("✖ incomplet").color(style::ERROR_RED));
+                    }
+                });
+                egui::Grid::new(("company", &company.code))
+                    .num_columns(2)
+                    .spacing([12.0, 3.0])
+                    .show(ui, |ui| {
+                        let rows = [
+                            ("N° SIRET", company.siret.clone()),
+                            ("N° TVA intracommunautaire", company.vat_number.clone()),
+                            ("IBAN", group_by_four(&company.iban)),
+                            ("BIC", company.bic.clone()),
+                            ("Titulaire du compte", company.account_holder.clone()),
+                            ("Domiciliation", company.bank_domiciliation.clone()),
+                            (
+                                "Adresse",
+                                format!(
+                                    "{} {} {}",
+                                    company.address, company.postal_code, company.city
+                                ),
+                            ),
+                        ];
+                        for (label, value) in rows {
+                            ui.label(RichText::new(label).color(style::MUTED));
+                            ui.label(value);
+                            ui.end_row();
+                        }
+                    });
+                for p in problems.always.iter().chain(problems.for_transfer.iter()) {
+                    ui.label(RichText::new(p).color(style::ERROR_RED));
+                }
+            });
+            ui.add_space(4.0);
+        }
+    });
+    edit
+}

@@ -1,0 +1,278 @@
+//! The selected invoice: its anomalies, the billing data Chorus will receive and where
+//! each value came from, its amounts, lines and payments, and its PDF.
+
+use super::style;
+use crate::app::control_model::ControlModel;
+use crate::app::session::Session;
+use crate::checks::rules::format_size;
+use crate::checks::{PdfState, Resolved, Source};
+use crate::model::{InvoiceKind, format_date, format_money, format_opt_date};
+use egui::RichText;
+use rust_decimal::Decimal;
+
+pub enum Action {
+    Close,
+    OpenPdf(String),
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    model: &ControlModel,
+    index: usize,
+    session: &Session,
+) -> Option<Action> {
+    let check = model.check(index);
+    let invoice = &check.invoice;
+    let mut action = None;
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let title = format!("{} {}", invoice.kind.label(), invoice.number);
+        ui.heading(title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✖").on_hover_text("Fermer le détail").clicked() {
+                action = Some(Action::Close);
+            }
+        });
+    });
+    if check.is_conformant() {
+        ui.label(
+            RichText::new("✔ Conforme : prête pour Chorus Pro")
+                .color(style::OK_GREEN)
+                .strong(),
+        );
+    } else {
+        let n = check.anomalies.len();
+        let text = if n == 1 {
+            "1 anomalie à corriger".to_string()
+        } else {
+            format!("{n} anomalies à corriger")
+        };
+        ui.label(RichText::new(text).color(style::ERROR_RED).strong());
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for anomaly in &check.anomalies {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new("•").color(style::ERROR_RED));
+                    ui.label(RichText::new(&anomaly.message).color(style::ERROR_RED));
+                });
+                ui.label(
+                    RichText::new(anomaly.code.as_str())
+                        .small()
+                        .color(style::MUTED),
+                );
+            }
+            if !check.anomalies.is_empty() {
+                ui.add_space(6.0);
+            }
+
+            section(ui, "Données de facturation Chorus Pro", |ui| {
+                grid(ui, "billing", |ui| {
+                    resolved_row(ui, "Code service", &check.billing.service_code);
+                    resolved_row(ui, "N° d'engagement", &check.billing.engagement_number);
+                    resolved_row(ui, "N° de marché", &check.billing.market_number);
+                    row(ui, "Cadre de facturation", &invoice.billing_frame);
+                    row(ui, "Référence d'origine", &invoice.origin_reference);
+                });
+            });
+
+            section(ui, "Facture", |ui| {
+                grid(ui, "invoice", |ui| {
+                    row(ui, "Société émettrice", &invoice.company_code);
+                    row(ui, "Date", &format_date(invoice.invoice_date));
+                    row(ui, "Échéance", &format_opt_date(invoice.due_date));
+                    row(
+                        ui,
+                        "Montant HT",
+                        &format_money(invoice.total_excl_tax, &invoice.currency),
+                    );
+                    row(
+                        ui,
+                        "TVA",
+                        &format_money(invoice.total_tax, &invoice.currency),
+                    );
+                    row(
+                        ui,
+                        "Montant TTC",
+                        &format_money(invoice.total_incl_tax, &invoice.currency),
+                    );
+                    row(ui, "Mode de paiement", &invoice.payment_means);
+                    if invoice.kind == InvoiceKind::CreditNote {
+                        row(ui, "Facture d'origine", &invoice.original_invoice_number);
+                    }
+                });
+            });
+
+            section(ui, "Client", |ui| {
+                grid(ui, "client", |ui| {
+                    row(ui, "Raison sociale", &check.client_name);
+                    row(ui, "Code client", &invoice.client_code);
+                    row(ui, "N° SIRET", &check.client_siret);
+                    match check.flags.structure {
+                        None => row(ui, "Structure Chorus", "absente de l'annuaire"),
+                        Some([active, ge, gs, gse]) => {
+                            flag_row(ui, "Structure active (StA)", active);
+                            flag_row(ui, "Engagement obligatoire (StGE)", ge);
+                            flag_row(ui, "Service obligatoire (StGS)", gs);
+                            flag_row(ui, "Service ou engagement (StGSE)", gse);
+                        }
+                    }
+                    if let Some([active, ge]) = check.flags.service {
+                        flag_row(ui, "Service actif (SvA)", active);
+                        flag_row(ui, "Engagement exigé par le service (SvGE)", ge);
+                    }
+                });
+            });
+
+            section(ui, "Fichier PDF", |ui| {
+                if invoice.pdf_path.is_empty() {
+                    ui.label(
+                        RichText::new("Aucun fichier indiqué par l'ERP").color(style::ERROR_RED),
+                    );
+                } else {
+                    ui.label(RichText::new(&invoice.pdf_path).monospace().small());
+                    let (text, ok) = match &check.pdf {
+                        PdfState::Readable { pages } => {
+                            (format!("PDF lisible, {pages} page(s)"), true)
+                        }
+                        PdfState::NotGiven | PdfState::NotFound => {
+                            ("Fichier introuvable".to_string(), false)
+                        }
+                        PdfState::Unreadable(why) => (format!("Illisible : {why}"), false),
+                        PdfState::TooLarge(size) => {
+                            (format!("Trop volumineux : {}", format_size(*size)), false)
+                        }
+                    };
+                    ui.label(RichText::new(text).color(if ok {
+                        style::OK_GREEN
+                    } else {
+                        style::ERROR_RED
+                    }));
+                    let can_open = !matches!(check.pdf, PdfState::NotFound | PdfState::NotGiven);
+                    if ui
+                        .add_enabled(can_open, egui::Button::new("Ouvrir le PDF"))
+                        .clicked()
+                    {
+                        action = Some(Action::OpenPdf(invoice.pdf_path.clone()));
+                    }
+                }
+            });
+
+            match &session.extras {
+                Some(Ok(extras)) if extras.number == invoice.number => {
+                    section(ui, &format!("Lignes ({})", extras.lines.len()), |ui| {
+                        egui::Grid::new("lines")
+                            .striped(true)
+                            .num_columns(4)
+                            .show(ui, |ui| {
+                                for h in ["Libellé", "Qté", "TVA", "Montant HT"] {
+                                    ui.label(RichText::new(h).strong());
+                                }
+                                ui.end_row();
+                                for line in &extras.lines {
+                                    ui.label(&line.label);
+                                    ui.label(format!(
+                                        "{} {}",
+                                        line.quantity.normalize(),
+                                        line.unit
+                                    ));
+                                    ui.label(format!(
+                                        "{} % ({})",
+                                        line.vat_rate.normalize().to_string().replace('.', ","),
+                                        line.vat_category.code()
+                                    ));
+                                    ui.label(format_money(line.line_total, &invoice.currency));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                    section(ui, "Règlements", |ui| {
+                        if extras.payments.is_empty() {
+                            ui.label(
+                                RichText::new("Aucun règlement enregistré").color(style::MUTED),
+                            );
+                        }
+                        let mut paid = Decimal::ZERO;
+                        grid(ui, "payments", |ui| {
+                            for p in &extras.payments {
+                                paid += p.amount;
+                                row(
+                                    ui,
+                                    &format_date(p.date),
+                                    &format!(
+                                        "{} ({})",
+                                        format_money(p.amount, &invoice.currency),
+                                        p.means
+                                    ),
+                                );
+                            }
+                        });
+                        let due = invoice.total_incl_tax - paid;
+                        ui.label(format!(
+                            "Reste à payer : {}",
+                            format_money(due, &invoice.currency)
+                        ));
+                    });
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(style::ERROR_RED, format!("Lignes illisibles : {e}"));
+                }
+                _ => {
+                    ui.spinner();
+                }
+            }
+        });
+    action
+}
+
+fn section(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {
+    egui::CollapsingHeader::new(RichText::new(title).strong())
+        .default_open(true)
+        .show(ui, body);
+}
+
+fn grid(ui: &mut egui::Ui, id: &str, body: impl FnOnce(&mut egui::Ui)) {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, body);
+}
+
+fn row(ui: &mut egui::Ui, label: &str, value: &str) {
+    ui.label(RichText::new(label).color(style::MUTED));
+    ui.add(egui::Label::new(value).wrap());
+    ui.end_row();
+}
+
+fn flag_row(ui: &mut egui::Ui, label: &str, value: bool) {
+    ui.label(RichText::new(label).color(style::MUTED));
+    if value {
+        ui.label(RichText::new("✔ oui").color(style::OK_GREEN));
+    } else {
+        ui.label("non");
+    }
+    ui.end_row();
+}
+
+fn resolved_row(ui: &mut egui::Ui, label: &str, resolved: &Resolved) {
+    ui.label(RichText::new(label).color(style::MUTED));
+    ui.horizontal_wrapped(|ui| match &resolved.source {
+        Source::None => {
+            ui.label(RichText::new("absent").italics().color(style::MUTED));
+        }
+        Source::Invoice => {
+            ui.label(RichText::new(&resolved.value).strong());
+            ui.label(RichText::new("(facture)").color(style::MUTED));
+        }
+        Source::Reference(kind, reference) => {
+            ui.label(RichText::new(&resolved.value).strong());
+            ui.label(
+                RichText::new(format!("(repris {} {reference})", kind.of_the()))
+                    .color(style::ACCENT),
+            );
+        }
+    });
+    ui.end_row();
+}

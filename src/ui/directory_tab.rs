@@ -1,0 +1,211 @@
+//! « Annuaire Chorus PRO »: browse and search the cached directory, import a new export.
+
+use super::style;
+use crate::app::session::{DIRECTORY_PAGE_SIZE, FilePurpose, Session};
+use crate::model::format_count;
+use egui::{Align, Layout, RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+use std::path::PathBuf;
+
+#[derive(Default)]
+pub struct DirectoryTab {
+    query: String,
+    only_active: bool,
+    offset: usize,
+    /// The page asked for and not yet received (or received).
+    requested: Option<(String, bool, usize)>,
+    /// Files to import, one path per line (typed, pasted or chosen with « Parcourir… »).
+    files_text: String,
+}
+
+pub enum Action {
+    ShowStructure(String),
+}
+
+impl DirectoryTab {
+    /// The directory changed: ask for the page again.
+    pub fn invalidate(&mut self) {
+        self.requested = None;
+    }
+
+    pub fn set_files(&mut self, files: &[PathBuf]) {
+        self.files_text = files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        self.files_text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(PathBuf::from)
+            .collect()
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) -> Option<Action> {
+    let mut action = None;
+    let wanted = (tab.query.trim().to_string(), tab.only_active, tab.offset);
+    if tab.requested.as_ref() != Some(&wanted) {
+        session.request_directory_page(wanted.0.clone(), wanted.1, wanted.2);
+        tab.requested = Some(wanted);
+    }
+
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Annuaire Chorus Pro en cache").heading());
+        let line = crate::app::status::directory_line(
+            session.report.as_ref().and_then(|r| r.directory.as_ref()),
+        );
+        ui.label(RichText::new(line).color(style::MUTED));
+    });
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new("Importer un export de l'annuaire")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.label(
+                "Fichiers de l'export officiel : un classeur XLSX (feuilles structures et services) \
+                 ou deux fichiers CSV séparés par des points-virgules. Un chemin par ligne.",
+            );
+            ui.add(
+                egui::TextEdit::multiline(&mut tab.files_text)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("/chemin/AIFE-Chorus-Pro-Annuaire_20261112.xlsx"),
+            );
+            ui.horizontal(|ui| {
+                if ui.button("Parcourir…").clicked() {
+                    session.pick_files(FilePurpose::DirectoryFiles);
+                }
+                let files = tab.files();
+                let can_import = !files.is_empty() && !session.is_busy();
+                if ui
+                    .add_enabled(can_import, egui::Button::new("Importer l'annuaire"))
+                    .on_hover_text("Remplace l'annuaire en cache ; en cas d'erreur, rien ne change")
+                    .clicked()
+                {
+                    session.import_directory(files);
+                }
+            });
+        });
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label("Rechercher");
+        if ui
+            .add(
+                egui::TextEdit::singleline(&mut tab.query)
+                    .desired_width(260.0)
+                    .hint_text("SIRET, raison sociale, ville, code postal"),
+            )
+            .changed()
+        {
+            tab.offset = 0;
+        }
+        if ui
+            .checkbox(&mut tab.only_active, "Uniquement structures actives")
+            .changed()
+        {
+            tab.offset = 0;
+        }
+    });
+    let Some(page) = session.directory_page.clone() else {
+        ui.spinner();
+        return None;
+    };
+    ui.horizontal(|ui| {
+        let last = (page.offset + page.rows.len()).min(page.total);
+        let label = if page.total == 0 {
+            "Aucune structure".to_string()
+        } else {
+            format!(
+                "Structures {} à {} sur {}",
+                format_count(page.offset + 1),
+                format_count(last),
+                format_count(page.total)
+            )
+        };
+        ui.label(label);
+        if ui
+            .add_enabled(tab.offset > 0, egui::Button::new("◀ Précédentes"))
+            .clicked()
+        {
+            tab.offset = tab.offset.saturating_sub(DIRECTORY_PAGE_SIZE);
+        }
+        if ui
+            .add_enabled(last < page.total, egui::Button::new("Suivantes ▶"))
+            .clicked()
+        {
+            tab.offset += DIRECTORY_PAGE_SIZE;
+        }
+    });
+    ui.style_mut().interaction.selectable_labels = false;
+    TableBuilder::new(ui)
+        .id_salt("directory")
+        .striped(true)
+        .resizable(true)
+        .sense(Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center))
+        .auto_shrink([false, false])
+        .column(Column::initial(130.0).clip(true))
+        .column(Column::initial(340.0).clip(true))
+        .column(Column::initial(70.0).clip(true))
+        .column(Column::initial(180.0).clip(true))
+        .columns(Column::exact(48.0), 4)
+        .column(Column::remainder().clip(true))
+        .header(24.0, |mut h| {
+            for (title, tip) in [
+                ("N° SIRET", ""),
+                ("Raison sociale", ""),
+                ("CP", "Code postal"),
+                ("Ville", ""),
+                ("StA", "Structure active"),
+                ("StGE", "N° d'engagement obligatoire"),
+                ("StGS", "Code service obligatoire"),
+                ("StGSE", "Code service ou n° d'engagement obligatoire"),
+                ("Courriel", ""),
+            ] {
+                h.col(|ui| {
+                    let r = ui.strong(title);
+                    if !tip.is_empty() {
+                        r.on_hover_text(tip);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(style::ROW_HEIGHT, page.rows.len(), |mut row| {
+                let s = &page.rows[row.index()];
+                row.col(|ui| {
+                    ui.label(&s.identifier);
+                });
+                row.col(|ui| {
+                    ui.label(&s.name);
+                });
+                row.col(|ui| {
+                    ui.label(&s.postal_code);
+                });
+                row.col(|ui| {
+                    ui.label(&s.city);
+                });
+                for flag in [
+                    s.active,
+                    s.engagement_required,
+                    s.service_required,
+                    s.service_or_engagement_required,
+                ] {
+                    row.col(|ui| {
+                        ui.label(style::flag_text(Some(flag)));
+                    });
+                }
+                row.col(|ui| {
+                    ui.label(&s.email);
+                });
+                if row.response().clicked() {
+                    action = Some(Action::ShowStructure(s.identifier.clone()));
+                }
+            });
+        });
+    action
+}

@@ -1,0 +1,316 @@
+//! The control screen's two tables: « Liste des factures conformes » and « Anomalies à
+//! corriger », each anomaly on its own line under its invoice. Rows are virtualised:
+//! only the visible ones are laid out, whatever the number of invoices.
+
+use super::style;
+use crate::app::control_model::{AnomalyRow, Column, ControlModel, Sort};
+use crate::app::status::counted;
+use crate::checks::{InvoiceCheck, PdfState, Source};
+use crate::model::{format_date, format_money};
+use egui::{Align, Layout, RichText, Sense};
+use egui_extras::{Size, StripBuilder, TableBuilder, TableRow};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Conformant,
+    Anomalies,
+}
+
+enum Event {
+    Sort(Kind, Column),
+    Focus(usize),
+    Tick(usize),
+}
+
+pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
+    let mut events = Vec::new();
+    StripBuilder::new(ui)
+        .size(Size::relative(0.45).at_least(140.0))
+        .size(Size::remainder().at_least(160.0))
+        .vertical(|mut strip| {
+            strip.cell(|ui| {
+                let ticked = model
+                    .conformant
+                    .iter()
+                    .filter(|i| model.ticked.contains(i))
+                    .count();
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new("Liste des factures conformes")
+                            .heading()
+                            .color(style::OK_GREEN),
+                    );
+                    let mut count = counted(model.conformant.len(), "facture", "factures");
+                    if ticked > 0 {
+                        count.push_str(&format!(", {}", counted(ticked, "cochée", "cochées")));
+                    }
+                    ui.label(RichText::new(count).color(style::MUTED));
+                });
+                table(ui, model, Kind::Conformant, &mut events);
+            });
+            strip.cell(|ui| {
+                ui.add_space(6.0);
+                let anomalies = model.anomaly_rows.len() - model.anomalous.len();
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new("Anomalies à corriger")
+                            .heading()
+                            .color(style::ERROR_RED),
+                    );
+                    ui.label(
+                        RichText::new(format!(
+                            "{}, {}",
+                            counted(model.anomalous.len(), "facture", "factures"),
+                            counted(anomalies, "anomalie", "anomalies")
+                        ))
+                        .color(style::MUTED),
+                    );
+                });
+                table(ui, model, Kind::Anomalies, &mut events);
+            });
+        });
+    for event in events {
+        match event {
+            Event::Sort(Kind::Conformant, column) => model.sort_conformant(column),
+            Event::Sort(Kind::Anomalies, column) => model.sort_anomalous(column),
+            Event::Focus(index) => model.focused = Some(index),
+            Event::Tick(index) => model.toggle_tick(index),
+        }
+    }
+}
+
+fn width(column: Column) -> f32 {
+    match column {
+        Column::Number => 82.0,
+        Column::Client => 190.0,
+        Column::Date => 82.0,
+        Column::AmountInclTax => 104.0,
+        Column::Engagement => 118.0,
+        Column::Market => 110.0,
+        Column::Service => 128.0,
+        Column::Siret => 124.0,
+        Column::Attachment => 84.0,
+        _ => 44.0,
+    }
+}
+
+fn sort_arrow(sort: Sort, column: Column) -> &'static str {
+    match (sort.column == column, sort.ascending) {
+        (false, _) => "",
+        (true, true) => " ⏶",
+        (true, false) => " ⏷",
+    }
+}
+
+fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<Event>) {
+    let (sort, rows) = match kind {
+        Kind::Conformant => (model.conformant_sort, model.conformant.len()),
+        Kind::Anomalies => (model.anomalous_sort, model.anomaly_rows.len()),
+    };
+    let id = match kind {
+        Kind::Conformant => "conformes",
+        Kind::Anomalies => "anomalies",
+    };
+    if rows == 0 {
+        let text = match (kind, model.search().is_empty()) {
+            (Kind::Conformant, true) => "Aucune facture conforme.",
+            (Kind::Anomalies, true) => "Aucune anomalie : toutes les factures sont conformes.",
+            (_, false) => "Aucune facture ne correspond à la recherche.",
+        };
+        ui.label(RichText::new(text).color(style::MUTED));
+        return;
+    }
+    egui::ScrollArea::horizontal()
+        .id_salt(("h", id))
+        .show(ui, |ui| {
+            let visible = ui.clip_rect();
+            // Selectable labels would swallow the clicks that open the detail panel.
+            ui.style_mut().interaction.selectable_labels = false;
+            let mut builder = TableBuilder::new(ui)
+                .id_salt(id)
+                // Anomaly lines paint their own band across the row; stripes would not span it.
+                .striped(kind == Kind::Conformant)
+                .resizable(true)
+                .sense(Sense::click())
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .auto_shrink([false, false])
+                .column(egui_extras::Column::exact(24.0));
+            for column in Column::INVOICE_COLUMNS {
+                builder = builder.column(
+                    egui_extras::Column::initial(width(column))
+                        .at_least(30.0)
+                        .clip(true),
+                );
+            }
+            builder
+                .header(24.0, |mut header| {
+                    header.col(|_| {});
+                    for column in Column::INVOICE_COLUMNS {
+                        header.col(|ui| {
+                            let title = format!("{}{}", column.title(), sort_arrow(sort, column));
+                            let button =
+                                egui::Button::new(RichText::new(title).strong()).frame(false);
+                            let mut response = ui.add(button);
+                            if !column.description().is_empty() {
+                                response = response.on_hover_text(column.description());
+                            }
+                            if response.clicked() {
+                                events.push(Event::Sort(kind, column));
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(style::ROW_HEIGHT, rows, |mut row| {
+                        let entry = match kind {
+                            Kind::Conformant => AnomalyRow::Invoice(model.conformant[row.index()]),
+                            Kind::Anomalies => model.anomaly_rows[row.index()],
+                        };
+                        let index = match entry {
+                            AnomalyRow::Invoice(i) | AnomalyRow::Anomaly(i, _) => i,
+                        };
+                        // A selected anomaly line would only highlight its first two cells.
+                        let is_invoice = matches!(entry, AnomalyRow::Invoice(_));
+                        row.set_selected(is_invoice && model.focused == Some(index));
+                        match entry {
+                            AnomalyRow::Invoice(i) => invoice_row(&mut row, model, i, events),
+                            AnomalyRow::Anomaly(i, k) => {
+                                if anomaly_row(&mut row, model.check(i), k, visible) {
+                                    events.push(Event::Focus(i));
+                                }
+                            }
+                        }
+                        if row.response().clicked() {
+                            events.push(Event::Focus(index));
+                        }
+                    });
+                });
+        });
+}
+
+fn invoice_row(
+    row: &mut TableRow<'_, '_>,
+    model: &ControlModel,
+    index: usize,
+    events: &mut Vec<Event>,
+) {
+    let check = model.check(index);
+    row.col(|ui| {
+        let mut ticked = model.ticked.contains(&index);
+        let response = ui.add(egui::Checkbox::without_text(&mut ticked));
+        // Screen readers (and the UI tests) need a name for a checkbox without text.
+        let name = format!("Cocher la facture {}", check.invoice.number);
+        response
+            .widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, ticked, &name));
+        if response.changed() {
+            events.push(Event::Tick(index));
+        }
+    });
+    let invoice = &check.invoice;
+    for column in Column::INVOICE_COLUMNS {
+        row.col(|ui| match column {
+            Column::Number => {
+                let text = RichText::new(&invoice.number);
+                let text = if check.is_conformant() {
+                    text
+                } else {
+                    text.strong()
+                };
+                ui.label(text);
+            }
+            Column::Client => {
+                ui.label(&check.client_name)
+                    .on_hover_text(&check.client_name);
+            }
+            Column::Date => {
+                ui.label(format_date(invoice.invoice_date));
+            }
+            Column::AmountInclTax => {
+                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                    ui.label(format_money(invoice.total_incl_tax, &invoice.currency));
+                });
+            }
+            Column::Engagement => resolved_cell(ui, &check.billing.engagement_number),
+            Column::Market => resolved_cell(ui, &check.billing.market_number),
+            Column::Service => resolved_cell(ui, &check.billing.service_code),
+            Column::Siret => {
+                ui.label(&check.client_siret);
+            }
+            Column::Attachment => attachment_cell(ui, &check.pdf),
+            _ => {
+                if let Some(flag) = column.flag(check) {
+                    ui.label(style::flag_text(flag));
+                }
+            }
+        });
+    }
+}
+
+/// A billing value; one taken from the origin reference says so on hover.
+fn resolved_cell(ui: &mut egui::Ui, resolved: &crate::checks::Resolved) {
+    match &resolved.source {
+        Source::None => {}
+        Source::Invoice => {
+            ui.label(&resolved.value);
+        }
+        Source::Reference(kind, reference) => {
+            ui.label(RichText::new(&resolved.value).color(style::ACCENT))
+                .on_hover_text(format!("Repris {} {reference}", kind.of_the()));
+        }
+    }
+}
+
+fn attachment_cell(ui: &mut egui::Ui, pdf: &PdfState) {
+    match pdf {
+        PdfState::Readable { .. } => {
+            ui.label(RichText::new("✔ PDF").color(style::OK_GREEN));
+        }
+        PdfState::NotGiven | PdfState::NotFound => {
+            ui.label(RichText::new("✖ absent").color(style::ERROR_RED));
+        }
+        PdfState::Unreadable(_) => {
+            ui.label(RichText::new("✖ illisible").color(style::ERROR_RED));
+        }
+        PdfState::TooLarge(_) => {
+            ui.label(RichText::new("✖ > 10 Mo").color(style::ERROR_RED));
+        }
+    }
+}
+
+/// `2300630 — Le service SERV n'existe pas dans l'annuaire Chorus`, across the row.
+/// Only the first two cells are added: a cell added after the message would paint its
+/// background over it.
+/// Returns true when the line was clicked: the row itself only covers its two cells.
+fn anomaly_row(
+    row: &mut TableRow<'_, '_>,
+    check: &InvoiceCheck,
+    k: usize,
+    visible: egui::Rect,
+) -> bool {
+    let anomaly = &check.anomalies[k];
+    let mut clicked = false;
+    row.col(|_| {});
+    row.col(|ui| {
+        // The message spans the empty columns to its right: widen the clip to the table's.
+        let cell = ui.max_rect();
+        let clip =
+            egui::Rect::from_x_y_ranges(cell.left()..=visible.right(), ui.clip_rect().y_range());
+        ui.set_clip_rect(clip);
+        let band = egui::Rect::from_x_y_ranges(cell.left()..=visible.right(), cell.y_range());
+        ui.painter().rect_filled(band, 0.0, ANOMALY_BAND);
+        let response = ui
+            .add(
+                egui::Label::new(
+                    RichText::new(format!("{} — {}", check.invoice.number, anomaly.message))
+                        .color(style::ERROR_RED),
+                )
+                .wrap_mode(egui::TextWrapMode::Extend)
+                .sense(Sense::click()),
+            )
+            .on_hover_text(format!("{} : {}", anomaly.code, anomaly.code.title()));
+        clicked = response.clicked();
+    });
+    clicked
+}
+
+const ANOMALY_BAND: egui::Color32 = egui::Color32::from_rgb(0xfd, 0xf0, 0xf0);

@@ -1,0 +1,270 @@
+//! The window: egui views only. They draw the session's state and turn clicks into
+//! commands; no SQL, no file reading, no HTTP here.
+
+mod accounts_tab;
+mod detail_panel;
+mod directory_tab;
+mod help;
+mod invoice_tables;
+mod settings_dialog;
+mod status_bar;
+mod structure_view;
+pub mod style;
+mod toolbar;
+
+use crate::app::control_model::ControlModel;
+use crate::app::session::{FilePurpose, Session};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The tabs under the toolbar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Control,
+    Directory,
+    Accounts,
+}
+
+impl Tab {
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Control => "Contrôle des factures",
+            Tab::Directory => "Annuaire Chorus PRO",
+            Tab::Accounts => "Comptes Chorus PRO",
+        }
+    }
+}
+
+pub struct ChorusDepotApp {
+    pub session: Session,
+    pub tab: Tab,
+    /// The control screen's tables, rebuilt when a new report arrives.
+    pub control: Option<ControlModel>,
+    control_generation: u64,
+    toolbar: toolbar::ToolbarState,
+    directory: directory_tab::DirectoryTab,
+    settings: Option<settings_dialog::SettingsDialog>,
+    help_open: bool,
+    /// The detail panel asked for the lines of this invoice already.
+    extras_requested_for: Option<String>,
+}
+
+impl ChorusDepotApp {
+    /// Creates the application on `db` and starts the first check (or the demo).
+    pub fn new(db: PathBuf, ctx: &egui::Context) -> ChorusDepotApp {
+        let mut app = ChorusDepotApp::idle(db, ctx);
+        app.session.start();
+        app
+    }
+
+    /// The application without its first check: the frame benchmark gives it a report.
+    pub fn idle(db: PathBuf, ctx: &egui::Context) -> ChorusDepotApp {
+        style::apply(ctx);
+        let repaint = ctx.clone();
+        let session = Session::new(db, Arc::new(move || repaint.request_repaint()));
+        ChorusDepotApp {
+            session,
+            tab: Tab::Control,
+            control: None,
+            control_generation: 0,
+            toolbar: toolbar::ToolbarState::default(),
+            directory: directory_tab::DirectoryTab::default(),
+            settings: None,
+            help_open: false,
+            extras_requested_for: None,
+        }
+    }
+
+    /// Draws one frame. Public for the UI tests and the frame benchmark.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.session.poll();
+        self.sync_control_model();
+        self.route_picked_files();
+
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            let action = toolbar::show(ui, &mut self.toolbar, &self.session, self.control.as_ref());
+            self.apply_toolbar(action);
+            ui.add_space(2.0);
+            ui.horizontal(|ui| {
+                for tab in [Tab::Control, Tab::Directory, Tab::Accounts] {
+                    ui.selectable_value(&mut self.tab, tab, tab.label());
+                }
+            });
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar::show(ui, &mut self.session, self.control.as_ref());
+        });
+        match self.tab {
+            Tab::Control => self.control_tab(ui),
+            Tab::Directory => {
+                let action = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        directory_tab::show(ui, &mut self.directory, &mut self.session)
+                    })
+                    .inner;
+                if let Some(directory_tab::Action::ShowStructure(identifier)) = action {
+                    self.toolbar.siret = identifier;
+                    self.apply_toolbar(Some(toolbar::Action::LookupSiret));
+                }
+            }
+            Tab::Accounts => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    if accounts_tab::show(ui, self.session.report.as_deref()) {
+                        self.open_settings();
+                    }
+                });
+            }
+        }
+        toolbar::structure_window(ui.ctx(), &mut self.toolbar, &mut self.session);
+        if let Some(dialog) = &mut self.settings {
+            match settings_dialog::show(ui.ctx(), dialog, self.session.is_busy()) {
+                settings_dialog::Outcome::Open => {}
+                settings_dialog::Outcome::Cancelled => self.settings = None,
+                settings_dialog::Outcome::Save(changes) => {
+                    self.session.save_company_settings(changes);
+                    self.settings = None;
+                }
+            }
+        }
+        if self.help_open {
+            help::show(ui.ctx(), &mut self.help_open);
+        }
+    }
+
+    fn control_tab(&mut self, ui: &mut egui::Ui) {
+        let Some(model) = &mut self.control else {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.centered_and_justified(|ui| {
+                    let text = if self.session.is_busy() {
+                        "Vérification des factures en cours…"
+                    } else {
+                        "Aucun résultat : cliquez sur « Actualiser »."
+                    };
+                    ui.label(egui::RichText::new(text).size(16.0).color(style::MUTED));
+                });
+            });
+            return;
+        };
+        if let Some(focused) = model.focused {
+            let number = model.check(focused).invoice.number.clone();
+            if self.extras_requested_for.as_deref() != Some(number.as_str()) {
+                self.session.load_extras(number.clone());
+                self.extras_requested_for = Some(number);
+            }
+            egui::Panel::right("detail")
+                .resizable(true)
+                .default_size(380.0)
+                .size_range(280.0..=700.0)
+                .show(ui, |ui| {
+                    let action = detail_panel::show(ui, model, focused, &self.session);
+                    match action {
+                        Some(detail_panel::Action::Close) => model.focused = None,
+                        Some(detail_panel::Action::OpenPdf(path)) => {
+                            self.session.open_with_system(path)
+                        }
+                        None => {}
+                    }
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            invoice_tables::show(ui, model);
+        });
+    }
+
+    fn sync_control_model(&mut self) {
+        if self.session.report_generation == self.control_generation {
+            return;
+        }
+        self.control_generation = self.session.report_generation;
+        if let Some(report) = &self.session.report {
+            match &mut self.control {
+                Some(model) => model.replace_report(report.clone()),
+                None => self.control = Some(ControlModel::new(report.clone())),
+            }
+            self.extras_requested_for = None;
+            self.directory.invalidate();
+        }
+    }
+
+    fn route_picked_files(&mut self) {
+        if let Some((purpose, files)) = self.session.picked_files.take() {
+            match purpose {
+                FilePurpose::DirectoryFiles => self.directory.set_files(&files),
+                FilePurpose::ErpFolder => {
+                    if let Some(dir) = files.into_iter().next() {
+                        self.session.import_erp(dir);
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_toolbar(&mut self, action: Option<toolbar::Action>) {
+        use toolbar::Action;
+        match action {
+            None => {}
+            Some(Action::Search(text)) => {
+                if let Some(model) = &mut self.control {
+                    model.set_search(&text);
+                }
+            }
+            Some(Action::LookupSiret) => {
+                self.toolbar.structure_window_open = true;
+                self.session.lookup_siret(
+                    self.toolbar.siret.clone(),
+                    self.toolbar.only_active_services,
+                );
+            }
+            Some(Action::SelectAll) => {
+                if let Some(model) = &mut self.control {
+                    model.toggle_all_conformant();
+                }
+            }
+            Some(Action::Refresh) => self.session.refresh(),
+            Some(Action::Settings) => self.open_settings(),
+            Some(Action::Help) => self.help_open = true,
+            Some(Action::ImportErp) => self.session.pick_files(FilePurpose::ErpFolder),
+        }
+    }
+
+    fn open_settings(&mut self) {
+        let companies = self
+            .session
+            .report
+            .as_ref()
+            .map(|r| r.companies.clone())
+            .unwrap_or_default();
+        self.settings = Some(settings_dialog::SettingsDialog::new(&companies));
+    }
+}
+
+impl eframe::App for ChorusDepotApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+/// Opens the window on `db`. Returns when the user closes it.
+pub fn run_window(db: PathBuf) -> anyhow::Result<()> {
+    let icon =
+        eframe::icon_data::from_png_bytes(include_bytes!("../../assets/chorus-depot.png")).ok();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Chorus Depot — contrôle des factures Chorus Pro")
+        .with_app_id("chorus-depot")
+        .with_inner_size([1440.0, 880.0])
+        .with_min_inner_size([900.0, 560.0]);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Chorus Depot",
+        options,
+        Box::new(move |cc| Ok(Box::new(ChorusDepotApp::new(db, &cc.egui_ctx)))),
+    )
+    .map_err(|e| anyhow::anyhow!("impossible d'ouvrir la fenêtre : {e}"))
+}

@@ -1,0 +1,240 @@
+//! The window, driven like a user would with egui_kittest: real database, real checks
+//! running on their worker thread, clicks and typing through the accessibility tree.
+
+mod common;
+
+use chorus_depot::ui::ChorusDepotApp;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+type AppHarness = Harness<'static, Option<ChorusDepotApp>>;
+
+fn harness(db: PathBuf) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(1440.0, 1000.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<ChorusDepotApp>| {
+                app.get_or_insert_with(|| ChorusDepotApp::new(db.clone(), ui.ctx()))
+                    .show(ui);
+            },
+            None,
+        )
+}
+
+/// Steps the window until `done` holds: the checks run on a worker thread.
+fn wait_for(h: &mut AppHarness, what: &str, done: impl Fn(&AppHarness) -> bool) {
+    let end = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < end {
+        h.step();
+        if done(h) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("délai dépassé en attendant : {what}");
+}
+
+fn checks_done(h: &AppHarness) -> bool {
+    h.state()
+        .as_ref()
+        .is_some_and(|app| app.control.is_some() && !app.session.is_busy())
+}
+
+#[test]
+fn both_tables_show_the_checked_invoices() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Liste des factures conformes");
+    h.get_by_label("Anomalies à corriger");
+    h.get_by_label("1 facture");
+    h.get_by_label("6 factures, 7 anomalies");
+    // The conformant invoice and an anomaly line under its invoice.
+    h.get_by_label("F2600001");
+    h.get_by_label(
+        "F2600003 — Le service SERV n'existe pas dans l'annuaire Chorus (structure 21690123100011)",
+    );
+    h.get_by_label("F2600004 — Le client Université Lyon 3 n'a pas de numéro de SIRET");
+    // Private clients are not Chorus Pro's business.
+    assert!(h.query_by_label("F2600008").is_none());
+    h.get_by_label_contains("Annuaire du 12/11/2026 — 3 structures, 3 services");
+}
+
+#[test]
+fn clicking_an_anomaly_shows_its_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    assert!(h.query_by_label("Facture F2600007").is_none());
+    let line = "F2600007 — HT 300,00\u{a0}€ + TVA 60,00\u{a0}€ = 360,00\u{a0}€, mais le TTC est 350,00\u{a0}€";
+    h.get_by_label(line).scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label(line).click();
+    h.run_steps(2);
+    h.get_by_label("Facture F2600007");
+    h.get_by_label("2 anomalies à corriger");
+    // Both anomalies in the panel, with their codes.
+    h.get_by_label("MONTANTS_INCOHERENTS");
+    h.get_by_label("PDF_INTROUVABLE");
+    h.get_by_label("Fichier introuvable");
+    // The resolved billing data says where it came from.
+    h.get_by_label("(facture)");
+    assert_eq!(h.get_all_by_label("absent").count(), 2);
+    // Lines are read on a worker thread: wait for them.
+    wait_for(&mut h, "les règlements", |h| {
+        h.query_by_label("Aucun règlement enregistré").is_some()
+    });
+}
+
+#[test]
+fn billing_data_taken_from_the_reference_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("F2600001").click();
+    h.run_steps(2);
+    h.get_by_label("Facture F2600001");
+    h.get_by_label("✔ Conforme : prête pour Chorus Pro");
+    assert_eq!(
+        h.get_all_by_label("(repris du contrat CTR-2002)").count(),
+        2
+    );
+    wait_for(&mut h, "les lignes de la facture", |h| {
+        h.query_by_label("Maintenance annuelle du parc informatique")
+            .is_some()
+    });
+    h.get_by_label("Reste à payer : 0,00\u{a0}€");
+}
+
+#[test]
+fn the_search_box_filters_both_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    let field = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .expect("the search field");
+    field.focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(1)
+        .unwrap()
+        .type_text("villeurbanne");
+    h.run_steps(3);
+    h.get_by_label("0 facture");
+    h.get_by_label("2 factures, 2 anomalies");
+    assert!(h.query_by_label("F2600007").is_none());
+}
+
+#[test]
+fn settings_refuse_a_bad_iban_and_keep_the_old_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Paramétrage").click();
+    h.run_steps(2);
+    h.get_by_label("Paramétrage des sociétés émettrices");
+    let good = "FR76 3000 6000 0112 3456 7890 189";
+    let bad = "FR76 3000 6000 0112 3456 7890 188";
+    h.get(text_input(good)).focus();
+    h.step();
+    h.get(text_input(good)).set_text_value_accesskit(bad);
+    h.run_steps(2);
+    h.get(text_input(bad));
+    h.get_by_label("La clé de contrôle de l'IBAN est incorrecte (modulo 97) : vérifiez la saisie");
+    h.get_by_label("Des champs sont invalides : rien ne sera enregistré.");
+    // « Enregistrer » does nothing while a field is invalid.
+    h.get_by_label("Enregistrer").click();
+    h.run_steps(2);
+    h.get_by_label("Paramétrage des sociétés émettrices");
+    h.get_by_label("Annuler").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Paramétrage des sociétés émettrices")
+            .is_none()
+    );
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let companies = chorus_depot::store::erp::load_companies(store.conn()).unwrap();
+    assert_eq!(companies[0].iban, "FR7630006000011234567890189");
+    // Reopened, the dialog shows the saved value again.
+    h.get_by_label("Paramétrage").click();
+    h.run_steps(2);
+    h.get(text_input(good));
+}
+
+fn text_input(value: &str) -> egui_kittest::kittest::By<'_> {
+    egui_kittest::kittest::By::new()
+        .role(egui::accesskit::Role::TextInput)
+        .value(value)
+}
+
+#[test]
+fn the_siret_field_shows_the_structure_and_its_services() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    let field = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .expect("the SIRET field");
+    field.focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text("263 500 027 00010");
+    h.step();
+    h.get_by_label("Afficher").click();
+    wait_for(&mut h, "la structure", |h| {
+        h.query_by_label("CHU DE SAINT-ETIENNE").is_some()
+    });
+    h.get_by_label("Services (2)");
+    h.get_by_label("Direction des systèmes d'information");
+    h.get_by_label("Direction des achats");
+    h.get_by_label("Uniquement services actifs").click();
+    wait_for(&mut h, "les services actifs", |h| {
+        h.query_by_label("Services actifs (1)").is_some()
+    });
+    assert!(h.query_by_label("Direction des achats").is_none());
+}
+
+#[test]
+fn the_first_start_creates_the_demo_and_shows_both_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("données/chorus-depot.sqlite");
+    let mut h = harness(db.clone());
+    // The demo is written and checked on worker threads while the window keeps drawing.
+    h.step();
+    h.get_by_label("Arrêter");
+    wait_for(&mut h, "la base de démonstration vérifiée", checks_done);
+    assert!(db.is_file());
+    h.get_by_label("Liste des factures conformes");
+    h.get_by_label("Anomalies à corriger");
+    h.get_by_label_contains("Annuaire du 16/11/2026 — ");
+    let report = h.state().as_ref().unwrap().session.report.clone().unwrap();
+    assert!(
+        report.conformant_count() > 1500,
+        "{}",
+        report.conformant_count()
+    );
+    assert!(
+        report.anomalous_count() > 100,
+        "{}",
+        report.anomalous_count()
+    );
+    // The first conformant invoice and the first anomaly line are on screen.
+    let model = h.state().as_ref().unwrap().control.as_ref().unwrap();
+    let first_ok = model.check(model.conformant[0]).invoice.number.clone();
+    let first_bad = model.check(model.anomalous[0]);
+    let line = format!(
+        "{} — {}",
+        first_bad.invoice.number, first_bad.anomalies[0].message
+    );
+    h.get_by_label(&first_ok);
+    h.get_by_label(&line);
+}
