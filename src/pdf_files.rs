@@ -15,13 +15,20 @@ const READABLE: &str = "LISIBLE";
 const UNREADABLE: &str = "ILLISIBLE";
 const TOO_LARGE: &str = "TROP_VOLUMINEUX";
 
+/// The verdicts remembered from earlier runs, by path.
+pub type PdfCache = HashMap<String, StoredVerdict>;
+
+pub fn load_cache(store: &Store) -> Result<PdfCache, rusqlite::Error> {
+    pdf_verdicts::load_all(store.conn())
+}
+
 /// The state of every distinct path in `paths`; new verdicts are saved in the store.
 pub fn inspect_all(
     store: &mut Store,
+    cache: &PdfCache,
     paths: &[&str],
     progress: &dyn Progress,
 ) -> Result<HashMap<String, PdfState>, rusqlite::Error> {
-    let cache = pdf_verdicts::load_all(store.conn())?;
     let mut distinct: Vec<&str> = paths.iter().copied().filter(|p| !p.is_empty()).collect();
     distinct.sort_unstable();
     distinct.dedup();

@@ -3,10 +3,10 @@
 
 use crate::checks::{CheckData, DirectorySnapshot, InvoiceCheck, check_all};
 use crate::model::{ClientType, Company};
+use crate::pdf_files::PdfCache;
 use crate::progress::Progress;
 use crate::store::directory::DirectoryImport;
 use crate::store::{Store, directory as dir_db, erp as erp_db};
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -36,6 +36,10 @@ pub enum CheckRunError {
     Cancelled,
     #[error("lecture de la base impossible : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("la lecture parallèle de la base s'est interrompue")]
+    ReaderLost,
 }
 
 /// Runs every rule on every invoice of a public client.
@@ -45,6 +49,9 @@ pub fn run_checks(
 ) -> Result<CheckReport, CheckRunError> {
     let started = Instant::now();
     progress.update(0.0, "Lecture de la base…");
+    // The line totals and the remembered PDF verdicts are read on a second connection
+    // while this one reads the invoices: the two biggest reads, one per core.
+    let second = SecondReader::start(store);
     let conn = store.conn();
     let mut data = CheckData::default();
     let companies = erp_db::load_companies(conn)?;
@@ -60,8 +67,11 @@ pub fn run_checks(
     for r in erp_db::load_references(conn)? {
         data.references.insert(r.reference.clone(), r);
     }
-    data.line_totals = erp_db::line_totals(conn)?.into_iter().collect();
     let invoices = erp_db::load_public_invoices(conn)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "invoices read");
+    let (line_totals, pdf_cache) = second.finish(store)?;
+    data.line_totals = line_totals.into_iter().collect();
+    tracing::debug!(elapsed = ?started.elapsed(), invoices = invoices.len(), "mirror read");
     if progress.is_cancelled() {
         return Err(CheckRunError::Cancelled);
     }
@@ -69,13 +79,16 @@ pub fn run_checks(
     data.directory = directory_for_clients(store, &data)?;
     let directory = dir_db::latest_import(store.conn())?;
 
+    tracing::debug!(elapsed = ?started.elapsed(), "directory read");
     let paths: Vec<&str> = invoices.iter().map(|i| i.pdf_path.as_str()).collect();
-    data.pdf = crate::pdf_files::inspect_all(store, &paths, progress)?;
+    data.pdf = crate::pdf_files::inspect_all(store, &pdf_cache, &paths, progress)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "PDF files examined");
     if progress.is_cancelled() {
         return Err(CheckRunError::Cancelled);
     }
     progress.update(0.9, "Application des règles…");
-    let checks = check_in_parallel(invoices, &data);
+    let checks = check_all(invoices, &data);
+    tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
     progress.update(1.0, "Vérification terminée");
     Ok(CheckReport {
         checks,
@@ -83,24 +96,6 @@ pub fn run_checks(
         directory,
         elapsed: started.elapsed(),
     })
-}
-
-/// The rules are pure and independent per invoice: split the work over the cores.
-fn check_in_parallel(invoices: Vec<crate::model::Invoice>, data: &CheckData) -> Vec<InvoiceCheck> {
-    const CHUNK: usize = 4096;
-    let mut chunks: Vec<Vec<crate::model::Invoice>> = Vec::new();
-    let mut rest = invoices;
-    while rest.len() > CHUNK {
-        let tail = rest.split_off(CHUNK);
-        chunks.push(rest);
-        rest = tail;
-    }
-    chunks.push(rest);
-    chunks
-        .into_par_iter()
-        .map(|chunk| check_all(chunk, data))
-        .flatten()
-        .collect()
 }
 
 /// Only the structures of the public clients, and their services: a few hundred rows
@@ -125,4 +120,36 @@ fn directory_for_clients(
         }
     }
     Ok(snapshot)
+}
+
+type SecondRead = Result<(Vec<(String, rust_decimal::Decimal)>, PdfCache), CheckRunError>;
+
+/// Reads on a second connection to the same file, on its own thread. An in-memory
+/// database has no second connection: it is then read afterwards on the first.
+struct SecondReader(Option<std::thread::JoinHandle<SecondRead>>);
+
+impl SecondReader {
+    fn start(store: &Store) -> SecondReader {
+        let path = store.path().to_path_buf();
+        if path.as_os_str() == ":memory:" {
+            return SecondReader(None);
+        }
+        SecondReader(Some(std::thread::spawn(move || {
+            read_second(&Store::open(&path)?)
+        })))
+    }
+
+    fn finish(self, store: &Store) -> SecondRead {
+        match self.0 {
+            Some(handle) => handle.join().unwrap_or(Err(CheckRunError::ReaderLost)),
+            None => read_second(store),
+        }
+    }
+}
+
+fn read_second(store: &Store) -> SecondRead {
+    Ok((
+        erp_db::line_totals(store.conn())?,
+        crate::pdf_files::load_cache(store)?,
+    ))
 }

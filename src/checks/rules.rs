@@ -61,15 +61,17 @@ impl InvoiceCheck {
     }
 }
 
-/// Checks every invoice; the company checks run once per company.
+/// Checks every invoice, on every core (the rules are pure and independent per invoice);
+/// the company checks run once per company. The order of `invoices` is kept.
 pub fn check_all(invoices: Vec<Invoice>, data: &CheckData) -> Vec<InvoiceCheck> {
+    use rayon::prelude::*;
     let suppliers: HashMap<&str, SupplierProblems> = data
         .companies
         .values()
         .map(|c| (c.code.as_str(), supplier_problems(c)))
         .collect();
     invoices
-        .into_iter()
+        .into_par_iter()
         .map(|invoice| {
             let supplier = suppliers.get(invoice.company_code.as_str());
             check_one(invoice, data, supplier)

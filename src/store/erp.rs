@@ -344,16 +344,18 @@ fn invoice_from_row(row: &Row<'_>) -> rusqlite::Result<Invoice> {
     })
 }
 
-/// Invoices of public clients: the only ones Chorus Pro concerns.
+/// Invoices of public clients (the only ones Chorus Pro concerns), sorted by number.
 pub fn load_public_invoices(conn: &Connection) -> rusqlite::Result<Vec<Invoice>> {
+    let columns = INVOICE_COLUMNS
+        .split(',')
+        .map(|c| format!("i.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Led by the invoices' key: one pass in number order (measured faster than a
+    // `client_code IN (…)` filter, which walks the client index and sorts).
     let sql = format!(
-        "SELECT {} FROM invoices i JOIN clients c ON c.code = i.client_code
-         WHERE c.client_type = 'PUBLIC' ORDER BY i.number",
-        INVOICE_COLUMNS
-            .split(',')
-            .map(|c| format!("i.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "SELECT {columns} FROM invoices i JOIN clients c ON c.code = i.client_code
+         WHERE c.client_type = 'PUBLIC' ORDER BY i.number"
     );
     conn.prepare(&sql)?
         .query_map([], invoice_from_row)?
@@ -424,16 +426,21 @@ pub fn lines_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec
 
 /// The sum of the line totals of every invoice that has lines, for the amount checks.
 pub fn line_totals(conn: &Connection) -> rusqlite::Result<Vec<(String, Decimal)>> {
+    // The primary key orders the rows by invoice: no sort, and the invoice number is
+    // compared borrowed, allocated once per invoice rather than once per line.
     let mut stmt =
         conn.prepare("SELECT invoice_number, line_total FROM invoice_lines ORDER BY 1")?;
     let mut rows = stmt.query([])?;
     let mut totals: Vec<(String, Decimal)> = Vec::new();
     while let Some(row) = rows.next()? {
-        let number: String = row.get(0)?;
-        let amount = decimal_at(row, 1)?;
+        let number = row.get_ref(0)?.as_str()?;
+        let text = row.get_ref(1)?.as_str()?;
+        let amount = Decimal::from_str(text).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?;
         match totals.last_mut() {
-            Some((last, sum)) if *last == number => *sum += amount,
-            _ => totals.push((number, amount)),
+            Some((last, sum)) if last == number => *sum += amount,
+            _ => totals.push((number.to_string(), amount)),
         }
     }
     Ok(totals)
