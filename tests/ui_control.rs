@@ -238,3 +238,91 @@ fn the_first_start_creates_the_demo_and_shows_both_tables() {
     h.get_by_label(&first_ok);
     h.get_by_label(&line);
 }
+
+#[test]
+fn the_directory_tab_imports_an_export_and_browses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("base.sqlite");
+    {
+        let mut store = chorus_depot::store::Store::open(&db).unwrap();
+        chorus_depot::erp_import::import_erp(
+            &mut store,
+            &common::fixtures().join("erp_small"),
+            &chorus_depot::progress::Silent,
+        )
+        .unwrap();
+    }
+    let mut h = harness(db);
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label_contains("Annuaire Chorus Pro non importé");
+    // Without a directory every SIRET is unknown.
+    h.get_by_label_contains(
+        "F2600001 — Le SIRET 26350002700010 du client CHU de Saint-Étienne est absent",
+    );
+    h.get_by_label("Annuaire Chorus PRO").click();
+    h.run_steps(2);
+    h.get_by_label("Importer un export de l'annuaire").click();
+    h.run_steps(2);
+    let annuaire = common::fixtures().join("annuaire_small");
+    let files = [
+        annuaire.join("AIFE-Chorus-Pro-Annuaire_20261112-structures.csv"),
+        annuaire.join("AIFE-Chorus-Pro-Annuaire_20261112-services.csv"),
+    ]
+    .map(|p| p.display().to_string())
+    .join("\n");
+    let field = h
+        .get_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .next()
+        .expect("the files field");
+    field.focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .next()
+        .unwrap()
+        .type_text(&files);
+    h.run_steps(2);
+    h.get_by_label("Importer l'annuaire").click();
+    wait_for(&mut h, "l'annuaire importé puis la vérification", |h| {
+        checks_done(h)
+            && h.query_all_by_label_contains("Annuaire du 12/11/2026 — 3 structures, 3 services")
+                .next()
+                .is_some()
+    });
+    wait_for(&mut h, "la liste des structures", |h| {
+        h.query_by_label("COMMUNE DE MARSEILLE").is_some()
+    });
+    h.get_by_label("Structures 1 à 3 sur 3");
+    h.get_by_label("Contrôle des factures").click();
+    h.run_steps(2);
+    // The checks ran again with the directory: F2600001 is conformant now.
+    h.get_by_label("1 facture");
+    assert!(h.query_by_label_contains("F2600001 —").is_none());
+}
+
+#[test]
+fn settings_save_valid_changes_and_check_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Paramétrage").click();
+    h.run_steps(2);
+    let old = "AGRIFRPP";
+    h.get(text_input(old)).focus();
+    h.step();
+    h.get(text_input(old))
+        .set_text_value_accesskit("bnpa fr pp");
+    h.run_steps(2);
+    h.get_by_label("Enregistrer").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Paramétrage des sociétés émettrices")
+            .is_none()
+    );
+    wait_for(&mut h, "l'enregistrement puis la vérification", |h| {
+        checks_done(h) && h.query_by_label("Paramétrage enregistré").is_some()
+    });
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let companies = chorus_depot::store::erp::load_companies(store.conn()).unwrap();
+    assert_eq!(companies[0].bic, "BNPAFRPP", "saved normalised");
+}

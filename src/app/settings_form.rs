@@ -66,8 +66,16 @@ impl CompanyForm {
         let iban_empty = crate::model::siret::normalize(&self.iban).is_empty();
         let bic_empty = crate::model::siret::normalize(&self.bic).is_empty();
         if !(iban_empty && bic_empty) {
-            errors.iban = Iban::parse(&self.iban).err().map(capitalize);
-            errors.bic = Bic::parse(&self.bic).err().map(capitalize);
+            errors.iban = if iban_empty {
+                Some("L'IBAN est obligatoire avec un BIC".into())
+            } else {
+                Iban::parse(&self.iban).err().map(capitalize)
+            };
+            errors.bic = if bic_empty {
+                Some("Le BIC est obligatoire avec un IBAN".into())
+            } else {
+                Bic::parse(&self.bic).err().map(capitalize)
+            };
         }
         if !iban_empty && self.account_holder.trim().is_empty() {
             errors.account_holder =

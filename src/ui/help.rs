@@ -4,8 +4,11 @@ use crate::checks::AnomalyCode;
 use egui::RichText;
 
 pub fn show(ctx: &egui::Context, open: &mut bool) {
+    // Clear of the toolbar and the tables' headers.
+    let anchor = ctx.content_rect().center() - egui::vec2(310.0, 220.0);
     egui::Window::new("Aide — Chorus Depot")
         .open(open)
+        .default_pos(anchor)
         .default_width(620.0)
         .default_height(520.0)
         .show(ctx, |ui| {

@@ -136,10 +136,9 @@ impl ChorusDepotApp {
         let Some(model) = &mut self.control else {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.centered_and_justified(|ui| {
-                    let text = if self.session.is_busy() {
-                        "Vérification des factures en cours…"
-                    } else {
-                        "Aucun résultat : cliquez sur « Actualiser »."
+                    let text = match self.session.job() {
+                        Some(job) => format!("{}…", job.kind.label()),
+                        None => "Aucun résultat : cliquez sur « Actualiser ».".to_string(),
                     };
                     ui.label(egui::RichText::new(text).size(16.0).color(style::MUTED));
                 });

@@ -29,7 +29,7 @@ impl SettingsDialog {
 pub fn show(ctx: &egui::Context, dialog: &mut SettingsDialog, busy: bool) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("settings")).show(ctx, |ui| {
-        ui.set_width(720.0);
+        ui.set_width(760.0);
         ui.heading("Paramétrage des sociétés émettrices");
         ui.label(
             RichText::new("Ces informations figurent sur chaque facture déposée sur Chorus Pro.")
@@ -89,43 +89,59 @@ fn company_form(ui: &mut egui::Ui, form: &mut CompanyForm) {
             .num_columns(3)
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
+                let code = form.code.clone();
+                let e = &errors;
                 field(
                     ui,
+                    &code,
                     "N° SIRET",
                     &mut form.siret,
-                    errors.siret.as_deref(),
+                    e.siret.as_deref(),
                     160.0,
                 );
-                field(ui, "IBAN", &mut form.iban, errors.iban.as_deref(), 300.0);
-                field(ui, "BIC", &mut form.bic, errors.bic.as_deref(), 120.0);
+                field(ui, &code, "IBAN", &mut form.iban, e.iban.as_deref(), 300.0);
+                field(ui, &code, "BIC", &mut form.bic, e.bic.as_deref(), 120.0);
+                let holder = &mut form.account_holder;
+                let holder_error = e.account_holder.as_deref();
                 field(
                     ui,
+                    &code,
                     "Titulaire du compte",
-                    &mut form.account_holder,
-                    errors.account_holder.as_deref(),
+                    holder,
+                    holder_error,
                     300.0,
                 );
-                field(
-                    ui,
-                    "Domiciliation",
-                    &mut form.bank_domiciliation,
-                    None,
-                    300.0,
-                );
+                let domiciliation = &mut form.bank_domiciliation;
+                field(ui, &code, "Domiciliation", domiciliation, None, 300.0);
             });
     });
 }
 
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, error: Option<&str>, width: f32) {
+const MESSAGE_WIDTH: f32 = 250.0;
+
+fn field(
+    ui: &mut egui::Ui,
+    company: &str,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    width: f32,
+) {
     ui.label(label);
-    let mut edit = egui::TextEdit::singleline(value).desired_width(width);
+    let mut edit = egui::TextEdit::singleline(value).id_salt((company, label));
     if error.is_some() {
         edit = edit.text_color(style::ERROR_RED);
     }
-    ui.add(edit.id_salt(label));
+    // A grid cell would shrink the field to its content: give it its width.
+    ui.add_sized([width, 22.0], edit);
     match error {
         Some(message) => {
-            ui.label(RichText::new(message).color(style::ERROR_RED));
+            // Wrapped within the dialog's width: a dialog that grows under the pointer
+            // would take the click on « Enregistrer » for a click outside it.
+            ui.scope(|ui| {
+                ui.set_max_width(MESSAGE_WIDTH);
+                ui.add(egui::Label::new(RichText::new(message).color(style::ERROR_RED)).wrap());
+            });
         }
         None => {
             ui.label(RichText::new("✔").color(style::OK_GREEN));
