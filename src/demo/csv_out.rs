@@ -5,6 +5,7 @@
 
 use super::ledger::Ledger;
 use super::parties::Parties;
+use crate::erp_import::columns::*;
 use crate::model::iban::group_by_four;
 use crate::model::money::round_cents;
 use crate::model::{format_date, format_opt_date};
@@ -87,19 +88,7 @@ pub fn erp_files(
 }
 
 fn companies(parties: &Parties) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&[
-        "code",
-        "raison_sociale",
-        "siret",
-        "tva_intracom",
-        "iban",
-        "bic",
-        "titulaire",
-        "domiciliation",
-        "adresse",
-        "code_postal",
-        "ville",
-    ])?;
+    let mut sheet = Sheet::new(COMPANY_COLUMNS)?;
     for c in [&parties.head_office, &parties.branch] {
         sheet.row([
             &c.code,
@@ -119,16 +108,7 @@ fn companies(parties: &Parties) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn clients(parties: &Parties) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&[
-        "code",
-        "raison_sociale",
-        "siret",
-        "type_client",
-        "adresse",
-        "code_postal",
-        "ville",
-        "courriel",
-    ])?;
+    let mut sheet = Sheet::new(CLIENT_COLUMNS)?;
     for (i, dc) in parties.clients.iter().enumerate() {
         let c = &dc.client;
         // One client in seven was typed with spaces; the import removes them.
@@ -152,7 +132,7 @@ fn clients(parties: &Parties) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn markets(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&["code_client", "numero", "libelle", "date_debut", "date_fin"])?;
+    let mut sheet = Sheet::new(MARKET_COLUMNS)?;
     for m in &ledger.markets {
         sheet.row([
             &m.client_code,
@@ -166,15 +146,7 @@ fn markets(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn references(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&[
-        "type",
-        "reference",
-        "code_client",
-        "code_service",
-        "numero_marche",
-        "numero_engagement",
-        "date_fin_validite",
-    ])?;
+    let mut sheet = Sheet::new(REFERENCE_COLUMNS)?;
     for r in &ledger.references {
         sheet.row([
             r.kind.code(),
@@ -190,26 +162,7 @@ fn references(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn invoices(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&[
-        "numero",
-        "code_societe",
-        "code_client",
-        "type",
-        "date_facture",
-        "date_echeance",
-        "devise",
-        "montant_ht",
-        "montant_tva",
-        "montant_ttc",
-        "code_service",
-        "numero_engagement",
-        "numero_marche",
-        "reference_origine",
-        "fichier_pdf",
-        "numero_facture_origine",
-        "mode_paiement",
-        "cadre_facturation",
-    ])?;
+    let mut sheet = Sheet::new(INVOICE_COLUMNS)?;
     for d in &ledger.invoices {
         let i = &d.invoice;
         sheet.row([
@@ -237,18 +190,7 @@ fn invoices(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn lines(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&[
-        "numero_facture",
-        "numero_ligne",
-        "libelle",
-        "quantite",
-        "unite",
-        "prix_unitaire_ht",
-        "taux_tva",
-        "montant_ht",
-        "categorie_tva",
-        "motif_exoneration",
-    ])?;
+    let mut sheet = Sheet::new(&[LINE_COLUMNS, LINE_OPTIONAL_COLUMNS].concat())?;
     for d in &ledger.invoices {
         for l in &d.lines {
             sheet.row([
@@ -269,7 +211,7 @@ fn lines(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn payments(ledger: &Ledger) -> Result<Vec<u8>, csv::Error> {
-    let mut sheet = Sheet::new(&["numero_facture", "date", "montant", "mode"])?;
+    let mut sheet = Sheet::new(PAYMENT_COLUMNS)?;
     for p in &ledger.payments {
         sheet.row([
             &p.invoice_number,

@@ -1,6 +1,7 @@
 //! `import-erp`: loads the ERP's CSV exports of a folder into the mirror, all in one
 //! transaction, so that a bad file imports nothing.
 
+pub mod columns;
 mod rows;
 
 use crate::progress::Progress;

@@ -1,6 +1,7 @@
 //! One function per ERP file: each row checked, turned into a record and written.
 
 use super::ErpImportError;
+use super::columns::*;
 use crate::model::erp::DEFAULT_BILLING_FRAME;
 use crate::model::{
     BillingReference, Client, ClientType, Company, Invoice, InvoiceKind, InvoiceLine, Market,
@@ -78,20 +79,6 @@ fn for_each_row(
     Ok(count)
 }
 
-const COMPANY_COLUMNS: &[&str] = &[
-    "code",
-    "raison_sociale",
-    "siret",
-    "tva_intracom",
-    "iban",
-    "bic",
-    "titulaire",
-    "domiciliation",
-    "adresse",
-    "code_postal",
-    "ville",
-];
-
 pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, COMPANY_COLUMNS, |cells, h| {
@@ -114,17 +101,6 @@ pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportE
         Ok(())
     })
 }
-
-const CLIENT_COLUMNS: &[&str] = &[
-    "code",
-    "raison_sociale",
-    "siret",
-    "type_client",
-    "adresse",
-    "code_postal",
-    "ville",
-    "courriel",
-];
 
 pub fn clients(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
@@ -149,8 +125,6 @@ pub fn clients(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
         Ok(())
     })
 }
-
-const MARKET_COLUMNS: &[&str] = &["code_client", "numero", "libelle", "date_debut", "date_fin"];
 
 pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
@@ -188,16 +162,6 @@ pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
     })
 }
 
-const REFERENCE_COLUMNS: &[&str] = &[
-    "type",
-    "reference",
-    "code_client",
-    "code_service",
-    "numero_marche",
-    "numero_engagement",
-    "date_fin_validite",
-];
-
 pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, REFERENCE_COLUMNS, |cells, h| {
@@ -231,27 +195,6 @@ pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImport
         Ok(())
     })
 }
-
-const INVOICE_COLUMNS: &[&str] = &[
-    "numero",
-    "code_societe",
-    "code_client",
-    "type",
-    "date_facture",
-    "date_echeance",
-    "devise",
-    "montant_ht",
-    "montant_tva",
-    "montant_ttc",
-    "code_service",
-    "numero_engagement",
-    "numero_marche",
-    "reference_origine",
-    "fichier_pdf",
-    "numero_facture_origine",
-    "mode_paiement",
-    "cadre_facturation",
-];
 
 pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
@@ -334,17 +277,6 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
     })
 }
 
-const LINE_COLUMNS: &[&str] = &[
-    "numero_facture",
-    "numero_ligne",
-    "libelle",
-    "quantite",
-    "unite",
-    "prix_unitaire_ht",
-    "taux_tva",
-    "montant_ht",
-];
-
 pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     let mut replaced: HashSet<String> = HashSet::new();
@@ -405,8 +337,6 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
         Ok(())
     })
 }
-
-const PAYMENT_COLUMNS: &[&str] = &["numero_facture", "date", "montant", "mode"];
 
 pub fn payments(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut replaced: HashSet<String> = HashSet::new();
