@@ -265,3 +265,23 @@ fn demo_writes_a_checkable_mirror_with_every_anomaly() {
     };
     assert_eq!(strip(&json), strip(&json2));
 }
+
+#[test]
+fn demo_refuses_a_database_with_real_invoices() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let out = chorus_depot(&["demo", "--db", path(&db), "--invoices", "50"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("contient déjà des factures qui ne viennent pas d'une démonstration"),
+        "{err}"
+    );
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    assert_eq!(
+        chorus_depot::store::erp::counts(store.conn())
+            .unwrap()
+            .invoices,
+        8
+    );
+}

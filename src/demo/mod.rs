@@ -126,6 +126,11 @@ pub enum DemoError {
         "« {0} » ne désigne pas un fichier de base de données : donnez un nom de fichier, par exemple demo.sqlite"
     )]
     BadDbPath(PathBuf),
+    #[error(
+        "la base {0} contient déjà des factures qui ne viennent pas d'une démonstration : \
+         la démonstration les remplacerait, donnez un autre fichier"
+    )]
+    RealData(PathBuf),
     #[error("impossible de créer le dossier {path} : {source}")]
     CreateDir {
         path: PathBuf,
@@ -339,6 +344,25 @@ fn write_pdfs(
 /// Empties the ERP tables, so that a demo with fewer invoices than the previous one leaves
 /// no stale invoice behind. The directory import replaces the directory by itself.
 // Kept here rather than in `store::erp` because only the demo wipes the mirror.
+/// The demo replaces the ERP mirror: never in a database holding someone's real invoices.
+fn refuse_real_data(store: &Store) -> Result<(), DemoError> {
+    let conn = store.conn();
+    let sql_error = |source| DemoError::Clear {
+        path: store.path().to_path_buf(),
+        source,
+    };
+    let invoices: i64 = conn
+        .query_row("SELECT count(*) FROM invoices", [], |r| r.get(0))
+        .map_err(sql_error)?;
+    let is_demo = crate::store::settings::get(conn, crate::store::settings::DEMO_MARKER)
+        .map_err(sql_error)?
+        .is_some();
+    if invoices > 0 && !is_demo {
+        return Err(DemoError::RealData(store.path().to_path_buf()));
+    }
+    Ok(())
+}
+
 fn clear_erp_mirror(store: &mut Store) -> Result<(), DemoError> {
     let path = store.path().to_path_buf();
     let clear_error = |source| DemoError::Clear {
@@ -363,7 +387,10 @@ pub fn write_demo(
     progress: &dyn Progress,
 ) -> Result<DemoSummary, DemoError> {
     let paths = DemoPaths::for_db(db_path)?;
-    progress.update(0.0, "Préparation des données de démonstration…");
+    progress.update(0.0, "Ouverture de la base de données…");
+    let mut store = Store::open(db_path)?;
+    refuse_real_data(&store)?;
+    progress.update(0.01, "Préparation des données de démonstration…");
     let generated = generate(options, &paths)?;
     check_cancel(progress)?;
 
@@ -386,8 +413,7 @@ pub fn write_demo(
     )?;
     check_cancel(progress)?;
 
-    progress.update(0.7, "Ouverture de la base de données…");
-    let mut store = Store::open(db_path)?;
+    progress.update(0.7, "Remplacement des données de la base…");
     clear_erp_mirror(&mut store)?;
     let erp_import = crate::erp_import::import_erp(
         &mut store,
@@ -415,6 +441,12 @@ pub fn write_demo(
         DirectoryImportError::Cancelled => DemoError::Cancelled,
         other => DemoError::DirectoryImport(other),
     })?;
+    let marker = format!("graine {}, {} factures", options.seed, options.invoices);
+    crate::store::settings::set(store.conn(), crate::store::settings::DEMO_MARKER, &marker)
+        .map_err(|source| DemoError::Clear {
+            path: db_path.to_path_buf(),
+            source,
+        })?;
     progress.update(1.0, "Base de démonstration prête");
     Ok(summary(
         &generated,

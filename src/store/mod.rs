@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod erp;
 pub mod pdf_verdicts;
+pub mod settings;
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -13,6 +14,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_erp_mirror.sql")),
     M::up(include_str!("../../migrations/0002_directory.sql")),
     M::up(include_str!("../../migrations/0003_pdf_verdicts.sql")),
+    M::up(include_str!("../../migrations/0004_app_settings.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
