@@ -387,10 +387,12 @@ pub fn write_demo(
     progress: &dyn Progress,
 ) -> Result<DemoSummary, DemoError> {
     let paths = DemoPaths::for_db(db_path)?;
-    progress.update(0.0, "Ouverture de la base de données…");
-    let mut store = Store::open(db_path)?;
-    refuse_real_data(&store)?;
-    progress.update(0.01, "Préparation des données de démonstration…");
+    // Checked before any work; the file is only created once the data is ready, so that
+    // a demo stopped early leaves nothing behind.
+    if db_path.exists() {
+        refuse_real_data(&Store::open(db_path)?)?;
+    }
+    progress.update(0.0, "Préparation des données de démonstration…");
     let generated = generate(options, &paths)?;
     check_cancel(progress)?;
 
@@ -413,7 +415,8 @@ pub fn write_demo(
     )?;
     check_cancel(progress)?;
 
-    progress.update(0.7, "Remplacement des données de la base…");
+    progress.update(0.7, "Ouverture de la base de données…");
+    let mut store = Store::open(db_path)?;
     clear_erp_mirror(&mut store)?;
     let erp_import = crate::erp_import::import_erp(
         &mut store,
