@@ -5,6 +5,7 @@ pub mod app;
 pub mod checks;
 pub mod cli;
 pub mod demo;
+pub mod deposit;
 pub mod directory;
 pub mod erp_import;
 pub mod model;

@@ -1,5 +1,6 @@
 //! SQLite storage: opening the database file, migrating it, and one module per table group.
 
+pub mod deposits;
 pub mod directory;
 pub mod erp;
 pub mod pdf_verdicts;
@@ -15,6 +16,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0002_directory.sql")),
     M::up(include_str!("../../migrations/0003_pdf_verdicts.sql")),
     M::up(include_str!("../../migrations/0004_app_settings.sql")),
+    M::up(include_str!("../../migrations/0005_deposits.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

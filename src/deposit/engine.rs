@@ -1,0 +1,531 @@
+//! The two ways of depositing: one flux per invoice with a wait between calls
+//! (« Dépôt séquentiel »), or the selected invoices of each company in one archive
+//! (« Dépôt par lot »).
+
+use super::files::{flux_dir, keep, sha256_hex};
+use super::journal::{describe, now, reconcile};
+use super::plan::split_into_fluxes;
+use super::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
+use crate::progress::Progress;
+use crate::store::Store;
+use crate::store::deposits::{self, FluxMode, JournalState, NewFlux};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What happened to one invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by Chorus Pro under this `numeroFluxDepot`.
+    Deposited(String),
+    /// Deposited before: not sent again.
+    AlreadyDeposited,
+    /// The outcome is not known yet: not sent again until Chorus Pro shows it.
+    ToVerify(String),
+    Failed(String),
+    /// Not attempted: stopped by the user, or by an earlier error.
+    NotSent(String),
+}
+
+impl Outcome {
+    /// The « Résultat » column of the report, in French.
+    pub fn text(&self) -> String {
+        match self {
+            Outcome::Deposited(flux) => format!("déposée : flux {flux}"),
+            Outcome::AlreadyDeposited => "déjà déposée : ignorée".into(),
+            Outcome::ToVerify(why) => format!("à vérifier : {why}"),
+            Outcome::Failed(why) => format!("échec : {why}"),
+            Outcome::NotSent(why) => format!("non envoyée : {why}"),
+        }
+    }
+
+    /// True when the invoice is not (known to be) on Chorus Pro after this run.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Failed(_) | Outcome::NotSent(_))
+    }
+}
+
+/// One line of the report: « N° pièce », « Fichier », « Résultat ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceOutcome {
+    pub invoice_number: String,
+    pub file: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DepositReport {
+    pub outcomes: Vec<InvoiceOutcome>,
+    /// Notices for the user (a lot split at the limits, reconciled deposits…).
+    pub notices: Vec<String>,
+    pub cancelled: bool,
+}
+
+impl DepositReport {
+    pub fn deposited(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.outcome, Outcome::Deposited(_)))
+            .count()
+    }
+
+    pub fn failures(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.outcome.is_failure())
+            .count()
+    }
+
+    fn push(&mut self, invoice_number: &str, file: &str, outcome: Outcome) {
+        self.outcomes.push(InvoiceOutcome {
+            invoice_number: invoice_number.to_string(),
+            file: file.to_string(),
+            outcome,
+        });
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DepositError {
+    #[error("erreur de la base de données pendant le dépôt : {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Files(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SequentialOptions {
+    /// Wait between two calls (default 1 s).
+    pub wait: Duration,
+    /// « Passer à la facture suivante en cas d'erreur ».
+    pub skip_on_error: bool,
+    pub uncertain_after: Duration,
+}
+
+impl Default for SequentialOptions {
+    fn default() -> SequentialOptions {
+        SequentialOptions {
+            wait: Duration::from_millis(1000),
+            skip_on_error: true,
+            uncertain_after: super::DEFAULT_UNCERTAIN_AFTER,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LotOptions {
+    /// The flux name given by the user (« Factures du client X pour le mois Y »).
+    pub name: String,
+    pub limits: FluxLimits,
+    pub uncertain_after: Duration,
+}
+
+/// Resolves the uncertain deposits, then tells which of `invoices` must not be sent.
+fn prepare(
+    store: &Store,
+    gateway: &dyn Gateway,
+    uncertain_after: Duration,
+    report: &mut DepositReport,
+) -> Result<HashSet<String>, DepositError> {
+    for r in reconcile(store, gateway, uncertain_after)? {
+        report.notices.push(format!(
+            "Facture {} : {} ({})",
+            r.invoice_number,
+            r.state.label(),
+            r.note
+        ));
+    }
+    Ok(deposits::not_to_resend(store.conn())?.into_iter().collect())
+}
+
+fn blocked_outcome(store: &Store, number: &str) -> Result<Outcome, DepositError> {
+    Ok(match deposits::active_entry(store.conn(), number)? {
+        Some(e) if e.state == JournalState::Uncertain || e.state == JournalState::InProgress => {
+            Outcome::ToVerify(if e.error.is_empty() {
+                "dépôt précédent sans réponse".into()
+            } else {
+                e.error
+            })
+        }
+        _ => Outcome::AlreadyDeposited,
+    })
+}
+
+/// A flux file about to be kept on disk.
+struct FluxToKeep<'a> {
+    company_code: &'a str,
+    mode: FluxMode,
+    syntax: &'a str,
+    name: String,
+    file_name: &'a str,
+    bytes: &'a [u8],
+    invoice_count: usize,
+}
+
+/// Keeps the file next to the database and records its flux, before any call.
+fn record_flux(store: &Store, f: FluxToKeep<'_>) -> Result<(i64, PathBuf), DepositError> {
+    let path = keep(&flux_dir(store.path()), f.file_name, f.bytes).map_err(DepositError::Files)?;
+    let id = deposits::insert_flux(
+        store.conn(),
+        &NewFlux {
+            company_code: f.company_code.to_string(),
+            mode: f.mode,
+            syntax: f.syntax.to_string(),
+            name: f.name,
+            file_path: path.display().to_string(),
+            file_sha256: sha256_hex(f.bytes),
+            file_size: f.bytes.len() as u64,
+            invoice_count: f.invoice_count,
+            created_at: now(),
+        },
+    )?;
+    Ok((id, path))
+}
+
+/// Sends one flux whose journal rows are written; completes them with the answer.
+fn send_flux(
+    store: &Store,
+    gateway: &dyn Gateway,
+    flux_id: i64,
+    journal: &[(String, i64)],
+    file_name: &str,
+    bytes: &[u8],
+    syntax: &str,
+) -> Result<Outcome, DepositError> {
+    let conn = store.conn();
+    let outcome = match gateway.deposit_flux(file_name, bytes, syntax) {
+        Ok(flux_number) => {
+            deposits::flux_sent(conn, flux_id, &flux_number, &now())?;
+            Outcome::Deposited(flux_number)
+        }
+        Err(DepositFailure::NotReceived(why)) => {
+            deposits::flux_failed(conn, flux_id, "ECHEC", &why)?;
+            Outcome::Failed(why)
+        }
+        Err(DepositFailure::Unknown(why)) => {
+            deposits::flux_failed(conn, flux_id, "A_VERIFIER", &why)?;
+            Outcome::ToVerify(format!(
+                "{why} ; sera recherchée sur Chorus Pro avant tout renvoi"
+            ))
+        }
+    };
+    let (state, error) = match &outcome {
+        Outcome::Deposited(_) => (JournalState::Deposited, String::new()),
+        Outcome::ToVerify(why) => (JournalState::Uncertain, why.clone()),
+        Outcome::Failed(why) => (JournalState::Failed, why.clone()),
+        _ => (JournalState::Failed, String::new()),
+    };
+    let at = now();
+    for (_, journal_id) in journal {
+        deposits::finish(conn, *journal_id, state, &error, &at)?;
+    }
+    Ok(outcome)
+}
+
+/// Sleeps `wait`, waking early when the user stops the run.
+fn wait_or_stop(wait: Duration, progress: &dyn Progress) {
+    let end = Instant::now() + wait;
+    while Instant::now() < end && !progress.is_cancelled() {
+        std::thread::sleep((end - Instant::now()).min(Duration::from_millis(50)));
+    }
+}
+
+/// « Dépôt séquentiel »: one flux per invoice, in order.
+pub fn run_sequential(
+    store: &Store,
+    gateway: &dyn Gateway,
+    writer: &dyn FluxWriter,
+    invoices: &[String],
+    options: &SequentialOptions,
+    progress: &dyn Progress,
+) -> Result<DepositReport, DepositError> {
+    let mut report = DepositReport::default();
+    progress.update(0.0, "Vérification des dépôts précédents…");
+    let blocked = prepare(store, gateway, options.uncertain_after, &mut report)?;
+    let started = Instant::now();
+    let total = invoices.len().max(1);
+    let mut stop_reason: Option<String> = None;
+    let mut sent = 0usize;
+    for (i, number) in invoices.iter().enumerate() {
+        if let Some(why) = &stop_reason {
+            report.push(number, "", Outcome::NotSent(why.clone()));
+            continue;
+        }
+        if progress.is_cancelled() {
+            report.cancelled = true;
+            stop_reason = Some("dépôt arrêté par l'utilisateur".into());
+            report.push(
+                number,
+                "",
+                Outcome::NotSent("dépôt arrêté par l'utilisateur".into()),
+            );
+            continue;
+        }
+        if blocked.contains(number) {
+            report.push(number, "", blocked_outcome(store, number)?);
+            continue;
+        }
+        if sent > 0 {
+            wait_or_stop(options.wait, progress);
+        }
+        let remaining = remaining_time(started, i, invoices.len());
+        progress.update(
+            i as f32 / total as f32,
+            &format!("Facture {number} ({}/{}){remaining}", i + 1, invoices.len()),
+        );
+        let file = match writer.invoice_file(number) {
+            Ok(file) => file,
+            Err(why) => {
+                report.push(number, "", Outcome::Failed(why.clone()));
+                if !options.skip_on_error {
+                    stop_reason = Some(format!("arrêt après l'erreur sur {number}"));
+                }
+                continue;
+            }
+        };
+        let (flux_id, path) = record_flux(
+            store,
+            FluxToKeep {
+                company_code: &file.company_code,
+                mode: FluxMode::Sequential,
+                syntax: writer.syntax(),
+                name: format!("Facture {number}"),
+                file_name: &file.file_name,
+                bytes: &file.bytes,
+                invoice_count: 1,
+            },
+        )?;
+        let shown = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(journal_id) = deposits::begin(store.conn(), number, flux_id, &now())? else {
+            deposits::flux_failed(store.conn(), flux_id, "ECHEC", "déjà déposée")?;
+            report.push(number, &shown, Outcome::AlreadyDeposited);
+            continue;
+        };
+        sent += 1;
+        let outcome = send_flux(
+            store,
+            gateway,
+            flux_id,
+            &[(number.clone(), journal_id)],
+            &file.file_name,
+            &file.bytes,
+            writer.syntax(),
+        )?;
+        if matches!(outcome, Outcome::Failed(_)) && !options.skip_on_error {
+            stop_reason = Some(format!("arrêt après l'erreur sur {number}"));
+        }
+        report.push(number, &shown, outcome);
+    }
+    progress.update(1.0, "Dépôt terminé");
+    Ok(report)
+}
+
+fn remaining_time(started: Instant, done: usize, total: usize) -> String {
+    if done == 0 {
+        return String::new();
+    }
+    let per = started.elapsed() / done as u32;
+    let left = per * (total - done) as u32;
+    format!(
+        " — reste environ {}",
+        describe(Duration::from_secs(left.as_secs().max(1)))
+    )
+}
+
+/// A lot ready to send: its file on disk and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedFlux {
+    pub flux_id: i64,
+    pub company_code: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub invoices: Vec<String>,
+}
+
+/// « Génération du flux »: writes the lot file(s), one per company, split at the limits.
+/// Invoices already deposited or to verify are left out and reported.
+pub fn prepare_lot(
+    store: &Store,
+    gateway: &dyn Gateway,
+    writer: &dyn FluxWriter,
+    invoices: &[String],
+    options: &LotOptions,
+    progress: &dyn Progress,
+) -> Result<(Vec<PreparedFlux>, DepositReport), DepositError> {
+    let mut report = DepositReport::default();
+    progress.update(0.0, "Vérification des dépôts précédents…");
+    let blocked = prepare(store, gateway, options.uncertain_after, &mut report)?;
+    let mut files: Vec<FluxFile> = Vec::new();
+    let total = invoices.len().max(1);
+    for (i, number) in invoices.iter().enumerate() {
+        if progress.is_cancelled() {
+            report.cancelled = true;
+            return Ok((Vec::new(), report));
+        }
+        if i % 16 == 0 {
+            progress.update(
+                0.8 * i as f32 / total as f32,
+                &format!("Génération des fichiers ({}/{})…", i + 1, invoices.len()),
+            );
+        }
+        if blocked.contains(number) {
+            report.push(number, "", blocked_outcome(store, number)?);
+            continue;
+        }
+        match writer.invoice_file(number) {
+            Ok(file) => files.push(file),
+            Err(why) => report.push(number, "", Outcome::Failed(why)),
+        }
+    }
+    let companies: HashSet<String> = files.iter().map(|f| f.company_code.clone()).collect();
+    let groups = split_into_fluxes(files, options.limits);
+    if groups.len() > companies.len() {
+        report.notices.push(format!(
+            "Le lot dépasse les limites d'un flux ({} factures, {} Mo) : il est découpé en {} flux",
+            options.limits.max_invoices,
+            options.limits.max_bytes / (1024 * 1024),
+            groups.len()
+        ));
+    }
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let mut prepared = Vec::new();
+    let count = groups.len();
+    for (k, group) in groups.into_iter().enumerate() {
+        progress.update(
+            0.8 + 0.2 * k as f32 / count.max(1) as f32,
+            "Écriture des lots…",
+        );
+        let company = group[0].company_code.clone();
+        let archive = writer.archive(&group).map_err(DepositError::Files)?;
+        let name = if count > 1 {
+            format!("{} ({}/{count})", options.name, k + 1)
+        } else {
+            options.name.clone()
+        };
+        let file_name = format!(
+            "lot-{company}-{stamp}-{}.{}",
+            k + 1,
+            writer.archive_extension()
+        );
+        let (flux_id, path) = record_flux(
+            store,
+            FluxToKeep {
+                company_code: &company,
+                mode: FluxMode::Lot,
+                syntax: writer.syntax(),
+                name,
+                file_name: &file_name,
+                bytes: &archive,
+                invoice_count: group.len(),
+            },
+        )?;
+        prepared.push(PreparedFlux {
+            flux_id,
+            company_code: company,
+            size: archive.len() as u64,
+            path,
+            invoices: group.into_iter().map(|f| f.invoice_number).collect(),
+        });
+    }
+    progress.update(1.0, "Flux générés");
+    Ok((prepared, report))
+}
+
+/// « Déposer sur Chorus »: sends prepared lots, each invoice journalled before the call.
+pub fn send_lots(
+    store: &Store,
+    gateway: &dyn Gateway,
+    syntax: &str,
+    prepared: &[PreparedFlux],
+    report: &mut DepositReport,
+    progress: &dyn Progress,
+) -> Result<(), DepositError> {
+    for (k, flux) in prepared.iter().enumerate() {
+        let file_name = flux
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if progress.is_cancelled() {
+            report.cancelled = true;
+            for n in &flux.invoices {
+                report.push(
+                    n,
+                    &file_name,
+                    Outcome::NotSent("dépôt arrêté par l'utilisateur".into()),
+                );
+            }
+            continue;
+        }
+        progress.update(
+            k as f32 / prepared.len().max(1) as f32,
+            &format!(
+                "Envoi du flux {}/{} ({} factures)…",
+                k + 1,
+                prepared.len(),
+                flux.invoices.len()
+            ),
+        );
+        let bytes = std::fs::read(&flux.path).map_err(|e| {
+            DepositError::Files(format!(
+                "impossible de relire {} : {e}",
+                flux.path.display()
+            ))
+        })?;
+        let mut journal = Vec::new();
+        let at = now();
+        for n in &flux.invoices {
+            match deposits::begin(store.conn(), n, flux.flux_id, &at)? {
+                Some(id) => journal.push((n.clone(), id)),
+                None => report.push(n, &file_name, Outcome::AlreadyDeposited),
+            }
+        }
+        if journal.is_empty() {
+            deposits::flux_failed(
+                store.conn(),
+                flux.flux_id,
+                "ECHEC",
+                "factures déjà déposées",
+            )?;
+            continue;
+        }
+        let outcome = send_flux(
+            store,
+            gateway,
+            flux.flux_id,
+            &journal,
+            &file_name,
+            &bytes,
+            syntax,
+        )?;
+        for (n, _) in &journal {
+            report.push(n, &file_name, outcome.clone());
+        }
+    }
+    progress.update(1.0, "Dépôt terminé");
+    Ok(())
+}
+
+/// Both steps of « Dépôt par lot » at once (the CLI).
+pub fn run_lot(
+    store: &Store,
+    gateway: &dyn Gateway,
+    writer: &dyn FluxWriter,
+    invoices: &[String],
+    options: &LotOptions,
+    progress: &dyn Progress,
+) -> Result<DepositReport, DepositError> {
+    let (prepared, mut report) = prepare_lot(store, gateway, writer, invoices, options, progress)?;
+    send_lots(
+        store,
+        gateway,
+        writer.syntax(),
+        &prepared,
+        &mut report,
+        progress,
+    )?;
+    Ok(report)
+}

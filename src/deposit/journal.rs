@@ -1,0 +1,85 @@
+//! Resolving deposits whose outcome is unknown, before anything is sent again.
+
+use super::Gateway;
+use crate::store::Store;
+use crate::store::deposits::{self, JournalState};
+use chrono::{DateTime, Local};
+use std::time::Duration;
+
+/// The current time as stored in the journal.
+pub fn now() -> String {
+    Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn age(started_at: &str) -> Option<Duration> {
+    let started = DateTime::parse_from_rfc3339(started_at).ok()?;
+    (Local::now().fixed_offset() - started).to_std().ok()
+}
+
+/// What reconciling found for one invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub invoice_number: String,
+    pub state: JournalState,
+    pub note: String,
+}
+
+/// Looks up, on Chorus Pro, every deposit left « en cours » (crash) or « à vérifier »
+/// (timeout, dropped connection). Found: deposited. Not found: still to verify until
+/// `uncertain_after` has passed since the attempt (Chorus integrates asynchronously, so
+/// an invoice not found yet may still arrive), then a definite failure that may be resent.
+pub fn reconcile(
+    store: &Store,
+    gateway: &dyn Gateway,
+    uncertain_after: Duration,
+) -> rusqlite::Result<Vec<Resolution>> {
+    let conn = store.conn();
+    let mut resolutions = Vec::new();
+    for entry in deposits::unresolved(conn)? {
+        let (state, note) = match gateway.find_invoice(&entry.invoice_number) {
+            Ok(Some(flux_number)) => {
+                deposits::flux_confirmed(conn, entry.flux_id, &flux_number)?;
+                (
+                    JournalState::Deposited,
+                    "retrouvée sur Chorus Pro après une réponse manquante".to_string(),
+                )
+            }
+            Ok(None) if age(&entry.started_at).is_some_and(|a| a >= uncertain_after) => (
+                JournalState::Failed,
+                format!(
+                    "absente de Chorus Pro {} après l'envoi : considérée comme jamais arrivée",
+                    describe(uncertain_after)
+                ),
+            ),
+            Ok(None) => (
+                JournalState::Uncertain,
+                "pas encore visible sur Chorus Pro : à vérifier, ne sera pas renvoyée".to_string(),
+            ),
+            Err(e) => (
+                JournalState::Uncertain,
+                format!("vérification impossible pour l'instant : {e}"),
+            ),
+        };
+        if state != entry.state || state != JournalState::Uncertain {
+            deposits::finish(conn, entry.id, state, &note, &now())?;
+        }
+        resolutions.push(Resolution {
+            invoice_number: entry.invoice_number,
+            state,
+            note,
+        });
+    }
+    Ok(resolutions)
+}
+
+/// `6 h`, `10 min`, `45 s`.
+pub fn describe(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 && s.is_multiple_of(3600) {
+        format!("{} h", s / 3600)
+    } else if s >= 60 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
