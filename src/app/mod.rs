@@ -2,12 +2,14 @@
 //! functions; nothing here draws or knows egui.
 
 pub mod check_run;
+pub mod connection;
 pub mod control_model;
 pub mod jobs;
 pub mod lookup;
 pub mod paths;
 pub mod report_json;
 pub mod report_text;
+pub mod secrets;
 pub mod session;
 pub mod settings_form;
 pub mod status;
