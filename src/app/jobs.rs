@@ -15,6 +15,8 @@ pub enum JobKind {
     DirectoryImport,
     ErpImport,
     SaveSettings,
+    DepositPrepare,
+    DepositSend,
 }
 
 impl JobKind {
@@ -25,6 +27,8 @@ impl JobKind {
             JobKind::DirectoryImport => "Import de l'annuaire",
             JobKind::ErpImport => "Import des fichiers de l'ERP",
             JobKind::SaveSettings => "Enregistrement du paramétrage",
+            JobKind::DepositPrepare => "Génération du flux",
+            JobKind::DepositSend => "Dépôt sur Chorus Pro",
         }
     }
 }

@@ -2,10 +2,13 @@
 //! queries the views asked for, and the job under way. Commands start work on worker
 //! threads; `poll` applies what came back. Nothing here blocks the caller.
 
+use super::deposit_setup::{DepositChoices, SetupFactory};
 use super::jobs::{JobKind, JobProgress, RunningJob, Waker};
 use super::lookup::{StructureEntry, lookup_siret};
 use super::{CheckReport, run_checks};
 use crate::demo::{DemoOptions, write_demo};
+use crate::deposit::engine::{PreparedFlux, send_lots};
+use crate::deposit::{DepositReport, LotOptions, SequentialOptions, run_sequential};
 use crate::model::{InvoiceLine, Payment, Structure};
 use crate::store::Store;
 use crate::store::erp::CompanyBankDetails;
@@ -52,6 +55,9 @@ enum Reply {
 
 enum JobOutput {
     Report(Box<CheckReport>),
+    /// « Génération du flux » done: the files to show before sending.
+    Prepared(Vec<PreparedFlux>, DepositReport),
+    Deposited(DepositReport),
     /// Work done that changes what the checks see: run them again.
     NeedsRecheck(String),
 }
@@ -82,6 +88,13 @@ pub struct Session {
     pub siret_result: Option<(String, Result<Option<StructureEntry>, String>)>,
     pub extras: Option<Result<InvoiceExtras, String>>,
     pub picked_files: Option<(FilePurpose, Vec<PathBuf>)>,
+    deposit_factory: Option<SetupFactory>,
+    /// The choices of the lot being generated, kept for its sending.
+    pending_choices: Option<DepositChoices>,
+    /// The lot files written by « Génération du flux », waiting for « Déposer sur Chorus ».
+    pub prepared_lot: Option<(Vec<PreparedFlux>, DepositReport, DepositChoices)>,
+    /// The report of the latest deposit.
+    pub deposit_report: Option<DepositReport>,
 }
 
 impl Session {
@@ -104,7 +117,116 @@ impl Session {
             siret_result: None,
             extras: None,
             picked_files: None,
+            deposit_factory: None,
+            pending_choices: None,
+            prepared_lot: None,
+            deposit_report: None,
         }
+    }
+
+    /// Gives the session the way to build deposits (the Chorus client and the writers).
+    pub fn set_deposit_factory(&mut self, factory: SetupFactory) {
+        self.deposit_factory = Some(factory);
+    }
+
+    pub fn can_deposit(&self) -> bool {
+        self.deposit_factory.is_some()
+    }
+
+    /// « Génération du flux »: writes the lot files, shown before anything is sent.
+    pub fn prepare_lot(&mut self, invoices: Vec<String>, name: String, choices: DepositChoices) {
+        let Some(factory) = self.deposit_factory.clone() else {
+            self.notice(
+                true,
+                "Dépôt impossible : connexion à Chorus Pro non configurée",
+            );
+            return;
+        };
+        let db = self.db_path.clone();
+        self.prepared_lot = None;
+        self.pending_choices = Some(choices.clone());
+        self.start_job(JobKind::DepositPrepare, move |progress| {
+            let setup = factory(&db, &choices)?;
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            let options = LotOptions {
+                name,
+                limits: setup.limits,
+                uncertain_after: setup.uncertain_after,
+            };
+            crate::deposit::engine::prepare_lot(
+                &store,
+                setup.gateway.as_ref(),
+                setup.writer.as_ref(),
+                &invoices,
+                &options,
+                progress,
+            )
+            .map(|(prepared, report)| JobOutput::Prepared(prepared, report))
+            .map_err(|e| e.to_string())
+        });
+    }
+
+    /// « Déposer sur Chorus »: sends the lot files prepared before.
+    pub fn send_prepared_lot(&mut self) {
+        let (Some(factory), Some((prepared, report, choices))) =
+            (self.deposit_factory.clone(), self.prepared_lot.take())
+        else {
+            return;
+        };
+        let db = self.db_path.clone();
+        self.start_job(JobKind::DepositSend, move |progress| {
+            let setup = factory(&db, &choices)?;
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            let mut report = report;
+            send_lots(
+                &store,
+                setup.gateway.as_ref(),
+                setup.writer.syntax(),
+                &prepared,
+                &mut report,
+                progress,
+            )
+            .map(|_| JobOutput::Deposited(report))
+            .map_err(|e| e.to_string())
+        });
+    }
+
+    /// « Dépôt séquentiel »: one flux per invoice, a wait between calls.
+    pub fn deposit_sequentially(
+        &mut self,
+        invoices: Vec<String>,
+        wait: std::time::Duration,
+        skip_on_error: bool,
+        choices: DepositChoices,
+    ) {
+        let Some(factory) = self.deposit_factory.clone() else {
+            self.notice(
+                true,
+                "Dépôt impossible : connexion à Chorus Pro non configurée",
+            );
+            return;
+        };
+        let db = self.db_path.clone();
+        self.deposit_report = None;
+        self.start_job(JobKind::DepositSend, move |progress| {
+            let setup = factory(&db, &choices)?;
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            let options = SequentialOptions {
+                wait,
+                skip_on_error,
+                uncertain_after: setup.uncertain_after,
+            };
+            run_sequential(
+                &store,
+                setup.gateway.as_ref(),
+                setup.writer.as_ref(),
+                &invoices,
+                &options,
+                progress,
+            )
+            .map(JobOutput::Deposited)
+            .map_err(|e| e.to_string())
+        });
     }
 
     pub fn db_path(&self) -> &Path {
@@ -376,6 +498,19 @@ impl Session {
             Ok(JobOutput::Report(report)) => {
                 self.report = Some(Arc::new(*report));
                 self.report_generation += 1;
+            }
+            Ok(JobOutput::Prepared(prepared, report)) => {
+                let choices = self.pending_choices.take().unwrap_or_default();
+                self.prepared_lot = Some((prepared, report, choices));
+            }
+            Ok(JobOutput::Deposited(report)) => {
+                let text = format!(
+                    "Dépôt terminé : {} déposée(s), {} en échec",
+                    report.deposited(),
+                    report.failures()
+                );
+                self.notice(report.failures() > 0, text);
+                self.deposit_report = Some(report);
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);

@@ -2,6 +2,7 @@
 //! commands; no SQL, no file reading, no HTTP here.
 
 mod accounts_tab;
+mod deposit_tab;
 mod detail_panel;
 mod directory_tab;
 mod help;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Control,
+    Deposit,
     Directory,
     Accounts,
 }
@@ -29,6 +31,7 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Tab::Control => "Contrôle des factures",
+            Tab::Deposit => "Dépôt",
             Tab::Directory => "Annuaire Chorus PRO",
             Tab::Accounts => "Comptes Chorus PRO",
         }
@@ -43,6 +46,7 @@ pub struct ChorusDepotApp {
     control_generation: u64,
     toolbar: toolbar::ToolbarState,
     directory: directory_tab::DirectoryTab,
+    deposit: deposit_tab::DepositTab,
     settings: Option<settings_dialog::SettingsDialog>,
     help_open: bool,
     /// The detail panel asked for the lines of this invoice already.
@@ -69,6 +73,7 @@ impl ChorusDepotApp {
             control_generation: 0,
             toolbar: toolbar::ToolbarState::default(),
             directory: directory_tab::DirectoryTab::default(),
+            deposit: deposit_tab::DepositTab::default(),
             settings: None,
             help_open: false,
             extras_requested_for: None,
@@ -86,7 +91,7 @@ impl ChorusDepotApp {
             self.apply_toolbar(action);
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                for tab in [Tab::Control, Tab::Directory, Tab::Accounts] {
+                for tab in [Tab::Control, Tab::Deposit, Tab::Directory, Tab::Accounts] {
                     ui.selectable_value(&mut self.tab, tab, tab.label());
                 }
             });
@@ -107,6 +112,16 @@ impl ChorusDepotApp {
                     self.toolbar.siret = identifier;
                     self.apply_toolbar(Some(toolbar::Action::LookupSiret));
                 }
+            }
+            Tab::Deposit => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    deposit_tab::show(
+                        ui,
+                        &mut self.deposit,
+                        &mut self.session,
+                        self.control.as_ref(),
+                    );
+                });
             }
             Tab::Accounts => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -223,6 +238,7 @@ impl ChorusDepotApp {
             Some(Action::Refresh) => self.session.refresh(),
             Some(Action::Settings) => self.open_settings(),
             Some(Action::Help) => self.help_open = true,
+            Some(Action::Deposit) => self.tab = Tab::Deposit,
             Some(Action::ImportErp) => self.session.pick_files(FilePurpose::ErpFolder),
         }
     }

@@ -22,6 +22,7 @@ pub enum Action {
     Settings,
     Help,
     ImportErp,
+    Deposit,
 }
 
 pub fn show(
@@ -75,10 +76,13 @@ pub fn show(
         {
             action = Some(Action::SelectAll);
         }
-        ui.add_enabled(false, egui::Button::new("Flux"))
-            .on_disabled_hover_text(
-                "Le dépôt des factures cochées sur Chorus Pro arrive dans la prochaine version",
-            );
+        if ui
+            .button("Flux")
+            .on_hover_text("Déposer les factures conformes cochées sur Chorus Pro")
+            .clicked()
+        {
+            action = Some(Action::Deposit);
+        }
         ui.separator();
         ui.label("Rechercher");
         let search = ui.add(
