@@ -13,4 +13,5 @@ pub mod pdf_files;
 pub mod progress;
 pub mod store;
 pub mod tabular;
+pub mod tracking;
 pub mod ui;

@@ -6,6 +6,7 @@ pub mod erp;
 pub mod iban;
 pub mod money;
 pub mod siret;
+pub mod status;
 
 pub use date::{format_date, format_opt_date, parse_date};
 pub use directory::{Service, Structure};

@@ -1,0 +1,353 @@
+//! The status tree: company → stage in life order → client → invoices, each node with its
+//! count and total TTC. Pure: built from plain rows, rebuilt when the filter changes.
+
+use crate::model::status::InvoiceStatus;
+use crate::model::{InvoiceKind, format_date};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Where an invoice stands, from the ERP to the payment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Stage {
+    ToDeposit,
+    InAnomaly,
+    FluxInProgress,
+    FluxRejected,
+    Chorus(InvoiceStatus),
+}
+
+impl Stage {
+    /// Life order of the tree's branches.
+    pub fn order(&self) -> u16 {
+        match self {
+            Stage::ToDeposit => 0,
+            Stage::InAnomaly => 10,
+            Stage::FluxInProgress => 20,
+            Stage::FluxRejected => 30,
+            Stage::Chorus(s) => match s {
+                InvoiceStatus::Deposited => 40,
+                InvoiceStatus::InRouting => 45,
+                InvoiceStatus::MadeAvailable => 50,
+                InvoiceStatus::TakenOver => 55,
+                InvoiceStatus::ToRecycle => 60,
+                InvoiceStatus::Suspended => 70,
+                InvoiceStatus::Completed => 80,
+                InvoiceStatus::Rejected => 90,
+                InvoiceStatus::ServiceDone => 100,
+                InvoiceStatus::Mandated => 110,
+                InvoiceStatus::MadeAvailableToAccountant => 112,
+                InvoiceStatus::Booked => 115,
+                InvoiceStatus::PaymentIssued => 120,
+                InvoiceStatus::Unknown(_) => 200,
+            },
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            Stage::ToDeposit => "À déposer",
+            Stage::InAnomaly => "En anomalie",
+            Stage::FluxInProgress => "Flux en cours d'intégration",
+            Stage::FluxRejected => "Flux rejeté",
+            Stage::Chorus(s) => s.label(),
+        }
+    }
+
+    fn sort_key(&self) -> (u16, String) {
+        let code = match self {
+            Stage::Chorus(InvoiceStatus::Unknown(code)) => code.clone(),
+            _ => String::new(),
+        };
+        (self.order(), code)
+    }
+}
+
+/// One invoice as the tree shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedInvoice {
+    pub number: String,
+    pub company_code: String,
+    pub company_name: String,
+    pub client_code: String,
+    pub client_name: String,
+    pub kind: InvoiceKind,
+    pub invoice_date: NaiveDate,
+    pub deposit_date: Option<NaiveDate>,
+    pub amount_incl_tax: Decimal,
+    pub stage: Stage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Invoice,
+    Deposit,
+}
+
+/// The search of the « Gestionnaire »: type, period, establishment, client, number.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TreeFilter {
+    pub kind: Option<InvoiceKind>,
+    pub period: Option<(DateField, Option<NaiveDate>, Option<NaiveDate>)>,
+    pub company_code: Option<String>,
+    pub client_code: Option<String>,
+    pub number_contains: String,
+}
+
+impl TreeFilter {
+    pub fn accepts(&self, i: &TrackedInvoice) -> bool {
+        if self.kind.is_some_and(|k| k != i.kind) {
+            return false;
+        }
+        if let Some((field, from, to)) = self.period {
+            let date = match field {
+                DateField::Invoice => Some(i.invoice_date),
+                DateField::Deposit => i.deposit_date,
+            };
+            let Some(date) = date else { return false };
+            if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
+                return false;
+            }
+        }
+        if self
+            .company_code
+            .as_ref()
+            .is_some_and(|c| *c != i.company_code)
+            || self
+                .client_code
+                .as_ref()
+                .is_some_and(|c| *c != i.client_code)
+        {
+            return false;
+        }
+        self.number_contains.is_empty() || i.number.contains(self.number_contains.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Totals {
+    pub count: usize,
+    pub amount: Decimal,
+}
+
+impl Totals {
+    fn add(&mut self, amount: Decimal) {
+        self.count += 1;
+        self.amount += amount;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientNode {
+    pub code: String,
+    pub name: String,
+    pub totals: Totals,
+    /// Indexes into the invoices given to [`build_tree`], by number.
+    pub invoices: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageNode {
+    pub stage: Stage,
+    pub totals: Totals,
+    pub clients: Vec<ClientNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyNode {
+    pub code: String,
+    pub name: String,
+    pub totals: Totals,
+    pub stages: Vec<StageNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tree {
+    pub companies: Vec<CompanyNode>,
+    pub totals: Totals,
+}
+
+type ClientGroups<'a> = BTreeMap<(&'a str, &'a str), (Totals, Vec<usize>)>;
+type StageGroups<'a> = BTreeMap<(u16, String), (Stage, Totals, ClientGroups<'a>)>;
+type CompanyGroup<'a> = (Totals, StageGroups<'a>);
+
+/// Groups the invoices that pass `filter`. One pass into ordered maps, then the leaves
+/// sorted by number.
+pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
+    let mut grouped: BTreeMap<&str, CompanyGroup<'_>> = BTreeMap::new();
+    let mut totals = Totals::default();
+    for (idx, inv) in invoices.iter().enumerate() {
+        if !filter.accepts(inv) {
+            continue;
+        }
+        totals.add(inv.amount_incl_tax);
+        let company = grouped.entry(inv.company_code.as_str()).or_default();
+        company.0.add(inv.amount_incl_tax);
+        let stage = company
+            .1
+            .entry(inv.stage.sort_key())
+            .or_insert_with(|| (inv.stage.clone(), Totals::default(), BTreeMap::new()));
+        stage.1.add(inv.amount_incl_tax);
+        let client = stage
+            .2
+            .entry((inv.client_name.as_str(), inv.client_code.as_str()))
+            .or_default();
+        client.0.add(inv.amount_incl_tax);
+        client.1.push(idx);
+    }
+    let companies = grouped
+        .into_iter()
+        .map(|(code, (company_totals, stages))| {
+            let name = stages
+                .values()
+                .flat_map(|(_, _, c)| c.values())
+                .flat_map(|(_, idx)| idx.first())
+                .map(|&i| invoices[i].company_name.clone())
+                .next()
+                .unwrap_or_default();
+            CompanyNode {
+                code: code.to_string(),
+                name,
+                totals: company_totals,
+                stages: stages
+                    .into_values()
+                    .map(|(stage, stage_totals, clients)| StageNode {
+                        stage,
+                        totals: stage_totals,
+                        clients: clients
+                            .into_iter()
+                            .map(|((name, code), (client_totals, mut idx))| {
+                                idx.sort_unstable_by(|&a, &b| {
+                                    invoices[a].number.cmp(&invoices[b].number)
+                                });
+                                ClientNode {
+                                    code: code.to_string(),
+                                    name: name.to_string(),
+                                    totals: client_totals,
+                                    invoices: idx,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Tree { companies, totals }
+}
+
+/// `Mise en paiement — 12 factures, 34 567,89 €`.
+pub fn node_caption(label: &str, totals: &Totals) -> String {
+    format!(
+        "{label} — {}, {}",
+        crate::app::status::counted(totals.count, "facture", "factures"),
+        crate::model::format_money(totals.amount, "EUR")
+    )
+}
+
+/// `12/10/2026` or empty.
+pub fn short_date(date: Option<NaiveDate>) -> String {
+    date.map(format_date).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoice(n: u32, company: &str, client: &str, stage: Stage, amount: i64) -> TrackedInvoice {
+        TrackedInvoice {
+            number: format!("F{n:05}"),
+            company_code: company.into(),
+            company_name: format!("Société {company}"),
+            client_code: client.into(),
+            client_name: format!("Client {client}"),
+            kind: if n.is_multiple_of(10) {
+                InvoiceKind::CreditNote
+            } else {
+                InvoiceKind::Invoice
+            },
+            invoice_date: NaiveDate::from_ymd_opt(2026, 1 + n % 12, 1).unwrap(),
+            deposit_date: None,
+            amount_incl_tax: Decimal::new(amount, 2),
+            stage,
+        }
+    }
+
+    #[test]
+    fn groups_in_life_order_with_counts_and_totals() {
+        let paid = Stage::Chorus(InvoiceStatus::PaymentIssued);
+        let recycle = Stage::Chorus(InvoiceStatus::ToRecycle);
+        let odd = Stage::Chorus(InvoiceStatus::Unknown("A_VALIDER_MOE".into()));
+        let invoices = vec![
+            invoice(3, "S", "B", paid.clone(), 1000),
+            invoice(1, "S", "A", paid.clone(), 250),
+            invoice(2, "S", "A", Stage::ToDeposit, 100),
+            invoice(4, "S", "A", recycle.clone(), 50),
+            invoice(5, "S", "A", odd.clone(), 5),
+            invoice(6, "T", "A", paid.clone(), 7),
+        ];
+        let tree = build_tree(&invoices, &TreeFilter::default());
+        assert_eq!(tree.totals.count, 6);
+        assert_eq!(tree.companies.len(), 2);
+        let s = &tree.companies[0];
+        assert_eq!(s.name, "Société S");
+        let order: Vec<&str> = s.stages.iter().map(|n| n.stage.label()).collect();
+        assert_eq!(
+            order,
+            [
+                "À déposer",
+                "À recycler",
+                "Mise en paiement",
+                "A_VALIDER_MOE"
+            ]
+        );
+        let paid_node = &s.stages[2];
+        assert_eq!(paid_node.totals.count, 2);
+        assert_eq!(paid_node.totals.amount, Decimal::new(1250, 2));
+        assert_eq!(paid_node.clients[0].name, "Client A");
+        assert_eq!(
+            node_caption(paid_node.stage.label(), &paid_node.totals),
+            "Mise en paiement — 2 factures, 12,50\u{a0}€"
+        );
+    }
+
+    #[test]
+    fn the_filter_narrows_the_tree() {
+        let invoices: Vec<TrackedInvoice> = (1..=30)
+            .map(|n| {
+                invoice(
+                    n,
+                    "S",
+                    if n % 2 == 0 { "A" } else { "B" },
+                    Stage::ToDeposit,
+                    100,
+                )
+            })
+            .collect();
+        let filter = TreeFilter {
+            kind: Some(InvoiceKind::CreditNote),
+            ..TreeFilter::default()
+        };
+        assert_eq!(build_tree(&invoices, &filter).totals.count, 3);
+        let filter = TreeFilter {
+            client_code: Some("A".into()),
+            number_contains: "F0001".into(),
+            ..TreeFilter::default()
+        };
+        let numbers: Vec<&str> = build_tree(&invoices, &filter).companies[0].stages[0].clients[0]
+            .invoices
+            .iter()
+            .map(|&i| invoices[i].number.as_str())
+            .collect();
+        assert_eq!(numbers, ["F00010", "F00012", "F00014", "F00016", "F00018"]);
+        let filter = TreeFilter {
+            period: Some((DateField::Deposit, None, None)),
+            ..TreeFilter::default()
+        };
+        assert_eq!(
+            build_tree(&invoices, &filter).totals.count,
+            0,
+            "never deposited"
+        );
+    }
+}
