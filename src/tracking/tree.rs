@@ -5,7 +5,7 @@ use crate::model::status::InvoiceStatus;
 use crate::model::{InvoiceKind, format_date};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Where an invoice stands, from the ERP to the payment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -52,14 +52,6 @@ impl Stage {
             Stage::FluxRejected => "Flux rejeté",
             Stage::Chorus(s) => s.label(),
         }
-    }
-
-    fn sort_key(&self) -> (u16, String) {
-        let code = match self {
-            Stage::Chorus(InvoiceStatus::Unknown(code)) => code.clone(),
-            _ => String::new(),
-        };
-        (self.order(), code)
     }
 }
 
@@ -167,73 +159,110 @@ pub struct Tree {
     pub totals: Totals,
 }
 
-type ClientGroups<'a> = BTreeMap<(&'a str, &'a str), (Totals, Vec<usize>)>;
-type StageGroups<'a> = BTreeMap<(u16, String), (Stage, Totals, ClientGroups<'a>)>;
-type CompanyGroup<'a> = (Totals, StageGroups<'a>);
+/// Dense ranks of distinct keys, in their sort order: the big sort then compares integers.
+fn ranks<K: Ord + Clone + std::hash::Hash + Eq>(keys: &HashMap<K, u32>) -> Vec<u32> {
+    let mut sorted: Vec<(&K, u32)> = keys.iter().map(|(k, &id)| (k, id)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut rank = vec![0u32; sorted.len()];
+    for (r, (_, id)) in sorted.into_iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    rank
+}
 
-/// Groups the invoices that pass `filter`. One pass into ordered maps, then the leaves
-/// sorted by number.
+fn intern<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K) -> u32 {
+    let next = map.len() as u32;
+    *map.entry(key).or_insert(next)
+}
+
+/// Groups the invoices that pass `filter`. The strings are interned once and ranked, so
+/// that sorting 100,000 rows compares integers; the small leaves are sorted by number.
 pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
-    let mut grouped: BTreeMap<&str, CompanyGroup<'_>> = BTreeMap::new();
-    let mut totals = Totals::default();
+    let mut companies: HashMap<&str, u32> = HashMap::new();
+    let mut stages: HashMap<(u16, &str), u32> = HashMap::new();
+    let mut clients: HashMap<(&str, &str), u32> = HashMap::new();
+    let mut rows: Vec<(u32, u32, u32, u32)> = Vec::with_capacity(invoices.len());
     for (idx, inv) in invoices.iter().enumerate() {
         if !filter.accepts(inv) {
             continue;
         }
-        totals.add(inv.amount_incl_tax);
-        let company = grouped.entry(inv.company_code.as_str()).or_default();
-        company.0.add(inv.amount_incl_tax);
-        let stage = company
-            .1
-            .entry(inv.stage.sort_key())
-            .or_insert_with(|| (inv.stage.clone(), Totals::default(), BTreeMap::new()));
-        stage.1.add(inv.amount_incl_tax);
-        let client = stage
-            .2
-            .entry((inv.client_name.as_str(), inv.client_code.as_str()))
-            .or_default();
-        client.0.add(inv.amount_incl_tax);
-        client.1.push(idx);
+        let unknown = match &inv.stage {
+            Stage::Chorus(InvoiceStatus::Unknown(code)) => code.as_str(),
+            _ => "",
+        };
+        rows.push((
+            intern(&mut companies, inv.company_code.as_str()),
+            intern(&mut stages, (inv.stage.order(), unknown)),
+            intern(
+                &mut clients,
+                (inv.client_name.as_str(), inv.client_code.as_str()),
+            ),
+            idx as u32,
+        ));
     }
-    let companies = grouped
-        .into_iter()
-        .map(|(code, (company_totals, stages))| {
-            let name = stages
-                .values()
-                .flat_map(|(_, _, c)| c.values())
-                .flat_map(|(_, idx)| idx.first())
-                .map(|&i| invoices[i].company_name.clone())
-                .next()
-                .unwrap_or_default();
-            CompanyNode {
-                code: code.to_string(),
-                name,
-                totals: company_totals,
-                stages: stages
-                    .into_values()
-                    .map(|(stage, stage_totals, clients)| StageNode {
-                        stage,
-                        totals: stage_totals,
-                        clients: clients
-                            .into_iter()
-                            .map(|((name, code), (client_totals, mut idx))| {
-                                idx.sort_unstable_by(|&a, &b| {
-                                    invoices[a].number.cmp(&invoices[b].number)
-                                });
-                                ClientNode {
-                                    code: code.to_string(),
-                                    name: name.to_string(),
-                                    totals: client_totals,
-                                    invoices: idx,
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    Tree { companies, totals }
+    let (company_rank, stage_rank, client_rank) =
+        (ranks(&companies), ranks(&stages), ranks(&clients));
+    for row in &mut rows {
+        *row = (
+            company_rank[row.0 as usize],
+            stage_rank[row.1 as usize],
+            client_rank[row.2 as usize],
+            row.3,
+        );
+    }
+    rows.sort_unstable();
+
+    let mut tree = Tree::default();
+    let mut start = 0;
+    while start < rows.len() {
+        // One client group: same company, stage and client.
+        let key = (rows[start].0, rows[start].1, rows[start].2);
+        let mut end = start;
+        while end < rows.len() && (rows[end].0, rows[end].1, rows[end].2) == key {
+            end += 1;
+        }
+        let mut idx: Vec<usize> = rows[start..end].iter().map(|r| r.3 as usize).collect();
+        idx.sort_unstable_by(|&a, &b| invoices[a].number.cmp(&invoices[b].number));
+        let first = &invoices[idx[0]];
+        let mut totals = Totals::default();
+        for &i in &idx {
+            totals.add(invoices[i].amount_incl_tax);
+        }
+        let new_company = tree
+            .companies
+            .last()
+            .is_none_or(|c| c.code != first.company_code);
+        if new_company {
+            tree.companies.push(CompanyNode {
+                code: first.company_code.clone(),
+                name: first.company_name.clone(),
+                totals: Totals::default(),
+                stages: Vec::new(),
+            });
+        }
+        let company = tree.companies.last_mut().expect("pushed above");
+        let new_stage = new_company || company.stages.last().is_none_or(|s| s.stage != first.stage);
+        if new_stage {
+            company.stages.push(StageNode {
+                stage: first.stage.clone(),
+                totals: Totals::default(),
+                clients: Vec::new(),
+            });
+        }
+        let stage = company.stages.last_mut().expect("pushed above");
+        for t in [&mut tree.totals, &mut company.totals, &mut stage.totals] {
+            t.count += totals.count;
+            t.amount += totals.amount;
+        }
+        stage.clients.push(ClientNode {
+            code: first.client_code.clone(),
+            name: first.client_name.clone(),
+            totals,
+            invoices: idx,
+        });
+        start = end;
+    }
+    tree
 }
 
 /// `Mise en paiement — 12 factures, 34 567,89 €`.
