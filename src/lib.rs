@@ -6,6 +6,7 @@ pub mod checks;
 pub mod cli;
 pub mod demo;
 pub mod directory;
+pub mod einvoice;
 pub mod erp_import;
 pub mod model;
 pub mod pdf_files;
