@@ -3,6 +3,7 @@
 
 pub mod check_run;
 pub mod control_model;
+pub mod documents;
 pub mod jobs;
 pub mod lookup;
 pub mod paths;

@@ -75,7 +75,7 @@ pub fn srgb_profile() -> Vec<u8> {
         let offset = 128 + table_len + data.len();
         entries.push((*sig, offset as u32, body.len() as u32));
         data.extend_from_slice(body);
-        while data.len() % 4 != 0 {
+        while !data.len().is_multiple_of(4) {
             data.push(0);
         }
     }
