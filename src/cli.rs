@@ -69,6 +69,20 @@ pub enum Command {
         #[arg(long)]
         actifs: bool,
     },
+    /// Écrit la facture électronique d'une facture (UBL, CII ou Factur-X).
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        /// Numéro de la facture.
+        #[arg(long)]
+        invoice: String,
+        /// Format : ubl, cii ou facturx.
+        #[arg(long, value_parser = ["ubl", "cii", "facturx"])]
+        format: String,
+        /// Fichier à écrire.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -136,6 +150,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let found = app::lookup::lookup_siret(&store, &siret, actifs)?;
             print!("{}", app::lookup::to_text(&siret, found.as_ref()));
         }
+        Command::Export {
+            db,
+            invoice,
+            format,
+            out,
+        } => export(&db, &invoice, &format, &out)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn export(db: &Path, invoice: &str, format: &str, out: &Path) -> Result<()> {
+    use crate::einvoice::{self, Format};
+    let format = Format::from_code(format)
+        .with_context(|| format!("format « {format} » inconnu (ubl, cii ou facturx)"))?;
+    if !db.exists() {
+        anyhow::bail!("la base {} n'existe pas", db.display());
+    }
+    let store = open(db)?;
+    let document = app::documents::load_document(&store, invoice)?;
+    let file = einvoice::render(&document, format, None).with_context(|| {
+        format!(
+            "facture {invoice} : écriture en {} impossible",
+            format.label()
+        )
+    })?;
+    std::fs::write(out, &file.bytes)
+        .with_context(|| format!("écriture du fichier {} impossible", out.display()))?;
+    println!(
+        "Facture {invoice} écrite en {} : {} ({} octets, syntaxeFlux {})",
+        format.label(),
+        out.display(),
+        file.bytes.len(),
+        format.syntaxe_flux()
+    );
+    Ok(())
 }

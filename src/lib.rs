@@ -7,6 +7,7 @@ pub mod cli;
 pub mod demo;
 pub mod deposit;
 pub mod directory;
+pub mod einvoice;
 pub mod erp_import;
 pub mod model;
 pub mod pdf_files;

@@ -5,6 +5,7 @@ pub mod check_run;
 pub mod connection;
 pub mod control_model;
 pub mod deposit_setup;
+pub mod documents;
 pub mod jobs;
 pub mod lookup;
 pub mod paths;

@@ -1,0 +1,95 @@
+//! Reads from the mirror everything an e-invoice is written from: the invoice, its lines,
+//! both parties, the billing data resolved as the checks resolve it, the preceding invoice of
+//! a credit note and the ERP's PDF.
+
+use crate::checks::billing;
+use crate::einvoice::{Attachment, InvoiceDocument};
+use crate::store::{Store, erp};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("la facture {0} n'existe pas dans la base")]
+    UnknownInvoice(String),
+    #[error("la société {company} de la facture {invoice} n'existe pas dans la base")]
+    UnknownCompany { invoice: String, company: String },
+    #[error("le client {client} de la facture {invoice} n'existe pas dans la base")]
+    UnknownClient { invoice: String, client: String },
+    #[error("le PDF de la facture {invoice} est illisible ({path}) : {source}")]
+    Pdf {
+        invoice: String,
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("erreur de la base de données : {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+pub fn load_document(
+    store: &Store,
+    invoice_number: &str,
+) -> Result<InvoiceDocument, DocumentError> {
+    let conn = store.conn();
+    let number = invoice_number.trim();
+    let invoice = erp::load_invoice(conn, number)?
+        .ok_or_else(|| DocumentError::UnknownInvoice(number.to_string()))?;
+    let lines = erp::lines_of(conn, &invoice.number)?;
+    let seller = erp::load_companies(conn)?
+        .into_iter()
+        .find(|c| c.code == invoice.company_code)
+        .ok_or_else(|| DocumentError::UnknownCompany {
+            invoice: invoice.number.clone(),
+            company: invoice.company_code.clone(),
+        })?;
+    let buyer = erp::load_clients(conn)?
+        .into_iter()
+        .find(|c| c.code == invoice.client_code)
+        .ok_or_else(|| DocumentError::UnknownClient {
+            invoice: invoice.number.clone(),
+            client: invoice.client_code.clone(),
+        })?;
+    let reference = if invoice.origin_reference.trim().is_empty() {
+        None
+    } else {
+        erp::load_references(conn)?
+            .into_iter()
+            .find(|r| r.reference == invoice.origin_reference.trim())
+    };
+    let billing = billing::resolve(&invoice, reference.as_ref());
+    let preceding_invoice = match invoice.original_invoice_number.trim() {
+        "" => None,
+        original => {
+            let date = erp::load_invoice(conn, original)?.map(|i| i.invoice_date);
+            Some((original.to_string(), date))
+        }
+    };
+    let attachment = match invoice.pdf_path.trim() {
+        "" => None,
+        path => {
+            let bytes = std::fs::read(path).map_err(|source| DocumentError::Pdf {
+                invoice: invoice.number.clone(),
+                path: path.to_string(),
+                source,
+            })?;
+            let file_name = std::path::Path::new(path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| format!("{}.pdf", invoice.number));
+            Some(Attachment {
+                file_name,
+                mime: "application/pdf".into(),
+                bytes,
+            })
+        }
+    };
+    Ok(InvoiceDocument {
+        invoice,
+        lines,
+        seller,
+        buyer,
+        service_code: billing.service_code.value,
+        engagement_number: billing.engagement_number.value,
+        market_number: billing.market_number.value,
+        preceding_invoice,
+        attachment,
+    })
+}

@@ -1,0 +1,17 @@
+//! Why an e-invoice could not be written, in words a clerk can act on.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EInvoiceError {
+    #[error("la facture {0} n'a aucune ligne")]
+    NoLines(String),
+    #[error("ligne {line} : {reason}")]
+    Line { line: u32, reason: String },
+    #[error("{0}")]
+    Data(String),
+    #[error("le PDF de la facture est absent : il faut le PDF de l'ERP pour écrire un Factur-X")]
+    MissingPdf,
+    #[error("le PDF de la facture est illisible ({0})")]
+    BadPdf(String),
+    #[error("écriture du PDF impossible ({0})")]
+    PdfWrite(String),
+}
