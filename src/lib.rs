@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod checks;
+pub mod chorus;
 pub mod cli;
 pub mod demo;
 pub mod deposit;

@@ -1,0 +1,533 @@
+//! `ChorusClient`: credentials, token, headers, and the one path every call takes (401 replay,
+//! status interpretation, retries of reads, the deposit's "outcome unknown").
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::audit::{ExchangeLog, NoLog, redact_body, redact_form};
+use super::environment::Environment;
+use super::error::ChorusError;
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::secret::Secret;
+use super::token::{
+    AccessToken, Clock, DEFAULT_RENEWAL_MARGIN, SystemClock, TokenAnswer, TokenCache,
+    TokenErrorAnswer, renewal_instant, token_form,
+};
+use super::transport::{HttpAnswer, Outgoing, Transport, TransportFailure, describe};
+use super::types::ReturnCode;
+
+/// The content type PISTE documents for the JSON bodies (Swagger `consumes`).
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
+
+/// What the client needs to log in: the PISTE application and the Chorus Pro technical user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// PISTE application client id.
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Chorus Pro technical user login (`cpro-account`).
+    pub login: String,
+    pub password: Secret,
+}
+
+/// Tunables; `Default` is what the application uses.
+#[derive(Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    /// Whole request, answer included. PISTE's own clients use 30 s.
+    pub request_timeout: Duration,
+    /// For reads only: deposits are never retried by the client.
+    pub retry: RetryPolicy,
+    pub token_renewal_margin: Duration,
+    pub clock: Arc<dyn Clock>,
+    pub log: Arc<dyn ExchangeLog>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            token_renewal_margin: DEFAULT_RENEWAL_MARGIN,
+            clock: Arc::new(SystemClock),
+            log: Arc::new(NoLog),
+        }
+    }
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .field("token_renewal_margin", &self.token_renewal_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether a call may be repeated by the client itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// Searches and consultations: retried on 5xx, 429 and timeouts.
+    Read,
+    /// A deposit: sent once; its error says whether Chorus Pro may have received it.
+    Deposit,
+    /// Other changes (recycle, complete): sent once, the user decides what next.
+    Action,
+}
+
+/// A failed attempt, and whether the server may have acted on the request anyway.
+struct Failure {
+    error: ChorusError,
+    maybe_processed: bool,
+}
+
+impl Failure {
+    fn refused(error: ChorusError) -> Self {
+        Failure {
+            error,
+            maybe_processed: false,
+        }
+    }
+}
+
+/// The Chorus Pro client. Blocking: call it from a worker thread, never from the UI thread.
+/// Cheap to share between threads (`&self` everywhere; the token cache is locked inside).
+pub struct ChorusClient {
+    environment: Environment,
+    credentials: Credentials,
+    cpro_account: Secret,
+    options: ClientOptions,
+    transport: Transport,
+    tokens: TokenCache,
+}
+
+impl fmt::Debug for ChorusClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChorusClient")
+            .field("environment", &self.environment)
+            .field("credentials", &self.credentials)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChorusClient {
+    pub fn new(
+        environment: Environment,
+        credentials: Credentials,
+        options: ClientOptions,
+    ) -> Result<Self, ChorusError> {
+        for (url, what) in [
+            (environment.api_base(), "adresse de l'API"),
+            (environment.token_url(), "adresse du jeton"),
+        ] {
+            if reqwest::Url::parse(url).is_err() {
+                return Err(ChorusError::Configuration {
+                    detail: format!("{what} invalide : « {url} »"),
+                });
+            }
+        }
+        let cpro_account = Secret::new(base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            credentials.login,
+            credentials.password.expose()
+        )));
+        let transport = Transport::new(
+            options.connect_timeout,
+            options.request_timeout,
+            options.log.clone(),
+        )?;
+        Ok(ChorusClient {
+            environment,
+            credentials,
+            cpro_account,
+            options,
+            transport,
+            tokens: TokenCache::default(),
+        })
+    }
+
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// Asks PISTE for a fresh token (the first step of "Tester la connexion").
+    pub fn check_credentials(&self) -> Result<(), ChorusError> {
+        self.tokens.invalidate();
+        let mut attempt = 0;
+        self.token(&mut attempt).map(|_| ())
+    }
+
+    // ---- token -------------------------------------------------------------------------
+
+    fn token(&self, attempt: &mut u32) -> Result<Secret, ChorusError> {
+        if let Some(token) = self.tokens.valid_at(self.options.clock.now()) {
+            return Ok(token);
+        }
+        let token = self.request_token(attempt)?;
+        Ok(token)
+    }
+
+    fn request_token(&self, attempt: &mut u32) -> Result<Secret, ChorusError> {
+        let url = self.environment.token_url();
+        let form = token_form(
+            &self.credentials.client_id,
+            self.credentials.client_secret.expose(),
+        );
+        *attempt += 1;
+        let requested_at = self.options.clock.now();
+        let answer = self
+            .transport
+            .send(Outgoing {
+                method: Method::POST,
+                url,
+                headers: vec![
+                    (
+                        "Content-Type".into(),
+                        "application/x-www-form-urlencoded".into(),
+                    ),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                audit_body: redact_form(&form),
+                body: Some(form.into_bytes()),
+                attempt: *attempt,
+            })
+            .map_err(|failure| self.transport_error(url, &failure))?;
+        match answer.status {
+            200 => {
+                let parsed: TokenAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
+                    ChorusError::MalformedAnswer {
+                        route: url.to_string(),
+                        detail: format!("jeton illisible ({e})"),
+                    }
+                })?;
+                if parsed.access_token.trim().is_empty() {
+                    return Err(ChorusError::MalformedAnswer {
+                        route: url.to_string(),
+                        detail: "jeton vide".into(),
+                    });
+                }
+                let value = Secret::new(parsed.access_token.trim());
+                self.tokens.store(AccessToken {
+                    value: value.clone(),
+                    renew_at: renewal_instant(
+                        requested_at,
+                        parsed.lifetime(),
+                        self.options.token_renewal_margin,
+                    ),
+                });
+                Ok(value)
+            }
+            400 | 401 => {
+                let parsed: TokenErrorAnswer =
+                    serde_json::from_slice(&answer.body).unwrap_or_default();
+                let error = parsed.error.unwrap_or_default();
+                let description = parsed.error_description.unwrap_or_default();
+                if error == "invalid_client" || (answer.status == 401 && error.is_empty()) {
+                    Err(ChorusError::InvalidClientCredentials {
+                        detail: if description.is_empty() {
+                            format!("HTTP {} {error}", answer.status)
+                        } else {
+                            description
+                        },
+                    })
+                } else {
+                    Err(ChorusError::TokenRefused {
+                        error: if error.is_empty() {
+                            format!("HTTP {}", answer.status)
+                        } else {
+                            error
+                        },
+                        description: if description.is_empty() {
+                            excerpt(&answer.body)
+                        } else {
+                            description
+                        },
+                    })
+                }
+            }
+            _ => Err(self.gateway_error(url, &answer)),
+        }
+    }
+
+    // ---- one exchange --------------------------------------------------------------------
+
+    fn api_headers(&self, token: &Secret, with_body: bool) -> Vec<(String, String)> {
+        let mut headers = vec![
+            ("Authorization".into(), format!("Bearer {}", token.expose())),
+            (
+                "cpro-account".into(),
+                self.cpro_account.expose().to_string(),
+            ),
+            ("Accept".into(), JSON_CONTENT_TYPE.into()),
+        ];
+        if with_body {
+            headers.push(("Content-Type".into(), JSON_CONTENT_TYPE.into()));
+        }
+        headers
+    }
+
+    /// Sends one request with a valid token; on a 401, renews the token and replays once.
+    /// Returns the answer for 2xx and the 4xx the caller interprets; turns the gateway's
+    /// 401/403/429/5xx and transport failures into errors.
+    fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<(&[u8], &str)>,
+        attempt: &mut u32,
+    ) -> Result<HttpAnswer, Failure> {
+        let mut replayed = false;
+        loop {
+            let token = self.token(attempt).map_err(Failure::refused)?;
+            *attempt += 1;
+            let result = self.transport.send(Outgoing {
+                method: method.clone(),
+                url,
+                headers: self.api_headers(&token, body.is_some()),
+                body: body.map(|(bytes, _)| bytes.to_vec()),
+                audit_body: body.map(|(_, audit)| audit.to_string()).unwrap_or_default(),
+                attempt: *attempt,
+            });
+            let answer = match result {
+                Ok(answer) => answer,
+                Err(failure) => {
+                    return Err(Failure {
+                        maybe_processed: !matches!(failure, TransportFailure::NotSent(_)),
+                        error: self.transport_error(url, &failure),
+                    });
+                }
+            };
+            match answer.status {
+                401 if !replayed => {
+                    // An expired or revoked token looks the same as a bad technical account:
+                    // a fresh token tells them apart.
+                    replayed = true;
+                    self.tokens.invalidate();
+                }
+                401 => {
+                    return Err(Failure::refused(ChorusError::BadTechnicalAccount {
+                        www_authenticate: answer
+                            .www_authenticate
+                            .clone()
+                            .unwrap_or_else(|| "(pas d'en-tête WWW-Authenticate)".into()),
+                    }));
+                }
+                403 | 429 => return Err(Failure::refused(self.gateway_error(url, &answer))),
+                500..=599 => {
+                    return Err(Failure {
+                        error: self.gateway_error(url, &answer),
+                        maybe_processed: true,
+                    });
+                }
+                _ => return Ok(answer),
+            }
+        }
+    }
+
+    /// 403, 429, 5xx and the statuses nobody documents.
+    fn gateway_error(&self, url: &str, answer: &HttpAnswer) -> ChorusError {
+        match answer.status {
+            403 => ChorusError::ApiNotSubscribed {
+                route: url.to_string(),
+            },
+            429 => ChorusError::QuotaExceeded {
+                retry_after: answer
+                    .retry_after
+                    .as_deref()
+                    .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+            },
+            status @ 500..=599 => ChorusError::Unavailable {
+                status: Some(status),
+                detail: format!("HTTP {status} sur {url}"),
+            },
+            status => ChorusError::HttpStatus {
+                status,
+                route: url.to_string(),
+                excerpt: excerpt(&answer.body),
+            },
+        }
+    }
+
+    fn transport_error(&self, url: &str, failure: &TransportFailure) -> ChorusError {
+        match failure {
+            TransportFailure::Timeout => ChorusError::Timeout {
+                route: url.to_string(),
+                after: self.options.request_timeout,
+            },
+            other => ChorusError::Unavailable {
+                status: None,
+                detail: format!("{} ({url})", describe(other)),
+            },
+        }
+    }
+
+    /// HTTP 200 and `codeRetour` 0, then the typed answer; anything else an error.
+    fn decode<T: DeserializeOwned>(url: &str, answer: &HttpAnswer) -> Result<T, Failure> {
+        let malformed = |detail: String| ChorusError::MalformedAnswer {
+            route: url.to_string(),
+            detail,
+        };
+        let code: Option<ReturnCode> = serde_json::from_slice(&answer.body).ok();
+        if let Some(ReturnCode {
+            code_retour: Some(code_retour),
+            libelle,
+        }) = &code
+            && *code_retour != 0
+        {
+            // Chorus Pro read the request and refused it (on 200 or 4xx alike).
+            return Err(Failure::refused(ChorusError::Rejected {
+                code_retour: *code_retour,
+                libelle: libelle.clone().unwrap_or_default(),
+                http_status: answer.status,
+            }));
+        }
+        if answer.status != 200 {
+            return Err(Failure::refused(ChorusError::HttpStatus {
+                status: answer.status,
+                route: url.to_string(),
+                excerpt: excerpt(&answer.body),
+            }));
+        }
+        // From here Chorus Pro said 200: if we cannot read it, it may still have acted.
+        let fail = |error| Failure {
+            error,
+            maybe_processed: true,
+        };
+        match code {
+            None => Err(fail(malformed(format!(
+                "réponse non JSON : {}",
+                excerpt(&answer.body)
+            )))),
+            Some(ReturnCode {
+                code_retour: None, ..
+            }) => Err(fail(malformed("codeRetour absent".into()))),
+            Some(_) => serde_json::from_slice(&answer.body)
+                .map_err(|e| fail(malformed(format!("champ illisible : {e}")))),
+        }
+    }
+
+    // ---- calls ---------------------------------------------------------------------------
+
+    fn one_post<Resp: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &[u8],
+        audit: &str,
+        attempt: &mut u32,
+    ) -> Result<Resp, Failure> {
+        let answer = self.exchange(Method::POST, url, Some((body, audit)), attempt)?;
+        Self::decode(url, &answer)
+    }
+
+    /// POST `{api_base}/cpro/{api}/v1/{operation}` with a JSON body.
+    pub(crate) fn post<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        api: &str,
+        operation: &str,
+        request: &Req,
+        kind: CallKind,
+    ) -> Result<Resp, ChorusError> {
+        let url = self.environment.route(api, operation);
+        let body = serde_json::to_vec(request).map_err(|e| ChorusError::Configuration {
+            detail: format!("requête impossible à écrire : {e}"),
+        })?;
+        let audit = redact_body(&body);
+        let mut attempt = 0;
+        let mut failed = 0;
+        loop {
+            match self.one_post::<Resp>(&url, &body, &audit, &mut attempt) {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => {
+                    failed += 1;
+                    if kind == CallKind::Action {
+                        return Err(failure.error);
+                    }
+                    if kind == CallKind::Deposit {
+                        return Err(if failure.maybe_processed {
+                            ChorusError::DepositOutcomeUnknown {
+                                cause: Box::new(failure.error),
+                            }
+                        } else {
+                            ChorusError::DepositNotReceived {
+                                cause: Box::new(failure.error),
+                            }
+                        });
+                    }
+                    match self.options.retry.delay_after(failed, &failure.error) {
+                        Some(delay) => std::thread::sleep(delay),
+                        None => return Err(failure.error),
+                    }
+                }
+            }
+        }
+    }
+
+    /// GET without a body (the health check), read as JSON, retried like a read.
+    pub(crate) fn get_json(
+        &self,
+        api: &str,
+        operation: &str,
+    ) -> Result<serde_json::Value, ChorusError> {
+        let url = self.environment.route(api, operation);
+        let mut attempt = 0;
+        let mut failed = 0;
+        loop {
+            let result = self
+                .exchange(Method::GET, &url, None, &mut attempt)
+                .and_then(|answer| {
+                    if answer.status != 200 {
+                        return Err(Failure::refused(ChorusError::HttpStatus {
+                            status: answer.status,
+                            route: url.clone(),
+                            excerpt: excerpt(&answer.body),
+                        }));
+                    }
+                    serde_json::from_slice(&answer.body).map_err(|e| {
+                        Failure::refused(ChorusError::MalformedAnswer {
+                            route: url.clone(),
+                            detail: format!("réponse non JSON ({e})"),
+                        })
+                    })
+                });
+            match result {
+                Ok(value) => return Ok(value),
+                Err(failure) => {
+                    failed += 1;
+                    match self.options.retry.delay_after(failed, &failure.error) {
+                        Some(delay) => std::thread::sleep(delay),
+                        None => return Err(failure.error),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The start of a body, for an error message (never a secret: answers carry none but the
+/// token, which is not read through here).
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "(réponse vide)".to_string();
+    }
+    let mut cut = text.len().min(300);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if cut < text.len() {
+        format!("{}…", &text[..cut])
+    } else {
+        text.to_string()
+    }
+}

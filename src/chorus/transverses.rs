@@ -1,0 +1,243 @@
+//! API Transverses: flux report, the supplier's own structures and bank details, the
+//! directory export, the health check.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::client::{CallKind, ChorusClient};
+use super::error::ChorusError;
+use super::types::{FluxState, FluxSyntax, list, opt_i64, opt_text};
+
+const API: &str = "transverses";
+
+// ---- consulterCRDetaille -------------------------------------------------------------------
+
+/// `POST /cpro/transverses/v1/consulterCRDetaille` (works for every syntax, unlike
+/// `consulterCR` which [OCA] found broken for Factur-X).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsulterCrDetailleRequest {
+    pub numero_flux_depot: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syntaxe_flux: Option<FluxSyntax>,
+}
+
+/// An invoice of the flux that was not integrated, and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErreurDp {
+    #[serde(default, deserialize_with = "opt_text")]
+    pub identifiant_fournisseur: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub identifiant_destinataire: Option<String>,
+    /// The invoice number.
+    #[serde(rename = "numeroDP", default, deserialize_with = "opt_text")]
+    pub numero_dp: Option<String>,
+    #[serde(rename = "libelleErreurDP", default, deserialize_with = "opt_text")]
+    pub libelle_erreur_dp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErreurTechnique {
+    #[serde(default, deserialize_with = "opt_text")]
+    pub code_erreur: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub libelle_erreur: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub nature_erreur: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsulterCrDetailleAnswer {
+    pub code_retour: i64,
+    #[serde(default)]
+    pub libelle: String,
+    #[serde(default)]
+    pub etat_courant_depot_flux: Option<FluxState>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub code_interface_depot_flux: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub date_depot_flux: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub date_heure_etat_courant_flux: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub nom_fichier: Option<String>,
+    #[serde(rename = "listeErreurDP", default, deserialize_with = "list")]
+    pub liste_erreur_dp: Vec<ErreurDp>,
+    #[serde(default, deserialize_with = "list")]
+    pub liste_erreur_technique: Vec<ErreurTechnique>,
+}
+
+// ---- recuperer/structures/actives/fournisseur ----------------------------------------------
+
+/// One of the supplier's own structures; its id is `fournisseur.idFournisseur`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupplierStructure {
+    #[serde(rename = "idStructureCPP", default, deserialize_with = "opt_i64")]
+    pub id_structure_cpp: Option<i64>,
+    /// The SIRET (or other identifier).
+    #[serde(default, deserialize_with = "opt_text")]
+    pub identifiant: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub designation_structure: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StructuresActivesFournisseurAnswer {
+    pub code_retour: i64,
+    #[serde(default)]
+    pub libelle: String,
+    #[serde(default, deserialize_with = "list")]
+    pub liste_structures: Vec<SupplierStructure>,
+}
+
+// ---- recuperer/coordbanc/valides -----------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoordonneesBancairesRequest {
+    /// The supplier's `idStructureCPP`.
+    pub id_structure: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoordonneeBancaire {
+    /// Goes to `fournisseur.codeCoordonneesBancairesFournisseur`.
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub id_coordonnee_bancaire: Option<i64>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub nom_coordonnee_bancaire: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoordonneesBancairesAnswer {
+    pub code_retour: i64,
+    #[serde(default)]
+    pub libelle: String,
+    #[serde(default, deserialize_with = "list")]
+    pub liste_coordonnee_bancaire: Vec<CoordonneeBancaire>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub page_courante: Option<i64>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub pages: Option<i64>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub total: Option<i64>,
+}
+
+// ---- telecharger/annuaire/destinataire -----------------------------------------------------
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnuaireDestinataireAnswer {
+    pub code_retour: i64,
+    #[serde(default)]
+    pub libelle: String,
+    /// The directory export, a base64 zip. `fichier` in one third-party description.
+    #[serde(default, alias = "fichier", deserialize_with = "opt_text")]
+    pub fichier_resultat: Option<String>,
+}
+
+impl std::fmt::Debug for AnnuaireDestinataireAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnnuaireDestinataireAnswer")
+            .field("code_retour", &self.code_retour)
+            .field("libelle", &self.libelle)
+            .field(
+                "fichier_resultat",
+                &self.fichier_resultat.as_ref().map(|f| f.len()),
+            )
+            .finish()
+    }
+}
+
+impl AnnuaireDestinataireAnswer {
+    /// The decoded zip.
+    pub fn file(&self, route: &str) -> Result<Vec<u8>, ChorusError> {
+        let text =
+            self.fichier_resultat
+                .as_deref()
+                .ok_or_else(|| ChorusError::MalformedAnswer {
+                    route: route.to_string(),
+                    detail: "fichierResultat absent".into(),
+                })?;
+        let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(cleaned)
+            .map_err(|e| ChorusError::MalformedAnswer {
+                route: route.to_string(),
+                detail: format!("fichierResultat n'est pas du base64 ({e})"),
+            })
+    }
+}
+
+// ---- health-check --------------------------------------------------------------------------
+
+/// `GET /cpro/transverses/v1/health-check`: no `codeRetour`, only `body`, `statusCodeValue`,
+/// `statusCode`. Success is HTTP 200.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthCheck {
+    pub status_code: Option<String>,
+    pub status_code_value: Option<i64>,
+    /// The whole answer, whatever its shape.
+    pub raw: serde_json::Value,
+}
+
+/// An empty JSON object: what the no-parameter operations take.
+#[derive(Debug, Serialize)]
+struct Empty {}
+
+impl ChorusClient {
+    pub fn consulter_cr_detaille(
+        &self,
+        request: &ConsulterCrDetailleRequest,
+    ) -> Result<ConsulterCrDetailleAnswer, ChorusError> {
+        self.post(API, "consulterCRDetaille", request, CallKind::Read)
+    }
+
+    pub fn recuperer_structures_actives_fournisseur(
+        &self,
+    ) -> Result<StructuresActivesFournisseurAnswer, ChorusError> {
+        self.post(
+            API,
+            "recuperer/structures/actives/fournisseur",
+            &Empty {},
+            CallKind::Read,
+        )
+    }
+
+    pub fn recuperer_coordonnees_bancaires_valides(
+        &self,
+        request: &CoordonneesBancairesRequest,
+    ) -> Result<CoordonneesBancairesAnswer, ChorusError> {
+        self.post(API, "recuperer/coordbanc/valides", request, CallKind::Read)
+    }
+
+    /// The directory export (call [`AnnuaireDestinataireAnswer::file`] for the zip bytes).
+    pub fn telecharger_annuaire_destinataire(
+        &self,
+    ) -> Result<AnnuaireDestinataireAnswer, ChorusError> {
+        self.post(
+            API,
+            "telecharger/annuaire/destinataire",
+            &Empty {},
+            CallKind::Read,
+        )
+    }
+
+    pub fn health_check(&self) -> Result<HealthCheck, ChorusError> {
+        let raw = self.get_json(API, "health-check")?;
+        Ok(HealthCheck {
+            status_code: raw
+                .get("statusCode")
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+            status_code_value: raw.get("statusCodeValue").and_then(|v| v.as_i64()),
+            raw,
+        })
+    }
+}

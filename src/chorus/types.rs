@@ -1,0 +1,239 @@
+//! Types shared by the three APIs: code lists that keep unknown codes, paging, lenient readers.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A code list sent or received as a JSON string. Unknown codes are kept, not rejected: Chorus
+/// Pro adds codes without notice and an odd code must not make a whole answer unreadable.
+macro_rules! code_list {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A code this version does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl $name {
+            pub fn from_code(code: &str) -> Self {
+                match code.trim() {
+                    $($code => $name::$variant,)*
+                    _ => $name::Unknown(code.to_string()),
+                }
+            }
+
+            /// The code as Chorus Pro writes it.
+            pub fn code(&self) -> &str {
+                match self {
+                    $($name::$variant => $code,)*
+                    $name::Unknown(code) => code,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = String::deserialize(deserializer)?;
+                Ok($name::from_code(&code))
+            }
+        }
+    };
+}
+
+code_list! {
+    /// `syntaxeFlux` of a deposit (chorus-api.md §3.1).
+    FluxSyntax {
+        /// UBL 2.1 Invoice / CreditNote (EN 16931).
+        UblInvoice => "IN_DP_E1_UBL_INVOICE",
+        /// UN/CEFACT CII D16B (EN 16931).
+        Cii16b => "IN_DP_E1_CII_16B",
+        /// Factur-X: PDF/A-3 carrying CII.
+        FacturX => "IN_DP_E2_CII_FACTURX",
+        /// Minimal UBL + PDF.
+        UblInvoiceMin => "IN_DP_E2_UBL_INVOICE_MIN",
+        /// Minimal CII 16B + PDF.
+        CiiMin16b => "IN_DP_E2_CII_MIN_16B",
+    }
+}
+
+code_list! {
+    /// State of a deposited flux: `etatCourantDepotFlux` (chorus-api.md §4.2).
+    FluxState {
+        Received => "IN_RECU",
+        WaitingExchangeSystem => "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
+        InExchangeSystem => "IN_TRAITE_SE_CPP",
+        Waiting => "IN_EN_ATTENTE_TRAITEMENT_CPP",
+        Processing => "IN_EN_COURS_TRAITEMENT_CPP",
+        WaitingReprocessing => "IN_EN_ATTENTE_RETRAITEMENT_CPP",
+        Integrated => "IN_INTEGRE",
+        PartiallyIntegrated => "IN_INTEGRE_PARTIEL",
+        Rejected => "IN_REJETE",
+        Incident => "IN_INCIDENTE",
+        ToResend => "IN_A_RELANCER",
+        InternalError => "IN_ERREUR_INTERNE",
+    }
+}
+
+impl FluxState {
+    /// Chorus Pro will not move this flux any more: stop polling.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            FluxState::Integrated
+                | FluxState::PartiallyIntegrated
+                | FluxState::Rejected
+                | FluxState::Incident
+                | FluxState::ToResend
+                | FluxState::InternalError
+        )
+    }
+}
+
+code_list! {
+    /// Status of an invoice (`statut`, `statutFacture`, `statutCourantCode`, `histoStatutCode`);
+    /// the ones a supplier sees (chorus-api.md §4.1), others kept as `Unknown`.
+    InvoiceStatus {
+        Draft => "BROUILLON",
+        Deposited => "DEPOSEE",
+        Routing => "EN_COURS_ACHEMINEMENT",
+        MadeAvailable => "MISE_A_DISPOSITION",
+        TakenIntoAccount => "PRISE_EN_COMPTE_DESTINATAIRE",
+        ToRecycle => "A_RECYCLER",
+        Suspended => "SUSPENDUE",
+        Completed => "COMPLETEE",
+        Rejected => "REJETEE",
+        ServiceDone => "SERVICE_FAIT",
+        Mandated => "MANDATEE",
+        MadeAvailableToAccountant => "MISE_A_DISPOSITION_COMPTABLE",
+        Booked => "COMPTABILISEE",
+        PaymentIssued => "MISE_EN_PAIEMENT",
+        Abandoned => "ABANDONNEE",
+        Deleted => "SUPPRIMEE",
+    }
+}
+
+code_list! {
+    /// `triSens` of the paged searches.
+    SortDirection {
+        Ascending => "Ascendant",
+        Descending => "Descendant",
+    }
+}
+
+/// `parametresRetour` of paged answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub page_courante: Option<i64>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub pages: Option<i64>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub nb_resultats_par_page: Option<i64>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub total: Option<i64>,
+}
+
+/// The part every answer shares: read first, before the typed answer, to tell a refusal from
+/// a success whatever the rest of the body looks like.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReturnCode {
+    #[serde(rename = "codeRetour", default, deserialize_with = "opt_i64")]
+    pub code_retour: Option<i64>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub libelle: Option<String>,
+}
+
+/// Reads an int64 id from a number or a numeric string; anything else is an error.
+pub fn opt_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("nombre entier attendu, reçu {n}"))),
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(serde_json::Value::String(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("nombre entier attendu, reçu « {s} »"))),
+        Some(other) => Err(D::Error::custom(format!(
+            "nombre entier attendu, reçu {other}"
+        ))),
+    }
+}
+
+/// Reads a text that some answers give as a number (amounts) or a boolean; kept as written.
+pub fn opt_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(other) => Some(other.to_string()),
+        },
+    )
+}
+
+/// Reads a boolean from `true`/`false`, `"true"`/`"false"`, `"OUI"`/`"NON"` or 0/1.
+pub fn opt_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.as_f64() != Some(0.0))),
+        Some(serde_json::Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "oui" | "1" => Ok(Some(true)),
+            "false" | "non" | "0" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(D::Error::custom(format!("booléen attendu, reçu « {s} »"))),
+        },
+        Some(other) => Err(D::Error::custom(format!("booléen attendu, reçu {other}"))),
+    }
+}
+
+/// A list that may come as `null` or be missing: read as empty.
+pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_are_kept() {
+        let state: FluxState = serde_json::from_str("\"IN_NOUVEL_ETAT\"").unwrap();
+        assert_eq!(state, FluxState::Unknown("IN_NOUVEL_ETAT".into()));
+        assert_eq!(serde_json::to_string(&state).unwrap(), "\"IN_NOUVEL_ETAT\"");
+        assert!(FluxState::from_code("IN_INTEGRE").is_final());
+    }
+
+    #[test]
+    fn lenient_numbers() {
+        let page: PageInfo =
+            serde_json::from_str(r#"{"pageCourante":"2","pages":3.0,"total":null}"#).unwrap();
+        assert_eq!(page.page_courante, Some(2));
+        assert_eq!(page.pages, Some(3));
+        assert_eq!(page.total, None);
+        assert!(serde_json::from_str::<PageInfo>(r#"{"pages":"x"}"#).is_err());
+    }
+}
