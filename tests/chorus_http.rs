@@ -787,3 +787,31 @@ fn supplier_lookups_directory_history_and_actions() {
     );
     assert_eq!(s.server.requests_to("/cpro/factures/v1/completer").len(), 1);
 }
+
+#[test]
+fn the_client_can_be_shared_between_worker_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<ChorusClient>();
+    assert_send_sync::<ChorusError>();
+}
+
+#[test]
+fn a_deposit_refused_by_the_gateway_is_replayed_after_401_but_not_after_429() {
+    let s = setup();
+    s.server.on(TOKEN_PATH, token("tok-1", 3600));
+    s.server.on(TOKEN_PATH, token("tok-2", 3600));
+    // A 401 means the gateway stopped the request before Chorus Pro: safe to replay once.
+    s.server.on(DEPOSIT, respond(401, &[], ""));
+    s.server.on(DEPOSIT, ok(json!({"numeroFluxDepot": "CPP2"})));
+    assert_eq!(deposit(&s.client).unwrap(), "CPP2");
+    // A 429 is also stopped at the gateway: not received, and left to the journal.
+    s.server
+        .on(DEPOSIT, respond(429, &[("Retry-After", "1")], ""));
+    let error = deposit(&s.client).unwrap_err();
+    assert!(
+        matches!(&error, ChorusError::DepositNotReceived { cause } if matches!(**cause, ChorusError::QuotaExceeded { .. })),
+        "{error:?}"
+    );
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+    assert_eq!(s.server.requests_to(DEPOSIT).len(), 3);
+}
