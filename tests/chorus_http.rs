@@ -2,7 +2,7 @@
 //! token, headers, 401 replay, retries of reads, deposits never retried, French errors,
 //! secrets kept out of Debug and of the audit log.
 
-#[path = "chorus_support/server.rs"]
+#[path = "chorus_server.rs"]
 mod server;
 
 use std::sync::Arc;
@@ -682,4 +682,136 @@ fn secrets_stay_out_of_debug_and_of_the_exchange_log() {
             .response_body
             .contains("\"access_token\":\"***\"")
     );
+}
+
+#[test]
+fn supplier_lookups_directory_history_and_actions() {
+    use chorus_depot::chorus::factures::{
+        CompleterRequest, ConsulterHistoriqueRequest, RecyclerDestinataire, RecyclerRequest,
+    };
+    use chorus_depot::chorus::transverses::CoordonneesBancairesRequest;
+
+    let s = setup();
+    s.server.on(TOKEN_PATH, token("tok-1", 3600));
+    s.server.on(
+        "/cpro/transverses/v1/recuperer/structures/actives/fournisseur",
+        ok(json!({"listeStructures": [{"idStructureCPP": 26346724, "identifiant": "12345678200010", "designationStructure": "ACME"}]})),
+    );
+    s.server.on(
+        "/cpro/transverses/v1/recuperer/coordbanc/valides",
+        ok(json!({"listeCoordonneeBancaire": [{"idCoordonneeBancaire": 77, "nomCoordonneeBancaire": "Compte principal"}]})),
+    );
+    let zip = b"PK\x03\x04 fake zip";
+    s.server.on(
+        "/cpro/transverses/v1/telecharger/annuaire/destinataire",
+        ok(json!({"fichierResultat": base64::engine::general_purpose::STANDARD.encode(zip)})),
+    );
+    s.server.on(
+        "/cpro/factures/v1/consulter/historique",
+        ok(json!({"idFacture": 9, "statutCourantCode": "A_RECYCLER",
+                  "historiquesDesStatuts": {"histoStatut": [{"histoStatutCode": "A_RECYCLER", "histoStatutCommentaire": "Mauvais service"}]}})),
+    );
+    s.server.on(
+        "/cpro/factures/v1/recycler",
+        ok(json!({"identifiantFactureCPP": 9, "statutFacture": "DEPOSEE"})),
+    );
+    s.server
+        .on("/cpro/factures/v1/completer", respond(503, &[], ""));
+    s.server.on("/cpro/factures/v1/completer", ok(json!({})));
+
+    let own = s.client.recuperer_structures_actives_fournisseur().unwrap();
+    assert_eq!(own.liste_structures[0].id_structure_cpp, Some(26346724));
+    assert_eq!(
+        s.server
+            .requests_to("/cpro/transverses/v1/recuperer/structures/actives/fournisseur")[0]
+            .json(),
+        json!({})
+    );
+    let banks = s
+        .client
+        .recuperer_coordonnees_bancaires_valides(&CoordonneesBancairesRequest {
+            id_structure: 26346724,
+        })
+        .unwrap();
+    assert_eq!(
+        banks.liste_coordonnee_bancaire[0].id_coordonnee_bancaire,
+        Some(77)
+    );
+    let directory = s.client.telecharger_annuaire_destinataire().unwrap();
+    assert_eq!(directory.file("annuaire").unwrap(), zip);
+
+    let history = s
+        .client
+        .consulter_historique(&ConsulterHistoriqueRequest {
+            id_facture: 9,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(history.statut_courant_code, Some(InvoiceStatus::ToRecycle));
+    let recycled = s
+        .client
+        .recycler(&RecyclerRequest {
+            identifiant_facture_cpp: 9,
+            destinataire: RecyclerDestinataire {
+                code_destinataire: "11000201100044".into(),
+                code_service_executant: Some("SERV2".into()),
+            },
+            commentaire: Some("Service corrigé".into()),
+            id_utilisateur_courant: None,
+        })
+        .unwrap();
+    assert_eq!(recycled.statut_facture, Some(InvoiceStatus::Deposited));
+    assert_eq!(
+        s.server.requests_to("/cpro/factures/v1/recycler")[0].json()["identifiantFactureCPP"],
+        json!(9)
+    );
+
+    // completer changes the invoice: sent once, the 503 goes back to the user as is.
+    let error = s
+        .client
+        .completer(&CompleterRequest {
+            identifiant_facture_cpp: 9,
+            commentaire: Some("Bon de livraison joint".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ChorusError::Unavailable {
+                status: Some(503),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(s.server.requests_to("/cpro/factures/v1/completer").len(), 1);
+}
+
+#[test]
+fn the_client_can_be_shared_between_worker_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<ChorusClient>();
+    assert_send_sync::<ChorusError>();
+}
+
+#[test]
+fn a_deposit_refused_by_the_gateway_is_replayed_after_401_but_not_after_429() {
+    let s = setup();
+    s.server.on(TOKEN_PATH, token("tok-1", 3600));
+    s.server.on(TOKEN_PATH, token("tok-2", 3600));
+    // A 401 means the gateway stopped the request before Chorus Pro: safe to replay once.
+    s.server.on(DEPOSIT, respond(401, &[], ""));
+    s.server.on(DEPOSIT, ok(json!({"numeroFluxDepot": "CPP2"})));
+    assert_eq!(deposit(&s.client).unwrap(), "CPP2");
+    // A 429 is also stopped at the gateway: not received, and left to the journal.
+    s.server
+        .on(DEPOSIT, respond(429, &[("Retry-After", "1")], ""));
+    let error = deposit(&s.client).unwrap_err();
+    assert!(
+        matches!(&error, ChorusError::DepositNotReceived { cause } if matches!(**cause, ChorusError::QuotaExceeded { .. })),
+        "{error:?}"
+    );
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+    assert_eq!(s.server.requests_to(DEPOSIT).len(), 3);
 }

@@ -4,7 +4,7 @@
 //! it reads exists in the 200 answer definition, and the requests the client really sends
 //! (captured on loopback) go to the Swagger's paths with conforming bodies.
 
-#[path = "chorus_support/server.rs"]
+#[path = "chorus_server.rs"]
 mod server;
 
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! A scripted HTTP/1.1 server on loopback for the Chorus client's tests: each path answers
 //! its pre-set replies in order, and every request is recorded.
+//! Included by `chorus_http.rs` and `chorus_swagger.rs` with `#[path]`; built alone, it is an
+//! empty test crate (it lives at the top of tests/ to keep the Chorus tests in `chorus_*`).
 
 #![allow(dead_code)]
 
