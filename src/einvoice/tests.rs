@@ -70,6 +70,8 @@ fn doc(lines: Vec<InvoiceLine>) -> InvoiceDocument {
         market_number: "M1".into(),
         preceding_invoice: None,
         attachment: None,
+        allowances_charges: Vec::new(),
+        line_allowances: Vec::new(),
     }
 }
 
