@@ -79,6 +79,8 @@ fn document(number: &str, pdf: &[u8]) -> InvoiceDocument {
             mime: "application/pdf".into(),
             bytes: pdf.to_vec(),
         }),
+        allowances_charges: Vec::new(),
+        line_allowances: Vec::new(),
     }
 }
 

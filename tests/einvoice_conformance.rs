@@ -254,3 +254,40 @@ fn export_command_writes_valid_files_and_fails_in_french() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("n'existe pas"), "{stderr}");
 }
+
+#[test]
+fn the_validators_catch_a_broken_facturx() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = &edge_cases()[0];
+    let xml = einvoice::facturx_xml(doc, None).unwrap();
+    let seller = "Électricité &amp; Réseaux &lt;Rhône&gt; &quot;Frères&quot; SAS";
+    let broken_xml = xml.replacen(&format!("<ram:Name>{seller}</ram:Name>"), "", 1);
+    assert_ne!(xml, broken_xml);
+    let date = doc.invoice.invoice_date;
+    let bad_xml_pdf = einvoice::facturx_pdf(doc, broken_xml.as_bytes(), date).unwrap();
+    // A good XML in a container stripped of its /AF array and its XMP metadata.
+    let good = einvoice::facturx_pdf(doc, xml.as_bytes(), date).unwrap();
+    let mut pdf = lopdf::Document::load_mem(&good).unwrap();
+    let catalog = pdf.catalog_mut().unwrap();
+    catalog.remove(b"AF");
+    catalog.remove(b"Metadata");
+    let mut stripped = Vec::new();
+    pdf.save_to(&mut stripped).unwrap();
+    let paths: Vec<PathBuf> = [("bad_xml.pdf", bad_xml_pdf), ("stripped.pdf", stripped)]
+        .into_iter()
+        .map(|(name, bytes)| {
+            let p = tmp.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        })
+        .collect();
+    let results = validate(&paths);
+    let has = |i: usize, rule: &str| results[i].1.iter().any(|e| e.starts_with(rule));
+    assert!(
+        has(0, "BR-06") || has(0, "XSD") || has(0, "FX-"),
+        "Factur-X without seller name: {:?}",
+        results[0].1
+    );
+    assert!(has(1, "PDFA-AF"), "no /AF: {:?}", results[1].1);
+    assert!(has(1, "PDFA-XMP"), "no XMP: {:?}", results[1].1);
+}

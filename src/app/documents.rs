@@ -91,5 +91,8 @@ pub fn load_document(
         market_number: billing.market_number.value,
         preceding_invoice,
         attachment,
+        // The mirror has no allowance or charge table yet.
+        allowances_charges: Vec::new(),
+        line_allowances: Vec::new(),
     })
 }

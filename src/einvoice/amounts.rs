@@ -1,6 +1,6 @@
 //! The figures an e-invoice carries, rounded to cents the EN 16931 way at writing time, so
 //! that the totals rules hold by construction: BT-106 = Σ BT-131 (BR-CO-10), BT-109 = BT-106
-//! (no document allowances or charges, BR-CO-13), BT-110 = Σ BT-117 (BR-CO-14),
+//! − Σ allowances + Σ charges (BR-CO-11..13), BT-110 = Σ BT-117 (BR-CO-14),
 //! BT-112 = BT-109 + BT-110 (BR-CO-15), BT-115 = BT-112 (nothing prepaid, BR-CO-16), and each
 //! BT-117 = BT-116 × rate rounded (BR-S-09 and its kin).
 
@@ -40,6 +40,9 @@ pub struct VatGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amounts {
     pub lines: Vec<LineAmounts>,
+    /// BT-107 and BT-108: sums of the document allowances and charges, rounded.
+    pub allowance_total: Decimal,
+    pub charge_total: Decimal,
     pub breakdown: Vec<VatGroup>,
     pub line_total: Decimal,
     pub tax_exclusive: Decimal,
@@ -182,6 +185,46 @@ pub fn compute(doc: &InvoiceDocument) -> Result<Amounts, EInvoiceError> {
             }),
         }
     }
+    let mut allowance_total = Decimal::ZERO;
+    let mut charge_total = Decimal::ZERO;
+    for ac in &doc.allowances_charges {
+        let amount = round_cents(ac.amount);
+        if amount <= Decimal::ZERO {
+            return Err(EInvoiceError::Data(format!(
+                "remise ou frais « {} » : le montant doit être positif",
+                ac.reason
+            )));
+        }
+        let category = ac.vat_category;
+        let rate = match category {
+            VatCategory::NotSubject => None,
+            _ => Some(ac.vat_rate.normalize()),
+        };
+        let signed = if ac.charge {
+            charge_total += amount;
+            amount
+        } else {
+            allowance_total += amount;
+            -amount
+        };
+        match breakdown
+            .iter_mut()
+            .find(|g| g.category == category && g.rate == rate)
+        {
+            Some(group) => group.taxable += signed,
+            None => breakdown.push(VatGroup {
+                category,
+                rate,
+                taxable: signed,
+                tax: Decimal::ZERO,
+                exemption_reason: match category {
+                    VatCategory::Standard | VatCategory::ZeroRated => None,
+                    _ => Some(default_reason(category).to_string()),
+                },
+                exemption_code: exemption_code(category),
+            }),
+        }
+    }
     let not_subject = breakdown
         .iter()
         .any(|g| g.category == VatCategory::NotSubject);
@@ -203,10 +246,12 @@ pub fn compute(doc: &InvoiceDocument) -> Result<Amounts, EInvoiceError> {
     }
     let line_total: Decimal = lines.iter().map(|l| l.net_amount).sum();
     let tax_total: Decimal = breakdown.iter().map(|g| g.tax).sum();
-    let tax_exclusive = line_total;
+    let tax_exclusive = line_total - allowance_total + charge_total;
     let tax_inclusive = tax_exclusive + tax_total;
     Ok(Amounts {
         lines,
+        allowance_total,
+        charge_total,
         breakdown,
         line_total,
         tax_exclusive,

@@ -97,6 +97,23 @@ pub fn write(
             x.leaf("ram:RateApplicablePercent", &[], &number(rate));
         }
         x.close();
+        for la in doc
+            .line_allowances
+            .iter()
+            .filter(|a| a.line_number == l.line_number)
+        {
+            x.open("ram:SpecifiedTradeAllowanceCharge", &[]);
+            x.open("ram:ChargeIndicator", &[]);
+            x.leaf("udt:Indicator", &[], "false");
+            x.close();
+            x.leaf("ram:ActualAmount", &[], &amount(la.amount));
+            x.leaf(
+                "ram:Reason",
+                &[],
+                &terms::allowance_reason(false, &la.reason),
+            );
+            x.close();
+        }
         x.open("ram:SpecifiedTradeSettlementLineMonetarySummation", &[]);
         x.leaf("ram:LineTotalAmount", &[], &amount(l.net_amount));
         x.close();
@@ -165,6 +182,30 @@ pub fn write(
     for g in &amounts.breakdown {
         header_tax(&mut x, g);
     }
+    for ac in &doc.allowances_charges {
+        x.open("ram:SpecifiedTradeAllowanceCharge", &[]);
+        x.open("ram:ChargeIndicator", &[]);
+        x.leaf(
+            "udt:Indicator",
+            &[],
+            if ac.charge { "true" } else { "false" },
+        );
+        x.close();
+        x.leaf("ram:ActualAmount", &[], &amount(ac.amount));
+        x.leaf(
+            "ram:Reason",
+            &[],
+            &terms::allowance_reason(ac.charge, &ac.reason),
+        );
+        x.open("ram:CategoryTradeTax", &[]);
+        x.leaf("ram:TypeCode", &[], "VAT");
+        x.leaf("ram:CategoryCode", &[], ac.vat_category.code());
+        if ac.vat_category != crate::model::VatCategory::NotSubject {
+            x.leaf("ram:RateApplicablePercent", &[], &number(ac.vat_rate));
+        }
+        x.close();
+        x.close();
+    }
     x.open("ram:SpecifiedTradePaymentTerms", &[]);
     x.leaf("ram:Description", &[], &terms::payment_terms_text(doc));
     if doc.invoice.kind == crate::model::InvoiceKind::Invoice
@@ -175,6 +216,14 @@ pub fn write(
     x.close();
     x.open("ram:SpecifiedTradeSettlementHeaderMonetarySummation", &[]);
     x.leaf("ram:LineTotalAmount", &[], &amount(amounts.line_total));
+    if !doc.allowances_charges.is_empty() {
+        x.leaf("ram:ChargeTotalAmount", &[], &amount(amounts.charge_total));
+        x.leaf(
+            "ram:AllowanceTotalAmount",
+            &[],
+            &amount(amounts.allowance_total),
+        );
+    }
     x.leaf(
         "ram:TaxBasisTotalAmount",
         &[],

@@ -1,8 +1,30 @@
 //! What an e-invoice is written from: the invoice, its lines, both parties and the billing
 //! data already resolved by the caller (see `checks::billing::resolve`).
 
-use crate::model::{Client, Company, Invoice, InvoiceLine};
+use crate::model::{Client, Company, Invoice, InvoiceLine, VatCategory};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// A document-level allowance (BG-20) or charge (BG-21). The ERP mirror holds none yet: the
+/// loader leaves the list empty; the writers and the validation tests support them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowanceCharge {
+    /// False for an allowance (remise), true for a charge (frais).
+    pub charge: bool,
+    /// Positive, without VAT.
+    pub amount: Decimal,
+    pub reason: String,
+    pub vat_category: VatCategory,
+    pub vat_rate: Decimal,
+}
+
+/// A line allowance (BG-27), already deducted from the line's net amount (BT-131) by the ERP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineAllowance {
+    pub line_number: u32,
+    pub amount: Decimal,
+    pub reason: String,
+}
 
 /// A file joined to the invoice: the ERP's PDF.
 #[derive(Clone, PartialEq, Eq)]
@@ -37,4 +59,6 @@ pub struct InvoiceDocument {
     pub preceding_invoice: Option<(String, Option<NaiveDate>)>,
     /// The ERP's PDF: attached in UBL and CII, the visible part of a Factur-X.
     pub attachment: Option<Attachment>,
+    pub allowances_charges: Vec<AllowanceCharge>,
+    pub line_allowances: Vec<LineAllowance>,
 }

@@ -16,7 +16,7 @@ mod xml;
 mod xmp;
 
 pub use amounts::{Amounts, LineAmounts, VatGroup, compute};
-pub use document::{Attachment, InvoiceDocument};
+pub use document::{AllowanceCharge, Attachment, InvoiceDocument, LineAllowance};
 pub use error::EInvoiceError;
 pub use format::Format;
 

@@ -123,6 +123,16 @@ pub fn payment_terms_text(doc: &InvoiceDocument) -> String {
     }
 }
 
+/// BT-97 / BT-104 / BT-139: an allowance or charge needs a reason or a reason code
+/// (BR-33, BR-38, BR-42); a blank one gets a neutral French word.
+pub fn allowance_reason(charge: bool, reason: &str) -> String {
+    match (reason.trim(), charge) {
+        ("", false) => "Remise".into(),
+        ("", true) => "Frais".into(),
+        (r, _) => r.to_string(),
+    }
+}
+
 /// The SIRET as the mirror holds it, digits only.
 pub fn siret_digits(value: &str) -> String {
     siret::normalize(value)

@@ -70,6 +70,8 @@ fn doc(lines: Vec<InvoiceLine>) -> InvoiceDocument {
         market_number: "M1".into(),
         preceding_invoice: None,
         attachment: None,
+        allowances_charges: Vec::new(),
+        line_allowances: Vec::new(),
     }
 }
 
@@ -183,4 +185,16 @@ fn lot_holds_one_file_per_invoice() {
         ]
     );
     assert!(lot::build(&[files[0].clone(), files[0].clone()]).is_err());
+}
+
+#[test]
+fn the_deposit_date_can_replace_the_invoice_date() {
+    let d = doc(vec![line(1, "1", "100", "20", VatCategory::Standard)]);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let ubl = String::from_utf8(render(&d, Format::Ubl, Some(today)).unwrap().bytes).unwrap();
+    assert!(ubl.contains("<cbc:IssueDate>2026-11-23</cbc:IssueDate>"));
+    let cii = String::from_utf8(render(&d, Format::Cii, Some(today)).unwrap().bytes).unwrap();
+    assert!(cii.contains("<udt:DateTimeString format=\"102\">20261123</udt:DateTimeString>"));
+    assert_eq!(Format::Cii.syntaxe_flux(), "IN_DP_E1_CII_16B");
+    assert_eq!(Format::FacturX.file_name("F 1/2"), "F_1_2.pdf");
 }

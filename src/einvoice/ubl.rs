@@ -111,6 +111,30 @@ pub fn write(
     x.open("cac:PaymentTerms", &[]);
     x.leaf("cbc:Note", &[], &terms::payment_terms_text(doc));
     x.close();
+    for ac in &doc.allowances_charges {
+        x.open("cac:AllowanceCharge", &[]);
+        x.leaf(
+            "cbc:ChargeIndicator",
+            &[],
+            if ac.charge { "true" } else { "false" },
+        );
+        x.leaf(
+            "cbc:AllowanceChargeReason",
+            &[],
+            &terms::allowance_reason(ac.charge, &ac.reason),
+        );
+        x.leaf("cbc:Amount", &cur, &amount(ac.amount));
+        x.open("cac:TaxCategory", &[]);
+        x.leaf("cbc:ID", &[], ac.vat_category.code());
+        if ac.vat_category != crate::model::VatCategory::NotSubject {
+            x.leaf("cbc:Percent", &[], &number(ac.vat_rate));
+        }
+        x.open("cac:TaxScheme", &[]);
+        x.leaf("cbc:ID", &[], "VAT");
+        x.close();
+        x.close();
+        x.close();
+    }
     x.open("cac:TaxTotal", &[]);
     x.leaf("cbc:TaxAmount", &cur, &amount(amounts.tax_total));
     for g in &amounts.breakdown {
@@ -133,6 +157,14 @@ pub fn write(
         &cur,
         &amount(amounts.tax_inclusive),
     );
+    if !doc.allowances_charges.is_empty() {
+        x.leaf(
+            "cbc:AllowanceTotalAmount",
+            &cur,
+            &amount(amounts.allowance_total),
+        );
+        x.leaf("cbc:ChargeTotalAmount", &cur, &amount(amounts.charge_total));
+    }
     x.leaf("cbc:PayableAmount", &cur, &amount(amounts.payable));
     x.close();
     for (l, src) in amounts.lines.iter().zip(&doc.lines) {
@@ -145,6 +177,21 @@ pub fn write(
         x.leaf("cbc:ID", &[], &l.line_number.to_string());
         x.leaf(qty_tag, &[("unitCode", l.unit_code)], &number(l.quantity));
         x.leaf("cbc:LineExtensionAmount", &cur, &amount(l.net_amount));
+        for la in doc
+            .line_allowances
+            .iter()
+            .filter(|a| a.line_number == l.line_number)
+        {
+            x.open("cac:AllowanceCharge", &[]);
+            x.leaf("cbc:ChargeIndicator", &[], "false");
+            x.leaf(
+                "cbc:AllowanceChargeReason",
+                &[],
+                &terms::allowance_reason(false, &la.reason),
+            );
+            x.leaf("cbc:Amount", &cur, &amount(la.amount));
+            x.close();
+        }
         x.open("cac:Item", &[]);
         x.leaf(
             "cbc:Name",

@@ -3,7 +3,7 @@
 //! reason, reverse charge, export, out of scope, credit notes, discounts, rounding, accents and
 //! `&<>` in names.
 
-use chorus_depot::einvoice::{Attachment, InvoiceDocument};
+use chorus_depot::einvoice::{AllowanceCharge, Attachment, InvoiceDocument, LineAllowance};
 use chorus_depot::model::{
     Client, ClientType, Company, Invoice, InvoiceKind, InvoiceLine, VatCategory,
 };
@@ -98,6 +98,8 @@ pub fn base_document(number: &str, lines: Vec<InvoiceLine>) -> InvoiceDocument {
         market_number: "2024-MAPA-007".into(),
         preceding_invoice: None,
         attachment: Some(fixture_pdf()),
+        allowances_charges: Vec::new(),
+        line_allowances: Vec::new(),
     }
 }
 
@@ -164,6 +166,47 @@ pub fn edge_cases() -> Vec<InvoiceDocument> {
             line(4, "Service", "1", "100", "20", Standard),
         ],
     ));
+    // Line allowance (already deducted from the line net), document allowance and charge on
+    // two rates, and a charge at a rate no line has.
+    let mut allowances = base_document(
+        "EDGE-REMISES",
+        vec![
+            InvoiceLine {
+                line_total: dec("90.00"),
+                ..line(1, "Licences « pro »", "4", "25", "20", Standard)
+            },
+            line(2, "Ouvrages", "3", "19.99", "5.5", Standard),
+        ],
+    );
+    allowances.line_allowances = vec![LineAllowance {
+        line_number: 1,
+        amount: dec("10"),
+        reason: "Remise de quantité".into(),
+    }];
+    allowances.allowances_charges = vec![
+        AllowanceCharge {
+            charge: false,
+            amount: dec("12.345"),
+            reason: "Remise fidélité & <partenaire>".into(),
+            vat_category: Standard,
+            vat_rate: dec("20"),
+        },
+        AllowanceCharge {
+            charge: true,
+            amount: dec("7.5"),
+            reason: String::new(),
+            vat_category: Standard,
+            vat_rate: dec("5.5"),
+        },
+        AllowanceCharge {
+            charge: true,
+            amount: dec("15"),
+            reason: "Frais de port".into(),
+            vat_category: Standard,
+            vat_rate: dec("10"),
+        },
+    ];
+    docs.push(allowances);
     // Outside the scope of VAT: no seller VAT number, no rate.
     docs.push(base_document(
         "EDGE-HORS-CHAMP",
