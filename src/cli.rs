@@ -69,6 +69,9 @@ pub enum Command {
         #[arg(long)]
         actifs: bool,
     },
+    /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
+    /// affiche d'abord « listening on http://127.0.0.1:PORT ».
+    Sandbox(crate::sandbox::cli::SandboxArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -136,6 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let found = app::lookup::lookup_siret(&store, &siret, actifs)?;
             print!("{}", app::lookup::to_text(&siret, found.as_ref()));
         }
+        Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
