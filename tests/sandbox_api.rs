@@ -677,3 +677,34 @@ fn connections_are_kept_alive() {
         assert_eq!(answer.header("Connection"), Some("keep-alive"));
     }
 }
+
+#[test]
+fn expect_100_continue_is_answered_before_the_body() {
+    let sandbox = start(SandboxConfig::default());
+    let base = sandbox.base_url();
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}&scope=openid",
+        sandbox::DEFAULT_CLIENT_ID,
+        sandbox::DEFAULT_CLIENT_SECRET
+    );
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let head = format!(
+        "POST /api/oauth/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n\
+         Content-Length: {}\r\n\r\n",
+        form.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut interim = [0u8; 25];
+    stream.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    stream.write_all(form.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let answer = parse_answer(&bytes).unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["token_type"], "Bearer");
+}

@@ -55,7 +55,7 @@ fn a_single_ubl_file_is_integrated_after_a_delay() {
     assert_eq!(invoice["codeDestinataire"], COMMUNE);
     assert_eq!(invoice["codeServiceExecutant"], "SERV-FIN");
     assert_eq!(invoice["codeFournisseur"], SELLER);
-    assert_eq!(invoice["montantTTC"], "120.00");
+    assert_eq!(invoice["montantTTC"], 120.0);
     assert_eq!(invoice["typeFacture"], "FACTURE");
     assert!(invoice["identifiantFactureCPP"].as_i64().unwrap() > 0);
 }
@@ -443,7 +443,7 @@ fn a_facturx_pdf_is_read_through_its_embedded_xml() {
         "/cpro/factures/v1/rechercher/fournisseur",
         &json!({ "numeroFacture": "FX-PDF-1" }),
     );
-    assert_eq!(found["listeFactures"][0]["montantTTC"], "60.00");
+    assert_eq!(found["listeFactures"][0]["montantTTC"], 60.0);
     assert_eq!(
         found["listeFactures"][0]["codeServiceExecutant"],
         "INTENDANCE"

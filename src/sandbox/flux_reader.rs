@@ -64,7 +64,7 @@ pub struct ReadInvoice {
 /// One file of the flux: an invoice, or the reason it could not be read.
 #[derive(Debug, Clone)]
 pub enum FileRead {
-    Invoice(ReadInvoice),
+    Invoice(Box<ReadInvoice>),
     Unreadable { file: String, reason: String },
 }
 
@@ -88,7 +88,7 @@ pub fn read_flux(bytes: &[u8], file_name: &str, syntax: Syntax) -> Vec<FileRead>
     files
         .into_iter()
         .map(|(name, content)| match read_one(&content, syntax) {
-            Ok(invoice) => FileRead::Invoice(invoice),
+            Ok(invoice) => FileRead::Invoice(Box::new(invoice)),
             Err(reason) => FileRead::Unreadable { file: name, reason },
         })
         .collect()

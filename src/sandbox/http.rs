@@ -214,6 +214,14 @@ fn read_request(
         }
     };
     buffer.drain(..head_len);
+    // curl-based clients (PHP, .NET) announce large bodies and wait for this before sending.
+    if request
+        .header("expect")
+        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+        && buffer.is_empty()
+    {
+        let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
     if chunked {
         loop {
             if let Some((body, used)) = decode_chunked(buffer)? {

@@ -11,6 +11,20 @@
 //!   (header `cpro-account: base64("login:password")`).
 //!
 //! Routes: `POST /api/oauth/token`, `/cpro/...` (see `routes.rs`), `GET /sandbox/deposits`.
+//!
+//! Other defaults: token lifetime 3600 s; time scale 1 (real time; 1000 makes a day last
+//! 86.4 s); seed 42; no faults, no latency. Sandbox durations (see `lifecycle.rs`): flux
+//! integration 60 s; DEPOSEE → MISE_A_DISPOSITION 1 h → SERVICE_FAIT ~2 days → MANDATEE
+//! ~5 days → MISE_EN_PAIEMENT ~3 days; 84 % of invoices are paid, 6 % go A_RECYCLER,
+//! 6 % SUSPENDUE and 4 % REJETEE (from the seed and the invoice number, see
+//! [`planned_fate`]).
+//!
+//! Faults (see `faults.rs`): each `/cpro/...` request except the health check is, with
+//! probability `fault_rate`, answered 500, 503, 429 (`Retry-After: 1`), answered only after
+//! `timeout_fault_delay` (35 s by default; the work is then done late), or processed and
+//! then dropped without an answer (a deposit is recorded, the client never hears of it).
+//! The draws depend only on the seed and the request's rank, so a run can be replayed.
+//! The token endpoint and `/sandbox/...` are never faulted.
 
 mod auth;
 pub mod cli;

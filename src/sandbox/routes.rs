@@ -418,14 +418,23 @@ fn invoice_summary(shared: &Shared, invoice: &Invoice, now: i64) -> Value {
         "typeFacture": if r.credit_note { "AVOIR" } else { "FACTURE" },
         "typeDemandePaiement": "FACTURE",
         "modeDepot": "DEPOT_PDF_API",
-        "montantHT": r.amount_ht,
-        "montantTTC": r.amount_ttc,
-        "montantAPayer": r.amount_due,
+        "montantHT": amount(&r.amount_ht),
+        "montantTTC": amount(&r.amount_ttc),
+        "montantAPayer": amount(&r.amount_due),
         "devise": r.currency,
         "numeroBonCommande": (!r.engagement.is_empty()).then(|| r.engagement.clone()),
         "numeroMarche": (!r.market.is_empty()).then(|| r.market.clone()),
         "rejetTraite": false,
     })
+}
+
+/// Amounts are JSON numbers in Chorus answers; `null` when the invoice did not carry one.
+fn amount(text: &str) -> Value {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map_or(Value::Null, |v| json!(v))
 }
 
 fn search_invoices(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Response> {

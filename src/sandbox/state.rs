@@ -159,7 +159,7 @@ impl State {
                     });
                     continue;
                 }
-                FileRead::Invoice(read) => read,
+                FileRead::Invoice(read) => *read,
             };
             *self.deposits.entry(read.number.clone()).or_insert(0) += 1;
             numbers.push(read.number.clone());
