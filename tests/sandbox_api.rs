@@ -708,3 +708,67 @@ fn expect_100_continue_is_answered_before_the_body() {
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["token_type"], "Bearer");
 }
+
+#[test]
+fn the_demo_directory_export_is_understood() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let options = chorus_depot::demo::DemoOptions {
+        invoices: 20,
+        seed: 5,
+    };
+    chorus_depot::demo::write_demo(&db, &options, &chorus_depot::progress::Silent).unwrap();
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path().join("demo-annuaire"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!files.is_empty());
+    let structures_csv = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("structures"))
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .unwrap();
+    let sandbox = start(SandboxConfig {
+        directory_files: files,
+        ..SandboxConfig::default()
+    });
+    let base = sandbox.base_url();
+    let token = sandbox_support::token(&base);
+    let all = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/rechercher",
+        &json!({ "parametres": { "nbResultatsParPage": 1 } }),
+    );
+    let total = all["parametresRetour"]["total"].as_i64().unwrap();
+    assert_eq!(total as usize, structures_csv.lines().count() - 1);
+    // A structure that requires a service code is reported as such.
+    let line = structures_csv
+        .lines()
+        .skip(1)
+        .find(|l| {
+            let cells: Vec<&str> = l.split(';').collect();
+            cells.len() > 11 && cells[7] == "true" && cells[0] == "1"
+        })
+        .unwrap();
+    let siret = line.split(';').nth(1).unwrap();
+    let found = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/rechercher",
+        &json!({ "structure": { "identifiantStructure": siret } }),
+    );
+    let id = found["listeStructures"][0]["idStructureCPP"]
+        .as_i64()
+        .unwrap();
+    let structure = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/consulter",
+        &json!({ "idStructureCPP": id }),
+    );
+    assert_eq!(
+        structure["parametres"]["codeServiceDoitEtreRenseigne"],
+        true
+    );
+}
