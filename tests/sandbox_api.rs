@@ -772,3 +772,118 @@ fn the_demo_directory_export_is_understood() {
         true
     );
 }
+
+#[test]
+fn an_xlsx_directory_is_read_with_its_numeric_identifiers() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("AIFE-Chorus-Pro-Annuaire.xlsx");
+    let mut workbook = Workbook::new();
+    let structures = workbook.add_worksheet();
+    structures.set_name("Structures").unwrap();
+    let header = [
+        "TypeIdentifiant",
+        "Identifiant",
+        "RaisonSociale",
+        "EmetteurEdi",
+        "RecepteurEdi",
+        "GestionStatutMiseEnPaiement",
+        "GestionEngagement",
+        "GestionService",
+        "GestionServiceEngagement",
+        "EstMOA",
+        "EstMOAUniquement",
+        "StructureActive",
+    ];
+    for (col, name) in header.iter().enumerate() {
+        structures.write_string(0, col as u16, *name).unwrap();
+    }
+    // The SIRET 01234567800012 stored as a number loses its leading zero.
+    structures.write_number(1, 0, 1.0).unwrap();
+    structures.write_number(1, 1, 1_234_567_800_012.0).unwrap();
+    structures.write_string(1, 2, "MAIRIE DE ZÉRO").unwrap();
+    for col in 3..11 {
+        structures.write_boolean(1, col, col == 6).unwrap();
+    }
+    structures.write_boolean(1, 11, true).unwrap();
+    let services = workbook.add_worksheet();
+    services.set_name("Services").unwrap();
+    for (col, name) in [
+        "Identifiant",
+        "RaisonSociale",
+        "Code",
+        "Nom",
+        "GestionEGMT",
+        "ServiceActif",
+    ]
+    .iter()
+    .enumerate()
+    {
+        services.write_string(0, col as u16, *name).unwrap();
+    }
+    services.write_number(1, 0, 1_234_567_800_012.0).unwrap();
+    services.write_string(1, 1, "MAIRIE DE ZÉRO").unwrap();
+    services.write_string(1, 2, "COMPTA").unwrap();
+    services.write_string(1, 3, "Comptabilité").unwrap();
+    services.write_string(1, 4, "false").unwrap();
+    services.write_string(1, 5, "true").unwrap();
+    workbook.save(&path).unwrap();
+
+    let sandbox = start(SandboxConfig {
+        directory_files: vec![path],
+        time_scale: 100_000.0,
+        ..SandboxConfig::default()
+    });
+    let base = sandbox.base_url();
+    let token = sandbox_support::token(&base);
+    let found = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/rechercher",
+        &json!({ "structure": { "identifiantStructure": "01234567800012" } }),
+    );
+    assert_eq!(
+        found["listeStructures"][0]["designationStructure"],
+        "MAIRIE DE ZÉRO"
+    );
+    let id = found["listeStructures"][0]["idStructureCPP"]
+        .as_i64()
+        .unwrap();
+    let structure = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/consulter",
+        &json!({ "idStructureCPP": id }),
+    );
+    assert_eq!(structure["parametres"]["numeroEJDoitEtreRenseigne"], true);
+    let services = call(
+        &base,
+        &token,
+        "/cpro/structures/v1/rechercher/services",
+        &json!({ "idStructure": id }),
+    );
+    assert_eq!(services["listeServices"][0]["codeService"], "COMPTA");
+    // An invoice to that buyer needs its engagement number.
+    let xml = ubl("XL-1", "01234567800012", "COMPTA", "");
+    let numero = deposit(
+        &base,
+        &token,
+        "XL-1.xml",
+        "IN_DP_E1_UBL_INVOICE",
+        xml.as_bytes(),
+    );
+    let report = wait_flux(&base, &token, &numero);
+    assert_eq!(report["etatCourantDepotFlux"], "IN_REJETE");
+    let xml = ubl("XL-2", "01234567800012", "COMPTA", "EJ-1");
+    let numero = deposit(
+        &base,
+        &token,
+        "XL-2.xml",
+        "IN_DP_E1_UBL_INVOICE",
+        xml.as_bytes(),
+    );
+    assert_eq!(
+        wait_flux(&base, &token, &numero)["etatCourantDepotFlux"],
+        "IN_INTEGRE"
+    );
+}
