@@ -887,3 +887,46 @@ fn an_xlsx_directory_is_read_with_its_numeric_identifiers() {
         "IN_INTEGRE"
     );
 }
+
+#[test]
+fn hostile_values_get_answers_not_crashes() {
+    let sandbox = start(SandboxConfig::default());
+    let base = sandbox.base_url();
+    let token = sandbox_support::token(&base);
+    let huge = call(
+        &base,
+        &token,
+        "/cpro/factures/v1/rechercher/fournisseur",
+        &json!({ "rechercheFactureParFournisseur": { "pageResultatDemandee": i64::MAX, "nbResultatsParPage": i64::MAX } }),
+    );
+    assert_eq!(huge["listeFactures"].as_array().unwrap().len(), 0);
+    let banks = call(
+        &base,
+        &token,
+        "/cpro/transverses/v1/recuperer/coordbanc/valides",
+        &json!({ "idStructure": i64::MAX }),
+    );
+    assert!(banks["listeCoordonneeBancaire"].is_array());
+    for body in [
+        json!({ "idFacture": "abc" }),
+        json!({ "idFacture": [1] }),
+        json!({ "idFacture": -1 }),
+    ] {
+        let answer = post(
+            &base,
+            &token,
+            "/cpro/factures/v1/consulter/historique",
+            &body,
+        );
+        assert_eq!(answer.status, 400);
+        assert_ne!(answer.json()["codeRetour"], 0);
+    }
+    let not_base64 = post(
+        &base,
+        &token,
+        "/cpro/factures/v1/deposer/flux",
+        &json!({ "fichierFlux": "%%%", "nomFichier": "x.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE" }),
+    );
+    assert_eq!(not_base64.status, 400);
+    assert_eq!(not_base64.json()["codeRetour"], 20002);
+}

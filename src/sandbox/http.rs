@@ -102,6 +102,20 @@ pub fn serve_connection(mut stream: TcpStream, shared: &Shared) {
 /// Faults first (only on the Chorus API, not on the token endpoint or the test routes),
 /// then the router.
 fn answer(shared: &Shared, request: &Request) -> Outcome {
+    // A bug in a handler costs one 500 answer, not the connection thread.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        faulted_answer(shared, request)
+    }))
+    .unwrap_or_else(|_| {
+        Outcome::Respond(Response::error(
+            500,
+            500,
+            "Erreur interne du bac à sable (voir son journal)",
+        ))
+    })
+}
+
+fn faulted_answer(shared: &Shared, request: &Request) -> Outcome {
     let faultable = request.path.starts_with("/cpro/") && !request.path.ends_with("/health-check");
     if !faultable {
         return super::routes::route(shared, request);

@@ -196,7 +196,8 @@ pub fn paging(params: Option<&Value>, default_per_page: i64) -> (i64, i64) {
 pub fn page_of<T: Clone>(items: &[T], page: i64, per_page: i64) -> (Vec<T>, Value) {
     let total = items.len() as i64;
     let pages = ((total + per_page - 1) / per_page).max(1);
-    let start = ((page - 1) * per_page).min(total) as usize;
+    // Hostile page numbers must not overflow.
+    let start = (page - 1).saturating_mul(per_page).min(total) as usize;
     let end = (start + per_page as usize).min(items.len());
     (
         items[start..end].to_vec(),

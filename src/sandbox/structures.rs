@@ -277,7 +277,7 @@ pub fn bank_accounts(body: &Value) -> Result<Map<String, Value>, Response> {
     let id = int_field(body, "idStructure").ok_or_else(|| missing("idStructure"))?;
     Ok(object(json!({
         "listeCoordonneeBancaire": [{
-            "idCoordonneeBancaire": id * 10 + 1,
+            "idCoordonneeBancaire": id.saturating_mul(10).saturating_add(1),
             "nomCoordonneeBancaire": "Compte principal",
         }],
         "pageCourante": 1,
