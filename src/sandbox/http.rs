@@ -85,6 +85,17 @@ pub fn serve_connection(mut stream: TcpStream, shared: &Shared) {
         if !shared.config.latency.is_zero() {
             std::thread::sleep(shared.config.latency);
         }
+        match &outcome {
+            Outcome::Respond(r) => tracing::debug!(
+                "bac à sable : {} {} → {}",
+                request.method,
+                request.path,
+                r.status
+            ),
+            Outcome::Drop => {
+                tracing::debug!("bac à sable : {} {} → coupé", request.method, request.path)
+            }
+        }
         match outcome {
             Outcome::Respond(response) => {
                 if write_response(&mut stream, &response, keep_alive).is_err() || !keep_alive {

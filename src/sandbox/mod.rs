@@ -281,3 +281,14 @@ pub(crate) fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The app keeps the handle in its state and may move it to another thread.
+    #[test]
+    fn the_handle_can_move_between_threads() {
+        fn assert_send<T: Send>() {}
+        assert_send::<super::SandboxHandle>();
+        assert_send::<super::SandboxConfig>();
+    }
+}
