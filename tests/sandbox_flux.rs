@@ -471,3 +471,40 @@ fn a_facturx_pdf_is_read_through_its_embedded_xml() {
         "IN_REJETE"
     );
 }
+
+#[test]
+fn many_sequential_deposits_stay_cheap() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = start(chorus_depot::sandbox::SandboxConfig {
+        db: Some(dir.path().join("bac.sqlite")),
+        ..fast(100_000.0)
+    });
+    let base = sandbox.base_url();
+    let token = sandbox_support::token(&base);
+    let started = std::time::Instant::now();
+    let count = 300;
+    for i in 0..count {
+        let number = format!("SEQ-{i:04}");
+        let xml = ubl(&number, LYCEE, "", "");
+        deposit(
+            &base,
+            &token,
+            &format!("{number}.xml"),
+            "IN_DP_E1_UBL_INVOICE",
+            xml.as_bytes(),
+        );
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{count} dépôts en {elapsed:?} ({:?} par dépôt)",
+        elapsed / count
+    );
+    assert!(elapsed < std::time::Duration::from_secs(30), "{elapsed:?}");
+    let deposits = raw(&base, "GET", "/sandbox/deposits", &[], b"")
+        .unwrap()
+        .json();
+    assert_eq!(
+        deposits["deposits"].as_array().unwrap().len(),
+        count as usize
+    );
+}
