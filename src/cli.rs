@@ -83,6 +83,9 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
+    /// affiche d'abord « listening on http://127.0.0.1:PORT ».
+    Sandbox(crate::sandbox::cli::SandboxArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -156,6 +159,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             out,
         } => export(&db, &invoice, &format, &out)?,
+        Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

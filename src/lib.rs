@@ -13,6 +13,7 @@ pub mod erp_import;
 pub mod model;
 pub mod pdf_files;
 pub mod progress;
+pub mod sandbox;
 pub mod store;
 pub mod tabular;
 pub mod tracking;
