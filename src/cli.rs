@@ -83,6 +83,37 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Dépose sur Chorus Pro des factures conformes, par lot ou une par une ; jamais deux
+    /// fois la même. Code de sortie non nul si une facture n'a pas pu être déposée.
+    Deposit {
+        #[arg(long)]
+        db: PathBuf,
+        /// lot ou sequential.
+        #[arg(long, value_parser = ["lot", "sequential"])]
+        mode: String,
+        /// Format : ubl, cii ou facturx (par défaut : celui du paramétrage).
+        #[arg(long, value_parser = ["ubl", "cii", "facturx"])]
+        format: Option<String>,
+        /// Attente entre deux appels, en millisecondes (séquentiel).
+        #[arg(long)]
+        wait_ms: Option<u64>,
+        /// Passer à la facture suivante en cas d'erreur (séquentiel).
+        #[arg(long)]
+        skip_on_error: bool,
+        /// Nom du flux (lot).
+        #[arg(long)]
+        name: Option<String>,
+        /// Délai, en secondes, après lequel un dépôt sans réponse introuvable sur Chorus
+        /// Pro est tenu pour jamais arrivé.
+        #[arg(long)]
+        uncertain_after: Option<u64>,
+        /// Numéros des factures, séparés par des virgules.
+        #[arg(long, value_delimiter = ',', conflicts_with = "all_conformant")]
+        invoices: Vec<String>,
+        /// Toutes les factures conformes.
+        #[arg(long)]
+        all_conformant: bool,
+    },
     /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
     /// affiche d'abord « listening on http://127.0.0.1:PORT ».
     Sandbox(crate::sandbox::cli::SandboxArgs),
@@ -160,6 +191,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
         } => export(&db, &invoice, &format, &out)?,
         Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
+        Command::Deposit {
+            db,
+            mode,
+            format,
+            wait_ms,
+            skip_on_error,
+            name,
+            uncertain_after,
+            invoices,
+            all_conformant,
+        } => {
+            let request = app::deposit_cli::DepositCommand {
+                mode,
+                format,
+                wait_ms,
+                skip_on_error,
+                name,
+                uncertain_after,
+                invoices,
+                all_conformant,
+            };
+            return app::deposit_cli::run(&db, request);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -326,3 +326,48 @@ fn settings_save_valid_changes_and_check_again() {
     let companies = chorus_depot::store::erp::load_companies(store.conn()).unwrap();
     assert_eq!(companies[0].bic, "BNPAFRPP", "saved normalised");
 }
+
+#[test]
+fn the_deposit_tab_generates_then_sends_a_lot_to_the_embedded_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let options = chorus_depot::demo::DemoOptions {
+        invoices: 40,
+        seed: 3,
+    };
+    chorus_depot::demo::write_demo(&db, &options, &chorus_depot::progress::Silent).unwrap();
+    // The secrets of the embedded sandbox need no keyring.
+    unsafe { std::env::set_var("CHORUS_DEPOT_NO_KEYRING", "1") };
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Sélectionner").click();
+    h.run_steps(2);
+    h.get_by_label("Flux").click();
+    h.run_steps(2);
+    h.get_by_label("Dépôt sur Chorus Pro");
+    h.get_by_label("Génération du flux").click();
+    wait_for(&mut h, "le flux généré", |h| {
+        h.query_by_label("Fichier généré").is_some()
+            && !h.state().as_ref().unwrap().session.is_busy()
+    });
+    h.get_by_label_contains("À envoyer : ");
+    h.get_by_label("Déposer sur Chorus").click();
+    wait_for(&mut h, "le compte rendu", |h| {
+        h.query_by_label_contains("Compte rendu :").is_some()
+    });
+    assert!(
+        h.query_all_by_label_contains(", 0 en échec")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("déposée : flux ")
+            .next()
+            .is_some()
+    );
+    // The sequential tab is there too, with its parameters.
+    h.get_by_label("Dépôt séquentiel").click();
+    h.run_steps(2);
+    h.get_by_label("Passer à la facture suivante en cas d'erreur");
+    h.get_by_label("Lancer le dépôt séquentiel");
+}

@@ -4,7 +4,9 @@
 pub mod check_run;
 pub mod connection;
 pub mod control_model;
+pub mod deposit_cli;
 pub mod deposit_setup;
+pub mod deposit_wiring;
 pub mod documents;
 pub mod jobs;
 pub mod lookup;

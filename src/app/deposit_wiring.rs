@@ -1,0 +1,262 @@
+//! Puts the deposit engines in contact with the real pieces: the Chorus Pro client (as the
+//! [`Gateway`]), the e-invoice writers (as the [`FluxWriter`]), the exchange audit in the
+//! SQLite file, and the embedded sandbox when the environment is the demonstration one.
+
+use super::connection::{self, ConnectionSettings, EnvironmentChoice, Overrides};
+use super::deposit_setup::{DepositChoices, DepositSetup, SetupFactory};
+use super::documents::load_document;
+use super::secrets::SecretStore;
+use crate::chorus::factures::{DeposerFluxRequest, RechercherFacturesFournisseurRequest};
+use crate::chorus::{
+    ChorusClient, ClientOptions, Credentials, Environment, Exchange, ExchangeLog, FluxSyntax,
+    Secret,
+};
+use crate::deposit::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
+use crate::einvoice::{self, EInvoiceFile, Format};
+use crate::sandbox::{SandboxConfig, SandboxHandle};
+use crate::store::Store;
+use crate::store::deposits::{ExchangeRow, record_exchange};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// `deposer/flux` and `rechercher/fournisseur` through the client.
+pub struct ChorusGateway {
+    client: ChorusClient,
+}
+
+impl ChorusGateway {
+    pub fn new(client: ChorusClient) -> ChorusGateway {
+        ChorusGateway { client }
+    }
+}
+
+impl Gateway for ChorusGateway {
+    fn deposit_flux(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        syntax: &str,
+    ) -> Result<String, DepositFailure> {
+        let request = DeposerFluxRequest::new(file_name, bytes, FluxSyntax::from_code(syntax));
+        match self.client.deposer_flux(&request) {
+            Ok(answer) => Ok(answer.numero_flux_depot.unwrap_or_default()),
+            Err(e) if e.is_outcome_unknown() => Err(DepositFailure::Unknown(e.to_string())),
+            Err(e) => Err(DepositFailure::NotReceived(e.to_string())),
+        }
+    }
+
+    fn find_invoice(&self, invoice_number: &str) -> Result<Option<String>, String> {
+        let criteria = RechercherFacturesFournisseurRequest {
+            numero_facture: Some(invoice_number.to_string()),
+            ..RechercherFacturesFournisseurRequest::default()
+        };
+        let found = self
+            .client
+            .rechercher_toutes_factures_fournisseur(&criteria)
+            .map_err(|e| e.to_string())?;
+        Ok(found
+            .into_iter()
+            .find(|f| f.numero_facture.as_deref() == Some(invoice_number))
+            .map(|f| f.numero_flux_depot.unwrap_or_default()))
+    }
+}
+
+/// The e-invoice of each invoice, read from the mirror, in the chosen format.
+pub struct EInvoiceFluxWriter {
+    store: Mutex<Store>,
+    format: Format,
+    issue_date: Option<chrono::NaiveDate>,
+}
+
+impl EInvoiceFluxWriter {
+    pub fn open(db: &Path, choices: &DepositChoices) -> Result<EInvoiceFluxWriter, String> {
+        let format = Format::from_code(&choices.format).ok_or_else(|| {
+            format!(
+                "format « {} » inconnu (ubl, cii ou facturx)",
+                choices.format
+            )
+        })?;
+        Ok(EInvoiceFluxWriter {
+            store: Mutex::new(Store::open(db).map_err(|e| e.to_string())?),
+            format,
+            issue_date: choices
+                .date_today
+                .then(|| chrono::Local::now().date_naive()),
+        })
+    }
+}
+
+impl FluxWriter for EInvoiceFluxWriter {
+    fn syntax(&self) -> &str {
+        self.format.syntaxe_flux()
+    }
+
+    fn invoice_file(&self, invoice_number: &str) -> Result<FluxFile, String> {
+        let store = self
+            .store
+            .lock()
+            .map_err(|_| "base de données indisponible".to_string())?;
+        let doc = load_document(&store, invoice_number).map_err(|e| e.to_string())?;
+        let file =
+            einvoice::render(&doc, self.format, self.issue_date).map_err(|e| e.to_string())?;
+        Ok(FluxFile {
+            invoice_number: doc.invoice.number.clone(),
+            company_code: doc.invoice.company_code.clone(),
+            file_name: file.file_name,
+            bytes: file.bytes,
+        })
+    }
+
+    fn archive(&self, files: &[FluxFile]) -> Result<Vec<u8>, String> {
+        let files: Vec<EInvoiceFile> = files
+            .iter()
+            .map(|f| EInvoiceFile {
+                file_name: f.file_name.clone(),
+                bytes: f.bytes.clone(),
+            })
+            .collect();
+        einvoice::lot::build(&files).map_err(|e| e.to_string())
+    }
+
+    fn archive_extension(&self) -> &str {
+        "tar.gz"
+    }
+}
+
+/// Keeps every exchange with Chorus Pro in `api_exchanges` (secrets already removed by
+/// the client).
+pub struct SqliteExchangeLog {
+    store: Mutex<Store>,
+}
+
+impl SqliteExchangeLog {
+    pub fn open(db: &Path) -> Result<SqliteExchangeLog, String> {
+        Ok(SqliteExchangeLog {
+            store: Mutex::new(Store::open(db).map_err(|e| e.to_string())?),
+        })
+    }
+}
+
+impl ExchangeLog for SqliteExchangeLog {
+    fn record(&self, e: &Exchange) {
+        let Ok(store) = self.store.lock() else {
+            return;
+        };
+        let at = chrono::DateTime::<chrono::Local>::from(e.started_at)
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+        let row = ExchangeRow {
+            at,
+            route: format!("{} {}", e.method, e.route),
+            http_status: e.status,
+            duration_ms: e.duration.as_millis() as u64,
+            request_json: e.request_body.clone(),
+            response_json: e.response_body.clone(),
+            error: e.transport_error.clone().unwrap_or_default(),
+        };
+        if let Err(err) = record_exchange(store.conn(), &row) {
+            tracing::warn!("échange non journalisé : {err}");
+        }
+    }
+}
+
+/// The sandbox a database talks to in the demonstration environment: started on first
+/// use, on a free loopback port, with the directory written next to a demo database and
+/// its own state file next to it.
+pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
+    let stem = db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "chorus-depot".into());
+    let dir = db.parent().unwrap_or_else(|| Path::new("."));
+    let annuaire = dir.join(format!("{stem}-annuaire"));
+    let mut directory_files: Vec<PathBuf> = std::fs::read_dir(&annuaire)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    directory_files.sort();
+    let config = SandboxConfig {
+        db: Some(dir.join(format!("{stem}-bac-a-sable.sqlite"))),
+        directory_files,
+        // Fast enough to see invoices move through their statuses during a demo.
+        time_scale: 200.0,
+        ..SandboxConfig::default()
+    };
+    crate::sandbox::start(config).map_err(|e| format!("bac à sable indisponible : {e}"))
+}
+
+/// Builds deposits from the settings of the database: embedded sandbox (started once
+/// and kept running), or PISTE qualification / production with the stored secrets and the
+/// `CHORUS_DEPOT_*` environment variables.
+pub fn setup_factory() -> SetupFactory {
+    let sandbox: Arc<Mutex<Option<SandboxHandle>>> = Arc::new(Mutex::new(None));
+    Arc::new(move |db: &Path, choices: &DepositChoices| {
+        let store = Store::open(db).map_err(|e| e.to_string())?;
+        let settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
+        let overrides = Overrides::from_env();
+        let (environment, credentials) = if settings.environment
+            == EnvironmentChoice::EmbeddedSandbox
+            && overrides.api_url.is_none()
+        {
+            let mut guard = sandbox
+                .lock()
+                .map_err(|_| "bac à sable indisponible".to_string())?;
+            if guard.is_none() {
+                *guard = Some(start_embedded_sandbox(db)?);
+            }
+            let handle = guard.as_ref().expect("started above");
+            (
+                Environment::Sandbox {
+                    api_base: handle.base_url(),
+                    token_url: handle.token_url(),
+                },
+                Credentials {
+                    client_id: crate::sandbox::DEFAULT_CLIENT_ID.into(),
+                    client_secret: Secret::new(crate::sandbox::DEFAULT_CLIENT_SECRET),
+                    login: crate::sandbox::DEFAULT_LOGIN.into(),
+                    password: Secret::new(crate::sandbox::DEFAULT_PASSWORD),
+                },
+            )
+        } else {
+            let secrets = SecretStore::open(secrets_file(db));
+            // One technical account for the run: the first company's (see closing notes).
+            let company = settings
+                .accounts
+                .first()
+                .map(|a| a.company_code.clone())
+                .unwrap_or_default();
+            let c = connection::resolve(&settings, &secrets, &company, None, &overrides)
+                .map_err(|e| e.to_string())?;
+            (
+                Environment::Sandbox {
+                    api_base: c.api_base.clone(),
+                    token_url: c.token_url.clone(),
+                },
+                Credentials {
+                    client_id: c.client_id.clone(),
+                    client_secret: Secret::new(c.client_secret.expose()),
+                    login: c.login.clone(),
+                    password: Secret::new(c.password.expose()),
+                },
+            )
+        };
+        let options = ClientOptions {
+            log: Arc::new(SqliteExchangeLog::open(db)?),
+            ..ClientOptions::default()
+        };
+        let client =
+            ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())?;
+        Ok(DepositSetup {
+            gateway: Box::new(ChorusGateway::new(client)),
+            writer: Box::new(EInvoiceFluxWriter::open(db, choices)?),
+            limits: FluxLimits {
+                max_bytes: settings.deposit.max_bytes,
+                max_invoices: settings.deposit.max_invoices,
+            },
+            uncertain_after: settings.uncertain_after(),
+        })
+    })
+}
+
+/// The fallback file of the secrets, next to the database.
+pub fn secrets_file(db: &Path) -> PathBuf {
+    db.with_extension("secrets.json")
+}

@@ -1,0 +1,266 @@
+//! Deposits end to end: the demo mirror, the real e-invoice writers, the real Chorus client,
+//! the embedded sandbox on loopback injecting faults, and the `deposit` command run until
+//! every conformant invoice is on Chorus Pro, each exactly once.
+
+mod common;
+
+use chorus_depot::sandbox::{FaultKind, SandboxConfig, SandboxHandle};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn demo(dir: &Path, invoices: usize) -> PathBuf {
+    let db = dir.join("demo.sqlite");
+    let options = chorus_depot::demo::DemoOptions { invoices, seed: 7 };
+    chorus_depot::demo::write_demo(&db, &options, &chorus_depot::progress::Silent).unwrap();
+    db
+}
+
+fn sandbox(dir: &Path, fault_rate: f64) -> SandboxHandle {
+    let annuaire = dir.join("demo-annuaire");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(annuaire)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    chorus_depot::sandbox::start(SandboxConfig {
+        directory_files: files,
+        fault_rate,
+        // A timeout fault would hold each call 35 s: the other kinds cover both sides of
+        // the journal (not received, and recorded then connection dropped).
+        fault_kinds: vec![
+            FaultKind::Http500,
+            FaultKind::Http503,
+            FaultKind::Http429,
+            FaultKind::DropAfterRecord,
+        ],
+        time_scale: 1000.0,
+        seed: 11,
+        ..SandboxConfig::default()
+    })
+    .unwrap()
+}
+
+fn deposit(db: &Path, sandbox: &SandboxHandle, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+        .args(["deposit", "--db", db.to_str().unwrap()])
+        .args(args)
+        .env("CHORUS_DEPOT_API_URL", sandbox.base_url())
+        .env("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url())
+        .env(
+            "CHORUS_DEPOT_CLIENT_ID",
+            chorus_depot::sandbox::DEFAULT_CLIENT_ID,
+        )
+        .env(
+            "CHORUS_DEPOT_CLIENT_SECRET",
+            chorus_depot::sandbox::DEFAULT_CLIENT_SECRET,
+        )
+        .env("CHORUS_DEPOT_LOGIN", chorus_depot::sandbox::DEFAULT_LOGIN)
+        .env(
+            "CHORUS_DEPOT_PASSWORD",
+            chorus_depot::sandbox::DEFAULT_PASSWORD,
+        )
+        .env("CHORUS_DEPOT_NO_KEYRING", "1")
+        .env("CHORUS_DEPOT_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+/// `GET /sandbox/deposits`: every invoice number received and how many times.
+fn received(sandbox: &SandboxHandle) -> BTreeMap<String, u64> {
+    let body: Value = reqwest::blocking::get(format!("{}/sandbox/deposits", sandbox.base_url()))
+        .unwrap()
+        .json()
+        .unwrap();
+    body["deposits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["numero"].as_str().unwrap().to_string(),
+                d["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn conformance(db: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut store = chorus_depot::store::Store::open(db).unwrap();
+    let report =
+        chorus_depot::app::run_checks(&mut store, &chorus_depot::progress::Silent).unwrap();
+    let (ok, bad): (Vec<_>, Vec<_>) = report.checks.iter().partition(|c| c.is_conformant());
+    (
+        ok.iter().map(|c| c.invoice.number.clone()).collect(),
+        bad.iter().map(|c| c.invoice.number.clone()).collect(),
+    )
+}
+
+#[test]
+fn sequential_deposits_with_faults_end_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 60);
+    let (conformant, anomalous) = conformance(&db);
+    let sandbox = sandbox(dir.path(), 0.3);
+    let args = [
+        "--mode",
+        "sequential",
+        "--wait-ms",
+        "0",
+        "--skip-on-error",
+        "--all-conformant",
+        "--uncertain-after",
+        "3",
+    ];
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let out = deposit(&db, &sandbox, &args);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if out.status.success() && !text.contains("à vérifier") {
+            assert!(text.contains(" 0 en échec"), "{text}");
+            break;
+        }
+        assert!(
+            runs < 15,
+            "no convergence after {runs} runs:\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Let the sandbox integrate what was recorded before its connection dropped.
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    let got = received(&sandbox);
+    for n in &conformant {
+        assert_eq!(
+            got.get(n),
+            Some(&1),
+            "conformant invoice {n} deposited exactly once"
+        );
+    }
+    for n in &anomalous {
+        assert!(!got.contains_key(n), "anomalous invoice {n} was sent");
+    }
+    assert_eq!(got.len(), conformant.len());
+}
+
+#[test]
+fn a_lot_deposit_sends_one_flux_per_company_and_never_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 60);
+    let (conformant, _) = conformance(&db);
+    let sandbox = sandbox(dir.path(), 0.0);
+    let out = deposit(
+        &db,
+        &sandbox,
+        &["--mode", "lot", "--all-conformant", "--name", "Lot de test"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("{} déposée(s), 0 en échec", conformant.len())),
+        "{text}"
+    );
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let fluxes: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM fluxes WHERE mode = 'LOT' AND state = 'ENVOYE'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let companies: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(DISTINCT company_code) FROM fluxes WHERE mode = 'LOT'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fluxes, companies, "one flux per invoicing company");
+    // Again: nothing is sent twice.
+    let out = deposit(&db, &sandbox, &["--mode", "lot", "--all-conformant"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 déposée(s), 0 en échec"));
+    let got = received(&sandbox);
+    assert!(conformant.iter().all(|n| got.get(n) == Some(&1)));
+}
+
+#[test]
+fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 40);
+    let (conformant, _) = conformance(&db);
+    let sandbox = sandbox(dir.path(), 0.0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+        .args([
+            "deposit",
+            "--db",
+            db.to_str().unwrap(),
+            "--mode",
+            "sequential",
+        ])
+        .args([
+            "--wait-ms",
+            "150",
+            "--all-conformant",
+            "--uncertain-after",
+            "3",
+        ])
+        .env("CHORUS_DEPOT_API_URL", sandbox.base_url())
+        .env("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url())
+        .env(
+            "CHORUS_DEPOT_CLIENT_ID",
+            chorus_depot::sandbox::DEFAULT_CLIENT_ID,
+        )
+        .env(
+            "CHORUS_DEPOT_CLIENT_SECRET",
+            chorus_depot::sandbox::DEFAULT_CLIENT_SECRET,
+        )
+        .env("CHORUS_DEPOT_LOGIN", chorus_depot::sandbox::DEFAULT_LOGIN)
+        .env(
+            "CHORUS_DEPOT_PASSWORD",
+            chorus_depot::sandbox::DEFAULT_PASSWORD,
+        )
+        .env("CHORUS_DEPOT_NO_KEYRING", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let a part of the invoices go, then SIGKILL (Child::kill sends SIGKILL on Unix).
+    std::thread::sleep(Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = received(&sandbox).len();
+    assert!(
+        partial > 0 && partial < conformant.len(),
+        "killed midway: {partial}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let out = deposit(
+        &db,
+        &sandbox,
+        &[
+            "--mode",
+            "sequential",
+            "--wait-ms",
+            "0",
+            "--all-conformant",
+            "--uncertain-after",
+            "3",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let got = received(&sandbox);
+    for n in &conformant {
+        assert_eq!(got.get(n), Some(&1), "{n} exactly once");
+    }
+}
