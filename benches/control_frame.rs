@@ -83,6 +83,7 @@ fn report(n: usize) -> CheckReport {
         checks,
         companies: Vec::new(),
         directory: None,
+        environment: Default::default(),
         elapsed: Duration::ZERO,
     }
 }

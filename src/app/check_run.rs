@@ -17,6 +17,8 @@ pub struct CheckReport {
     pub checks: Vec<InvoiceCheck>,
     pub companies: Vec<Company>,
     pub directory: Option<DirectoryImport>,
+    /// Where deposits go: shown as a coloured banner so nobody mistakes production.
+    pub environment: crate::app::connection::EnvironmentChoice,
     pub elapsed: Duration,
 }
 
@@ -78,6 +80,7 @@ pub fn run_checks(
     progress.update(0.1, "Lecture de l'annuaire…");
     data.directory = directory_for_clients(store, &data)?;
     let directory = dir_db::latest_import(store.conn())?;
+    let environment = crate::app::connection::ConnectionSettings::load(store.conn())?.environment;
 
     tracing::debug!(elapsed = ?started.elapsed(), "directory read");
     let paths: Vec<&str> = invoices.iter().map(|i| i.pdf_path.as_str()).collect();
@@ -94,6 +97,7 @@ pub fn run_checks(
         checks,
         companies,
         directory,
+        environment,
         elapsed: started.elapsed(),
     })
 }

@@ -39,6 +39,9 @@ pub fn show(
                 .strong()
                 .color(style::ACCENT),
         );
+        if let Some(report) = session.report.as_ref() {
+            environment_banner(ui, report.environment);
+        }
         ui.separator();
         ui.label("N° SIRET");
         let siret = ui.add(
@@ -120,6 +123,29 @@ pub fn show(
         }
     });
     action
+}
+
+/// The environment deposits go to, always in sight: green for the sandbox, amber for the
+/// qualification, red for production.
+fn environment_banner(ui: &mut egui::Ui, env: crate::app::connection::EnvironmentChoice) {
+    use crate::app::connection::EnvironmentChoice as E;
+    let (fill, text) = match env {
+        E::EmbeddedSandbox => (style::OK_GREEN, "Bac à sable intégré"),
+        E::Qualification => (style::WARNING_AMBER, "Qualification Chorus Pro"),
+        E::Production => (style::ERROR_RED, "PRODUCTION Chorus Pro"),
+    };
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .show(ui, |ui| {
+            ui.label(
+                egui::RichText::new(text)
+                    .color(egui::Color32::WHITE)
+                    .strong(),
+            )
+            .on_hover_text(env.label());
+        });
 }
 
 /// The structure found for the N° SIRET field, in its own window.
