@@ -264,3 +264,60 @@ fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
         assert_eq!(got.get(n), Some(&1), "{n} exactly once");
     }
 }
+
+#[test]
+fn the_directory_is_refreshed_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 20);
+    let sandbox = sandbox(dir.path(), 0.0);
+    // Replace the cached directory with a tiny one, then download the official export.
+    {
+        let mut store = chorus_depot::store::Store::open(&db).unwrap();
+        let small = common::fixtures().join("annuaire_small");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(small)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        chorus_depot::directory::import_directory(
+            &mut store,
+            &files,
+            &chorus_depot::progress::Silent,
+        )
+        .unwrap();
+    }
+    // SAFETY (edition 2024): the other tests of this file pass their settings to child
+    // processes, none reads these variables in-process.
+    unsafe {
+        std::env::set_var("CHORUS_DEPOT_API_URL", sandbox.base_url());
+        std::env::set_var("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url());
+        std::env::set_var(
+            "CHORUS_DEPOT_CLIENT_ID",
+            chorus_depot::sandbox::DEFAULT_CLIENT_ID,
+        );
+        std::env::set_var(
+            "CHORUS_DEPOT_CLIENT_SECRET",
+            chorus_depot::sandbox::DEFAULT_CLIENT_SECRET,
+        );
+        std::env::set_var("CHORUS_DEPOT_LOGIN", chorus_depot::sandbox::DEFAULT_LOGIN);
+        std::env::set_var(
+            "CHORUS_DEPOT_PASSWORD",
+            chorus_depot::sandbox::DEFAULT_PASSWORD,
+        );
+        std::env::set_var("CHORUS_DEPOT_NO_KEYRING", "1");
+    }
+    let connector = chorus_depot::app::deposit_wiring::Connector::default();
+    let import = chorus_depot::app::deposit_wiring::refresh_directory(
+        &connector,
+        &db,
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let latest = chorus_depot::store::directory::latest_import(store.conn())
+        .unwrap()
+        .unwrap();
+    assert_eq!(latest, import);
+    assert!(import.structure_count > 1000, "{import:?}");
+    assert!(import.service_count > 1000, "{import:?}");
+}

@@ -65,7 +65,7 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
             .unwrap_or_else(|| settings.deposit.format.clone()),
         date_today: false,
     };
-    let factory = super::deposit_wiring::setup_factory();
+    let factory = super::deposit_wiring::setup_factory(Default::default());
     let setup = factory(db, &choices).map_err(anyhow::Error::msg)?;
     let uncertain_after = cmd
         .uncertain_after

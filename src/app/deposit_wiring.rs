@@ -183,12 +183,16 @@ pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
     crate::sandbox::start(config).map_err(|e| format!("bac à sable indisponible : {e}"))
 }
 
-/// Builds deposits from the settings of the database: embedded sandbox (started once
-/// and kept running), or PISTE qualification / production with the stored secrets and the
+/// Opens Chorus Pro clients from the settings of a database: the embedded sandbox (started
+/// on first use and kept running), or PISTE with the stored secrets and the
 /// `CHORUS_DEPOT_*` environment variables.
-pub fn setup_factory() -> SetupFactory {
-    let sandbox: Arc<Mutex<Option<SandboxHandle>>> = Arc::new(Mutex::new(None));
-    Arc::new(move |db: &Path, choices: &DepositChoices| {
+#[derive(Default)]
+pub struct Connector {
+    sandbox: Mutex<Option<SandboxHandle>>,
+}
+
+impl Connector {
+    pub fn client(&self, db: &Path) -> Result<(ChorusClient, ConnectionSettings), String> {
         let store = Store::open(db).map_err(|e| e.to_string())?;
         let settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
         let overrides = Overrides::from_env();
@@ -196,7 +200,8 @@ pub fn setup_factory() -> SetupFactory {
             == EnvironmentChoice::EmbeddedSandbox
             && overrides.api_url.is_none()
         {
-            let mut guard = sandbox
+            let mut guard = self
+                .sandbox
                 .lock()
                 .map_err(|_| "bac à sable indisponible".to_string())?;
             if guard.is_none() {
@@ -244,6 +249,14 @@ pub fn setup_factory() -> SetupFactory {
         };
         let client =
             ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())?;
+        Ok((client, settings))
+    }
+}
+
+/// Builds deposits with the clients of `connector`.
+pub fn setup_factory(connector: Arc<Connector>) -> SetupFactory {
+    Arc::new(move |db: &Path, choices: &DepositChoices| {
+        let (client, settings) = connector.client(db)?;
         Ok(DepositSetup {
             gateway: Box::new(ChorusGateway::new(client)),
             writer: Box::new(EInvoiceFluxWriter::open(db, choices)?),
@@ -254,6 +267,66 @@ pub fn setup_factory() -> SetupFactory {
             uncertain_after: settings.uncertain_after(),
         })
     })
+}
+
+/// « Actualiser l'annuaire »: downloads the official directory export through the API
+/// (`telecharger/annuaire/destinataire`, a base64 zip), keeps its files next to the
+/// database and imports them like files chosen by hand.
+pub fn refresh_directory(
+    connector: &Connector,
+    db: &Path,
+    progress: &dyn crate::progress::Progress,
+) -> Result<crate::store::directory::DirectoryImport, String> {
+    progress.update(0.05, "Téléchargement de l'annuaire Chorus Pro…");
+    let (client, _) = connector.client(db)?;
+    let answer = client
+        .telecharger_annuaire_destinataire()
+        .map_err(|e| e.to_string())?;
+    let zip_bytes = answer
+        .file("transverses/v1/telecharger/annuaire/destinataire")
+        .map_err(|e| e.to_string())?;
+    let stem = db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "chorus-depot".into());
+    let dir = db
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!("{stem}-annuaire-api"));
+    let files = unzip(&zip_bytes, &dir)?;
+    progress.update(0.3, "Import de l'annuaire téléchargé…");
+    let mut store = Store::open(db).map_err(|e| e.to_string())?;
+    crate::directory::import_directory(&mut store, &files, progress).map_err(|e| e.to_string())
+}
+
+/// Writes the files of a zip archive into `dir` (emptied first); names are reduced to
+/// their last component, so an archive cannot write outside `dir`.
+fn unzip(bytes: &[u8], dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let unreadable = |e: &dyn std::fmt::Display| format!("archive de l'annuaire illisible : {e}");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{} : {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{} : {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let entry_name = entry.name().map_err(|e| unreadable(&e))?.into_owned();
+        let Some(name) = Path::new(&entry_name).file_name().map(|n| n.to_owned()) else {
+            continue;
+        };
+        let path = dir.join(name);
+        let mut out =
+            std::fs::File::create(&path).map_err(|e| format!("{} : {e}", path.display()))?;
+        std::io::copy(&mut entry, &mut out).map_err(|e| format!("{} : {e}", path.display()))?;
+        files.push(path);
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// The fallback file of the secrets, next to the database.

@@ -89,6 +89,7 @@ pub struct Session {
     pub extras: Option<Result<InvoiceExtras, String>>,
     pub picked_files: Option<(FilePurpose, Vec<PathBuf>)>,
     deposit_factory: Option<SetupFactory>,
+    connector: Option<Arc<super::deposit_wiring::Connector>>,
     /// The choices of the lot being generated, kept for its sending.
     pending_choices: Option<DepositChoices>,
     /// The lot files written by « Génération du flux », waiting for « Déposer sur Chorus ».
@@ -118,15 +119,30 @@ impl Session {
             extras: None,
             picked_files: None,
             deposit_factory: None,
+            connector: None,
             pending_choices: None,
             prepared_lot: None,
             deposit_report: None,
         }
     }
 
-    /// Gives the session the way to build deposits (the Chorus client and the writers).
-    pub fn set_deposit_factory(&mut self, factory: SetupFactory) {
-        self.deposit_factory = Some(factory);
+    /// Gives the session its way to Chorus Pro: deposits and the directory download.
+    pub fn set_connector(&mut self, connector: Arc<super::deposit_wiring::Connector>) {
+        self.deposit_factory = Some(super::deposit_wiring::setup_factory(connector.clone()));
+        self.connector = Some(connector);
+    }
+
+    /// « Actualiser l'annuaire »: the official export downloaded through the API.
+    pub fn refresh_directory_from_chorus(&mut self) {
+        let Some(connector) = self.connector.clone() else {
+            self.notice(true, "Connexion à Chorus Pro non configurée");
+            return;
+        };
+        let db = self.db_path.clone();
+        self.start_job(JobKind::DirectoryImport, move |progress| {
+            super::deposit_wiring::refresh_directory(&connector, &db, progress)
+                .map(|i| JobOutput::NeedsRecheck(super::status::directory_line(Some(&i))))
+        });
     }
 
     pub fn can_deposit(&self) -> bool {

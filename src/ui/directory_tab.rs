@@ -76,6 +76,13 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
                     .hint_text("/chemin/AIFE-Chorus-Pro-Annuaire_20261112.xlsx"),
             );
             ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!session.is_busy(), egui::Button::new("Actualiser l'annuaire"))
+                    .on_hover_text("Télécharger l'export officiel par l'API Chorus Pro et l'importer")
+                    .clicked()
+                {
+                    session.refresh_directory_from_chorus();
+                }
                 if ui.button("Parcourir…").clicked() {
                     session.pick_files(FilePurpose::DirectoryFiles);
                 }

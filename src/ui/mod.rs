@@ -57,8 +57,8 @@ impl ChorusDepotApp {
     /// Creates the application on `db` and starts the first check (or the demo).
     pub fn new(db: PathBuf, ctx: &egui::Context) -> ChorusDepotApp {
         let mut app = ChorusDepotApp::idle(db, ctx);
-        app.session
-            .set_deposit_factory(crate::app::deposit_wiring::setup_factory());
+        let connector = std::sync::Arc::new(crate::app::deposit_wiring::Connector::default());
+        app.session.set_connector(connector);
         app.session.start();
         app
     }
