@@ -43,10 +43,10 @@ fn sandbox(dir: &Path, fault_rate: f64) -> SandboxHandle {
     .unwrap()
 }
 
-fn deposit(db: &Path, sandbox: &SandboxHandle, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
-        .args(["deposit", "--db", db.to_str().unwrap()])
-        .args(args)
+/// `chorus-depot deposit` on `db`, connected to `sandbox` through the environment.
+fn deposit_command(db: &Path, sandbox: &SandboxHandle) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chorus-depot"));
+    cmd.args(["deposit", "--db", db.to_str().unwrap()])
         .env("CHORUS_DEPOT_API_URL", sandbox.base_url())
         .env("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url())
         .env(
@@ -63,9 +63,12 @@ fn deposit(db: &Path, sandbox: &SandboxHandle, args: &[&str]) -> Output {
             chorus_depot::sandbox::DEFAULT_PASSWORD,
         )
         .env("CHORUS_DEPOT_NO_KEYRING", "1")
-        .env("CHORUS_DEPOT_LOG", "error")
-        .output()
-        .unwrap()
+        .env("CHORUS_DEPOT_LOG", "error");
+    cmd
+}
+
+fn deposit(db: &Path, sandbox: &SandboxHandle, args: &[&str]) -> Output {
+    deposit_command(db, sandbox).args(args).output().unwrap()
 }
 
 /// `GET /sandbox/deposits`: every invoice number received and how many times.
@@ -197,37 +200,15 @@ fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
     let db = demo(dir.path(), 40);
     let (conformant, _) = conformance(&db);
     let sandbox = sandbox(dir.path(), 0.0);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+    let mut child = deposit_command(&db, &sandbox)
         .args([
-            "deposit",
-            "--db",
-            db.to_str().unwrap(),
             "--mode",
             "sequential",
-        ])
-        .args([
             "--wait-ms",
             "150",
             "--all-conformant",
-            "--uncertain-after",
-            "3",
         ])
-        .env("CHORUS_DEPOT_API_URL", sandbox.base_url())
-        .env("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url())
-        .env(
-            "CHORUS_DEPOT_CLIENT_ID",
-            chorus_depot::sandbox::DEFAULT_CLIENT_ID,
-        )
-        .env(
-            "CHORUS_DEPOT_CLIENT_SECRET",
-            chorus_depot::sandbox::DEFAULT_CLIENT_SECRET,
-        )
-        .env("CHORUS_DEPOT_LOGIN", chorus_depot::sandbox::DEFAULT_LOGIN)
-        .env(
-            "CHORUS_DEPOT_PASSWORD",
-            chorus_depot::sandbox::DEFAULT_PASSWORD,
-        )
-        .env("CHORUS_DEPOT_NO_KEYRING", "1")
+        .args(["--uncertain-after", "3"])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
