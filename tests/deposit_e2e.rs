@@ -250,7 +250,6 @@ fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
 fn the_directory_is_refreshed_through_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path(), 20);
-    let sandbox = sandbox(dir.path(), 0.0);
     // Replace the cached directory with a tiny one, then download the official export.
     {
         let mut store = chorus_depot::store::Store::open(&db).unwrap();
@@ -267,26 +266,8 @@ fn the_directory_is_refreshed_through_the_api() {
         )
         .unwrap();
     }
-    // SAFETY (edition 2024): the other tests of this file pass their settings to child
-    // processes, none reads these variables in-process.
-    unsafe {
-        std::env::set_var("CHORUS_DEPOT_API_URL", sandbox.base_url());
-        std::env::set_var("CHORUS_DEPOT_TOKEN_URL", sandbox.token_url());
-        std::env::set_var(
-            "CHORUS_DEPOT_CLIENT_ID",
-            chorus_depot::sandbox::DEFAULT_CLIENT_ID,
-        );
-        std::env::set_var(
-            "CHORUS_DEPOT_CLIENT_SECRET",
-            chorus_depot::sandbox::DEFAULT_CLIENT_SECRET,
-        );
-        std::env::set_var("CHORUS_DEPOT_LOGIN", chorus_depot::sandbox::DEFAULT_LOGIN);
-        std::env::set_var(
-            "CHORUS_DEPOT_PASSWORD",
-            chorus_depot::sandbox::DEFAULT_PASSWORD,
-        );
-        std::env::set_var("CHORUS_DEPOT_NO_KEYRING", "1");
-    }
+    // The database's environment is the embedded sandbox (the default): the connector
+    // starts it with the demo's directory export.
     let connector = chorus_depot::app::deposit_wiring::Connector::default();
     let import = chorus_depot::app::deposit_wiring::refresh_directory(
         &connector,

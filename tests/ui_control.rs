@@ -336,8 +336,7 @@ fn the_deposit_tab_generates_then_sends_a_lot_to_the_embedded_sandbox() {
         seed: 3,
     };
     chorus_depot::demo::write_demo(&db, &options, &chorus_depot::progress::Silent).unwrap();
-    // The secrets of the embedded sandbox need no keyring.
-    unsafe { std::env::set_var("CHORUS_DEPOT_NO_KEYRING", "1") };
+    // The embedded sandbox needs no account: no keyring is opened.
     let mut h = harness(db.clone());
     wait_for(&mut h, "la fin de la vérification", checks_done);
     h.get_by_label("Sélectionner").click();
