@@ -36,9 +36,8 @@ impl fmt::Debug for SecretText {
 
 impl Drop for SecretText {
     fn drop(&mut self) {
-        // Overwrite the bytes before the allocation is freed (best effort).
-        // SAFETY: writing zeros keeps the string valid UTF-8.
-        unsafe { self.0.as_bytes_mut().fill(0) }
+        // Overwrite the bytes before the allocation is freed.
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
