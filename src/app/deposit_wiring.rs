@@ -163,18 +163,19 @@ impl ExchangeLog for SqliteExchangeLog {
 /// use, on a free loopback port, with the directory written next to a demo database and
 /// its own state file next to it.
 pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
-    let stem = db
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "chorus-depot".into());
-    let dir = db.parent().unwrap_or_else(|| Path::new("."));
-    let annuaire = dir.join(format!("{stem}-annuaire"));
-    let mut directory_files: Vec<PathBuf> = std::fs::read_dir(&annuaire)
+    let paths = crate::demo::DemoPaths::for_db(db).map_err(|e| e.to_string())?;
+    let mut directory_files: Vec<PathBuf> = std::fs::read_dir(&paths.directory_dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     directory_files.sort();
+    let state_file = paths.directory_dir.with_file_name(format!(
+        "{}-bac-a-sable.sqlite",
+        db.file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default()
+    ));
     let config = SandboxConfig {
-        db: Some(dir.join(format!("{stem}-bac-a-sable.sqlite"))),
+        db: Some(state_file),
         directory_files,
         // Fast enough to see invoices move through their statuses during a demo.
         time_scale: 200.0,

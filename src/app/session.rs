@@ -56,7 +56,7 @@ enum Reply {
 enum JobOutput {
     Report(Box<CheckReport>),
     /// « Génération du flux » done: the files to show before sending.
-    Prepared(Vec<PreparedFlux>, DepositReport),
+    Prepared(Vec<PreparedFlux>, DepositReport, DepositChoices),
     Deposited(DepositReport),
     /// Work done that changes what the checks see: run them again.
     NeedsRecheck(String),
@@ -90,8 +90,6 @@ pub struct Session {
     pub picked_files: Option<(FilePurpose, Vec<PathBuf>)>,
     deposit_factory: Option<SetupFactory>,
     connector: Option<Arc<super::deposit_wiring::Connector>>,
-    /// The choices of the lot being generated, kept for its sending.
-    pending_choices: Option<DepositChoices>,
     /// The lot files written by « Génération du flux », waiting for « Déposer sur Chorus ».
     pub prepared_lot: Option<(Vec<PreparedFlux>, DepositReport, DepositChoices)>,
     /// The report of the latest deposit.
@@ -120,7 +118,6 @@ impl Session {
             picked_files: None,
             deposit_factory: None,
             connector: None,
-            pending_choices: None,
             prepared_lot: None,
             deposit_report: None,
         }
@@ -160,7 +157,6 @@ impl Session {
         };
         let db = self.db_path.clone();
         self.prepared_lot = None;
-        self.pending_choices = Some(choices.clone());
         self.start_job(JobKind::DepositPrepare, move |progress| {
             let setup = factory(&db, &choices)?;
             let store = Store::open(&db).map_err(|e| e.to_string())?;
@@ -177,7 +173,7 @@ impl Session {
                 &options,
                 progress,
             )
-            .map(|(prepared, report)| JobOutput::Prepared(prepared, report))
+            .map(|(prepared, report)| JobOutput::Prepared(prepared, report, choices))
             .map_err(|e| e.to_string())
         });
     }
@@ -515,8 +511,7 @@ impl Session {
                 self.report = Some(Arc::new(*report));
                 self.report_generation += 1;
             }
-            Ok(JobOutput::Prepared(prepared, report)) => {
-                let choices = self.pending_choices.take().unwrap_or_default();
+            Ok(JobOutput::Prepared(prepared, report, choices)) => {
                 self.prepared_lot = Some((prepared, report, choices));
             }
             Ok(JobOutput::Deposited(report)) => {

@@ -60,7 +60,9 @@ pub fn reconcile(
                 format!("vérification impossible pour l'instant : {e}"),
             ),
         };
-        if state != entry.state || state != JournalState::Uncertain {
+        // An entry still to verify keeps its first note; every other outcome is written.
+        let unchanged = state == JournalState::Uncertain && entry.state == JournalState::Uncertain;
+        if !unchanged {
             deposits::finish(conn, entry.id, state, &note, &now())?;
         }
         resolutions.push(Resolution {
