@@ -89,7 +89,7 @@ fn deposit_client(c: &mut Criterion) {
                     ClientOptions::default(),
                 )
                 .unwrap();
-                let gateway = ChorusGateway::new(client);
+                let gateway = ChorusGateway::single(client);
                 let journal_db = dir.path().join(format!("journal-{i}.sqlite"));
                 std::fs::copy(&db, &journal_db).unwrap();
                 let journal = Store::open(&journal_db).unwrap();

@@ -16,42 +16,88 @@ use crate::einvoice::{self, EInvoiceFile, Format};
 use crate::sandbox::{SandboxConfig, SandboxHandle};
 use crate::store::Store;
 use crate::store::deposits::{ExchangeRow, record_exchange};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// `deposer/flux` and `rechercher/fournisseur` through the client.
+/// `deposer/flux` and `rechercher/fournisseur` through the client of each invoicing
+/// company (its own technical account), opened on first use and kept for the run.
 pub struct ChorusGateway {
-    client: ChorusClient,
+    open: Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>,
+    clients: Mutex<HashMap<String, Arc<ChorusClient>>>,
 }
 
 impl ChorusGateway {
-    pub fn new(client: ChorusClient) -> ChorusGateway {
-        ChorusGateway { client }
+    /// `open` gives the client of a company code.
+    pub fn new(
+        open: impl Fn(&str) -> Result<ChorusClient, String> + Send + Sync + 'static,
+    ) -> ChorusGateway {
+        ChorusGateway {
+            open: Box::new(open),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// One client for every company (tests, benchmarks, a single account).
+    pub fn single(client: ChorusClient) -> ChorusGateway {
+        let client = Arc::new(client);
+        let gateway = ChorusGateway::new(|_| Err("client unique".into()));
+        gateway
+            .clients
+            .lock()
+            .expect("fresh mutex")
+            .insert(String::new(), client);
+        gateway
+    }
+
+    fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String> {
+        let mut clients = self
+            .clients
+            .lock()
+            .map_err(|_| "client Chorus Pro indisponible".to_string())?;
+        if let Some(single) = clients.get("") {
+            return Ok(single.clone());
+        }
+        if let Some(client) = clients.get(company_code) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new((self.open)(company_code)?);
+        clients.insert(company_code.to_string(), client.clone());
+        Ok(client)
     }
 }
 
 impl Gateway for ChorusGateway {
     fn deposit_flux(
         &self,
+        company_code: &str,
         file_name: &str,
         bytes: &[u8],
         syntax: &str,
     ) -> Result<String, DepositFailure> {
+        // No client (account missing in the settings): nothing left, may be sent later.
+        let client = self
+            .client(company_code)
+            .map_err(DepositFailure::NotReceived)?;
         let request = DeposerFluxRequest::new(file_name, bytes, FluxSyntax::from_code(syntax));
-        match self.client.deposer_flux(&request) {
+        match client.deposer_flux(&request) {
             Ok(answer) => Ok(answer.numero_flux_depot.unwrap_or_default()),
             Err(e) if e.is_outcome_unknown() => Err(DepositFailure::Unknown(e.to_string())),
             Err(e) => Err(DepositFailure::NotReceived(e.to_string())),
         }
     }
 
-    fn find_invoice(&self, invoice_number: &str) -> Result<Option<String>, String> {
+    fn find_invoice(
+        &self,
+        company_code: &str,
+        invoice_number: &str,
+    ) -> Result<Option<String>, String> {
         let criteria = RechercherFacturesFournisseurRequest {
             numero_facture: Some(invoice_number.to_string()),
             ..RechercherFacturesFournisseurRequest::default()
         };
         let found = self
-            .client
+            .client(company_code)?
             .rechercher_toutes_factures_fournisseur(&criteria)
             .map_err(|e| e.to_string())?;
         Ok(found
@@ -193,14 +239,34 @@ pub struct Connector {
 }
 
 impl Connector {
+    /// The client of the first company with a technical account (directory downloads,
+    /// structure lookups: any account of the supplier will do).
     pub fn client(&self, db: &Path) -> Result<(ChorusClient, ConnectionSettings), String> {
+        let settings = self.settings(db)?;
+        let company = settings
+            .accounts
+            .iter()
+            .find(|a| !a.login.is_empty())
+            .map(|a| a.company_code.clone())
+            .unwrap_or_default();
+        Ok((self.client_for(db, &company)?, settings))
+    }
+
+    pub fn settings(&self, db: &Path) -> Result<ConnectionSettings, String> {
         let store = Store::open(db).map_err(|e| e.to_string())?;
-        let settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
-        let overrides = Overrides::from_env();
-        let (environment, credentials) = if settings.environment
-            == EnvironmentChoice::EmbeddedSandbox
-            && overrides.api_url.is_none()
-        {
+        ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())
+    }
+
+    /// Whether the clients go to the embedded sandbox (no account needed).
+    pub fn uses_embedded_sandbox(settings: &ConnectionSettings) -> bool {
+        settings.environment == EnvironmentChoice::EmbeddedSandbox
+            && Overrides::from_env().api_url.is_none()
+    }
+
+    /// The client of one invoicing company, with its own technical account.
+    pub fn client_for(&self, db: &Path, company_code: &str) -> Result<ChorusClient, String> {
+        let settings = self.settings(db)?;
+        let (environment, credentials) = if Connector::uses_embedded_sandbox(&settings) {
             let mut guard = self
                 .sandbox
                 .lock()
@@ -209,6 +275,7 @@ impl Connector {
                 *guard = Some(start_embedded_sandbox(db)?);
             }
             let handle = guard.as_ref().expect("started above");
+            // The demonstration has one technical account for every company.
             (
                 Environment::Sandbox {
                     api_base: handle.base_url(),
@@ -223,14 +290,14 @@ impl Connector {
             )
         } else {
             let secrets = SecretStore::open(secrets_file(db));
-            // One technical account for the run: the first company's (see closing notes).
-            let company = settings
-                .accounts
-                .first()
-                .map(|a| a.company_code.clone())
-                .unwrap_or_default();
-            let c = connection::resolve(&settings, &secrets, &company, None, &overrides)
-                .map_err(|e| e.to_string())?;
+            let c = connection::resolve(
+                &settings,
+                &secrets,
+                company_code,
+                None,
+                &Overrides::from_env(),
+            )
+            .map_err(|e| e.to_string())?;
             (
                 Environment::Sandbox {
                     api_base: c.api_base.clone(),
@@ -248,18 +315,18 @@ impl Connector {
             log: Arc::new(SqliteExchangeLog::open(db)?),
             ..ClientOptions::default()
         };
-        let client =
-            ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())?;
-        Ok((client, settings))
+        ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())
     }
 }
 
 /// Builds deposits with the clients of `connector`.
 pub fn setup_factory(connector: Arc<Connector>) -> SetupFactory {
     Arc::new(move |db: &Path, choices: &DepositChoices| {
-        let (client, settings) = connector.client(db)?;
+        let settings = connector.settings(db)?;
+        let (connector, db_path) = (connector.clone(), db.to_path_buf());
+        let gateway = ChorusGateway::new(move |company| connector.client_for(&db_path, company));
         Ok(DepositSetup {
-            gateway: Box::new(ChorusGateway::new(client)),
+            gateway: Box::new(gateway),
             writer: Box::new(EInvoiceFluxWriter::open(db, choices)?),
             limits: FluxLimits {
                 max_bytes: settings.deposit.max_bytes,

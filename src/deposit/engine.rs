@@ -183,9 +183,11 @@ fn record_flux(store: &Store, f: FluxToKeep<'_>) -> Result<(i64, PathBuf), Depos
 }
 
 /// Sends one flux whose journal rows are written; completes them with the answer.
+#[allow(clippy::too_many_arguments)]
 fn send_flux(
     store: &Store,
     gateway: &dyn Gateway,
+    company_code: &str,
     flux_id: i64,
     journal: &[(String, i64)],
     file_name: &str,
@@ -193,7 +195,7 @@ fn send_flux(
     syntax: &str,
 ) -> Result<Outcome, DepositError> {
     let conn = store.conn();
-    let outcome = match gateway.deposit_flux(file_name, bytes, syntax) {
+    let outcome = match gateway.deposit_flux(company_code, file_name, bytes, syntax) {
         Ok(flux_number) => {
             deposits::flux_sent(conn, flux_id, &flux_number, &now())?;
             Outcome::Deposited(flux_number)
@@ -308,6 +310,7 @@ pub fn run_sequential(
         let outcome = send_flux(
             store,
             gateway,
+            &file.company_code,
             flux_id,
             &[(number.clone(), journal_id)],
             &file.file_name,
@@ -495,6 +498,7 @@ pub fn send_lots(
         let outcome = send_flux(
             store,
             gateway,
+            &flux.company_code,
             flux.flux_id,
             &journal,
             &file_name,

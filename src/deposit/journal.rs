@@ -36,7 +36,7 @@ pub fn reconcile(
     let conn = store.conn();
     let mut resolutions = Vec::new();
     for entry in deposits::unresolved(conn)? {
-        let (state, note) = match gateway.find_invoice(&entry.invoice_number) {
+        let (state, note) = match gateway.find_invoice(&entry.company_code, &entry.invoice_number) {
             Ok(Some(flux_number)) => {
                 deposits::flux_confirmed(conn, entry.flux_id, &flux_number)?;
                 (

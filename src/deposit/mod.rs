@@ -29,11 +29,13 @@ pub enum DepositFailure {
     Unknown(String),
 }
 
-/// What the engines need from Chorus Pro.
+/// What the engines need from Chorus Pro. Each call names the invoicing company: each
+/// company deposits with its own technical account.
 pub trait Gateway: Sync {
     /// `deposer/flux`: the `numeroFluxDepot` on success.
     fn deposit_flux(
         &self,
+        company_code: &str,
         file_name: &str,
         bytes: &[u8],
         syntax: &str,
@@ -41,7 +43,11 @@ pub trait Gateway: Sync {
 
     /// `rechercher/fournisseur` by invoice number: the flux number under which Chorus Pro
     /// knows the invoice (empty when it does not say), or `None` when it does not know it.
-    fn find_invoice(&self, invoice_number: &str) -> Result<Option<String>, String>;
+    fn find_invoice(
+        &self,
+        company_code: &str,
+        invoice_number: &str,
+    ) -> Result<Option<String>, String>;
 }
 
 /// One invoice's e-invoice file, ready to be sent or put in a lot.

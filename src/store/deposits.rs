@@ -127,6 +127,8 @@ pub struct JournalEntry {
     pub id: i64,
     pub invoice_number: String,
     pub flux_id: i64,
+    /// The invoicing company of the flux (whose technical account looks it up).
+    pub company_code: String,
     pub state: JournalState,
     pub started_at: String,
     pub error: String,
@@ -138,13 +140,15 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<JournalEntry> {
         id: row.get(0)?,
         invoice_number: row.get(1)?,
         flux_id: row.get(2)?,
+        company_code: row.get(6)?,
         state: JournalState::from_code(&state),
         started_at: row.get(4)?,
         error: row.get(5)?,
     })
 }
 
-const ENTRY_COLUMNS: &str = "id, invoice_number, flux_id, state, started_at, error";
+const ENTRY_COLUMNS: &str = "j.id, j.invoice_number, j.flux_id, j.state, j.started_at, j.error, \
+     f.company_code";
 
 /// Writes the journal row BEFORE the call. Fails (unique index) when the invoice already
 /// has a deposit that is not a definite failure: the caller must not send it.
@@ -182,8 +186,8 @@ pub fn active_entry(
     invoice_number: &str,
 ) -> rusqlite::Result<Option<JournalEntry>> {
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM deposit_journal
-         WHERE invoice_number = ?1 AND state <> 'ECHEC'"
+        "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
+         WHERE j.invoice_number = ?1 AND j.state <> 'ECHEC'"
     );
     conn.query_row(&sql, [invoice_number], entry_from_row)
         .optional()
@@ -193,8 +197,8 @@ pub fn active_entry(
 /// (crash) or answered by a timeout or a dropped connection.
 pub fn unresolved(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM deposit_journal
-         WHERE state IN ('EN_COURS', 'A_VERIFIER') ORDER BY id"
+        "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
+         WHERE j.state IN ('EN_COURS', 'A_VERIFIER') ORDER BY j.id"
     );
     conn.prepare(&sql)?.query_map([], entry_from_row)?.collect()
 }
