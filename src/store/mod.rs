@@ -17,6 +17,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0003_pdf_verdicts.sql")),
     M::up(include_str!("../../migrations/0004_app_settings.sql")),
     M::up(include_str!("../../migrations/0005_deposits.sql")),
+    M::up(include_str!("../../migrations/0006_tracking.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
