@@ -58,8 +58,11 @@ pub struct CompanyAccount {
     pub company_code: String,
     /// `TECH_1_…@cpro.fr`.
     pub login: String,
-    /// The company's `idStructureCPP`, once known.
+    /// The company's `idStructureCPP`, once known (« Tester la connexion »).
     pub structure_id: Option<i64>,
+    /// `dateExpirationMotPasseCompteTech`, once known: the window reminds 15 days ahead.
+    #[serde(default)]
+    pub password_expires_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +268,7 @@ mod tests {
             company_code: "SIEGE".into(),
             login: "TECH_1_X@cpro.fr".into(),
             structure_id: None,
+            password_expires_on: None,
         });
         settings.save(store.conn()).unwrap();
         secrets

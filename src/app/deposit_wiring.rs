@@ -220,9 +220,20 @@ pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
             .map(|s| s.to_string_lossy())
             .unwrap_or_default()
     ));
+    // The demonstration's technical account is attached to every invoicing company.
+    let suppliers = Store::open(db)
+        .and_then(|store| Ok(crate::store::erp::load_companies(store.conn())?))
+        .map(|companies| {
+            companies
+                .into_iter()
+                .map(|c| (c.siret, c.name))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     let config = SandboxConfig {
         db: Some(state_file),
         directory_files,
+        suppliers,
         // Fast enough to see invoices move through their statuses during a demo.
         time_scale: 200.0,
         ..SandboxConfig::default()

@@ -3,6 +3,8 @@
 
 pub mod check_run;
 pub mod connection;
+pub mod connection_form;
+pub mod connection_test;
 pub mod control_model;
 pub mod deposit_cli;
 pub mod deposit_setup;
@@ -17,5 +19,6 @@ pub mod secrets;
 pub mod session;
 pub mod settings_form;
 pub mod status;
+pub mod structure_refresh;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};

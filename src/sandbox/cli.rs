@@ -74,6 +74,7 @@ impl SandboxArgs {
             login: self.login.clone(),
             password: self.password.clone(),
             token_lifetime_secs: self.token_lifetime,
+            ..SandboxConfig::default()
         })
     }
 }

@@ -88,6 +88,12 @@ pub struct SandboxConfig {
     pub password: String,
     /// Lifetime of the access tokens, in real seconds.
     pub token_lifetime_secs: u64,
+    /// The supplier structures (SIRET, name) the technical account is attached to, besides
+    /// the sellers of the invoices received and a default one.
+    pub suppliers: Vec<(String, String)>,
+    /// `dateExpirationMotPasseCompteTech` of the supplier structures: this many days after
+    /// the sandbox started (Chorus Pro makes technical users change it every 14 months).
+    pub password_expires_in_days: i64,
 }
 
 impl Default for SandboxConfig {
@@ -107,6 +113,8 @@ impl Default for SandboxConfig {
             login: DEFAULT_LOGIN.into(),
             password: DEFAULT_PASSWORD.into(),
             token_lifetime_secs: 3600,
+            suppliers: Vec::new(),
+            password_expires_in_days: 300,
         }
     }
 }
@@ -150,6 +158,8 @@ pub(crate) struct Shared {
     pub tokens: auth::Tokens,
     pub request_counter: AtomicU64,
     pub stopping: AtomicBool,
+    /// Wall-clock start, for dates given relative to it.
+    pub started_at: chrono::DateTime<chrono::Local>,
 }
 
 /// A running sandbox; stops its server on `shutdown()` or when dropped.
@@ -245,6 +255,7 @@ pub fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
         store,
         request_counter: AtomicU64::new(0),
         stopping: AtomicBool::new(false),
+        started_at: chrono::Local::now(),
     });
     let acceptor_shared = Arc::clone(&shared);
     let acceptor = std::thread::Builder::new()

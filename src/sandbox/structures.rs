@@ -112,13 +112,58 @@ fn unknown_structure() -> Response {
     business(20001, "La structure demandée n'existe pas dans Chorus Pro.")
 }
 
+/// Every supplier structure of the technical account: (SIRET, name).
+fn suppliers(shared: &Shared) -> Vec<(String, String)> {
+    let mut suppliers: Vec<(String, String)> =
+        vec![(DEFAULT_SUPPLIER_SIRET.into(), DEFAULT_SUPPLIER_NAME.into())];
+    let mut add = |siret: &str, name: &str| {
+        if !suppliers.iter().any(|(s, _)| s == siret) {
+            suppliers.push((siret.to_string(), name.to_string()));
+        }
+    };
+    for (siret, name) in &shared.config.suppliers {
+        add(siret, name);
+    }
+    let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+    for invoice in state.invoices.values() {
+        add(&invoice.read.seller_siret, &invoice.read.seller_name);
+    }
+    suppliers
+}
+
+/// `consulterStructure` of one of the account's own (private) structures: what the
+/// application reads there is the technical password's expiry date.
+fn consult_supplier(shared: &Shared, id: i64) -> Option<Map<String, Value>> {
+    let (siret, name) = suppliers(shared)
+        .into_iter()
+        .find(|(siret, _)| supplier_id(siret) == id)?;
+    let expiry = shared.started_at + chrono::Duration::days(shared.config.password_expires_in_days);
+    Some(object(json!({
+        "informationGenerales": {
+            "idStructureCPP": id,
+            "identifiantStructure": siret,
+            "typeIdentifiantStructure": "SIRET",
+            "raisonSocialeStructure": name,
+            "libelleStructure": name,
+            "structurePriveePublique": "PRIVEE",
+            "dateExpirationMotPasseCompteTech":
+                expiry.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+        },
+        "parametres": {
+            "codeServiceDoitEtreRenseigne": false,
+            "numeroEJDoitEtreRenseigne": false,
+            "gestionNumeroEJOuCodeService": false,
+            "statutMiseEnPaiementNestPasRemonte": false,
+        },
+    })))
+}
+
 /// `consulterStructure`: general information, head office address and the routing rules.
 pub fn consult(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Response> {
     let id = int_field(body, "idStructureCPP").ok_or_else(|| missing("idStructureCPP"))?;
-    let s = shared
-        .directory
-        .structure_by_id(id)
-        .ok_or_else(unknown_structure)?;
+    let Some(s) = shared.directory.structure_by_id(id) else {
+        return consult_supplier(shared, id).ok_or_else(unknown_structure);
+    };
     let d = &s.data;
     Ok(object(json!({
         "informationGenerales": {
@@ -244,17 +289,7 @@ pub fn consult_service(shared: &Shared, body: &Value) -> Result<Map<String, Valu
 
 /// `recupererStructuresActivesPourFournisseur`: the supplier structures of the account.
 pub fn supplier_structures(shared: &Shared) -> Result<Map<String, Value>, Response> {
-    let mut suppliers: Vec<(String, String)> =
-        vec![(DEFAULT_SUPPLIER_SIRET.into(), DEFAULT_SUPPLIER_NAME.into())];
-    {
-        let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-        for invoice in state.invoices.values() {
-            let r = &invoice.read;
-            if !suppliers.iter().any(|(s, _)| s == &r.seller_siret) {
-                suppliers.push((r.seller_siret.clone(), r.seller_name.clone()));
-            }
-        }
-    }
+    let suppliers = suppliers(shared);
     let list: Vec<Value> = suppliers
         .iter()
         .map(|(siret, name)| {

@@ -25,6 +25,11 @@ impl<'t> DirectoryWriter<'t> {
     /// Empties the cached directory and gets ready to write the new one.
     pub fn replace(tx: &'t Transaction<'_>) -> rusqlite::Result<DirectoryWriter<'t>> {
         tx.execute_batch("DELETE FROM directory_structures; DELETE FROM directory_services;")?;
+        DirectoryWriter::new(tx)
+    }
+
+    /// Writes over the cached directory, row by row.
+    pub fn new(tx: &'t Transaction<'_>) -> rusqlite::Result<DirectoryWriter<'t>> {
         // The same identifier twice in an export: the last row wins, as in the portal.
         let structures = tx.prepare(
             "INSERT OR REPLACE INTO directory_structures (identifier, identifier_type, name,
@@ -86,6 +91,24 @@ impl<'t> DirectoryWriter<'t> {
         ])?;
         Ok(())
     }
+}
+
+/// Replaces one structure and all its services (a structure refreshed through the API).
+pub fn replace_structure(
+    tx: &Transaction<'_>,
+    structure: &Structure,
+    services: &[Service],
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM directory_services WHERE structure_identifier = ?1",
+        [&structure.identifier],
+    )?;
+    let mut writer = DirectoryWriter::new(tx)?;
+    writer.structure(structure)?;
+    for service in services {
+        writer.service(service)?;
+    }
+    Ok(())
 }
 
 /// Records an import, with the counts as they stand in the tables after it.
