@@ -115,6 +115,33 @@ impl ConnectionSettings {
             .find(|a| a.company_code == company_code)
     }
 
+    /// Keeps what « Tester la connexion » learnt of each company's account.
+    pub fn remember(&mut self, findings: &[super::connection_test::AccountFinding]) {
+        for f in findings {
+            let index = match self
+                .accounts
+                .iter()
+                .position(|a| a.company_code == f.company_code)
+            {
+                Some(i) => i,
+                None => {
+                    self.accounts.push(CompanyAccount {
+                        company_code: f.company_code.clone(),
+                        ..CompanyAccount::default()
+                    });
+                    self.accounts.len() - 1
+                }
+            };
+            let account = &mut self.accounts[index];
+            if f.structure_id.is_some() {
+                account.structure_id = f.structure_id;
+            }
+            if f.password_expires_on.is_some() {
+                account.password_expires_on = f.password_expires_on;
+            }
+        }
+    }
+
     pub fn uncertain_after(&self) -> std::time::Duration {
         let default = match self.environment {
             EnvironmentChoice::EmbeddedSandbox => 600,

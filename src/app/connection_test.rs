@@ -80,7 +80,9 @@ pub fn test_connection(
         return check;
     }
     let embedded = Connector::uses_embedded_sandbox(&settings);
-    let mut answered = false;
+    // The token proves the PISTE application; the technical account is only checked by
+    // the first call that carries it (cpro-account).
+    let mut application_checked = false;
     for company in companies {
         let who = format!("{} ({})", company.name, company.code);
         if !embedded
@@ -102,21 +104,24 @@ pub fn test_connection(
                 continue;
             }
         };
-        if let Err(e) = client.check_credentials() {
-            check.push(
-                Level::Error,
-                format!("{who} : authentification PISTE refusée — {e}"),
-            );
-            continue;
-        }
-        check.push(Level::Ok, format!("{who} : authentification PISTE réussie"));
-        if !answered {
+        if !application_checked {
+            if let Err(e) = client.check_credentials() {
+                check.push(Level::Error, format!("Application PISTE refusée — {e}"));
+                return check;
+            }
+            check.push(Level::Ok, "Application PISTE reconnue (jeton obtenu)");
             match client.health_check() {
                 Ok(_) => check.push(Level::Ok, "Chorus Pro répond (health-check)"),
                 Err(e) => check.push(Level::Error, format!("Chorus Pro ne répond pas : {e}")),
             }
-            answered = true;
+            application_checked = true;
         }
+        let login = settings
+            .account(&company.code)
+            .map(|a| a.login.clone())
+            .filter(|l| !l.is_empty() && !embedded)
+            .unwrap_or_else(|| "de démonstration".into());
+        let who = format!("{who} : compte technique {login}");
         let finding = account_finding(&client, company, &who, today, &mut check);
         check.findings.push(finding);
     }
@@ -139,10 +144,7 @@ fn account_finding(
     let structures = match client.recuperer_structures_actives_fournisseur() {
         Ok(answer) => answer.liste_structures,
         Err(e) => {
-            check.push(
-                Level::Error,
-                format!("{who} : structures du compte illisibles — {e}"),
-            );
+            check.push(Level::Error, format!("{who} refusé — {e}"));
             return finding;
         }
     };
@@ -154,7 +156,7 @@ fn account_finding(
         check.push(
             Level::Error,
             format!(
-                "{who} : le compte technique n'est rattaché à aucune structure de SIRET {} — \
+                "{who} : rattaché à aucune structure de SIRET {} — \
                  rattachez-le sur le portail Chorus Pro ou corrigez le SIRET de la société",
                 company.siret
             ),
@@ -165,7 +167,7 @@ fn account_finding(
     check.push(
         Level::Ok,
         format!(
-            "{who} : structure {} rattachée au compte (idStructureCPP {id})",
+            "{who} accepté, rattaché à la structure {} (idStructureCPP {id})",
             company.siret
         ),
     );
@@ -182,15 +184,15 @@ fn account_finding(
         Ok(Some(date)) => {
             finding.password_expires_on = Some(date);
             let (level, text) = password_expiry_text(date, today);
-            check.push(level, format!("{who} : {text}"));
+            check.push(level, format!("{who}, {text}"));
         }
         Ok(None) => check.push(
             Level::Warning,
-            format!("{who} : Chorus Pro ne donne pas la date d'expiration du mot de passe"),
+            format!("{who} : Chorus Pro ne donne pas la date d'expiration de son mot de passe"),
         ),
         Err(e) => check.push(
             Level::Warning,
-            format!("{who} : date d'expiration du mot de passe illisible — {e}"),
+            format!("{who} : date d'expiration de son mot de passe illisible — {e}"),
         ),
     }
     finding

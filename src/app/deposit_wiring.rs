@@ -22,8 +22,11 @@ use std::sync::{Arc, Mutex};
 
 /// `deposer/flux` and `rechercher/fournisseur` through the client of each invoicing
 /// company (its own technical account), opened on first use and kept for the run.
+/// Opens the client of a company code.
+pub type ClientOpener = Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>;
+
 pub struct ChorusGateway {
-    open: Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>,
+    open: ClientOpener,
     clients: Mutex<HashMap<String, Arc<ChorusClient>>>,
 }
 
@@ -247,9 +250,29 @@ pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
 #[derive(Default)]
 pub struct Connector {
     sandbox: Mutex<Option<SandboxHandle>>,
+    /// (token URL, API base) used instead of the environment's, as the
+    /// `CHORUS_DEPOT_TOKEN_URL` / `CHORUS_DEPOT_API_URL` variables do (tests, proxies).
+    endpoints: Option<(String, String)>,
 }
 
 impl Connector {
+    /// A connector whose PISTE environments go to `token_url` / `api_base`.
+    pub fn with_endpoints(token_url: String, api_base: String) -> Connector {
+        Connector {
+            sandbox: Mutex::new(None),
+            endpoints: Some((token_url, api_base)),
+        }
+    }
+
+    fn overrides(&self) -> Overrides {
+        let mut overrides = Overrides::from_env();
+        if let Some((token_url, api_base)) = &self.endpoints {
+            overrides.token_url.get_or_insert_with(|| token_url.clone());
+            overrides.api_url.get_or_insert_with(|| api_base.clone());
+        }
+        overrides
+    }
+
     /// The client of the first company with a technical account (directory downloads,
     /// structure lookups: any account of the supplier will do).
     pub fn client(&self, db: &Path) -> Result<(ChorusClient, ConnectionSettings), String> {
@@ -301,14 +324,8 @@ impl Connector {
             )
         } else {
             let secrets = SecretStore::open(secrets_file(db));
-            let c = connection::resolve(
-                &settings,
-                &secrets,
-                company_code,
-                None,
-                &Overrides::from_env(),
-            )
-            .map_err(|e| e.to_string())?;
+            let c = connection::resolve(&settings, &secrets, company_code, None, &self.overrides())
+                .map_err(|e| e.to_string())?;
             (
                 Environment::Sandbox {
                     api_base: c.api_base.clone(),

@@ -17,6 +17,8 @@ pub enum JobKind {
     SaveSettings,
     DepositPrepare,
     DepositSend,
+    ConnectionTest,
+    StructureRefresh,
 }
 
 impl JobKind {
@@ -29,6 +31,8 @@ impl JobKind {
             JobKind::SaveSettings => "Enregistrement du paramétrage",
             JobKind::DepositPrepare => "Génération du flux",
             JobKind::DepositSend => "Dépôt sur Chorus Pro",
+            JobKind::ConnectionTest => "Test de la connexion à Chorus Pro",
+            JobKind::StructureRefresh => "Actualisation de la structure depuis Chorus Pro",
         }
     }
 }

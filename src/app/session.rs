@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+mod connection_commands;
+
 /// One page of the directory browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DirectoryPage {
@@ -51,6 +53,7 @@ enum Reply {
     Extras(Result<InvoiceExtras, String>),
     FilesPicked(FilePurpose, Vec<PathBuf>),
     Notice(Notice),
+    ConnectionView(Box<Result<super::connection_form::ConnectionView, String>>),
 }
 
 enum JobOutput {
@@ -60,6 +63,14 @@ enum JobOutput {
     Deposited(DepositReport),
     /// Work done that changes what the checks see: run them again.
     NeedsRecheck(String),
+    ConnectionSaved,
+    ConnectionChecked(Box<super::connection_test::ConnectionCheck>),
+    /// One structure refreshed: look it up again, and check again.
+    StructureRefreshed {
+        siret: String,
+        only_active_services: bool,
+        message: String,
+    },
 }
 
 /// Why a native file dialog was opened.
@@ -94,6 +105,12 @@ pub struct Session {
     pub prepared_lot: Option<(Vec<PreparedFlux>, DepositReport, DepositChoices)>,
     /// The report of the latest deposit.
     pub deposit_report: Option<DepositReport>,
+    /// What « Comptes Chorus PRO » shows, once loaded.
+    pub connection_view: Option<Result<super::connection_form::ConnectionView, String>>,
+    /// Bumped each time `connection_view` is loaded, so the dialog rebuilds its form.
+    pub connection_view_generation: u64,
+    /// The result of the latest « Tester la connexion ».
+    pub connection_check: Option<super::connection_test::ConnectionCheck>,
 }
 
 impl Session {
@@ -120,6 +137,9 @@ impl Session {
             connector: None,
             prepared_lot: None,
             deposit_report: None,
+            connection_view: None,
+            connection_view_generation: 0,
+            connection_check: None,
         }
     }
 
@@ -495,6 +515,10 @@ impl Session {
                 Reply::Siret(..) => {}
                 Reply::Extras(result) => self.extras = Some(result),
                 Reply::Notice(n) => self.notice(n.error, n.text),
+                Reply::ConnectionView(view) => {
+                    self.connection_view = Some(*view);
+                    self.connection_view_generation += 1;
+                }
                 Reply::FilesPicked(purpose, files) => {
                     if !files.is_empty() {
                         self.picked_files = Some((purpose, files));
@@ -525,6 +549,30 @@ impl Session {
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);
+                self.recheck_pending = true;
+            }
+            Ok(JobOutput::ConnectionSaved) => {
+                self.notice(false, "Connexion à Chorus Pro enregistrée");
+                self.load_connection_view();
+            }
+            Ok(JobOutput::ConnectionChecked(check)) => {
+                let text = if check.all_ok() {
+                    "Test de la connexion réussi"
+                } else {
+                    "Test de la connexion : des points sont à corriger (Paramétrage)"
+                };
+                self.notice(!check.all_ok(), text);
+                self.connection_check = Some(*check);
+                // The test keeps each account's structure and password expiry.
+                self.load_connection_view();
+            }
+            Ok(JobOutput::StructureRefreshed {
+                siret,
+                only_active_services,
+                message,
+            }) => {
+                self.notice(false, message);
+                self.lookup_siret(siret, only_active_services);
                 self.recheck_pending = true;
             }
             Err(e) => self.notice(true, format!("{} : {e}", kind.label())),

@@ -2,6 +2,7 @@
 //! commands; no SQL, no file reading, no HTTP here.
 
 mod accounts_tab;
+mod connection_settings;
 mod deposit_tab;
 mod detail_panel;
 mod directory_tab;
@@ -13,6 +14,7 @@ mod structure_view;
 pub mod style;
 mod toolbar;
 
+use crate::app::connection_form::ConnectionForm;
 use crate::app::control_model::ControlModel;
 use crate::app::session::{FilePurpose, Session};
 use std::path::PathBuf;
@@ -134,16 +136,7 @@ impl ChorusDepotApp {
             }
         }
         toolbar::structure_window(ui.ctx(), &mut self.toolbar, &mut self.session);
-        if let Some(dialog) = &mut self.settings {
-            match settings_dialog::show(ui.ctx(), dialog, self.session.is_busy()) {
-                settings_dialog::Outcome::Open => {}
-                settings_dialog::Outcome::Cancelled => self.settings = None,
-                settings_dialog::Outcome::Save(changes) => {
-                    self.session.save_company_settings(changes);
-                    self.settings = None;
-                }
-            }
-        }
+        self.settings_dialog(ui.ctx());
         if self.help_open {
             help::show(ui.ctx(), &mut self.help_open);
         }
@@ -245,6 +238,42 @@ impl ChorusDepotApp {
         }
     }
 
+    fn settings_dialog(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.settings else {
+            return;
+        };
+        let session = &mut self.session;
+        if let Some(Ok(view)) = &session.connection_view
+            && (dialog.connection.is_none()
+                || dialog.connection_generation != session.connection_view_generation)
+        {
+            dialog.connection = Some(ConnectionForm::new(view, &dialog.companies));
+            dialog.connection_generation = session.connection_view_generation;
+        }
+        let state = settings_dialog::ConnectionState {
+            load_error: match &session.connection_view {
+                Some(Err(e)) => Some(e.as_str()),
+                _ => None,
+            },
+            check: session.connection_check.as_ref(),
+        };
+        let busy = session.is_busy();
+        match settings_dialog::show(ctx, dialog, state, busy) {
+            settings_dialog::Outcome::Open => {}
+            settings_dialog::Outcome::Cancelled => self.settings = None,
+            settings_dialog::Outcome::Save(changes) => {
+                self.session.save_company_settings(changes);
+                self.settings = None;
+            }
+            settings_dialog::Outcome::SaveConnection(changes) => {
+                self.session.save_connection(changes)
+            }
+            settings_dialog::Outcome::TestConnection(changes) => {
+                self.session.test_connection(changes)
+            }
+        }
+    }
+
     fn open_settings(&mut self) {
         let companies = self
             .session
@@ -253,6 +282,8 @@ impl ChorusDepotApp {
             .map(|r| r.companies.clone())
             .unwrap_or_default();
         self.settings = Some(settings_dialog::SettingsDialog::new(&companies));
+        self.session.connection_check = None;
+        self.session.load_connection_view();
     }
 }
 

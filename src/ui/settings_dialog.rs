@@ -1,36 +1,118 @@
-//! « Paramétrage »: an admin edits each company's SIRET, IBAN, BIC, holder and bank
-//! domiciliation. Each invalid field shows why beside it; nothing is saved until every
-//! field is valid.
+//! « Paramétrage », two tabs. « Sociétés émettrices »: an admin edits each company's
+//! SIRET, IBAN, BIC, holder and bank domiciliation. « Comptes Chorus PRO »: the connection
+//! (see `connection_settings`). Each invalid field shows why beside it; nothing is saved
+//! until every field is valid.
 
+use super::connection_settings;
 use super::style;
+use crate::app::connection_form::{ConnectionChanges, ConnectionForm};
+use crate::app::connection_test::ConnectionCheck;
 use crate::app::settings_form::{CompanyForm, changes_to_save};
 use crate::model::Company;
 use crate::store::erp::CompanyBankDetails;
 use egui::RichText;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsTab {
+    Companies,
+    Connection,
+}
+
 pub struct SettingsDialog {
+    pub tab: SettingsTab,
     forms: Vec<CompanyForm>,
+    pub companies: Vec<Company>,
+    /// Built once the session has loaded the connection settings.
+    pub connection: Option<ConnectionForm>,
+    /// The session's `connection_view_generation` the form was built from.
+    pub connection_generation: u64,
 }
 
 pub enum Outcome {
     Open,
     Cancelled,
     Save(Vec<(String, CompanyBankDetails)>),
+    SaveConnection(ConnectionChanges),
+    TestConnection(Option<ConnectionChanges>),
 }
 
 impl SettingsDialog {
     pub fn new(companies: &[Company]) -> SettingsDialog {
         SettingsDialog {
+            tab: SettingsTab::Companies,
             forms: companies.iter().map(CompanyForm::from_company).collect(),
+            companies: companies.to_vec(),
+            connection: None,
+            connection_generation: 0,
         }
     }
 }
 
-pub fn show(ctx: &egui::Context, dialog: &mut SettingsDialog, busy: bool) -> Outcome {
+/// What the connection tab shows besides its form.
+pub struct ConnectionState<'a> {
+    pub load_error: Option<&'a str>,
+    pub check: Option<&'a ConnectionCheck>,
+}
+
+pub fn show(
+    ctx: &egui::Context,
+    dialog: &mut SettingsDialog,
+    connection: ConnectionState<'_>,
+    busy: bool,
+) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("settings")).show(ctx, |ui| {
-        ui.set_width(760.0);
-        ui.heading("Paramétrage des sociétés émettrices");
+        // Fixed: groups take the available width, a growing dialog would grow them again.
+        ui.set_width(1000.0);
+        ui.set_max_width(1000.0);
+        ui.horizontal(|ui| {
+            ui.heading(match dialog.tab {
+                SettingsTab::Companies => "Paramétrage des sociétés émettrices",
+                SettingsTab::Connection => "Paramétrage de la connexion à Chorus Pro",
+            });
+            ui.add_space(20.0);
+            ui.selectable_value(
+                &mut dialog.tab,
+                SettingsTab::Companies,
+                "Sociétés émettrices",
+            );
+            ui.selectable_value(
+                &mut dialog.tab,
+                SettingsTab::Connection,
+                "Comptes Chorus PRO",
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Fermer").clicked() {
+                    outcome = Outcome::Cancelled;
+                }
+            });
+        });
+        ui.separator();
+        if dialog.tab == SettingsTab::Connection {
+            match (&mut dialog.connection, connection.load_error) {
+                (_, Some(error)) => {
+                    ui.label(
+                        RichText::new(format!("Paramétrage de la connexion illisible : {error}"))
+                            .color(style::ERROR_RED),
+                    );
+                }
+                (None, None) => {
+                    ui.spinner();
+                }
+                (Some(form), None) => {
+                    match connection_settings::show(ui, form, connection.check, busy) {
+                        Some(connection_settings::Command::Save(c)) => {
+                            outcome = Outcome::SaveConnection(c)
+                        }
+                        Some(connection_settings::Command::Test(c)) => {
+                            outcome = Outcome::TestConnection(c)
+                        }
+                        None => {}
+                    }
+                }
+            }
+            return;
+        }
         ui.label(
             RichText::new("Ces informations figurent sur chaque facture déposée sur Chorus Pro.")
                 .color(style::MUTED),

@@ -154,6 +154,8 @@ pub fn structure_window(ctx: &egui::Context, state: &mut ToolbarState, session: 
         return;
     }
     let mut open = true;
+    let mut refresh = None;
+    let busy = session.is_busy();
     // Away from the toolbar, whose buttons stay usable while the window is open.
     let anchor = ctx.content_rect().right_top() + egui::vec2(-560.0, 110.0);
     egui::Window::new("Annuaire Chorus Pro — structure")
@@ -161,25 +163,50 @@ pub fn structure_window(ctx: &egui::Context, state: &mut ToolbarState, session: 
         .default_pos(anchor)
         .default_width(520.0)
         .default_height(420.0)
-        .show(ctx, |ui| match &session.siret_result {
-            None => {
-                ui.spinner();
-            }
-            Some((siret, Err(e))) => {
-                ui.colored_label(
-                    style::ERROR_RED,
-                    format!("Recherche de {siret} impossible : {e}"),
-                );
-            }
-            Some((siret, Ok(None))) => {
-                ui.label(format!(
-                    "Le SIRET {siret} est absent de l'annuaire Chorus Pro en cache."
-                ));
-            }
-            Some((_, Ok(Some(entry)))) => {
-                structure_view::show(ui, entry, state.only_active_services);
-            }
+        .show(ctx, |ui| {
+            let siret = match &session.siret_result {
+                None => {
+                    ui.spinner();
+                    return;
+                }
+                Some((siret, Err(e))) => {
+                    ui.colored_label(
+                        style::ERROR_RED,
+                        format!("Recherche de {siret} impossible : {e}"),
+                    );
+                    siret.clone()
+                }
+                Some((siret, Ok(None))) => {
+                    ui.label(format!(
+                        "Le SIRET {siret} est absent de l'annuaire Chorus Pro en cache."
+                    ));
+                    siret.clone()
+                }
+                Some((siret, Ok(Some(entry)))) => {
+                    structure_view::show(ui, entry, state.only_active_services);
+                    siret.clone()
+                }
+            };
+            ui.separator();
+            ui.horizontal(|ui| {
+                let clicked = ui
+                    .add_enabled(!busy, egui::Button::new("Actualiser depuis Chorus Pro"))
+                    .on_hover_text(
+                        "Relire cette structure et ses services sur Chorus Pro, \
+                         sans attendre le prochain annuaire complet",
+                    )
+                    .clicked();
+                if clicked {
+                    refresh = Some(siret);
+                }
+                if busy {
+                    ui.spinner();
+                }
+            });
         });
+    if let Some(siret) = refresh {
+        session.refresh_structure_from_chorus(siret, state.only_active_services);
+    }
     if !open {
         state.structure_window_open = false;
         session.siret_result = None;

@@ -24,3 +24,4 @@ pub fn small_database(dir: &Path) -> PathBuf {
     chorus_depot::directory::import_directory(&mut store, &files, &Silent).unwrap();
     db
 }
+pub mod ui;

@@ -1,0 +1,50 @@
+//! Driving the window with egui_kittest: real database, real worker threads.
+
+use chorus_depot::ui::ChorusDepotApp;
+use egui_kittest::Harness;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub type AppHarness = Harness<'static, Option<ChorusDepotApp>>;
+
+pub fn harness(db: PathBuf) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(1440.0, 1000.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<ChorusDepotApp>| {
+                app.get_or_insert_with(|| ChorusDepotApp::new(db.clone(), ui.ctx()))
+                    .show(ui);
+            },
+            None,
+        )
+}
+
+/// Steps the window until `done` holds: the work runs on worker threads.
+pub fn wait_for(h: &mut AppHarness, what: &str, done: impl Fn(&AppHarness) -> bool) {
+    let end = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < end {
+        h.step();
+        if done(h) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("délai dépassé en attendant : {what}");
+}
+
+pub fn checks_done(h: &AppHarness) -> bool {
+    h.state()
+        .as_ref()
+        .is_some_and(|app| app.control.is_some() && !app.session.is_busy())
+}
+
+pub fn idle(h: &AppHarness) -> bool {
+    h.state().as_ref().is_some_and(|app| !app.session.is_busy())
+}
+
+pub fn text_input(value: &str) -> egui_kittest::kittest::By<'_> {
+    egui_kittest::kittest::By::new()
+        .role(egui::accesskit::Role::TextInput)
+        .value(value)
+}

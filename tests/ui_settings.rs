@@ -1,0 +1,152 @@
+//! « Paramétrage », « Comptes Chorus PRO » tab, driven like an admin would: the embedded
+//! sandbox tested, then a switch to Chorus Pro production with the PISTE application and a
+//! technical account, saved with the secrets apart from the database.
+
+mod common;
+
+use chorus_depot::app::connection::{self, ConnectionSettings, EnvironmentChoice};
+use chorus_depot::app::deposit_wiring::secrets_file;
+use chorus_depot::app::secrets::SecretStore;
+use common::ui::{AppHarness, checks_done, harness, idle, text_input, wait_for};
+use egui_kittest::kittest::Queryable as _;
+
+fn open_connection_tab(h: &mut AppHarness) {
+    h.get_by_label("Paramétrage").click();
+    h.run_steps(2);
+    // The window's tab of the same name comes first; the dialog's is the last.
+    h.get_all_by_label("Comptes Chorus PRO")
+        .last()
+        .expect("l'onglet du paramétrage")
+        .click();
+    wait_for(h, "le paramétrage de la connexion", |h| {
+        h.query_by_label("Tester la connexion").is_some()
+    });
+}
+
+#[test]
+fn the_connection_to_the_embedded_sandbox_is_tested_from_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    open_connection_tab(&mut h);
+    h.get_by_label("Paramétrage de la connexion à Chorus Pro");
+    h.get_by_label_contains("Démonstration sans compte");
+    h.get_by_label("Tester la connexion").click();
+    wait_for(&mut h, "le résultat du test", |h| {
+        h.query_by_label("Résultat du test de la connexion")
+            .is_some()
+            && idle(h)
+    });
+    h.get_by_label("✔ Application PISTE reconnue (jeton obtenu)");
+    h.get_by_label("✔ Chorus Pro répond (health-check)");
+    h.get_by_label_contains(
+        "✔ Bureautique Rhône SAS (SIEGE) : compte technique de démonstration accepté, \
+         rattaché à la structure 41234567000019",
+    );
+    h.get_by_label_contains("mot de passe du compte technique valable jusqu'au");
+    // What the test learnt is kept: the structure id shows in the accounts grid.
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let settings = ConnectionSettings::load(store.conn()).unwrap();
+    let siege = settings.account("SIEGE").expect("compte retenu");
+    let id = siege.structure_id.expect("structure retenue");
+    assert!(siege.password_expires_on.is_some());
+    wait_for(&mut h, "la structure dans la grille", |h| {
+        h.query_by_label(&id.to_string()).is_some()
+    });
+}
+
+#[test]
+fn switching_to_production_asks_for_the_piste_application_and_saves_secrets_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    open_connection_tab(&mut h);
+    h.get_all_by_role(egui::accesskit::Role::ComboBox)
+        .next()
+        .expect("le choix de l'environnement")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Chorus Pro production").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Chorus Pro de production : les factures déposées");
+    h.get_by_label("L'identifiant client PISTE est obligatoire");
+    h.get_by_label("Le secret client PISTE est obligatoire");
+    h.get_by_label("Des champs sont invalides : rien ne sera enregistré.");
+
+    use egui::accesskit::Role;
+    // After the toolbar's two fields: the client id, then each company's login; the
+    // secrets are password fields.
+    let type_into = |h: &mut AppHarness, role: Role, index: usize, text: &str| {
+        h.get_all_by_role(role).nth(index).unwrap().focus();
+        h.step();
+        h.get_all_by_role(role).nth(index).unwrap().type_text(text);
+        h.run_steps(2);
+    };
+    type_into(&mut h, Role::TextInput, 2, "mon-application");
+    type_into(&mut h, Role::PasswordInput, 0, "secret-piste-123");
+    type_into(&mut h, Role::TextInput, 3, "TECH_1_SIEGE@cpro.fr");
+    h.get_by_label("Le mot de passe du compte technique est obligatoire");
+    type_into(&mut h, Role::PasswordInput, 1, "mot-de-passe-456");
+    assert!(
+        h.query_by_label("Des champs sont invalides : rien ne sera enregistré.")
+            .is_none()
+    );
+    h.get(text_input("mon-application"));
+    // The dialog re-centres over a few frames once its error lines are gone.
+    h.run_steps(5);
+    h.get_by_label("Enregistrer").click();
+    wait_for(&mut h, "l'enregistrement", |h| {
+        idle(h)
+            && h.state().as_ref().is_some_and(|app| {
+                app.session
+                    .notices
+                    .iter()
+                    .any(|n| n.text.contains("enregistrée"))
+            })
+    });
+
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let settings = ConnectionSettings::load(store.conn()).unwrap();
+    assert_eq!(settings.environment, EnvironmentChoice::Production);
+    assert_eq!(settings.client_id, "mon-application");
+    assert_eq!(
+        settings.account("SIEGE").unwrap().login,
+        "TECH_1_SIEGE@cpro.fr"
+    );
+    let secrets = SecretStore::open(secrets_file(&db));
+    let env = EnvironmentChoice::Production;
+    assert_eq!(
+        secrets
+            .get(&connection::client_secret_key(env))
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "secret-piste-123"
+    );
+    assert_eq!(
+        secrets
+            .get(&connection::password_key(env, "TECH_1_SIEGE@cpro.fr"))
+            .unwrap()
+            .unwrap()
+            .expose(),
+        "mot-de-passe-456"
+    );
+    // Never in the SQLite file.
+    drop(store);
+    let bytes = std::fs::read(&db).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("secret-piste-123") && !text.contains("mot-de-passe-456"));
+    // Typed secrets are masked, and the stored ones are not shown again.
+    wait_for(&mut h, "le formulaire rechargé", |h| {
+        h.get_all_by_role(egui::accesskit::Role::PasswordInput)
+            .all(|n| n.value().as_deref() == Some(""))
+    });
+    for role in [Role::TextInput, Role::PasswordInput] {
+        assert!(
+            h.get_all_by_role(role)
+                .all(|n| n.value().as_deref() != Some("secret-piste-123"))
+        );
+    }
+}
