@@ -1,6 +1,7 @@
 //! Following deposited invoices until payment: the status tree of the « Gestionnaire
 //! Chorus Pro » (the synchronisation with Chorus Pro comes with the client).
 
+pub mod follow_up;
 pub mod payments;
 pub mod tree;
 
