@@ -3,6 +3,7 @@
 
 pub mod follow_up;
 pub mod payments;
+pub mod relance;
 pub mod tree;
 
 pub use tree::{Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
