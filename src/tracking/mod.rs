@@ -6,4 +6,12 @@ pub mod payments;
 pub mod relance;
 pub mod tree;
 
+pub use follow_up::{
+    ClientFollowUp, amounts_by_status, average_delay_by_client, client_follow_up, follow_up_csv,
+};
+pub use payments::{
+    PaymentRow, PaymentSettings, PaymentState, PaymentTotals, outstanding, overdue, payment_rows,
+    totals,
+};
+pub use relance::{RelanceError, RelanceLetter, relance_letter, relance_pdf};
 pub use tree::{Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
