@@ -1,10 +1,14 @@
 //! Following deposited invoices until payment: the status tree of the « Gestionnaire
 //! Chorus Pro » (the synchronisation with Chorus Pro comes with the client).
 
+pub mod tree;
+
+pub use tree::{Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
+
+// Payments: due dates, late interest, client follow-up, reminder letters.
 pub mod follow_up;
 pub mod payments;
 pub mod relance;
-pub mod tree;
 
 pub use follow_up::{
     ClientFollowUp, amounts_by_status, average_delay_by_client, client_follow_up, follow_up_csv,
@@ -14,4 +18,3 @@ pub use payments::{
     totals,
 };
 pub use relance::{RelanceError, RelanceLetter, relance_letter, relance_pdf};
-pub use tree::{Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
