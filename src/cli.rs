@@ -114,6 +114,9 @@ pub enum Command {
         #[arg(long)]
         all_conformant: bool,
     },
+    /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
+    /// affiche d'abord « listening on http://127.0.0.1:PORT ».
+    Sandbox(crate::sandbox::cli::SandboxArgs),
     /// Écrit en PDF la lettre de relance d'une facture payée en retard (intérêts moratoires
     /// et indemnité forfaitaire), adressée à l'acheteur public.
     Relance {
@@ -129,9 +132,6 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
-    /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
-    /// affiche d'abord « listening on http://127.0.0.1:PORT ».
-    Sandbox(crate::sandbox::cli::SandboxArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -206,15 +206,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
         } => export(&db, &invoice, &format, &out)?,
         Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
-        Command::Relance {
-            db,
-            invoice,
-            out,
-            date,
-        } => println!(
-            "{}",
-            app::relance_cli::run(&db, &invoice, &out, date.as_deref())?
-        ),
         Command::Deposit {
             db,
             mode,
@@ -238,6 +229,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             return app::deposit_cli::run(&db, request);
         }
+        Command::Relance {
+            db,
+            invoice,
+            out,
+            date,
+        } => println!(
+            "{}",
+            app::relance_cli::run(&db, &invoice, &out, date.as_deref())?
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }
