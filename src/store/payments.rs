@@ -51,11 +51,17 @@ pub struct PaymentFacts {
     pub payments: Vec<PaidAmount>,
 }
 
+/// `AAAA-MM-JJ`, `JJ/MM/AAAA`, an ISO timestamp (its day), or a Unix timestamp in seconds
+/// or milliseconds (some Chorus Pro answers give dates so); anything else is `None`.
 fn lenient_date(text: Option<String>) -> Option<NaiveDate> {
-    text.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .and_then(|t| parse_date(t).ok())
+    let text = text?;
+    let t = text.trim();
+    if t.len() >= 9 && t.chars().all(|c| c.is_ascii_digit()) {
+        let n: i64 = t.parse().ok()?;
+        let seconds = if t.len() >= 12 { n / 1000 } else { n };
+        return chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.date_naive());
+    }
+    parse_date(t).ok()
 }
 
 fn amount_error(idx: usize, what: String) -> rusqlite::Error {
@@ -239,4 +245,23 @@ pub fn client_address(
         },
     )
     .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_leniently() {
+        let d = |s: &str| lenient_date(Some(s.to_string()));
+        let nov20 = NaiveDate::from_ymd_opt(2026, 11, 20);
+        assert_eq!(d("2026-11-20"), nov20);
+        assert_eq!(d(" 20/11/2026 "), nov20);
+        assert_eq!(d("2026-11-20T10:00:00.000+00:00"), nov20);
+        assert_eq!(d("1795168800000"), nov20);
+        assert_eq!(d("1795168800"), nov20);
+        assert_eq!(d(""), None);
+        assert_eq!(d("bientôt"), None);
+        assert_eq!(lenient_date(None), None);
+    }
 }

@@ -3,6 +3,7 @@
 //! payment charts. Pure: built from the [`PaymentRow`]s.
 
 use super::payments::{PaymentRow, PaymentState};
+use crate::model::format_date;
 use crate::model::money::round_cents;
 use crate::tracking::tree::Stage;
 use rust_decimal::Decimal;
@@ -170,6 +171,70 @@ pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
         .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
 }
 
+/// Column headers of the payment list export.
+pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
+    "Facture",
+    "Type",
+    "Code client",
+    "Client",
+    "N° Chorus Pro",
+    "Statut Chorus Pro",
+    "Cycle de vie",
+    "Date de dépôt",
+    "Échéance",
+    "Montant TTC",
+    "Réglé",
+    "Avoirs",
+    "Restant dû",
+    "Situation",
+    "Date de paiement",
+    "Jours de retard",
+    "Intérêts estimés",
+    "Indemnité forfaitaire",
+];
+
+/// A payment list (all rows, the outstanding or the overdue ones) in the same CSV format
+/// as [`follow_up_csv`]; dates `JJ/MM/AAAA`.
+pub fn payment_rows_csv<'a>(
+    rows: impl IntoIterator<Item = &'a PaymentRow>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(PAYMENT_ROWS_HEADER)?;
+    for r in rows {
+        let kind = if r.is_credit_note() {
+            "Avoir"
+        } else {
+            "Facture"
+        };
+        writer.write_record([
+            r.number.as_str(),
+            kind,
+            r.client_code.as_str(),
+            r.client_name.as_str(),
+            &r.cpp_id.map(|id| id.to_string()).unwrap_or_default(),
+            r.chorus_status.as_ref().map(|s| s.label()).unwrap_or(""),
+            &r.lifecycle_text(),
+            &r.deposit_label(),
+            &r.due_label(),
+            &csv_amount(r.amount_incl_tax),
+            &csv_amount(r.paid_amount),
+            &csv_amount(r.credited_amount),
+            &csv_amount(r.outstanding),
+            r.state.label(),
+            &r.paid_on.map(format_date).unwrap_or_default(),
+            &r.days_late.to_string(),
+            &csv_amount(r.interest),
+            &csv_amount(r.indemnity),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+}
+
 /// Where an invoice is, for the « montants par statut » chart: its Chorus Pro status, or
 /// why it has none.
 fn status_bar(r: &PaymentRow) -> (u16, String) {
@@ -279,6 +344,7 @@ mod tests {
         credit.outstanding = Decimal::ZERO;
         credit.state = PaymentState::CreditNote;
         credit.chorus_status = None;
+        credit.due_date = None;
         let mut partly = late(row("F4", "C2", "300.00"));
         partly.paid_amount = dec("100.00");
         partly.outstanding = dec("200.00");
@@ -353,6 +419,31 @@ mod tests {
             text.contains("C9;\"Ville de Lyon; service \"\"achats\"\"\";1;10,00"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn exports_a_payment_list() {
+        let rows = sample();
+        let bytes = payment_rows_csv(&rows).unwrap();
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(lines[0].starts_with("Facture;Type;Code client;Client;N° Chorus Pro;"));
+        assert_eq!(
+            lines[1],
+            "F1;Facture;C1;Client C1;;Mise à disposition;212 Encaissée;01/10/2026;\
+             31/10/2026;1000,00;1000,00;0,00;0,00;Réglée;21/10/2026;0;0,00;0,00"
+        );
+        assert_eq!(
+            lines[3],
+            "F3;Facture;C1;Client C1;;Mise à disposition;203 Mise à disposition;01/10/2026;\
+             31/10/2026;100,00;0,00;0,00;100,00;Échue, impayée;;10;1,25;40,00"
+        );
+        assert!(
+            lines[5].starts_with("A1;Avoir;C2;Client C2;;;;01/10/2026;;20,00;"),
+            "{}",
+            lines[5]
+        );
+        assert_eq!(lines.len(), 7);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod relance;
 
 pub use follow_up::{
     ClientFollowUp, amounts_by_status, average_delay_by_client, client_follow_up, follow_up_csv,
+    payment_rows_csv,
 };
 pub use payments::{
     PaymentRow, PaymentSettings, PaymentState, PaymentTotals, outstanding, overdue, payment_rows,
