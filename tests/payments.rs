@@ -10,7 +10,7 @@ use chorus_depot::tracking::payments::{PaymentSettings, PaymentState};
 use chorus_depot::tracking::relance::letter_text;
 use chorus_depot::tracking::{
     RelanceError, client_follow_up, follow_up_csv, outstanding, overdue, payment_rows,
-    relance_letter, relance_pdf, totals,
+    payment_rows_csv, relance_letter, relance_pdf, totals,
 };
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -184,6 +184,16 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
     assert!(
         csv.contains("C002;CHU de Saint-Étienne;3;2150,00;120,00;1200,00;950,00;600,00;1;"),
         "{csv}"
+    );
+
+    let late_csv = String::from_utf8(payment_rows_csv(overdue(&rows)).unwrap()).unwrap();
+    assert!(
+        late_csv.contains(
+            "F2600002;Facture;C001;Commune de Villeurbanne;1002;Mise à disposition;\
+             203 Mise à disposition;06/10/2026;05/11/2026;300,60;0,00;0,00;300,60;\
+             Échue, impayée;;18;1,50;40,00\r\n"
+        ),
+        "{late_csv}"
     );
 
     // The reminder letter, read back from the PDF.

@@ -13,7 +13,7 @@
 use super::payments::{PaymentRow, PaymentSettings, PaymentState, payment_rows};
 use crate::demo::invoice_pdf::{win_ansi, wrap};
 use crate::model::{format_date, format_money};
-use crate::store::payments::{PostalParty, client_address, sender_of};
+use crate::store::payments::{PostalParty, SenderDetails, client_address, sender_of};
 use chrono::NaiveDate;
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, StringFormat, dictionary};
@@ -28,7 +28,8 @@ pub struct LetterParty {
 }
 
 impl LetterParty {
-    fn from_postal(p: &PostalParty) -> LetterParty {
+    /// Name, street, « code postal ville », empty lines left out.
+    pub fn from_postal(p: &PostalParty) -> LetterParty {
         let town = format!("{} {}", p.postal_code.trim(), p.city.trim())
             .trim()
             .to_string();
@@ -83,24 +84,22 @@ impl RelanceLetter {
         self.amount_due + self.interest + self.indemnity
     }
 
-    /// The letter for a computed payment row.
+    /// The letter for a computed payment row, from `sender` (the company, as stored) to
+    /// `recipient`, dated `date` and placed in the company's town.
     pub fn from_row(
         row: &PaymentRow,
         settings: &PaymentSettings,
-        sender: LetterParty,
-        sender_ids: (String, String, String),
+        sender: &SenderDetails,
         recipient: LetterParty,
-        place: String,
         date: NaiveDate,
     ) -> RelanceLetter {
-        let (sender_siret, sender_iban, sender_bic) = sender_ids;
         RelanceLetter {
-            sender,
-            sender_siret,
-            sender_iban,
-            sender_bic,
+            sender: LetterParty::from_postal(&sender.party),
+            sender_siret: sender.siret.trim().to_string(),
+            sender_iban: sender.iban.trim().to_string(),
+            sender_bic: sender.bic.trim().to_string(),
             recipient,
-            place,
+            place: sender.party.city.trim().to_string(),
             date,
             invoice_number: row.number.clone(),
             invoice_date: row.invoice_date,
@@ -182,13 +181,7 @@ pub fn relance_letter(
             address: Vec::new(),
         });
     Ok(RelanceLetter::from_row(
-        row,
-        settings,
-        LetterParty::from_postal(&sender.party),
-        (sender.siret, sender.iban, sender.bic),
-        recipient,
-        sender.party.city.trim().to_string(),
-        today,
+        row, settings, &sender, recipient, today,
     ))
 }
 
