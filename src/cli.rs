@@ -117,6 +117,21 @@ pub enum Command {
     /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
     /// affiche d'abord « listening on http://127.0.0.1:PORT ».
     Sandbox(crate::sandbox::cli::SandboxArgs),
+    /// Écrit en PDF la lettre de relance d'une facture payée en retard (intérêts moratoires
+    /// et indemnité forfaitaire), adressée à l'acheteur public.
+    Relance {
+        #[arg(long)]
+        db: PathBuf,
+        /// Numéro de la facture.
+        #[arg(long)]
+        invoice: String,
+        /// Fichier PDF à écrire.
+        #[arg(long)]
+        out: PathBuf,
+        /// Date de la lettre (AAAA-MM-JJ), par défaut aujourd'hui.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -214,6 +229,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             return app::deposit_cli::run(&db, request);
         }
+        Command::Relance {
+            db,
+            invoice,
+            out,
+            date,
+        } => println!(
+            "{}",
+            app::relance_cli::run(&db, &invoice, &out, date.as_deref())?
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod jobs;
 pub mod lookup;
 pub mod paths;
+pub mod relance_cli;
 pub mod report_json;
 pub mod report_text;
 pub mod secrets;

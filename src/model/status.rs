@@ -82,26 +82,38 @@ impl InvoiceStatus {
     }
 
     /// The status code of the 2026 e-invoicing lifecycle (200–213) that matches, where one
-    /// does. Unconfirmed reading of the reform's list (200 déposée, 203 mise à disposition,
-    /// 204 prise en charge, 205 approuvée, 208 suspendue, 209 complétée, 210 refusée,
-    /// 211 paiement transmis, 213 rejetée): no official mapping from Chorus Pro codes was
-    /// found; kept in this one table so it is easy to change.
+    /// does. Reading of the reform's list (see [`lifecycle_label`]); no official mapping from
+    /// Chorus Pro codes was found in shared/reference, so every line below is our own
+    /// reading, kept in this one table so it is easy to change. The least sure ones:
+    /// EN_COURS_ACHEMINEMENT → 202 (« reçue par la plateforme »), SERVICE_FAIT / MANDATEE /
+    /// MISE_A_DISPOSITION_COMPTABLE / COMPTABILISEE → 205 (« approuvée »: accepted, payment
+    /// not yet sent), A_RECYCLER → 213 (« rejetée »: wrong routing data, a platform-level
+    /// rejection) while REJETEE → 210 (« refusée » by the buyer).
     pub fn lifecycle_code(&self) -> Option<u16> {
         match self {
             InvoiceStatus::Deposited => Some(200),
             InvoiceStatus::InRouting => Some(202),
             InvoiceStatus::MadeAvailable => Some(203),
             InvoiceStatus::TakenOver => Some(204),
-            InvoiceStatus::ServiceDone | InvoiceStatus::Mandated => Some(205),
+            InvoiceStatus::ServiceDone
+            | InvoiceStatus::Mandated
+            | InvoiceStatus::MadeAvailableToAccountant
+            | InvoiceStatus::Booked => Some(205),
             InvoiceStatus::Suspended => Some(208),
             InvoiceStatus::Completed => Some(209),
             InvoiceStatus::Rejected => Some(210),
-            InvoiceStatus::MadeAvailableToAccountant
-            | InvoiceStatus::Booked
-            | InvoiceStatus::PaymentIssued => Some(211),
+            InvoiceStatus::PaymentIssued => Some(211),
             InvoiceStatus::ToRecycle => Some(213),
             InvoiceStatus::Unknown(_) => None,
         }
+    }
+
+    /// « 200 Déposée », « 211 Paiement transmis »…, for the « Cycle de vie » column; empty
+    /// for a code with no lifecycle match.
+    pub fn lifecycle_text(&self) -> String {
+        self.lifecycle_code()
+            .map(|code| format!("{code} {}", lifecycle_label(code)))
+            .unwrap_or_default()
     }
 
     /// Nothing more will happen on Chorus Pro (payment, or refusal).
@@ -121,6 +133,33 @@ impl fmt::Display for InvoiceStatus {
         f.write_str(self.label())
     }
 }
+
+/// French label of a status of the 2026 e-invoicing lifecycle (reform of electronic
+/// invoicing between companies, statuses 200 to 213). From the reform's published list as we
+/// know it (not in shared/reference: unconfirmed); 212 « Encaissée » is set by the supplier
+/// itself once the money is received.
+pub fn lifecycle_label(code: u16) -> &'static str {
+    match code {
+        200 => "Déposée",
+        201 => "Émise par la plateforme",
+        202 => "Reçue par la plateforme",
+        203 => "Mise à disposition",
+        204 => "Prise en charge",
+        205 => "Approuvée",
+        206 => "Approuvée partiellement",
+        207 => "En litige",
+        208 => "Suspendue",
+        209 => "Complétée",
+        210 => "Refusée",
+        211 => "Paiement transmis",
+        212 => "Encaissée",
+        213 => "Rejetée",
+        _ => "Statut inconnu",
+    }
+}
+
+/// Code of the lifecycle status « Encaissée »: the supplier has received the money.
+pub const LIFECYCLE_CASHED: u16 = 212;
 
 /// The state of a deposited flux (`etatCourantDepotFlux`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -196,6 +235,23 @@ mod tests {
         assert_eq!(odd, InvoiceStatus::Unknown("A_VALIDER_MOE".into()));
         assert_eq!(odd.label(), "A_VALIDER_MOE");
         assert_eq!(FluxState::from_code("IN_FUTUR").label(), "IN_FUTUR");
+    }
+
+    #[test]
+    fn lifecycle_codes_and_labels() {
+        assert_eq!(InvoiceStatus::Deposited.lifecycle_text(), "200 Déposée");
+        assert_eq!(
+            InvoiceStatus::PaymentIssued.lifecycle_text(),
+            "211 Paiement transmis"
+        );
+        assert_eq!(InvoiceStatus::Rejected.lifecycle_text(), "210 Refusée");
+        assert_eq!(InvoiceStatus::ToRecycle.lifecycle_text(), "213 Rejetée");
+        assert_eq!(InvoiceStatus::Booked.lifecycle_code(), Some(205));
+        assert_eq!(InvoiceStatus::Unknown("X".into()).lifecycle_text(), "");
+        assert_eq!(lifecycle_label(LIFECYCLE_CASHED), "Encaissée");
+        for code in 200..=213 {
+            assert_ne!(lifecycle_label(code), "Statut inconnu", "{code}");
+        }
     }
 
     #[test]

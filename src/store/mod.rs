@@ -3,6 +3,7 @@
 pub mod deposits;
 pub mod directory;
 pub mod erp;
+pub mod payments;
 pub mod pdf_verdicts;
 pub mod settings;
 

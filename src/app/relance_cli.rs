@@ -1,0 +1,50 @@
+//! `chorus-depot relance`: writes the reminder letter of a late invoice as a PDF, with the
+//! payment settings saved in the base.
+
+use crate::model::{format_date, format_money, parse_date};
+use crate::store::Store;
+use crate::tracking::payments::PaymentSettings;
+use crate::tracking::relance::{relance_letter, relance_pdf};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// The letter's date: `--date` (AAAA-MM-JJ or JJ/MM/AAAA), else today.
+pub fn letter_date(date: Option<&str>) -> Result<NaiveDate> {
+    match date {
+        Some(text) => Ok(parse_date(text)?),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Writes the letter of `invoice` to `out` and returns the line to print.
+pub fn run(db: &Path, invoice: &str, out: &Path, date: Option<&str>) -> Result<String> {
+    if !db.exists() {
+        anyhow::bail!("la base {} n'existe pas", db.display());
+    }
+    let today = letter_date(date)?;
+    let store = Store::open(db)?;
+    let settings = PaymentSettings::load(store.conn())?;
+    let letter = relance_letter(store.conn(), invoice, &settings, today)?;
+    let bytes = relance_pdf(&letter)?;
+    std::fs::write(out, &bytes)
+        .with_context(|| format!("écriture du fichier {} impossible", out.display()))?;
+    let money = |v| format_money(v, &letter.currency);
+    Ok(format!(
+        "Relance de la facture {} écrite : {} ({} octets) — échéance {}, {} jour(s) de retard \
+         au {}, restant dû {}, intérêts {}, indemnité {}, total {}",
+        letter.invoice_number,
+        out.display(),
+        bytes.len(),
+        letter
+            .due_date
+            .map(format_date)
+            .unwrap_or_else(|| "inconnue".into()),
+        letter.days_late,
+        format_date(today),
+        money(letter.amount_due),
+        money(letter.interest),
+        money(letter.indemnity),
+        money(letter.total_claimed()),
+    ))
+}

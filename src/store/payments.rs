@@ -1,0 +1,267 @@
+//! Reads for the payment follow-up: each public invoice with what the ERP knows of its
+//! payments and what Chorus Pro says of its deposit and status (tables filled by the
+//! import and by the synchronisation; only read here).
+//!
+//! Dates are read leniently: a missing or unreadable date is `None` (the follow-up then
+//! says « date de dépôt inconnue »), never an error. An unreadable amount is an error that
+//! names the invoice: a money report must not silently leave an invoice out.
+
+use crate::model::{InvoiceKind, parse_date};
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// One ERP payment of an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidAmount {
+    pub date: NaiveDate,
+    pub amount: Decimal,
+}
+
+/// Everything the payment computation needs to know of one invoice, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentFacts {
+    pub number: String,
+    pub kind: InvoiceKind,
+    pub company_code: String,
+    pub client_code: String,
+    pub client_name: String,
+    pub invoice_date: NaiveDate,
+    pub currency: String,
+    pub amount_incl_tax: Decimal,
+    /// For a credit note: the invoice it cancels, when the ERP says so.
+    pub original_invoice_number: String,
+    /// Chorus Pro knows the invoice (a `chorus_invoices` row or a deposit journal row
+    /// `DEPOSEE`).
+    pub deposited: bool,
+    /// `chorus_invoices.deposited_on` (dateDepot).
+    pub chorus_deposit_date: Option<NaiveDate>,
+    /// The day the invoice's flux was sent (`fluxes.sent_at`): the fallback deposit date.
+    pub flux_sent_on: Option<NaiveDate>,
+    /// identifiantFactureCPP.
+    pub cpp_id: Option<i64>,
+    /// The current Chorus Pro status code as synchronised, empty when unknown.
+    pub chorus_status: String,
+    pub chorus_status_on: Option<NaiveDate>,
+    /// The first day the history shows `MISE_EN_PAIEMENT`.
+    pub payment_issued_on: Option<NaiveDate>,
+    /// ERP payments, oldest first.
+    pub payments: Vec<PaidAmount>,
+}
+
+/// `AAAA-MM-JJ`, `JJ/MM/AAAA`, an ISO timestamp (its day), or a Unix timestamp in seconds
+/// or milliseconds (some Chorus Pro answers give dates so); anything else is `None`.
+fn lenient_date(text: Option<String>) -> Option<NaiveDate> {
+    let text = text?;
+    let t = text.trim();
+    if t.len() >= 9 && t.chars().all(|c| c.is_ascii_digit()) {
+        let n: i64 = t.parse().ok()?;
+        let seconds = if t.len() >= 12 { n / 1000 } else { n };
+        return chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.date_naive());
+    }
+    parse_date(t).ok()
+}
+
+fn amount_error(idx: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
+}
+
+fn amount_at(row: &Row<'_>, idx: usize, number: &str) -> rusqlite::Result<Decimal> {
+    let text: String = row.get(idx)?;
+    Decimal::from_str(text.trim()).map_err(|_| {
+        amount_error(
+            idx,
+            format!("facture {number} : montant illisible « {text} »"),
+        )
+    })
+}
+
+/// ERP payments of every invoice, oldest first. A payment with an unreadable date (the
+/// import refuses them; only a hand-edited base has one) is left out with a warning.
+fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<PaidAmount>>> {
+    let mut stmt =
+        conn.prepare("SELECT invoice_number, date, amount FROM payments ORDER BY date, id")?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, Vec<PaidAmount>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let number: String = row.get(0)?;
+        let amount = amount_at(row, 2, &number)?;
+        let Some(date) = lenient_date(row.get(1)?) else {
+            tracing::warn!(invoice = %number, "règlement sans date lisible : ignoré");
+            continue;
+        };
+        out.entry(number)
+            .or_default()
+            .push(PaidAmount { date, amount });
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|p| p.date);
+    }
+    Ok(out)
+}
+
+/// The first day each invoice reached `MISE_EN_PAIEMENT`, from the status history.
+fn load_payment_issued(conn: &Connection) -> rusqlite::Result<HashMap<String, NaiveDate>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_number, at FROM status_history WHERE status = 'MISE_EN_PAIEMENT'",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, NaiveDate> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let number: String = row.get(0)?;
+        if let Some(day) = lenient_date(row.get(1)?) {
+            out.entry(number)
+                .and_modify(|d| *d = (*d).min(day))
+                .or_insert(day);
+        }
+    }
+    Ok(out)
+}
+
+/// Every invoice and credit note of a public client, sorted by number.
+pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFacts>> {
+    let mut payments = load_payments(conn)?;
+    let issued = load_payment_issued(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT i.number, i.kind, i.company_code, i.client_code, c.name, i.invoice_date,
+             i.currency, i.total_incl_tax, i.original_invoice_number,
+             ci.invoice_number IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM deposit_journal j
+                            WHERE j.invoice_number = i.number AND j.state = 'DEPOSEE'),
+             ci.deposited_on, ci.cpp_id, ci.status, ci.status_at,
+             COALESCE(f.sent_at,
+                 (SELECT f2.sent_at FROM deposit_journal j
+                      JOIN fluxes f2 ON f2.id = j.flux_id
+                  WHERE j.invoice_number = i.number AND j.state = 'DEPOSEE'
+                  ORDER BY j.id DESC LIMIT 1))
+         FROM invoices i
+         JOIN clients c ON c.code = i.client_code
+         LEFT JOIN chorus_invoices ci ON ci.invoice_number = i.number
+         LEFT JOIN fluxes f ON f.id = ci.flux_id
+         WHERE c.client_type = 'PUBLIC'
+         ORDER BY i.number",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let number: String = row.get(0)?;
+        let kind_code: String = row.get(1)?;
+        let kind = InvoiceKind::from_code(&kind_code).ok_or_else(|| {
+            amount_error(
+                1,
+                format!("facture {number} : type « {kind_code} » inconnu"),
+            )
+        })?;
+        let Some(invoice_date) = lenient_date(row.get(5)?) else {
+            return Err(amount_error(
+                5,
+                format!("facture {number} : date de facture illisible"),
+            ));
+        };
+        let amount_incl_tax = amount_at(row, 7, &number)?;
+        let status: Option<String> = row.get(12)?;
+        out.push(PaymentFacts {
+            kind,
+            company_code: row.get(2)?,
+            client_code: row.get(3)?,
+            client_name: row.get(4)?,
+            invoice_date,
+            currency: row.get(6)?,
+            amount_incl_tax,
+            original_invoice_number: row.get(8)?,
+            deposited: row.get(9)?,
+            chorus_deposit_date: lenient_date(row.get(10)?),
+            cpp_id: row.get(11)?,
+            chorus_status: status.unwrap_or_default().trim().to_string(),
+            chorus_status_on: lenient_date(row.get(13)?),
+            flux_sent_on: lenient_date(row.get(14)?),
+            payment_issued_on: issued.get(&number).copied(),
+            payments: payments.remove(&number).unwrap_or_default(),
+            number,
+        });
+    }
+    Ok(out)
+}
+
+/// The address block of a party on a letter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostalParty {
+    pub name: String,
+    pub address: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+/// What a reminder letter says of the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SenderDetails {
+    pub party: PostalParty,
+    pub siret: String,
+    pub iban: String,
+    pub bic: String,
+}
+
+/// The company that issued an invoice, for the letterhead.
+pub fn sender_of(conn: &Connection, company_code: &str) -> rusqlite::Result<Option<SenderDetails>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT name, address, postal_code, city, siret, iban, bic FROM companies WHERE code = ?1",
+        [company_code],
+        |r| {
+            Ok(SenderDetails {
+                party: PostalParty {
+                    name: r.get(0)?,
+                    address: r.get(1)?,
+                    postal_code: r.get(2)?,
+                    city: r.get(3)?,
+                },
+                siret: r.get(4)?,
+                iban: r.get(5)?,
+                bic: r.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The public buyer's postal address, from the ERP mirror.
+pub fn client_address(
+    conn: &Connection,
+    client_code: &str,
+) -> rusqlite::Result<Option<PostalParty>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT name, address, postal_code, city FROM clients WHERE code = ?1",
+        [client_code],
+        |r| {
+            Ok(PostalParty {
+                name: r.get(0)?,
+                address: r.get(1)?,
+                postal_code: r.get(2)?,
+                city: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_leniently() {
+        let d = |s: &str| lenient_date(Some(s.to_string()));
+        let nov20 = NaiveDate::from_ymd_opt(2026, 11, 20);
+        assert_eq!(d("2026-11-20"), nov20);
+        assert_eq!(d(" 20/11/2026 "), nov20);
+        assert_eq!(d("2026-11-20T10:00:00.000+00:00"), nov20);
+        assert_eq!(d("1795168800000"), nov20);
+        assert_eq!(d("1795168800"), nov20);
+        assert_eq!(d(""), None);
+        assert_eq!(d("bientôt"), None);
+        assert_eq!(lenient_date(None), None);
+    }
+}
