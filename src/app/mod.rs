@@ -12,6 +12,7 @@ pub mod deposit_wiring;
 pub mod documents;
 pub mod jobs;
 pub mod lookup;
+pub mod manager_view;
 pub mod paths;
 pub mod relance_cli;
 pub mod report_json;
@@ -21,5 +22,6 @@ pub mod session;
 pub mod settings_form;
 pub mod status;
 pub mod structure_refresh;
+pub mod table_export;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};

@@ -1,0 +1,447 @@
+//! The « Gestionnaire Chorus Pro » tree as the window shows it: the search form, the tree
+//! of the invoices that pass it, which nodes are open, the rows on screen (a flat list, so
+//! the window draws only the visible ones even with 100,000 invoices), the extra columns
+//! chosen, and the export of the current view.
+
+use super::table_export::{Cell, Table};
+use crate::model::{InvoiceKind, parse_date};
+use crate::tracking::payments::PaymentRow;
+use crate::tracking::tree::{DateField, Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
+use std::collections::{HashMap, HashSet};
+
+/// Columns the user may add to the invoice rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExtraColumn {
+    Kind,
+    ChorusNumber,
+    FluxNumber,
+    DepositDate,
+    DueDate,
+    DaysLate,
+    Outstanding,
+    Lifecycle,
+}
+
+impl ExtraColumn {
+    pub const ALL: [ExtraColumn; 8] = [
+        ExtraColumn::Kind,
+        ExtraColumn::ChorusNumber,
+        ExtraColumn::FluxNumber,
+        ExtraColumn::DepositDate,
+        ExtraColumn::DueDate,
+        ExtraColumn::DaysLate,
+        ExtraColumn::Outstanding,
+        ExtraColumn::Lifecycle,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExtraColumn::Kind => "Type",
+            ExtraColumn::ChorusNumber => "N° Chorus",
+            ExtraColumn::FluxNumber => "N° de flux",
+            ExtraColumn::DepositDate => "Date de dépôt",
+            ExtraColumn::DueDate => "Échéance",
+            ExtraColumn::DaysLate => "Retard (jours)",
+            ExtraColumn::Outstanding => "Reste dû",
+            ExtraColumn::Lifecycle => "Cycle de vie 2026",
+        }
+    }
+
+    /// Shown until the user chooses otherwise.
+    pub fn default_set() -> Vec<ExtraColumn> {
+        vec![
+            ExtraColumn::ChorusNumber,
+            ExtraColumn::DepositDate,
+            ExtraColumn::DueDate,
+            ExtraColumn::Lifecycle,
+        ]
+    }
+}
+
+/// What the tree shows of the invoices besides the ERP: payments and flux numbers.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFacts {
+    pub payments: HashMap<String, PaymentRow>,
+    pub flux_numbers: HashMap<String, String>,
+}
+
+impl InvoiceFacts {
+    pub fn cell(&self, invoice: &TrackedInvoice, column: ExtraColumn) -> Cell {
+        let payment = self.payments.get(&invoice.number);
+        match column {
+            ExtraColumn::Kind => Cell::Text(invoice.kind.label().to_string()),
+            ExtraColumn::ChorusNumber => Cell::Integer(payment.and_then(|p| p.cpp_id)),
+            ExtraColumn::FluxNumber => Cell::Text(
+                self.flux_numbers
+                    .get(&invoice.number)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            ExtraColumn::DepositDate => Cell::Date(invoice.deposit_date),
+            ExtraColumn::DueDate => Cell::Date(payment.and_then(|p| p.due_date)),
+            ExtraColumn::DaysLate => {
+                Cell::Integer(payment.map(|p| p.days_late).filter(|d| *d > 0))
+            }
+            ExtraColumn::Outstanding => match payment {
+                Some(p) if !p.is_credit_note() => Cell::Money(p.outstanding),
+                _ => Cell::Text(String::new()),
+            },
+            ExtraColumn::Lifecycle => {
+                Cell::Text(payment.map(|p| p.lifecycle_text()).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The search form as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterForm {
+    pub kind: Option<InvoiceKind>,
+    pub date_field: Option<DateField>,
+    /// `JJ/MM/AAAA`, empty for no bound.
+    pub from: String,
+    pub to: String,
+    pub company_code: Option<String>,
+    pub client_code: Option<String>,
+    pub number: String,
+}
+
+impl FilterForm {
+    /// The filter, or the French reason a date cannot be read.
+    pub fn to_filter(&self) -> Result<TreeFilter, String> {
+        let date = |text: &str, what: &str| -> Result<_, String> {
+            let t = text.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            parse_date(t)
+                .map(Some)
+                .map_err(|_| format!("{what} : date « {t} » illisible (JJ/MM/AAAA)"))
+        };
+        let period = match self.date_field {
+            None => None,
+            Some(field) => Some((field, date(&self.from, "Du")?, date(&self.to, "Au")?)),
+        };
+        Ok(TreeFilter {
+            kind: self.kind,
+            period,
+            company_code: self.company_code.clone(),
+            client_code: self.client_code.clone(),
+            number_contains: self.number.trim().to_string(),
+        })
+    }
+}
+
+/// A node of the tree, named by what it groups (stable across rebuilds).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NodeKey {
+    Company(String),
+    Stage(String, Stage),
+    Client(String, Stage, String),
+}
+
+/// One line on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisibleRow {
+    Company(usize),
+    Stage(usize, usize),
+    Client(usize, usize, usize),
+    /// Index into the invoices.
+    Invoice(usize),
+}
+
+pub struct TreeView {
+    pub form: FilterForm,
+    /// The form as last applied, and why it could not be.
+    applied: Option<FilterForm>,
+    pub filter_error: Option<String>,
+    pub tree: Tree,
+    /// Nodes whose state differs from the default (companies open, the rest closed).
+    toggled: HashSet<NodeKey>,
+    pub rows: Vec<VisibleRow>,
+    pub columns: Vec<ExtraColumn>,
+    /// The invoice shown in the detail panel (by number).
+    pub selected: Option<String>,
+    /// The invoices the tree was built from, by generation.
+    data_generation: Option<u64>,
+}
+
+impl Default for TreeView {
+    fn default() -> TreeView {
+        TreeView {
+            form: FilterForm::default(),
+            applied: None,
+            filter_error: None,
+            tree: Tree::default(),
+            toggled: HashSet::new(),
+            rows: Vec::new(),
+            columns: ExtraColumn::default_set(),
+            selected: None,
+            data_generation: None,
+        }
+    }
+}
+
+impl TreeView {
+    /// Rebuilds the tree when the data or the search changed. Cheap when nothing did.
+    pub fn refresh(&mut self, invoices: &[TrackedInvoice], generation: u64) {
+        if self.data_generation == Some(generation) && self.applied.as_ref() == Some(&self.form)
+        {
+            return;
+        }
+        match self.form.to_filter() {
+            Ok(filter) => {
+                self.filter_error = None;
+                self.tree = build_tree(invoices, &filter);
+            }
+            // The tree stays as it was while a date is being typed.
+            Err(e) => self.filter_error = Some(e),
+        }
+        self.applied = Some(self.form.clone());
+        self.data_generation = Some(generation);
+        self.rows = self.visible_rows();
+    }
+
+    /// A search by number opens every node, so the invoices found are in sight.
+    fn searching(&self) -> bool {
+        !self.form.number.trim().is_empty()
+    }
+
+    pub fn is_open(&self, key: &NodeKey) -> bool {
+        let default = matches!(key, NodeKey::Company(_)) || self.searching();
+        default != self.toggled.contains(key)
+    }
+
+    pub fn toggle(&mut self, key: NodeKey) {
+        if !self.toggled.remove(&key) {
+            self.toggled.insert(key);
+        }
+        self.rows = self.visible_rows();
+    }
+
+    /// Opens every node down to the invoices (or closes all but the companies).
+    pub fn open_all(&mut self, open: bool) {
+        self.toggled.clear();
+        if open != self.searching() {
+            for (ci, company) in self.tree.companies.iter().enumerate() {
+                for (si, stage) in company.stages.iter().enumerate() {
+                    self.toggled.insert(self.key(VisibleRow::Stage(ci, si)));
+                    for cli in 0..stage.clients.len() {
+                        self.toggled
+                            .insert(self.key(VisibleRow::Client(ci, si, cli)));
+                    }
+                }
+            }
+        }
+        self.rows = self.visible_rows();
+    }
+
+    pub fn key(&self, row: VisibleRow) -> NodeKey {
+        match row {
+            VisibleRow::Company(ci) => NodeKey::Company(self.tree.companies[ci].code.clone()),
+            VisibleRow::Stage(ci, si) => {
+                let c = &self.tree.companies[ci];
+                NodeKey::Stage(c.code.clone(), c.stages[si].stage.clone())
+            }
+            VisibleRow::Client(ci, si, cli) => {
+                let c = &self.tree.companies[ci];
+                let s = &c.stages[si];
+                NodeKey::Client(c.code.clone(), s.stage.clone(), s.clients[cli].code.clone())
+            }
+            VisibleRow::Invoice(_) => NodeKey::Company(String::new()),
+        }
+    }
+
+    fn visible_rows(&self) -> Vec<VisibleRow> {
+        let mut rows = Vec::new();
+        for (ci, company) in self.tree.companies.iter().enumerate() {
+            rows.push(VisibleRow::Company(ci));
+            if !self.is_open(&self.key(VisibleRow::Company(ci))) {
+                continue;
+            }
+            for (si, stage) in company.stages.iter().enumerate() {
+                rows.push(VisibleRow::Stage(ci, si));
+                if !self.is_open(&self.key(VisibleRow::Stage(ci, si))) {
+                    continue;
+                }
+                for (cli, client) in stage.clients.iter().enumerate() {
+                    rows.push(VisibleRow::Client(ci, si, cli));
+                    if self.is_open(&self.key(VisibleRow::Client(ci, si, cli))) {
+                        rows.extend(client.invoices.iter().map(|&i| VisibleRow::Invoice(i)));
+                    }
+                }
+            }
+        }
+        rows
+    }
+
+    /// Every invoice of the current view (open or not), in the tree's order, with the
+    /// columns shown: what « Exporter » writes.
+    pub fn export_table(&self, invoices: &[TrackedInvoice], facts: &InvoiceFacts) -> Table {
+        let mut headers: Vec<String> = [
+            "Société",
+            "Statut",
+            "Client",
+            "N° facture",
+            "Date de facture",
+            "Montant TTC",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        headers.extend(self.columns.iter().map(|c| c.label().to_string()));
+        let mut rows = Vec::with_capacity(self.tree.totals.count);
+        for company in &self.tree.companies {
+            for stage in &company.stages {
+                for client in &stage.clients {
+                    for &i in &client.invoices {
+                        let inv = &invoices[i];
+                        let mut row = vec![
+                            Cell::Text(company.name.clone()),
+                            Cell::Text(stage.stage.label().to_string()),
+                            Cell::Text(client.name.clone()),
+                            Cell::Text(inv.number.clone()),
+                            Cell::Date(Some(inv.invoice_date)),
+                            Cell::Money(inv.amount_incl_tax),
+                        ];
+                        row.extend(self.columns.iter().map(|&c| facts.cell(inv, c)));
+                        rows.push(row);
+                    }
+                }
+            }
+        }
+        Table { headers, rows }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::status::InvoiceStatus;
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    fn invoice(n: u32, client: &str, stage: Stage) -> TrackedInvoice {
+        TrackedInvoice {
+            number: format!("F{n:04}"),
+            company_code: "S".into(),
+            company_name: "Société S".into(),
+            client_code: client.into(),
+            client_name: format!("Client {client}"),
+            kind: InvoiceKind::Invoice,
+            invoice_date: NaiveDate::from_ymd_opt(2026, 10, n).unwrap(),
+            deposit_date: NaiveDate::from_ymd_opt(2026, 11, n),
+            amount_incl_tax: Decimal::new(100 * n as i64, 0),
+            stage,
+        }
+    }
+
+    fn data() -> Vec<TrackedInvoice> {
+        let paid = Stage::Chorus(InvoiceStatus::PaymentIssued);
+        vec![
+            invoice(1, "A", paid.clone()),
+            invoice(2, "B", paid.clone()),
+            invoice(3, "A", Stage::ToDeposit),
+            invoice(4, "A", paid),
+        ]
+    }
+
+    #[test]
+    fn companies_open_the_rest_closed_until_clicked() {
+        let invoices = data();
+        let mut view = TreeView::default();
+        view.refresh(&invoices, 1);
+        assert_eq!(
+            view.rows,
+            [
+                VisibleRow::Company(0),
+                VisibleRow::Stage(0, 0),
+                VisibleRow::Stage(0, 1)
+            ]
+        );
+        view.toggle(view.key(VisibleRow::Stage(0, 1)));
+        assert_eq!(view.rows.len(), 5, "two clients under « Mise en paiement »");
+        view.toggle(view.key(VisibleRow::Client(0, 1, 0)));
+        let numbers: Vec<&str> = view
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                VisibleRow::Invoice(i) => Some(invoices[*i].number.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(numbers, ["F0001", "F0004"]);
+        // Rebuilt from new data, the open nodes stay open.
+        view.refresh(&invoices, 2);
+        assert_eq!(view.rows.len(), 7);
+        view.open_all(false);
+        assert_eq!(view.rows.len(), 3);
+        view.open_all(true);
+        assert_eq!(view.rows.len(), 3 + 3 + 4);
+    }
+
+    #[test]
+    fn a_search_by_number_opens_the_way_to_what_it_finds() {
+        let invoices = data();
+        let mut view = TreeView::default();
+        view.form.number = "F0004".into();
+        view.refresh(&invoices, 1);
+        assert_eq!(
+            view.rows,
+            [
+                VisibleRow::Company(0),
+                VisibleRow::Stage(0, 0),
+                VisibleRow::Client(0, 0, 0),
+                VisibleRow::Invoice(3)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_period_that_cannot_be_read_says_why_and_keeps_the_tree() {
+        let invoices = data();
+        let mut view = TreeView::default();
+        view.refresh(&invoices, 1);
+        view.form.date_field = Some(DateField::Deposit);
+        view.form.from = "02/11/2026".into();
+        view.form.to = "31/02".into();
+        view.refresh(&invoices, 1);
+        assert_eq!(
+            view.filter_error.as_deref(),
+            Some("Au : date « 31/02 » illisible (JJ/MM/AAAA)")
+        );
+        assert_eq!(view.tree.totals.count, 4);
+        view.form.to = "03/11/2026".into();
+        view.refresh(&invoices, 1);
+        assert_eq!(view.filter_error, None);
+        assert_eq!(view.tree.totals.count, 2);
+    }
+
+    #[test]
+    fn the_export_has_every_invoice_of_the_view_with_the_chosen_columns() {
+        let invoices = data();
+        let mut view = TreeView::default();
+        view.columns = vec![ExtraColumn::DepositDate, ExtraColumn::Kind];
+        view.form.client_code = Some("A".into());
+        view.refresh(&invoices, 1);
+        let table = view.export_table(&invoices, &InvoiceFacts::default());
+        assert_eq!(
+            table.headers,
+            [
+                "Société",
+                "Statut",
+                "Client",
+                "N° facture",
+                "Date de facture",
+                "Montant TTC",
+                "Date de dépôt",
+                "Type"
+            ]
+        );
+        let numbers: Vec<String> = table.rows.iter().map(|r| r[3].display()).collect();
+        assert_eq!(numbers, ["F0003", "F0001", "F0004"], "in the tree's order");
+        assert_eq!(table.rows[0][1].display(), "À déposer");
+        assert_eq!(table.rows[1][6].display(), "01/11/2026");
+        assert_eq!(table.rows[1][7].display(), "Facture");
+    }
+}
