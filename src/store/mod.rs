@@ -5,6 +5,7 @@ pub mod directory;
 pub mod erp;
 pub mod pdf_verdicts;
 pub mod settings;
+pub mod tracking;
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -18,6 +19,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_app_settings.sql")),
     M::up(include_str!("../../migrations/0005_deposits.sql")),
     M::up(include_str!("../../migrations/0006_tracking.sql")),
+    M::up(include_str!("../../migrations/0007_sync_runs.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
