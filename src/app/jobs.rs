@@ -17,6 +17,7 @@ pub enum JobKind {
     SaveSettings,
     DepositPrepare,
     DepositSend,
+    Sync,
 }
 
 impl JobKind {
@@ -29,6 +30,7 @@ impl JobKind {
             JobKind::SaveSettings => "Enregistrement du paramétrage",
             JobKind::DepositPrepare => "Génération du flux",
             JobKind::DepositSend => "Dépôt sur Chorus Pro",
+            JobKind::Sync => "Synchronisation avec Chorus Pro",
         }
     }
 }

@@ -17,5 +17,6 @@ pub mod secrets;
 pub mod session;
 pub mod settings_form;
 pub mod status;
+pub mod sync_run;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};
