@@ -743,7 +743,10 @@ mod tests {
             status_at: "b".into(),
             is_final: true,
         };
-        assert_eq!(apply_history(&tx, &[update.clone()], "t").unwrap(), 2);
+        assert_eq!(
+            apply_history(&tx, std::slice::from_ref(&update), "t").unwrap(),
+            2
+        );
         assert_eq!(apply_history(&tx, &[update], "t").unwrap(), 0);
         tx.commit().unwrap();
         assert_eq!(history(conn, "F1").unwrap().len(), 2);
