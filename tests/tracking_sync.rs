@@ -579,3 +579,71 @@ fn a_sync_through_faults_ends_correct_after_a_few_runs() {
     let calm = clean(0.0);
     assert_status_matches(&db, &calm);
 }
+
+/// One company's client cannot be opened: said once, the other companies are synced.
+struct OneCompanyDown {
+    down: String,
+    client: std::sync::Arc<ChorusClient>,
+}
+
+impl chorus_depot::tracking::ClientSource for OneCompanyDown {
+    fn client(&self, company: &str) -> Result<std::sync::Arc<ChorusClient>, String> {
+        if company == self.down {
+            Err("compte technique absent du paramétrage".into())
+        } else {
+            Ok(self.client.clone())
+        }
+    }
+}
+
+#[test]
+fn a_company_that_cannot_connect_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 60);
+    let sandbox = demo_sandbox(dir.path());
+    deposit_lot(&db, &sandbox, None);
+    let companies = count(
+        &db,
+        "SELECT count(DISTINCT company_code) FROM fluxes WHERE flux_number IS NOT NULL",
+    );
+    assert!(companies >= 2, "{companies}");
+    std::thread::sleep(Duration::from_millis(50));
+    let store = Store::open(&db).unwrap();
+    let down: String = store
+        .conn()
+        .query_row("SELECT min(company_code) FROM fluxes", [], |r| r.get(0))
+        .unwrap();
+    let source = OneCompanyDown {
+        down: down.clone(),
+        client: std::sync::Arc::new(client(&sandbox)),
+    };
+    let silent = chorus_depot::progress::Silent;
+    let report =
+        chorus_depot::tracking::sync(store.conn(), &source, &SyncOptions::default(), &silent)
+            .unwrap();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert!(report.errors[0].contains(&down), "{}", report.errors[0]);
+    let learnt = count(&db, "SELECT count(*) FROM chorus_invoices");
+    let of_down = count(
+        &db,
+        &format!(
+            "SELECT count(*) FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
+             WHERE f.company_code = '{down}'"
+        ),
+    );
+    let deposited = count(&db, "SELECT count(*) FROM deposit_journal");
+    assert_eq!(learnt, deposited - of_down);
+    // Back up: the next sync takes the rest.
+    let report = chorus_depot::tracking::sync(
+        store.conn(),
+        &Clients::single(client(&sandbox)),
+        &SyncOptions::default(),
+        &silent,
+    )
+    .unwrap();
+    assert!(report.errors.is_empty());
+    assert_eq!(report.invoices_learnt as i64, of_down);
+    assert_eq!(report.run_id, 2);
+    let changes = chorus_depot::tracking::queries::changes_since(store.conn(), 1).unwrap();
+    assert!(changes.len() as i64 >= of_down);
+}
