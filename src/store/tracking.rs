@@ -115,6 +115,7 @@ pub struct KnownInvoice {
     pub company_code: String,
     pub flux_id: Option<i64>,
     pub cpp_id: Option<i64>,
+    pub deposited_on: String,
     pub status: String,
     pub status_at: String,
     pub is_final: bool,
@@ -125,7 +126,7 @@ pub struct KnownInvoice {
 pub fn known_invoices(conn: &Connection) -> rusqlite::Result<HashMap<String, KnownInvoice>> {
     let mut stmt = conn.prepare(
         "SELECT invoice_number, company_code, flux_id, cpp_id, status, status_at, is_final,
-             payment_not_reported FROM chorus_invoices",
+             payment_not_reported, deposited_on FROM chorus_invoices",
     )?;
     let rows = stmt.query_map([], |row| {
         Ok(KnownInvoice {
@@ -137,6 +138,7 @@ pub fn known_invoices(conn: &Connection) -> rusqlite::Result<HashMap<String, Kno
             status_at: row.get(5)?,
             is_final: row.get(6)?,
             payment_not_reported: row.get(7)?,
+            deposited_on: row.get(8)?,
         })
     })?;
     let mut map = HashMap::new();

@@ -316,19 +316,24 @@ impl Run<'_> {
     }
 
     fn go(&mut self) -> Result<(), SyncError> {
+        let started = Instant::now();
         self.progress
             .update(0.0, "Lecture des comptes rendus des flux…");
         self.flux_reports()?;
+        tracing::debug!(elapsed = ?started.elapsed(), fluxes = self.report.fluxes_checked, "flux reports read");
         if self.stopped() {
             return Ok(());
         }
         self.progress
             .update(0.2, "Recherche des factures des flux intégrés…");
         let jobs = self.searches()?;
+        tracing::debug!(elapsed = ?started.elapsed(), histories = jobs.len(), "fluxes searched");
         if self.stopped() {
             return Ok(());
         }
-        self.histories(jobs)
+        self.histories(jobs)?;
+        tracing::debug!(elapsed = ?started.elapsed(), "histories read");
+        Ok(())
     }
 
     // ---- 1. flux reports -------------------------------------------------------------------
@@ -466,6 +471,7 @@ impl Run<'_> {
                     flux_id: Some(row.flux_id),
                     cpp_id: row.cpp_id.or(old.cpp_id),
                     payment_not_reported: row.payment_not_reported,
+                    deposited_on: row.deposited_on.clone(),
                     ..(if old.flux_id == Some(row.flux_id) {
                         old
                     } else {
@@ -543,9 +549,27 @@ impl Run<'_> {
                 comment: format!("flux {}", r.flux_number),
             })
             .collect();
+        // Only what is new or different is written: a flux searched again to see which
+        // invoices moved usually teaches nothing.
+        let learnt: Vec<LearntInvoice> = rows
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| {
+                known.get(&r.invoice_number).is_none_or(|k| {
+                    k.flux_id != Some(r.flux_id)
+                        || (r.cpp_id.is_some() && k.cpp_id != r.cpp_id)
+                        || k.deposited_on != r.deposited_on
+                        || k.payment_not_reported != r.payment_not_reported
+                        || k.company_code != r.company_code
+                })
+            })
+            .cloned()
+            .collect();
+        if learnt.is_empty() {
+            return Ok(rows);
+        }
         let at = now();
         let tx = self.conn.unchecked_transaction()?;
-        let learnt: Vec<LearntInvoice> = rows.iter().map(|(r, _)| r.clone()).collect();
         db::upsert_learnt(&tx, &learnt, &at)?;
         db::record_changes(&tx, self.report.run_id, &changes)?;
         tx.commit()?;
