@@ -114,6 +114,21 @@ pub enum Command {
         #[arg(long)]
         all_conformant: bool,
     },
+    /// Synchronise avec Chorus Pro : comptes rendus des flux, identifiants et statuts des
+    /// factures déposées, historique. Code de sortie non nul si une partie n'a pu être lue.
+    Sync {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Affiche le statut Chorus Pro de chaque facture déposée (tel que vu à la dernière
+    /// synchronisation).
+    Status {
+        #[arg(long)]
+        db: PathBuf,
+        /// JSON : {"factures":[{"numero","identifiant_cpp","statut","date_statut","numero_flux"}]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
     /// affiche d'abord « listening on http://127.0.0.1:PORT ».
     Sandbox(crate::sandbox::cli::SandboxArgs),
@@ -206,6 +221,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
         } => export(&db, &invoice, &format, &out)?,
         Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
+        Command::Sync { db } => return app::sync_run::run_sync(&db),
+        Command::Status { db, json } => return app::sync_run::run_status(&db, json),
         Command::Deposit {
             db,
             mode,

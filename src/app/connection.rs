@@ -89,12 +89,31 @@ impl Default for DepositDefaults {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionSettings {
     pub environment: EnvironmentChoice,
     pub client_id: String,
     pub accounts: Vec<CompanyAccount>,
     pub deposit: DepositDefaults,
+    /// Minutes between two automatic synchronisations with Chorus Pro (0: never).
+    #[serde(default = "default_sync_every_minutes")]
+    pub sync_every_minutes: u32,
+}
+
+fn default_sync_every_minutes() -> u32 {
+    15
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> ConnectionSettings {
+        ConnectionSettings {
+            environment: EnvironmentChoice::default(),
+            client_id: String::new(),
+            accounts: Vec::new(),
+            deposit: DepositDefaults::default(),
+            sync_every_minutes: default_sync_every_minutes(),
+        }
+    }
 }
 
 impl ConnectionSettings {
@@ -280,6 +299,17 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_saved_before_the_sync_setting_still_load() {
+        let old = r#"{"environment":"Qualification","client_id":"x","accounts":[],
+            "deposit":{"format":"ubl","wait_ms":0,"max_bytes":1,"max_invoices":2,
+            "uncertain_after_secs":null}}"#;
+        let settings: ConnectionSettings = serde_json::from_str(old).unwrap();
+        assert_eq!(settings.sync_every_minutes, 15);
+        assert_eq!(settings.deposit.format, "ubl");
+        assert_eq!(ConnectionSettings::default().sync_every_minutes, 15);
+    }
 
     #[test]
     fn settings_round_trip_without_secrets_in_the_database() {

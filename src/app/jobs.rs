@@ -19,6 +19,7 @@ pub enum JobKind {
     DepositSend,
     ConnectionTest,
     StructureRefresh,
+    Sync,
 }
 
 impl JobKind {
@@ -33,6 +34,7 @@ impl JobKind {
             JobKind::DepositSend => "Dépôt sur Chorus Pro",
             JobKind::ConnectionTest => "Test de la connexion à Chorus Pro",
             JobKind::StructureRefresh => "Actualisation de la structure depuis Chorus Pro",
+            JobKind::Sync => "Synchronisation avec Chorus Pro",
         }
     }
 }

@@ -79,9 +79,7 @@ impl InvoiceFacts {
             ),
             ExtraColumn::DepositDate => Cell::Date(invoice.deposit_date),
             ExtraColumn::DueDate => Cell::Date(payment.and_then(|p| p.due_date)),
-            ExtraColumn::DaysLate => {
-                Cell::Integer(payment.map(|p| p.days_late).filter(|d| *d > 0))
-            }
+            ExtraColumn::DaysLate => Cell::Integer(payment.map(|p| p.days_late).filter(|d| *d > 0)),
             ExtraColumn::Outstanding => match payment {
                 Some(p) if !p.is_credit_note() => Cell::Money(p.outstanding),
                 _ => Cell::Text(String::new()),
@@ -185,8 +183,7 @@ impl Default for TreeView {
 impl TreeView {
     /// Rebuilds the tree when the data or the search changed. Cheap when nothing did.
     pub fn refresh(&mut self, invoices: &[TrackedInvoice], generation: u64) {
-        if self.data_generation == Some(generation) && self.applied.as_ref() == Some(&self.form)
-        {
+        if self.data_generation == Some(generation) && self.applied.as_ref() == Some(&self.form) {
             return;
         }
         match self.form.to_filter() {

@@ -22,6 +22,7 @@ pub mod session;
 pub mod settings_form;
 pub mod status;
 pub mod structure_refresh;
+pub mod sync_run;
 pub mod table_export;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};

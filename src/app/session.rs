@@ -71,6 +71,8 @@ enum JobOutput {
         only_active_services: bool,
         message: String,
     },
+    /// A synchronisation with Chorus Pro ended.
+    Synced(Box<crate::tracking::SyncReport>),
 }
 
 /// Why a native file dialog was opened.
@@ -111,6 +113,11 @@ pub struct Session {
     pub connection_view_generation: u64,
     /// The result of the latest « Tester la connexion ».
     pub connection_check: Option<super::connection_test::ConnectionCheck>,
+    /// The report of the latest synchronisation with Chorus Pro ("what changed").
+    pub sync_report: Option<Arc<crate::tracking::SyncReport>>,
+    /// Bumped each time a sync ends, so views reload the tracking queries.
+    pub sync_generation: u64,
+    last_sync_started: Option<std::time::Instant>,
 }
 
 impl Session {
@@ -140,6 +147,37 @@ impl Session {
             connection_view: None,
             connection_view_generation: 0,
             connection_check: None,
+            sync_report: None,
+            sync_generation: 0,
+            last_sync_started: None,
+        }
+    }
+
+    /// « Synchroniser »: flux reports, invoice statuses and histories from Chorus Pro.
+    pub fn sync_now(&mut self) {
+        let Some(connector) = self.connector.clone() else {
+            self.notice(true, "Connexion à Chorus Pro non configurée");
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        let db = self.db_path.clone();
+        self.last_sync_started = Some(std::time::Instant::now());
+        self.start_job(JobKind::Sync, move |progress| {
+            super::sync_run::sync_database(&connector, &db, progress)
+                .map(|report| JobOutput::Synced(Box::new(report)))
+        });
+    }
+
+    /// Starts a sync when `every` has passed since the last one and nothing else runs
+    /// (call it once per frame with `sync_every_minutes`; `ZERO` never syncs).
+    pub fn sync_if_due(&mut self, every: std::time::Duration) {
+        let due = self
+            .last_sync_started
+            .is_none_or(|started| started.elapsed() >= every);
+        if !every.is_zero() && due && self.job.is_none() && self.connector.is_some() {
+            self.sync_now();
         }
     }
 
@@ -546,6 +584,12 @@ impl Session {
                 );
                 self.notice(report.failures() > 0, text);
                 self.deposit_report = Some(report);
+            }
+            Ok(JobOutput::Synced(report)) => {
+                let first_line = report.summary().lines().next().unwrap_or("").to_string();
+                self.notice(!report.errors.is_empty(), first_line);
+                self.sync_report = Some(Arc::new(*report));
+                self.sync_generation += 1;
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);

@@ -6,6 +6,7 @@ pub mod erp;
 pub mod payments;
 pub mod pdf_verdicts;
 pub mod settings;
+pub mod tracking;
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -19,6 +20,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_app_settings.sql")),
     M::up(include_str!("../../migrations/0005_deposits.sql")),
     M::up(include_str!("../../migrations/0006_tracking.sql")),
+    M::up(include_str!("../../migrations/0007_sync_runs.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

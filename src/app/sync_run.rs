@@ -1,0 +1,177 @@
+//! The synchronisation with Chorus Pro as the window and the CLI run it (`sync`), and the
+//! `status` command's outputs.
+
+use super::deposit_wiring::Connector;
+use crate::progress::Progress;
+use crate::store::Store;
+use crate::store::tracking::DepositedStatus;
+use crate::tracking::{Clients, SyncOptions, SyncReport};
+use anyhow::{Result, bail};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// One sync of the database `db`, each company's fluxes with that company's client (the
+/// embedded sandbox, or PISTE with the settings and the `CHORUS_DEPOT_*` variables).
+pub fn sync_database(
+    connector: &Arc<Connector>,
+    db: &Path,
+    progress: &dyn Progress,
+) -> Result<SyncReport, String> {
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let (connector, db_path) = (connector.clone(), db.to_path_buf());
+    let clients = Clients::new(move |company| connector.client_for(&db_path, company));
+    crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
+        .map_err(|e| e.to_string())
+}
+
+/// `chorus-depot sync --db PATH`: a French summary; failure when something was left over.
+pub fn run_sync(db: &Path) -> Result<ExitCode> {
+    if !db.is_file() {
+        bail!("la base {} n'existe pas", db.display());
+    }
+    let connector = Arc::new(Connector::default());
+    let report =
+        sync_database(&connector, db, &crate::progress::Silent).map_err(anyhow::Error::msg)?;
+    print!("{}", report.summary());
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `chorus-depot status --db PATH [--json]`.
+pub fn run_status(db: &Path, json: bool) -> Result<ExitCode> {
+    if !db.is_file() {
+        bail!("la base {} n'existe pas", db.display());
+    }
+    let store = Store::open(db)?;
+    let rows = crate::store::tracking::deposited_statuses(store.conn())?;
+    if json {
+        println!("{}", status_json(&rows));
+    } else {
+        print!("{}", status_text(&rows));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct StatusLine<'a> {
+    numero: &'a str,
+    identifiant_cpp: Option<i64>,
+    statut: Option<&'a str>,
+    date_statut: Option<String>,
+    numero_flux: &'a str,
+}
+
+#[derive(Serialize)]
+struct StatusDocument<'a> {
+    factures: Vec<StatusLine<'a>>,
+}
+
+/// A Chorus date as `2026-11-23T10:02:00+01:00` (local time, to the second); kept as it
+/// came when it does not read as RFC 3339.
+pub fn status_date(raw: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|d| {
+            d.with_timezone(&chrono::Local)
+                .format("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| raw.to_string())
+}
+
+/// `{"factures":[{"numero","identifiant_cpp","statut","date_statut","numero_flux"}]}`,
+/// sorted by number; `null` for what Chorus Pro has not told yet.
+pub fn status_json(rows: &[DepositedStatus]) -> String {
+    let document = StatusDocument {
+        factures: rows
+            .iter()
+            .map(|r| StatusLine {
+                numero: &r.invoice_number,
+                identifiant_cpp: r.cpp_id,
+                statut: (!r.status.is_empty()).then_some(r.status.as_str()),
+                date_statut: (!r.status_at.is_empty()).then(|| status_date(&r.status_at)),
+                numero_flux: &r.flux_number,
+            })
+            .collect(),
+    };
+    serde_json::to_string(&document).expect("plain data serialises")
+}
+
+/// A readable table: N° facture, identifiant Chorus, statut, date, flux.
+pub fn status_text(rows: &[DepositedStatus]) -> String {
+    let mut out = format!(
+        "{:<16} {:>14}  {:<38} {:<17} {}\n",
+        "N° facture", "Identifiant", "Statut Chorus Pro", "Depuis le", "N° de flux"
+    );
+    for r in rows {
+        let status = if r.status.is_empty() {
+            "en attente de Chorus Pro".to_string()
+        } else {
+            crate::model::status::InvoiceStatus::from_code(&r.status)
+                .label()
+                .to_string()
+        };
+        let date = chrono::DateTime::parse_from_rfc3339(r.status_at.trim())
+            .map(|d| {
+                d.with_timezone(&chrono::Local)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| r.status_at.clone());
+        out.push_str(&format!(
+            "{:<16} {:>14}  {:<38} {:<17} {}\n",
+            r.invoice_number,
+            r.cpp_id.map(|id| id.to_string()).unwrap_or_default(),
+            status,
+            date,
+            r.flux_number
+        ));
+    }
+    let known = rows.iter().filter(|r| !r.status.is_empty()).count();
+    out.push_str(&format!(
+        "{} facture(s) déposée(s), dont {known} suivie(s) sur Chorus Pro\n",
+        rows.len()
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_has_exactly_the_documented_shape() {
+        let rows = vec![
+            DepositedStatus {
+                invoice_number: "F1".into(),
+                cpp_id: Some(123),
+                status: "MISE_A_DISPOSITION".into(),
+                status_at: "not a date".into(),
+                flux_number: "CPP1".into(),
+            },
+            DepositedStatus {
+                invoice_number: "F2".into(),
+                cpp_id: None,
+                status: String::new(),
+                status_at: String::new(),
+                flux_number: "CPP2".into(),
+            },
+        ];
+        assert_eq!(
+            status_json(&rows),
+            r#"{"factures":[{"numero":"F1","identifiant_cpp":123,"statut":"MISE_A_DISPOSITION","date_statut":"not a date","numero_flux":"CPP1"},{"numero":"F2","identifiant_cpp":null,"statut":null,"date_statut":null,"numero_flux":"CPP2"}]}"#
+        );
+        let text = status_text(&rows);
+        assert!(text.contains("Mise à disposition"), "{text}");
+        assert!(text.contains("en attente de Chorus Pro"), "{text}");
+        let date = status_date("2026-11-23T09:02:00.123+00:00");
+        assert_eq!(
+            chrono::DateTime::parse_from_rfc3339(&date).unwrap(),
+            chrono::DateTime::parse_from_rfc3339("2026-11-23T09:02:00+00:00").unwrap()
+        );
+    }
+}

@@ -1,0 +1,761 @@
+//! What Chorus Pro says of the deposited fluxes and invoices (migrations/0006_tracking.sql,
+//! 0007_sync_runs.sql): the sync's batch writes and the queries of the views and the CLI.
+//!
+//! Writes take a `Transaction` so the caller decides what goes together (a flux report and
+//! its journal updates; a batch of histories); nothing here commits on its own.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::HashMap;
+
+/// `etatCourantDepotFlux` codes after which Chorus Pro will not change a flux any more
+/// (same list as `chorus::FluxState::is_final`, checked by a test of the sync).
+pub const FINAL_FLUX_STATES: &[&str] = &[
+    "IN_INTEGRE",
+    "IN_INTEGRE_PARTIEL",
+    "IN_REJETE",
+    "IN_INCIDENTE",
+    "IN_A_RELANCER",
+    "IN_ERREUR_INTERNE",
+];
+
+/// Final flux states in which no invoice of the flux was integrated.
+pub const FAILED_FLUX_STATES: &[&str] = &[
+    "IN_REJETE",
+    "IN_INCIDENTE",
+    "IN_A_RELANCER",
+    "IN_ERREUR_INTERNE",
+];
+
+fn sql_list(codes: &[&str]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A flux sent to Chorus Pro (it has a `numeroFluxDepot`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FluxToFollow {
+    pub id: i64,
+    pub company_code: String,
+    pub flux_number: String,
+    pub syntax: String,
+    pub chorus_state: String,
+    /// When the flux was accepted (RFC 3339), or empty.
+    pub sent_at: String,
+}
+
+fn flux_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FluxToFollow> {
+    Ok(FluxToFollow {
+        id: row.get(0)?,
+        company_code: row.get(1)?,
+        flux_number: row.get(2)?,
+        syntax: row.get(3)?,
+        chorus_state: row.get(4)?,
+        sent_at: row.get(5)?,
+    })
+}
+
+const FLUX_COLUMNS: &str =
+    "f.id, f.company_code, f.flux_number, f.syntax, f.chorus_state, COALESCE(f.sent_at, '')";
+
+/// Fluxes whose Chorus state is not final yet: their report (consulterCRDetaille) is due.
+pub fn fluxes_to_check(conn: &Connection) -> rusqlite::Result<Vec<FluxToFollow>> {
+    let sql = format!(
+        "SELECT {FLUX_COLUMNS} FROM fluxes f
+         WHERE f.flux_number IS NOT NULL AND f.flux_number <> ''
+           AND f.chorus_state NOT IN ({}) ORDER BY f.id",
+        sql_list(FINAL_FLUX_STATES)
+    );
+    conn.prepare(&sql)?.query_map([], flux_from_row)?.collect()
+}
+
+/// An integrated flux with deposited invoices still to learn or to follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FluxToSearch {
+    pub flux: FluxToFollow,
+    /// Invoices of the flux deposited (journal `DEPOSEE`).
+    pub deposited: usize,
+    /// Of those, the ones whose `identifiantFactureCPP` is not known yet.
+    pub unknown: usize,
+    /// Of those, the ones known and not final.
+    pub open: usize,
+}
+
+pub fn fluxes_to_search(conn: &Connection) -> rusqlite::Result<Vec<FluxToSearch>> {
+    let sql = format!(
+        "SELECT {FLUX_COLUMNS}, count(*),
+             sum(CASE WHEN ci.cpp_id IS NULL THEN 1 ELSE 0 END),
+             sum(CASE WHEN ci.cpp_id IS NOT NULL AND ci.is_final = 0 THEN 1 ELSE 0 END)
+         FROM fluxes f
+         JOIN deposit_journal j ON j.flux_id = f.id AND j.state = 'DEPOSEE'
+         LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number AND ci.flux_id = f.id
+         WHERE f.flux_number IS NOT NULL AND f.chorus_state IN ('IN_INTEGRE', 'IN_INTEGRE_PARTIEL')
+         GROUP BY f.id
+         HAVING sum(CASE WHEN ci.cpp_id IS NULL OR ci.is_final = 0 THEN 1 ELSE 0 END) > 0
+         ORDER BY f.id"
+    );
+    conn.prepare(&sql)?
+        .query_map([], |row| {
+            Ok(FluxToSearch {
+                flux: flux_from_row(row)?,
+                deposited: row.get::<_, i64>(6)? as usize,
+                unknown: row.get::<_, i64>(7)? as usize,
+                open: row.get::<_, i64>(8)? as usize,
+            })
+        })?
+        .collect()
+}
+
+/// What the last sync learnt of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KnownInvoice {
+    pub invoice_number: String,
+    pub company_code: String,
+    pub flux_id: Option<i64>,
+    pub cpp_id: Option<i64>,
+    pub deposited_on: String,
+    pub status: String,
+    pub status_at: String,
+    pub is_final: bool,
+    pub payment_not_reported: bool,
+}
+
+/// Every row of `chorus_invoices`, by invoice number (read once per sync).
+pub fn known_invoices(conn: &Connection) -> rusqlite::Result<HashMap<String, KnownInvoice>> {
+    let mut stmt = conn.prepare(
+        "SELECT invoice_number, company_code, flux_id, cpp_id, status, status_at, is_final,
+             payment_not_reported, deposited_on FROM chorus_invoices",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(KnownInvoice {
+            invoice_number: row.get(0)?,
+            company_code: row.get(1)?,
+            flux_id: row.get(2)?,
+            cpp_id: row.get(3)?,
+            status: row.get(4)?,
+            status_at: row.get(5)?,
+            is_final: row.get(6)?,
+            payment_not_reported: row.get(7)?,
+            deposited_on: row.get(8)?,
+        })
+    })?;
+    let mut map = HashMap::new();
+    for row in rows {
+        let row = row?;
+        map.insert(row.invoice_number.clone(), row);
+    }
+    Ok(map)
+}
+
+/// Invoice number → SIRET of its client, for the invoices of public clients.
+pub fn client_sirets(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    conn.prepare(
+        "SELECT i.number, c.siret FROM invoices i JOIN clients c ON c.code = i.client_code
+         WHERE c.siret <> ''",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+/// SIRET → the structure does not report payment (`statutMiseEnPaiementNestPasRemonte`,
+/// i.e. `GestionStatutMiseEnPaiement` false in the directory), for the clients' structures.
+pub fn payment_not_reported_by_siret(conn: &Connection) -> rusqlite::Result<HashMap<String, bool>> {
+    conn.prepare(
+        "SELECT d.identifier, d.payment_status_managed FROM directory_structures d
+         WHERE d.identifier IN (SELECT siret FROM clients WHERE siret <> '')",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, !r.get::<_, bool>(1)?)))?
+    .collect()
+}
+
+/// One error of `listeErreurDP` (or of the whole flux), as `flux_errors` keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FluxError {
+    pub flux_id: i64,
+    pub invoice_number: String,
+    pub code: String,
+    pub message: String,
+    pub at: String,
+}
+
+/// A flux report applied at once: the Chorus state, the errors, and the deposits that did
+/// not make it put back to `ECHEC` (so they can be corrected and deposited again).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FluxReport {
+    pub chorus_state: String,
+    /// Summary kept in `fluxes.error` (empty when all went well).
+    pub flux_error: String,
+    pub errors: Vec<FluxError>,
+    /// (invoice number, reason for the clerk) of the invoices named as not integrated.
+    pub failed: Vec<(String, String)>,
+    /// Every other deposit of the flux fails too, with this reason (flux rejected whole).
+    pub fail_all_others: Option<String>,
+}
+
+/// Returns the invoice numbers whose deposit became `ECHEC`, with the reason written.
+pub fn apply_flux_report(
+    tx: &Transaction<'_>,
+    flux_id: i64,
+    report: &FluxReport,
+    now: &str,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    tx.execute(
+        "UPDATE fluxes SET chorus_state = ?2, error = ?3 WHERE id = ?1",
+        params![flux_id, report.chorus_state, report.flux_error],
+    )?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO flux_errors (flux_id, invoice_number, code, message, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for e in &report.errors {
+            insert.execute(params![
+                e.flux_id,
+                e.invoice_number,
+                e.code,
+                e.message,
+                e.at
+            ])?;
+        }
+    }
+    let mut moved = Vec::new();
+    let mut fail = tx.prepare_cached(
+        "UPDATE deposit_journal SET state = 'ECHEC', error = ?3, finished_at = ?4
+         WHERE flux_id = ?1 AND invoice_number = ?2 AND state <> 'ECHEC'",
+    )?;
+    for (number, reason) in &report.failed {
+        if fail.execute(params![flux_id, number, reason, now])? > 0 {
+            moved.push((number.clone(), reason.clone()));
+        }
+    }
+    if let Some(reason) = &report.fail_all_others {
+        let others: Vec<String> = tx
+            .prepare_cached(
+                "SELECT invoice_number FROM deposit_journal
+                 WHERE flux_id = ?1 AND state <> 'ECHEC' ORDER BY invoice_number",
+            )?
+            .query_map([flux_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for number in others {
+            if fail.execute(params![flux_id, number, reason, now])? > 0 {
+                moved.push((number, reason.clone()));
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// An invoice found on Chorus Pro by `rechercher/fournisseur`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearntInvoice {
+    pub invoice_number: String,
+    pub company_code: String,
+    pub flux_id: i64,
+    pub flux_number: String,
+    pub cpp_id: Option<i64>,
+    pub deposited_on: String,
+    pub payment_not_reported: bool,
+}
+
+/// Inserts or refreshes the invoices of one search, in one batch. An invoice seen in
+/// another flux than before (deposited again) starts its status afresh.
+pub fn upsert_learnt(
+    tx: &Transaction<'_>,
+    rows: &[LearntInvoice],
+    now: &str,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO chorus_invoices (invoice_number, company_code, flux_id, flux_number, cpp_id,
+             deposited_on, payment_not_reported, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(invoice_number) DO UPDATE SET
+             status = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+                           THEN chorus_invoices.status ELSE '' END,
+             status_at = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+                              THEN chorus_invoices.status_at ELSE '' END,
+             is_final = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+                             THEN chorus_invoices.is_final ELSE 0 END,
+             company_code = excluded.company_code,
+             flux_id = excluded.flux_id,
+             flux_number = excluded.flux_number,
+             cpp_id = COALESCE(excluded.cpp_id, chorus_invoices.cpp_id),
+             deposited_on = CASE WHEN excluded.deposited_on <> '' THEN excluded.deposited_on
+                                 ELSE chorus_invoices.deposited_on END,
+             payment_not_reported = excluded.payment_not_reported,
+             synced_at = excluded.synced_at",
+    )?;
+    for r in rows {
+        stmt.execute(params![
+            r.invoice_number,
+            r.company_code,
+            r.flux_id,
+            r.flux_number,
+            r.cpp_id,
+            r.deposited_on,
+            r.payment_not_reported,
+            now
+        ])?;
+    }
+    Ok(())
+}
+
+/// One status an invoice went through, with the recipient's comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub status: String,
+    pub at: String,
+    pub comment: String,
+}
+
+/// The whole history of an invoice as `consulter/historique` gave it, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryUpdate {
+    pub invoice_number: String,
+    pub entries: Vec<HistoryEntry>,
+    pub status: String,
+    pub status_at: String,
+    pub is_final: bool,
+}
+
+/// Writes a batch of histories; entries already kept are ignored (UNIQUE(invoice, status,
+/// at)). Returns the number of new history rows.
+pub fn apply_history(
+    tx: &Transaction<'_>,
+    updates: &[HistoryUpdate],
+    now: &str,
+) -> rusqlite::Result<usize> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO status_history (invoice_number, status, at, comment)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE chorus_invoices SET status = ?2, status_at = ?3, is_final = ?4, synced_at = ?5
+         WHERE invoice_number = ?1",
+    )?;
+    let mut added = 0;
+    for u in updates {
+        for e in &u.entries {
+            added += insert.execute(params![u.invoice_number, e.status, e.at, e.comment])?;
+        }
+        update.execute(params![
+            u.invoice_number,
+            u.status,
+            u.status_at,
+            u.is_final,
+            now
+        ])?;
+    }
+    Ok(added)
+}
+
+/// A change seen by a sync, for « ce qui a changé depuis la dernière consultation ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncChange {
+    pub invoice_number: String,
+    /// `STATUT`, `REJET_FLUX` or `IDENTIFIANT`.
+    pub kind: String,
+    pub old_status: String,
+    pub new_status: String,
+    pub at: String,
+    pub comment: String,
+}
+
+pub const CHANGE_STATUS: &str = "STATUT";
+pub const CHANGE_FLUX_REJECTION: &str = "REJET_FLUX";
+pub const CHANGE_IDENTIFIER: &str = "IDENTIFIANT";
+
+pub fn record_changes(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    changes: &[SyncChange],
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO sync_changes (run_id, invoice_number, kind, old_status, new_status, at,
+             comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for c in changes {
+        stmt.execute(params![
+            run_id,
+            c.invoice_number,
+            c.kind,
+            c.old_status,
+            c.new_status,
+            c.at,
+            c.comment
+        ])?;
+    }
+    Ok(())
+}
+
+/// The counts of a sync run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncRun {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: String,
+    pub fluxes_checked: usize,
+    pub invoices_learnt: usize,
+    pub statuses_changed: usize,
+    pub errors: usize,
+    pub cancelled: bool,
+}
+
+pub fn begin_run(conn: &Connection, now: &str) -> rusqlite::Result<i64> {
+    conn.execute("INSERT INTO sync_runs (started_at) VALUES (?1)", [now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn finish_run(conn: &Connection, run: &SyncRun) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sync_runs SET finished_at = ?2, fluxes_checked = ?3, invoices_learnt = ?4,
+             statuses_changed = ?5, errors = ?6, cancelled = ?7 WHERE id = ?1",
+        params![
+            run.id,
+            run.finished_at,
+            run.fluxes_checked as i64,
+            run.invoices_learnt as i64,
+            run.statuses_changed as i64,
+            run.errors as i64,
+            run.cancelled
+        ],
+    )?;
+    Ok(())
+}
+
+/// The latest finished sync, if any.
+pub fn last_run(conn: &Connection) -> rusqlite::Result<Option<SyncRun>> {
+    conn.query_row(
+        "SELECT id, started_at, finished_at, fluxes_checked, invoices_learnt, statuses_changed,
+             errors, cancelled FROM sync_runs WHERE finished_at <> '' ORDER BY id DESC LIMIT 1",
+        [],
+        |r| {
+            Ok(SyncRun {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                finished_at: r.get(2)?,
+                fluxes_checked: r.get::<_, i64>(3)? as usize,
+                invoices_learnt: r.get::<_, i64>(4)? as usize,
+                statuses_changed: r.get::<_, i64>(5)? as usize,
+                errors: r.get::<_, i64>(6)? as usize,
+                cancelled: r.get(7)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// The changes seen by the syncs after run `after_run` (0: all), oldest first.
+pub fn changes_since(conn: &Connection, after_run: i64) -> rusqlite::Result<Vec<SyncChange>> {
+    conn.prepare(
+        "SELECT invoice_number, kind, old_status, new_status, at, comment FROM sync_changes
+         WHERE run_id > ?1 ORDER BY id",
+    )?
+    .query_map([after_run], |r| {
+        Ok(SyncChange {
+            invoice_number: r.get(0)?,
+            kind: r.get(1)?,
+            old_status: r.get(2)?,
+            new_status: r.get(3)?,
+            at: r.get(4)?,
+            comment: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+// ---- queries of the views and the CLI -----------------------------------------------------
+
+/// The status history of an invoice, oldest first.
+pub fn history(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<HistoryEntry>> {
+    conn.prepare(
+        "SELECT status, at, comment FROM status_history WHERE invoice_number = ?1
+         ORDER BY at, id",
+    )?
+    .query_map([invoice_number], |r| {
+        Ok(HistoryEntry {
+            status: r.get(0)?,
+            at: r.get(1)?,
+            comment: r.get(2)?,
+        })
+    })?
+    .collect()
+}
+
+fn flux_error_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FluxError> {
+    Ok(FluxError {
+        flux_id: r.get(0)?,
+        invoice_number: r.get(1)?,
+        code: r.get(2)?,
+        message: r.get(3)?,
+        at: r.get(4)?,
+    })
+}
+
+/// Why Chorus Pro did not integrate an invoice, every time it refused it, oldest first.
+pub fn flux_errors_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<FluxError>> {
+    conn.prepare(
+        "SELECT flux_id, invoice_number, code, message, at FROM flux_errors
+         WHERE invoice_number = ?1 ORDER BY id",
+    )?
+    .query_map([invoice_number], flux_error_from_row)?
+    .collect()
+}
+
+/// One flux for the flux list of the « Gestionnaire ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FluxSummary {
+    pub id: i64,
+    pub company_code: String,
+    /// `numeroFluxDepot`, empty while not accepted.
+    pub flux_number: String,
+    /// When it was sent (or written, if never sent), RFC 3339.
+    pub date: String,
+    /// `LOT` or `SEQUENTIEL`.
+    pub mode: String,
+    pub syntax: String,
+    pub name: String,
+    pub invoice_count: usize,
+    /// GENERE, ENVOYE, A_VERIFIER, ECHEC.
+    pub state: String,
+    /// `etatCourantDepotFlux`, empty until the first sync.
+    pub chorus_state: String,
+    pub error: String,
+    pub errors: Vec<FluxError>,
+}
+
+/// Every flux, newest first, with its errors.
+pub fn flux_list(conn: &Connection) -> rusqlite::Result<Vec<FluxSummary>> {
+    let mut errors: HashMap<i64, Vec<FluxError>> = HashMap::new();
+    for e in conn
+        .prepare("SELECT flux_id, invoice_number, code, message, at FROM flux_errors ORDER BY id")?
+        .query_map([], flux_error_from_row)?
+    {
+        let e = e?;
+        errors.entry(e.flux_id).or_default().push(e);
+    }
+    conn.prepare(
+        "SELECT id, company_code, COALESCE(flux_number, ''), COALESCE(sent_at, created_at), mode,
+             syntax, name, invoice_count, state, chorus_state, error
+         FROM fluxes ORDER BY id DESC",
+    )?
+    .query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(FluxSummary {
+            id,
+            company_code: r.get(1)?,
+            flux_number: r.get(2)?,
+            date: r.get(3)?,
+            mode: r.get(4)?,
+            syntax: r.get(5)?,
+            name: r.get(6)?,
+            invoice_count: r.get::<_, i64>(7)? as usize,
+            state: r.get(8)?,
+            chorus_state: r.get(9)?,
+            error: r.get(10)?,
+            errors: errors.remove(&id).unwrap_or_default(),
+        })
+    })?
+    .collect()
+}
+
+/// A deposited invoice and what Chorus Pro says of it (`status` empty: not known yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositedStatus {
+    pub invoice_number: String,
+    pub cpp_id: Option<i64>,
+    pub status: String,
+    pub status_at: String,
+    pub flux_number: String,
+}
+
+/// Every deposited invoice (journal `DEPOSEE`), sorted by number.
+pub fn deposited_statuses(conn: &Connection) -> rusqlite::Result<Vec<DepositedStatus>> {
+    conn.prepare(
+        "SELECT j.invoice_number, ci.cpp_id, COALESCE(ci.status, ''), COALESCE(ci.status_at, ''),
+             COALESCE(f.flux_number, '')
+         FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
+         LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number
+             AND ci.flux_id = j.flux_id
+         WHERE j.state = 'DEPOSEE' ORDER BY j.invoice_number",
+    )?
+    .query_map([], |r| {
+        Ok(DepositedStatus {
+            invoice_number: r.get(0)?,
+            cpp_id: r.get(1)?,
+            status: r.get(2)?,
+            status_at: r.get(3)?,
+            flux_number: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+/// The raw facts from which an invoice's stage in the status tree is decided.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrackedRow {
+    pub number: String,
+    pub company_code: String,
+    pub company_name: String,
+    pub client_code: String,
+    pub client_name: String,
+    pub kind: String,
+    pub invoice_date: String,
+    pub amount_incl_tax: String,
+    /// State of the invoice's latest deposit journal row, if it was ever deposited.
+    pub journal_state: Option<String>,
+    /// When that deposit ended (or started), RFC 3339.
+    pub journal_at: String,
+    /// `etatCourantDepotFlux` of that deposit's flux.
+    pub flux_chorus_state: String,
+    /// The flux of that deposit named this invoice in its errors.
+    pub flux_error: bool,
+    /// Chorus status (empty: not known yet) and `dateDepot`.
+    pub chorus_status: String,
+    pub deposited_on: String,
+}
+
+/// Every invoice of a public client in the ERP mirror, with its deposit and Chorus facts.
+pub fn tracked_rows(conn: &Connection) -> rusqlite::Result<Vec<TrackedRow>> {
+    conn.prepare(
+        "SELECT i.number, i.company_code, COALESCE(co.name, ''), i.client_code, cl.name, i.kind,
+             i.invoice_date, i.total_incl_tax, j.state,
+             COALESCE(j.finished_at, j.started_at, ''), COALESCE(f.chorus_state, ''),
+             EXISTS (SELECT 1 FROM flux_errors fe
+                     WHERE fe.invoice_number = i.number AND fe.flux_id = j.flux_id),
+             COALESCE(ci.status, ''), COALESCE(ci.deposited_on, '')
+         FROM invoices i
+         JOIN clients cl ON cl.code = i.client_code
+         LEFT JOIN companies co ON co.code = i.company_code
+         LEFT JOIN deposit_journal j ON j.id =
+             (SELECT max(id) FROM deposit_journal WHERE invoice_number = i.number)
+         LEFT JOIN fluxes f ON f.id = j.flux_id
+         LEFT JOIN chorus_invoices ci ON ci.invoice_number = i.number AND ci.flux_id = j.flux_id
+         WHERE cl.client_type = 'PUBLIC'
+         ORDER BY i.number",
+    )?
+    .query_map([], |r| {
+        Ok(TrackedRow {
+            number: r.get(0)?,
+            company_code: r.get(1)?,
+            company_name: r.get(2)?,
+            client_code: r.get(3)?,
+            client_name: r.get(4)?,
+            kind: r.get(5)?,
+            invoice_date: r.get(6)?,
+            amount_incl_tax: r.get(7)?,
+            journal_state: r.get(8)?,
+            journal_at: r.get(9)?,
+            flux_chorus_state: r.get(10)?,
+            flux_error: r.get(11)?,
+            chorus_status: r.get(12)?,
+            deposited_on: r.get(13)?,
+        })
+    })?
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::deposits::{self, FluxMode, JournalState, NewFlux};
+
+    fn flux(conn: &Connection, number: &str) -> i64 {
+        let id = deposits::insert_flux(
+            conn,
+            &NewFlux {
+                company_code: "S".into(),
+                mode: FluxMode::Lot,
+                syntax: "IN_DP_E2_CII_FACTURX".into(),
+                name: "Lot".into(),
+                file_path: "/tmp/x".into(),
+                file_sha256: "00".into(),
+                file_size: 1,
+                invoice_count: 2,
+                created_at: "2026-11-23T08:00:00+01:00".into(),
+            },
+        )
+        .unwrap();
+        deposits::flux_sent(conn, id, number, "2026-11-23T08:00:01+01:00").unwrap();
+        id
+    }
+
+    #[test]
+    fn a_partial_report_fails_only_the_named_invoices_and_a_history_is_kept_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let conn = store.conn_mut();
+        let id = flux(conn, "CPP1");
+        for n in ["F1", "F2"] {
+            let j = deposits::begin(conn, n, id, "t").unwrap().unwrap();
+            deposits::finish(conn, j, JournalState::Deposited, "", "t").unwrap();
+        }
+        assert_eq!(fluxes_to_check(conn).unwrap().len(), 1);
+        let tx = conn.transaction().unwrap();
+        let moved = apply_flux_report(
+            &tx,
+            id,
+            &FluxReport {
+                chorus_state: "IN_INTEGRE_PARTIEL".into(),
+                failed: vec![("F2".into(), "Rejetée".into())],
+                ..FluxReport::default()
+            },
+            "t2",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(moved, vec![("F2".to_string(), "Rejetée".to_string())]);
+        assert!(fluxes_to_check(conn).unwrap().is_empty());
+        // F2 may be deposited again.
+        assert!(deposits::begin(conn, "F2", id, "t3").unwrap().is_some());
+        let search = fluxes_to_search(conn).unwrap();
+        assert_eq!((search[0].deposited, search[0].unknown), (1, 1));
+
+        let tx = conn.transaction().unwrap();
+        upsert_learnt(
+            &tx,
+            &[LearntInvoice {
+                invoice_number: "F1".into(),
+                company_code: "S".into(),
+                flux_id: id,
+                flux_number: "CPP1".into(),
+                cpp_id: Some(7),
+                deposited_on: "2026-11-23".into(),
+                payment_not_reported: false,
+            }],
+            "t",
+        )
+        .unwrap();
+        let update = HistoryUpdate {
+            invoice_number: "F1".into(),
+            entries: vec![
+                HistoryEntry {
+                    status: "DEPOSEE".into(),
+                    at: "a".into(),
+                    comment: String::new(),
+                },
+                HistoryEntry {
+                    status: "MISE_EN_PAIEMENT".into(),
+                    at: "b".into(),
+                    comment: String::new(),
+                },
+            ],
+            status: "MISE_EN_PAIEMENT".into(),
+            status_at: "b".into(),
+            is_final: true,
+        };
+        assert_eq!(
+            apply_history(&tx, std::slice::from_ref(&update), "t").unwrap(),
+            2
+        );
+        assert_eq!(apply_history(&tx, &[update], "t").unwrap(), 0);
+        tx.commit().unwrap();
+        assert_eq!(history(conn, "F1").unwrap().len(), 2);
+        assert!(fluxes_to_search(conn).unwrap().is_empty());
+        let statuses = deposited_statuses(conn).unwrap();
+        assert_eq!(statuses.len(), 1);
+        assert_eq!(statuses[0].cpp_id, Some(7));
+        assert_eq!(statuses[0].status, "MISE_EN_PAIEMENT");
+    }
+}

@@ -1,0 +1,1016 @@
+//! The synchronisation with Chorus Pro: what became of every flux and every deposited
+//! invoice since the last look.
+//!
+//! 1. Each flux not in a final state: `consulterCRDetaille`. Its state is kept; on
+//!    `IN_INTEGRE_PARTIEL` / `IN_REJETE` each invoice named in `listeErreurDP` goes into
+//!    `flux_errors` and its deposit becomes `ECHEC` with the reason, so that it goes back to
+//!    the invoices to correct and may be deposited again (all of the flux's invoices when
+//!    the flux was rejected whole or not processed).
+//! 2. Each integrated flux with invoices to learn or to follow: `rechercher/fournisseur`
+//!    by `numeroFluxDepot`, every page: `identifiantFactureCPP`, `dateDepot`, status.
+//! 3. Each invoice not final whose status may have moved: `consulter/historique`, the whole
+//!    history kept (idempotent), the current status and whether it is final.
+//!
+//! Cost: when the flux search is cheaper than one history call per open invoice (a lot),
+//! the search's `statut` / `dateHeureEtatCourant` tell which invoices moved and only those
+//! are asked their history; otherwise (a flux of one invoice) the history is asked directly.
+//! Histories are asked by a few worker threads (Chorus answers take ~100 ms each) and
+//! written in batches, one transaction each. Every write unit (a flux report and its
+//! journal updates, a search, a batch of histories) is one transaction: a crash or a stop
+//! leaves nothing half-written, and the next sync carries on.
+
+use crate::chorus::factures::{
+    ConsulterHistoriqueAnswer, ConsulterHistoriqueRequest, FactureFournisseur, PagingRequest,
+    RechercherFacturesFournisseurRequest,
+};
+use crate::chorus::transverses::{ConsulterCrDetailleAnswer, ConsulterCrDetailleRequest};
+use crate::chorus::{ChorusClient, ChorusError, FluxState, FluxSyntax};
+use crate::model::status::{FluxState as FluxStateLabel, InvoiceStatus};
+use crate::progress::Progress;
+use crate::store::tracking::{
+    self as db, CHANGE_FLUX_REJECTION, CHANGE_IDENTIFIER, CHANGE_STATUS, FluxError, FluxReport,
+    FluxToFollow, HistoryEntry, HistoryUpdate, KnownInvoice, LearntInvoice, SyncChange, SyncRun,
+};
+use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+/// Gives the Chorus Pro client of an invoicing company (each has its own technical account).
+pub trait ClientSource: Sync {
+    fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String>;
+}
+
+type Opener = Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>;
+
+/// Opens each company's client on first use and keeps it for the run (its token too).
+pub struct Clients {
+    open: Opener,
+    single: Option<Arc<ChorusClient>>,
+    opened: Mutex<HashMap<String, Arc<ChorusClient>>>,
+}
+
+impl Clients {
+    pub fn new(
+        open: impl Fn(&str) -> Result<ChorusClient, String> + Send + Sync + 'static,
+    ) -> Clients {
+        Clients {
+            open: Box::new(open),
+            single: None,
+            opened: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// One client for every company (tests, benchmarks, a single account).
+    pub fn single(client: ChorusClient) -> Clients {
+        Clients {
+            open: Box::new(|_| Err("client unique".into())),
+            single: Some(Arc::new(client)),
+            opened: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl ClientSource for Clients {
+    fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String> {
+        if let Some(single) = &self.single {
+            return Ok(single.clone());
+        }
+        let mut opened = self
+            .opened
+            .lock()
+            .map_err(|_| "client Chorus Pro indisponible".to_string())?;
+        if let Some(client) = opened.get(company_code) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new((self.open)(company_code)?);
+        opened.insert(company_code.to_string(), client.clone());
+        Ok(client)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// `nbResultatsParPage` of the flux searches.
+    pub search_page_size: i64,
+    /// Histories written per transaction.
+    pub batch_size: usize,
+    /// History calls in flight at once.
+    pub workers: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> SyncOptions {
+        SyncOptions {
+            search_page_size: 100,
+            batch_size: 500,
+            workers: 4,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("erreur de la base de données pendant la synchronisation : {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// What a sync did and found; `changes` lists, per invoice, what changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub run_id: i64,
+    /// Flux reports read.
+    pub fluxes_checked: usize,
+    /// Invoices whose `identifiantFactureCPP` was learnt by this sync.
+    pub invoices_learnt: usize,
+    /// Invoices whose Chorus status changed.
+    pub statuses_changed: usize,
+    /// New rows of status history.
+    pub history_added: usize,
+    pub changes: Vec<SyncChange>,
+    /// (invoice, reason): not integrated by Chorus Pro, back to the invoices to correct.
+    pub new_rejections: Vec<(String, String)>,
+    /// Invoices that became `A_RECYCLER`, `SUSPENDUE`, `REJETEE`, `MISE_EN_PAIEMENT`.
+    pub to_recycle: Vec<String>,
+    pub suspended: Vec<String>,
+    pub rejected: Vec<String>,
+    pub paid: Vec<String>,
+    /// Transient problems (French), each left for the next sync.
+    pub errors: Vec<String>,
+    pub cancelled: bool,
+    pub elapsed: Duration,
+}
+
+impl SyncReport {
+    /// The French summary of the CLI and of the status bar.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "Synchronisation {} en {:.1} s : {} compte(s) rendu(s) de flux lu(s), {} facture(s) \
+             identifiée(s) sur Chorus Pro, {} changement(s) de statut.\n",
+            if self.cancelled {
+                "arrêtée"
+            } else {
+                "terminée"
+            },
+            self.elapsed.as_secs_f64(),
+            self.fluxes_checked,
+            self.invoices_learnt,
+            self.statuses_changed
+        );
+        if !self.new_rejections.is_empty() {
+            out.push_str(&format!(
+                "Rejetées à l'intégration, à corriger : {}\n",
+                self.new_rejections.len()
+            ));
+            for (n, why) in &self.new_rejections {
+                out.push_str(&format!("  {n} : {why}\n"));
+            }
+        }
+        for (label, list) in [
+            ("À recycler", &self.to_recycle),
+            ("Suspendues", &self.suspended),
+            ("Rejetées par le destinataire", &self.rejected),
+            ("Mises en paiement", &self.paid),
+        ] {
+            if !list.is_empty() {
+                out.push_str(&format!("{label} : {} ({})\n", list.len(), list.join(", ")));
+            }
+        }
+        if !self.errors.is_empty() {
+            out.push_str(&format!(
+                "{} erreur(s), reprises à la prochaine synchronisation :\n",
+                self.errors.len()
+            ));
+            for e in self.errors.iter().take(20) {
+                out.push_str(&format!("  {e}\n"));
+            }
+            if self.errors.len() > 20 {
+                out.push_str(&format!("  … et {} autre(s)\n", self.errors.len() - 20));
+            }
+        }
+        out
+    }
+}
+
+/// The rule: nothing more will happen on Chorus Pro once an invoice is paid
+/// (`MISE_EN_PAIEMENT`), refused (`REJETEE`), or mandated (`MANDATEE` and later) for a
+/// structure that does not report payment.
+pub fn is_final_status(code: &str, payment_not_reported: bool) -> bool {
+    InvoiceStatus::from_code(code).is_final(payment_not_reported)
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// Chorus dates come with or without milliseconds and offsets: compared as instants when
+/// they read as RFC 3339, as text otherwise.
+fn instant(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc3339(text.trim()).ok()
+}
+
+fn later(a: &str, b: &str) -> bool {
+    match (instant(a), instant(b)) {
+        (Some(x), Some(y)) => x > y,
+        _ => a > b,
+    }
+}
+
+/// Runs one sync of every company's fluxes and invoices.
+pub fn sync(
+    conn: &Connection,
+    clients: &dyn ClientSource,
+    options: &SyncOptions,
+    progress: &dyn Progress,
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let run_id = db::begin_run(conn, &now())?;
+    let mut run = Run {
+        conn,
+        clients,
+        options,
+        progress,
+        report: SyncReport {
+            run_id,
+            ..SyncReport::default()
+        },
+        broken: HashMap::new(),
+    };
+    let outcome = run.go();
+    let mut report = run.report;
+    report.elapsed = started.elapsed();
+    db::finish_run(
+        conn,
+        &SyncRun {
+            id: run_id,
+            started_at: String::new(),
+            finished_at: now(),
+            fluxes_checked: report.fluxes_checked,
+            invoices_learnt: report.invoices_learnt,
+            statuses_changed: report.statuses_changed,
+            errors: report.errors.len(),
+            cancelled: report.cancelled,
+        },
+    )?;
+    outcome?;
+    progress.update(1.0, "Synchronisation terminée");
+    Ok(report)
+}
+
+struct Run<'a> {
+    conn: &'a Connection,
+    clients: &'a dyn ClientSource,
+    options: &'a SyncOptions,
+    progress: &'a dyn Progress,
+    report: SyncReport,
+    /// Companies whose client cannot work (no account, refused credentials): one message,
+    /// then their fluxes are left alone for this run.
+    broken: HashMap<String, String>,
+}
+
+/// An invoice whose history is to be asked.
+struct HistoryJob {
+    invoice_number: String,
+    company_code: String,
+    cpp_id: i64,
+    payment_not_reported: bool,
+    old_status: String,
+}
+
+impl Run<'_> {
+    fn stopped(&mut self) -> bool {
+        if self.progress.is_cancelled() {
+            self.report.cancelled = true;
+        }
+        self.report.cancelled
+    }
+
+    fn client(&mut self, company: &str) -> Option<Arc<ChorusClient>> {
+        if self.broken.contains_key(company) {
+            return None;
+        }
+        match self.clients.client(company) {
+            Ok(client) => Some(client),
+            Err(e) => {
+                self.company_broken(company, e);
+                None
+            }
+        }
+    }
+
+    fn company_broken(&mut self, company: &str, why: String) {
+        self.report.errors.push(format!(
+            "Société {company} : connexion à Chorus Pro impossible, ses flux ne sont pas suivis : {why}"
+        ));
+        self.broken.insert(company.to_string(), why);
+    }
+
+    /// A failed call: reported; a configuration problem stops the company's calls.
+    fn call_failed(&mut self, company: &str, what: String, e: &ChorusError) {
+        if e.is_configuration_problem() {
+            self.company_broken(company, e.to_string());
+        } else {
+            self.report.errors.push(format!("{what} : {e}"));
+        }
+    }
+
+    fn go(&mut self) -> Result<(), SyncError> {
+        let started = Instant::now();
+        self.progress
+            .update(0.0, "Lecture des comptes rendus des flux…");
+        self.flux_reports()?;
+        tracing::debug!(elapsed = ?started.elapsed(), fluxes = self.report.fluxes_checked, "flux reports read");
+        if self.stopped() {
+            return Ok(());
+        }
+        self.progress
+            .update(0.2, "Recherche des factures des flux intégrés…");
+        let jobs = self.searches()?;
+        tracing::debug!(elapsed = ?started.elapsed(), histories = jobs.len(), "fluxes searched");
+        if self.stopped() {
+            return Ok(());
+        }
+        self.histories(jobs)?;
+        tracing::debug!(elapsed = ?started.elapsed(), "histories read");
+        Ok(())
+    }
+
+    // ---- 1. flux reports -------------------------------------------------------------------
+
+    fn flux_reports(&mut self) -> Result<(), SyncError> {
+        let fluxes = db::fluxes_to_check(self.conn)?;
+        let total = fluxes.len().max(1);
+        for (i, flux) in fluxes.iter().enumerate() {
+            if self.stopped() {
+                break;
+            }
+            self.progress.update(
+                0.2 * i as f32 / total as f32,
+                &format!("Compte rendu du flux {}…", flux.flux_number),
+            );
+            let Some(client) = self.client(&flux.company_code) else {
+                continue;
+            };
+            let request = ConsulterCrDetailleRequest {
+                numero_flux_depot: flux.flux_number.clone(),
+                syntaxe_flux: (!flux.syntax.is_empty())
+                    .then(|| FluxSyntax::from_code(&flux.syntax)),
+            };
+            match client.consulter_cr_detaille(&request) {
+                Ok(answer) => self.apply_flux_answer(flux, &answer)?,
+                Err(e) => self.call_failed(
+                    &flux.company_code,
+                    format!("Flux {} : compte rendu non lu", flux.flux_number),
+                    &e,
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_flux_answer(
+        &mut self,
+        flux: &FluxToFollow,
+        answer: &ConsulterCrDetailleAnswer,
+    ) -> Result<(), SyncError> {
+        let Some(state) = &answer.etat_courant_depot_flux else {
+            self.report.errors.push(format!(
+                "Flux {} : Chorus Pro n'a pas donné l'état du flux",
+                flux.flux_number
+            ));
+            return Ok(());
+        };
+        self.report.fluxes_checked += 1;
+        if state.code() == flux.chorus_state {
+            return Ok(());
+        }
+        let at = now();
+        let report = flux_report(flux, state, answer, &at);
+        let tx = self.conn.unchecked_transaction()?;
+        let moved = db::apply_flux_report(&tx, flux.id, &report, &at)?;
+        let changes: Vec<SyncChange> = moved
+            .iter()
+            .map(|(number, reason)| SyncChange {
+                invoice_number: number.clone(),
+                kind: CHANGE_FLUX_REJECTION.into(),
+                old_status: String::new(),
+                new_status: state.code().to_string(),
+                at: at.clone(),
+                comment: reason.clone(),
+            })
+            .collect();
+        db::record_changes(&tx, self.report.run_id, &changes)?;
+        tx.commit()?;
+        self.report.changes.extend(changes);
+        self.report.new_rejections.extend(moved);
+        Ok(())
+    }
+
+    // ---- 2. searches -----------------------------------------------------------------------
+
+    fn searches(&mut self) -> Result<Vec<HistoryJob>, SyncError> {
+        let fluxes = db::fluxes_to_search(self.conn)?;
+        let mut known = db::known_invoices(self.conn)?;
+        let sirets = db::client_sirets(self.conn)?;
+        let not_reported = db::payment_not_reported_by_siret(self.conn)?;
+        let page = self.options.search_page_size.max(1) as usize;
+        let mut jobs = Vec::new();
+        let total = fluxes.len().max(1);
+        for (i, f) in fluxes.iter().enumerate() {
+            if self.stopped() {
+                break;
+            }
+            let flux = &f.flux;
+            if self.broken.contains_key(&flux.company_code) {
+                continue;
+            }
+            // Pages of the search vs one history call per open invoice.
+            let search_pages = f.deposited.div_ceil(page);
+            if f.unknown == 0 && search_pages >= f.open {
+                jobs.extend(
+                    known
+                        .values()
+                        .filter(|k| k.flux_id == Some(flux.id) && !k.is_final)
+                        .filter_map(|k| job_of(k, &flux.company_code)),
+                );
+                continue;
+            }
+            self.progress.update(
+                0.2 + 0.2 * i as f32 / total as f32,
+                &format!("Factures du flux {}…", flux.flux_number),
+            );
+            let Some(client) = self.client(&flux.company_code) else {
+                continue;
+            };
+            let criteria = RechercherFacturesFournisseurRequest {
+                numero_flux_depot: Some(flux.flux_number.clone()),
+                recherche_facture_par_fournisseur: Some(PagingRequest {
+                    nb_resultats_par_page: Some(self.options.search_page_size.max(1)),
+                    ..PagingRequest::default()
+                }),
+                ..RechercherFacturesFournisseurRequest::default()
+            };
+            let found = match client.rechercher_toutes_factures_fournisseur(&criteria) {
+                Ok(found) => found,
+                Err(e) => {
+                    self.call_failed(
+                        &flux.company_code,
+                        format!("Flux {} : factures non lues", flux.flux_number),
+                        &e,
+                    );
+                    continue;
+                }
+            };
+            let learnt = self.apply_search(flux, &found, &known, &sirets, &not_reported)?;
+            for (row, search) in learnt {
+                let old = known.remove(&row.invoice_number).unwrap_or_default();
+                let updated = KnownInvoice {
+                    invoice_number: row.invoice_number.clone(),
+                    company_code: row.company_code.clone(),
+                    flux_id: Some(row.flux_id),
+                    cpp_id: row.cpp_id.or(old.cpp_id),
+                    payment_not_reported: row.payment_not_reported,
+                    deposited_on: row.deposited_on.clone(),
+                    ..(if old.flux_id == Some(row.flux_id) {
+                        old
+                    } else {
+                        KnownInvoice::default()
+                    })
+                };
+                if !updated.is_final && moved_since(&updated, search) {
+                    jobs.extend(job_of(&updated, &flux.company_code));
+                }
+                known.insert(row.invoice_number.clone(), updated);
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// Writes what a flux search taught; gives back each invoice with its search line.
+    fn apply_search<'s>(
+        &mut self,
+        flux: &FluxToFollow,
+        found: &'s [FactureFournisseur],
+        known: &HashMap<String, KnownInvoice>,
+        sirets: &HashMap<String, String>,
+        not_reported: &HashMap<String, bool>,
+    ) -> Result<Vec<(LearntInvoice, &'s FactureFournisseur)>, SyncError> {
+        let mut rows = Vec::new();
+        let mut seen = HashSet::new();
+        for f in found {
+            let Some(number) = f.numero_facture.as_deref().map(str::trim) else {
+                continue;
+            };
+            // A flux search may only name invoices of that flux; repeated lines count once.
+            if number.is_empty()
+                || f.numero_flux_depot
+                    .as_deref()
+                    .is_some_and(|n| n.trim() != flux.flux_number)
+                || !seen.insert(number.to_string())
+            {
+                continue;
+            }
+            let siret = f
+                .code_destinataire
+                .clone()
+                .or_else(|| sirets.get(number).cloned())
+                .unwrap_or_default();
+            rows.push((
+                LearntInvoice {
+                    invoice_number: number.to_string(),
+                    company_code: flux.company_code.clone(),
+                    flux_id: flux.id,
+                    flux_number: flux.flux_number.clone(),
+                    cpp_id: f.identifiant_facture_cpp,
+                    deposited_on: f
+                        .date_depot
+                        .clone()
+                        .unwrap_or_else(|| flux.sent_at.chars().take(10).collect()),
+                    payment_not_reported: not_reported.get(siret.trim()).copied().unwrap_or(false),
+                },
+                f,
+            ));
+        }
+        let changes: Vec<SyncChange> = rows
+            .iter()
+            .filter(|(r, _)| {
+                r.cpp_id.is_some()
+                    && known
+                        .get(&r.invoice_number)
+                        .is_none_or(|k| k.cpp_id != r.cpp_id || k.flux_id != Some(r.flux_id))
+            })
+            .map(|(r, _)| SyncChange {
+                invoice_number: r.invoice_number.clone(),
+                kind: CHANGE_IDENTIFIER.into(),
+                old_status: String::new(),
+                new_status: r.cpp_id.map(|id| id.to_string()).unwrap_or_default(),
+                at: r.deposited_on.clone(),
+                comment: format!("flux {}", r.flux_number),
+            })
+            .collect();
+        // Only what is new or different is written: a flux searched again to see which
+        // invoices moved usually teaches nothing.
+        let learnt: Vec<LearntInvoice> = rows
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| {
+                known.get(&r.invoice_number).is_none_or(|k| {
+                    k.flux_id != Some(r.flux_id)
+                        || (r.cpp_id.is_some() && k.cpp_id != r.cpp_id)
+                        || k.deposited_on != r.deposited_on
+                        || k.payment_not_reported != r.payment_not_reported
+                        || k.company_code != r.company_code
+                })
+            })
+            .cloned()
+            .collect();
+        if learnt.is_empty() {
+            return Ok(rows);
+        }
+        let at = now();
+        let tx = self.conn.unchecked_transaction()?;
+        db::upsert_learnt(&tx, &learnt, &at)?;
+        db::record_changes(&tx, self.report.run_id, &changes)?;
+        tx.commit()?;
+        self.report.invoices_learnt += changes.len();
+        Ok(rows)
+    }
+
+    // ---- 3. histories ----------------------------------------------------------------------
+
+    fn histories(&mut self, jobs: Vec<HistoryJob>) -> Result<(), SyncError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        // Clients resolved here, once per company.
+        let mut by_company: HashMap<String, Arc<ChorusClient>> = HashMap::new();
+        let mut runnable = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if !by_company.contains_key(&job.company_code) {
+                match self.client(&job.company_code) {
+                    Some(c) => {
+                        by_company.insert(job.company_code.clone(), c);
+                    }
+                    None => continue,
+                }
+            }
+            runnable.push(job);
+        }
+        let total = runnable.len();
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let workers = self.options.workers.clamp(1, 16).min(total.max(1));
+        let (tx, rx) = mpsc::channel::<(usize, Result<ConsulterHistoriqueAnswer, ChorusError>)>();
+        std::thread::scope(|scope| -> Result<(), SyncError> {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (next, stop, runnable, by_company) = (&next, &stop, &runnable, &by_company);
+                scope.spawn(move || {
+                    loop {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = runnable.get(i) else { break };
+                        let Some(client) = by_company.get(&job.company_code) else {
+                            continue;
+                        };
+                        let answer = client.consulter_historique(&ConsulterHistoriqueRequest {
+                            id_facture: job.cpp_id,
+                            nb_resultats_maximum: Some(100),
+                            id_utilisateur_courant: None,
+                        });
+                        if tx.send((i, answer)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut batch: Vec<(usize, ConsulterHistoriqueAnswer)> = Vec::new();
+            let mut done = 0;
+            let mut result = Ok(());
+            for (i, answer) in rx {
+                done += 1;
+                let job = &runnable[i];
+                match answer {
+                    Ok(answer) => batch.push((i, answer)),
+                    Err(e) => self.call_failed(
+                        &job.company_code,
+                        format!("Facture {} : historique non lu", job.invoice_number),
+                        &e,
+                    ),
+                }
+                if self.broken.contains_key(&job.company_code)
+                    && self.broken.len() == by_company.len()
+                {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                if batch.len() >= self.options.batch_size.max(1) {
+                    if let Err(e) = self.write_histories(&runnable, &batch) {
+                        stop.store(true, Ordering::Relaxed);
+                        result = Err(e);
+                        break;
+                    }
+                    batch.clear();
+                }
+                if done % 50 == 0 || done == total {
+                    self.progress.update(
+                        0.4 + 0.6 * done as f32 / total as f32,
+                        &format!("Historique des factures : {done} / {total}"),
+                    );
+                }
+                if self.stopped() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            result?;
+            // Whatever came back before a stop is written too.
+            self.write_histories(&runnable, &batch)
+        })
+    }
+
+    fn write_histories(
+        &mut self,
+        jobs: &[HistoryJob],
+        answers: &[(usize, ConsulterHistoriqueAnswer)],
+    ) -> Result<(), SyncError> {
+        if answers.is_empty() {
+            return Ok(());
+        }
+        let mut updates = Vec::with_capacity(answers.len());
+        let mut changes = Vec::new();
+        for (i, answer) in answers {
+            let job = &jobs[*i];
+            let Some(update) = history_update(job, answer) else {
+                self.report.errors.push(format!(
+                    "Facture {} : historique sans statut dans la réponse de Chorus Pro",
+                    job.invoice_number
+                ));
+                continue;
+            };
+            if update.status != job.old_status {
+                let comment = update
+                    .entries
+                    .iter()
+                    .rev()
+                    .find(|e| e.status == update.status && e.at == update.status_at)
+                    .map(|e| e.comment.clone())
+                    .unwrap_or_default();
+                changes.push(SyncChange {
+                    invoice_number: job.invoice_number.clone(),
+                    kind: CHANGE_STATUS.into(),
+                    old_status: job.old_status.clone(),
+                    new_status: update.status.clone(),
+                    at: update.status_at.clone(),
+                    comment,
+                });
+            }
+            updates.push(update);
+        }
+        let at = now();
+        let tx = self.conn.unchecked_transaction()?;
+        let added = db::apply_history(&tx, &updates, &at)?;
+        db::record_changes(&tx, self.report.run_id, &changes)?;
+        tx.commit()?;
+        self.report.history_added += added;
+        self.report.statuses_changed += changes.len();
+        for c in &changes {
+            let list = match InvoiceStatus::from_code(&c.new_status) {
+                InvoiceStatus::ToRecycle => &mut self.report.to_recycle,
+                InvoiceStatus::Suspended => &mut self.report.suspended,
+                InvoiceStatus::Rejected => &mut self.report.rejected,
+                InvoiceStatus::PaymentIssued => &mut self.report.paid,
+                _ => continue,
+            };
+            list.push(c.invoice_number.clone());
+        }
+        self.report.changes.extend(changes);
+        Ok(())
+    }
+}
+
+fn job_of(k: &KnownInvoice, company: &str) -> Option<HistoryJob> {
+    Some(HistoryJob {
+        invoice_number: k.invoice_number.clone(),
+        company_code: company.to_string(),
+        cpp_id: k.cpp_id?,
+        payment_not_reported: k.payment_not_reported,
+        old_status: k.status.clone(),
+    })
+}
+
+/// Whether the search line shows a status other than the one kept (or cannot tell).
+fn moved_since(known: &KnownInvoice, search: &FactureFournisseur) -> bool {
+    let (Some(status), Some(at)) = (&search.statut, &search.date_heure_etat_courant) else {
+        return true;
+    };
+    status.code() != known.status || at.trim() != known.status_at
+}
+
+/// What a flux report means for its invoices, in words a clerk understands.
+fn flux_report(
+    flux: &FluxToFollow,
+    state: &FluxState,
+    answer: &ConsulterCrDetailleAnswer,
+    at: &str,
+) -> FluxReport {
+    let code = state.code().to_string();
+    let mut report = FluxReport {
+        chorus_state: code.clone(),
+        ..FluxReport::default()
+    };
+    let technical: Vec<String> = answer
+        .liste_erreur_technique
+        .iter()
+        .filter_map(|e| {
+            let text = e.libelle_erreur.as_deref().unwrap_or("").trim();
+            let code = e.code_erreur.as_deref().unwrap_or("").trim();
+            match (code.is_empty(), text.is_empty()) {
+                (true, true) => None,
+                (false, true) => Some(code.to_string()),
+                (true, false) => Some(text.to_string()),
+                (false, false) => Some(format!("{code} {text}")),
+            }
+        })
+        .collect();
+    match state {
+        FluxState::PartiallyIntegrated | FluxState::Rejected => {
+            for e in &answer.liste_erreur_dp {
+                let number = e.numero_dp.as_deref().unwrap_or("").trim().to_string();
+                let message = e
+                    .libelle_erreur_dp
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or("motif non précisé par Chorus Pro")
+                    .to_string();
+                report.errors.push(FluxError {
+                    flux_id: flux.id,
+                    invoice_number: number.clone(),
+                    code: code.clone(),
+                    message: message.clone(),
+                    at: at.to_string(),
+                });
+                if !number.is_empty() {
+                    report.failed.push((
+                        number,
+                        format!("Rejetée par Chorus Pro à l'intégration : {message}"),
+                    ));
+                }
+            }
+            for t in &technical {
+                report.errors.push(FluxError {
+                    flux_id: flux.id,
+                    invoice_number: String::new(),
+                    code: code.clone(),
+                    message: t.clone(),
+                    at: at.to_string(),
+                });
+            }
+            let named = report.failed.len();
+            if *state == FluxState::Rejected {
+                report.flux_error = format!(
+                    "Flux rejeté par Chorus Pro ({} erreur(s)){}",
+                    report.errors.len(),
+                    if technical.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" : {}", technical.join(" ; "))
+                    }
+                );
+                // Nothing of a rejected flux was integrated.
+                report.fail_all_others = Some(format!(
+                    "Rejetée par Chorus Pro à l'intégration : le flux {} a été rejeté en entier{}",
+                    flux.flux_number,
+                    if technical.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", technical.join(" ; "))
+                    }
+                ));
+            } else {
+                report.flux_error = format!(
+                    "Flux intégré partiellement : {named} facture(s) rejetée(s) par Chorus Pro"
+                );
+            }
+        }
+        FluxState::Incident | FluxState::ToResend | FluxState::InternalError => {
+            let label = FluxStateLabel::from_code(&code).label().to_string();
+            report.flux_error = format!("Flux non traité par Chorus Pro ({label})");
+            report.fail_all_others = Some(format!(
+                "Flux {} non traité par Chorus Pro ({label}) : la facture est à déposer de nouveau",
+                flux.flux_number
+            ));
+        }
+        _ => {}
+    }
+    report
+}
+
+/// The history kept and the current status; `None` when the answer names no status at all.
+fn history_update(job: &HistoryJob, answer: &ConsulterHistoriqueAnswer) -> Option<HistoryUpdate> {
+    let mut entries: Vec<HistoryEntry> = answer
+        .historiques_des_statuts
+        .as_ref()
+        .map(|h| {
+            h.histo_statut
+                .iter()
+                .filter_map(|s| {
+                    let status = s.histo_statut_code.as_ref()?.code().trim().to_string();
+                    let at = s.histo_statut_date_passage.as_deref()?.trim().to_string();
+                    (!status.is_empty() && !at.is_empty()).then(|| HistoryEntry {
+                        status,
+                        at,
+                        comment: s
+                            .histo_statut_commentaire
+                            .clone()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Oldest first whatever order Chorus used.
+    entries.sort_by(|a, b| {
+        if later(&a.at, &b.at) {
+            std::cmp::Ordering::Greater
+        } else if later(&b.at, &a.at) {
+            std::cmp::Ordering::Less
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+    let status = answer
+        .statut_courant_code
+        .as_ref()
+        .map(|s| s.code().trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| entries.last().map(|e| e.status.clone()))?;
+    let status_at = entries
+        .iter()
+        .rev()
+        .find(|e| e.status == status)
+        .map(|e| e.at.clone())
+        .unwrap_or_default();
+    Some(HistoryUpdate {
+        invoice_number: job.invoice_number.clone(),
+        is_final: is_final_status(&status, job.payment_not_reported),
+        entries,
+        status,
+        status_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chorus::factures::{HistoStatut, HistoriquesDesStatuts};
+    use crate::chorus::transverses::ErreurDp;
+
+    #[test]
+    fn final_state_rule() {
+        assert!(is_final_status("MISE_EN_PAIEMENT", false));
+        assert!(is_final_status("REJETEE", false));
+        assert!(!is_final_status("MANDATEE", false));
+        assert!(is_final_status("MANDATEE", true));
+        assert!(is_final_status("COMPTABILISEE", true));
+        for open in [
+            "DEPOSEE",
+            "MISE_A_DISPOSITION",
+            "A_RECYCLER",
+            "SUSPENDUE",
+            "SERVICE_FAIT",
+        ] {
+            assert!(!is_final_status(open, true), "{open}");
+        }
+        assert!(
+            !is_final_status("A_VALIDER_MOE", true),
+            "unknown codes stay open"
+        );
+    }
+
+    #[test]
+    fn the_store_knows_the_same_final_flux_states_as_the_client() {
+        for code in db::FINAL_FLUX_STATES {
+            assert!(FluxState::from_code(code).is_final(), "{code}");
+        }
+        for code in ["IN_RECU", "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP"] {
+            assert!(!db::FINAL_FLUX_STATES.contains(&code));
+        }
+    }
+
+    fn flux() -> FluxToFollow {
+        FluxToFollow {
+            id: 3,
+            company_code: "S".into(),
+            flux_number: "CPP9".into(),
+            syntax: String::new(),
+            chorus_state: String::new(),
+            sent_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_partial_report_names_the_invoices_to_correct_in_french() {
+        let answer = ConsulterCrDetailleAnswer {
+            etat_courant_depot_flux: Some(FluxState::PartiallyIntegrated),
+            liste_erreur_dp: vec![ErreurDp {
+                numero_dp: Some(" F2 ".into()),
+                libelle_erreur_dp: Some("SIRET inconnu".into()),
+                ..ErreurDp::default()
+            }],
+            ..ConsulterCrDetailleAnswer::default()
+        };
+        let r = flux_report(&flux(), &FluxState::PartiallyIntegrated, &answer, "t");
+        assert_eq!(
+            r.failed,
+            vec![(
+                "F2".to_string(),
+                "Rejetée par Chorus Pro à l'intégration : SIRET inconnu".to_string()
+            )]
+        );
+        assert!(r.fail_all_others.is_none());
+        let r = flux_report(&flux(), &FluxState::Rejected, &answer, "t");
+        assert!(r.fail_all_others.unwrap().contains("rejeté en entier"));
+        let r = flux_report(&flux(), &FluxState::Incident, &answer, "t");
+        assert!(r.failed.is_empty());
+        assert!(r.fail_all_others.unwrap().contains("à déposer de nouveau"));
+    }
+
+    #[test]
+    fn a_history_in_any_order_gives_the_latest_status() {
+        let job = HistoryJob {
+            invoice_number: "F1".into(),
+            company_code: "S".into(),
+            cpp_id: 1,
+            payment_not_reported: true,
+            old_status: String::new(),
+        };
+        let step = |code: &str, at: &str| HistoStatut {
+            histo_statut_code: Some(crate::chorus::InvoiceStatus::from_code(code)),
+            histo_statut_date_passage: Some(at.into()),
+            ..HistoStatut::default()
+        };
+        let answer = ConsulterHistoriqueAnswer {
+            historiques_des_statuts: Some(HistoriquesDesStatuts {
+                histo_statut: vec![
+                    step("MANDATEE", "2026-11-20T10:00:00.000+00:00"),
+                    step("DEPOSEE", "2026-11-01T10:00:00+01:00"),
+                    step("SERVICE_FAIT", "2026-11-10T10:00:00+00:00"),
+                ],
+                ..HistoriquesDesStatuts::default()
+            }),
+            ..ConsulterHistoriqueAnswer::default()
+        };
+        let u = history_update(&job, &answer).unwrap();
+        assert_eq!(u.status, "MANDATEE");
+        assert_eq!(u.status_at, "2026-11-20T10:00:00.000+00:00");
+        assert!(u.is_final, "payment not reported: MANDATEE is final");
+        assert_eq!(u.entries[0].status, "DEPOSEE");
+        assert!(history_update(&job, &ConsulterHistoriqueAnswer::default()).is_none());
+    }
+}
