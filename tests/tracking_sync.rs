@@ -647,3 +647,73 @@ fn a_company_that_cannot_connect_does_not_stop_the_others() {
     let changes = chorus_depot::tracking::queries::changes_since(store.conn(), 1).unwrap();
     assert!(changes.len() as i64 >= of_down);
 }
+
+/// A progress whose user has already pressed « Arrêter ».
+struct Stopped;
+
+impl chorus_depot::progress::Progress for Stopped {
+    fn update(&self, _: f32, _: &str) {}
+    fn is_cancelled(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn the_window_syncs_in_the_background_and_a_stopped_sync_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 30);
+    // The embedded sandbox of the demo, as the window uses it (no CHORUS_DEPOT_* here).
+    let connector = std::sync::Arc::new(chorus_depot::app::deposit_wiring::Connector::default());
+    let (client, _) = connector.client(&db).unwrap();
+    let ok = conformant(&db);
+    let store = Store::open(&db).unwrap();
+    let writer = chorus_depot::app::deposit_wiring::EInvoiceFluxWriter::open(
+        &db,
+        &chorus_depot::app::deposit_setup::DepositChoices::default(),
+    )
+    .unwrap();
+    let report = chorus_depot::deposit::engine::run_lot(
+        &store,
+        &chorus_depot::app::deposit_wiring::ChorusGateway::single(client),
+        &writer,
+        &ok,
+        &chorus_depot::deposit::LotOptions {
+            name: "Lot".into(),
+            limits: chorus_depot::deposit::FluxLimits {
+                max_bytes: 10 << 20,
+                max_invoices: 500,
+            },
+            uncertain_after: Duration::from_secs(600),
+        },
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    assert_eq!(report.failures(), 0);
+    // The demo sandbox integrates in 60 s / 200: wait for it.
+    std::thread::sleep(Duration::from_millis(400));
+
+    let stopped = chorus_depot::app::sync_run::sync_database(&connector, &db, &Stopped).unwrap();
+    assert!(stopped.cancelled);
+    assert_eq!(stopped.fluxes_checked, 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM chorus_invoices"), 0);
+
+    let mut session =
+        chorus_depot::app::session::Session::new(db.clone(), std::sync::Arc::new(|| {}));
+    session.set_connector(connector);
+    session.sync_now();
+    assert_eq!(
+        session.job().map(|j| j.kind),
+        Some(chorus_depot::app::jobs::JobKind::Sync)
+    );
+    assert!(session.wait_idle(Duration::from_secs(30)));
+    let report = session.sync_report.clone().expect("a sync report");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.invoices_learnt, ok.len());
+    assert_eq!(session.sync_generation, 1);
+    assert!(
+        session
+            .notices
+            .iter()
+            .any(|n| n.text.starts_with("Synchronisation terminée"))
+    );
+}

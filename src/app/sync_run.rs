@@ -49,12 +49,16 @@ pub fn run_status(db: &Path, json: bool) -> Result<ExitCode> {
     }
     let store = Store::open(db)?;
     let rows = crate::store::tracking::deposited_statuses(store.conn())?;
-    if json {
-        println!("{}", status_json(&rows));
+    let text = if json {
+        format!("{}\n", status_json(&rows))
     } else {
-        print!("{}", status_text(&rows));
+        status_text(&rows)
+    };
+    // `status | head` closes the pipe early: not an error.
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Serialize)]

@@ -236,6 +236,8 @@ pub fn sync(
             ..SyncReport::default()
         },
         broken: HashMap::new(),
+        failures_in_a_row: 0,
+        gave_up: false,
     };
     let outcome = run.go();
     let mut report = run.report;
@@ -267,7 +269,13 @@ struct Run<'a> {
     /// Companies whose client cannot work (no account, refused credentials): one message,
     /// then their fluxes are left alone for this run.
     broken: HashMap<String, String>,
+    /// Calls failed in a row (after the client's own retries): Chorus Pro is down, stop.
+    failures_in_a_row: usize,
+    gave_up: bool,
 }
+
+/// Failed calls in a row after which the sync stops until the next one.
+const MAX_FAILURES_IN_A_ROW: usize = 10;
 
 /// An invoice whose history is to be asked.
 struct HistoryJob {
@@ -279,11 +287,16 @@ struct HistoryJob {
 }
 
 impl Run<'_> {
+    /// Stopped by the user, or given up because Chorus Pro no longer answers.
     fn stopped(&mut self) -> bool {
         if self.progress.is_cancelled() {
             self.report.cancelled = true;
         }
-        self.report.cancelled
+        self.report.cancelled || self.gave_up
+    }
+
+    fn call_ok(&mut self) {
+        self.failures_in_a_row = 0;
     }
 
     fn client(&mut self, company: &str) -> Option<Arc<ChorusClient>> {
@@ -308,10 +321,21 @@ impl Run<'_> {
 
     /// A failed call: reported; a configuration problem stops the company's calls.
     fn call_failed(&mut self, company: &str, what: String, e: &ChorusError) {
+        if self.broken.contains_key(company) {
+            return;
+        }
         if e.is_configuration_problem() {
             self.company_broken(company, e.to_string());
-        } else {
-            self.report.errors.push(format!("{what} : {e}"));
+            return;
+        }
+        self.report.errors.push(format!("{what} : {e}"));
+        self.failures_in_a_row += 1;
+        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW && !self.gave_up {
+            self.gave_up = true;
+            self.report.errors.push(format!(
+                "Chorus Pro ne répond plus ({MAX_FAILURES_IN_A_ROW} appels en échec de suite) : \
+                 synchronisation interrompue, elle reprendra à la prochaine"
+            ));
         }
     }
 
@@ -358,7 +382,10 @@ impl Run<'_> {
                     .then(|| FluxSyntax::from_code(&flux.syntax)),
             };
             match client.consulter_cr_detaille(&request) {
-                Ok(answer) => self.apply_flux_answer(flux, &answer)?,
+                Ok(answer) => {
+                    self.call_ok();
+                    self.apply_flux_answer(flux, &answer)?
+                }
                 Err(e) => self.call_failed(
                     &flux.company_code,
                     format!("Flux {} : compte rendu non lu", flux.flux_number),
@@ -452,7 +479,10 @@ impl Run<'_> {
                 ..RechercherFacturesFournisseurRequest::default()
             };
             let found = match client.rechercher_toutes_factures_fournisseur(&criteria) {
-                Ok(found) => found,
+                Ok(found) => {
+                    self.call_ok();
+                    found
+                }
                 Err(e) => {
                     self.call_failed(
                         &flux.company_code,
@@ -635,16 +665,17 @@ impl Run<'_> {
                 done += 1;
                 let job = &runnable[i];
                 match answer {
-                    Ok(answer) => batch.push((i, answer)),
+                    Ok(answer) => {
+                        self.call_ok();
+                        batch.push((i, answer))
+                    }
                     Err(e) => self.call_failed(
                         &job.company_code,
                         format!("Facture {} : historique non lu", job.invoice_number),
                         &e,
                     ),
                 }
-                if self.broken.contains_key(&job.company_code)
-                    && self.broken.len() == by_company.len()
-                {
+                if by_company.keys().all(|c| self.broken.contains_key(c)) {
                     stop.store(true, Ordering::Relaxed);
                 }
                 if batch.len() >= self.options.batch_size.max(1) {
@@ -979,6 +1010,73 @@ mod tests {
         let r = flux_report(&flux(), &FluxState::Incident, &answer, "t");
         assert!(r.failed.is_empty());
         assert!(r.fail_all_others.unwrap().contains("à déposer de nouveau"));
+    }
+
+    #[test]
+    fn a_chorus_that_no_longer_answers_is_given_up_after_a_few_calls() {
+        use crate::chorus::{ClientOptions, Credentials, Environment, RetryPolicy, Secret};
+        use crate::store::deposits::{self, FluxMode, NewFlux};
+        let store = crate::store::Store::open_in_memory().unwrap();
+        for i in 0..30 {
+            let id = deposits::insert_flux(
+                store.conn(),
+                &NewFlux {
+                    company_code: "S".into(),
+                    mode: FluxMode::Sequential,
+                    syntax: "IN_DP_E1_UBL_INVOICE".into(),
+                    name: String::new(),
+                    file_path: String::new(),
+                    file_sha256: String::new(),
+                    file_size: 0,
+                    invoice_count: 1,
+                    created_at: "t".into(),
+                },
+            )
+            .unwrap();
+            deposits::flux_sent(store.conn(), id, &format!("CPP{i}"), "t").unwrap();
+        }
+        // A port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = ChorusClient::new(
+            Environment::Sandbox {
+                api_base: format!("http://127.0.0.1:{port}"),
+                token_url: format!("http://127.0.0.1:{port}/api/oauth/token"),
+            },
+            Credentials {
+                client_id: "id".into(),
+                client_secret: Secret::new("s"),
+                login: "l".into(),
+                password: Secret::new("p"),
+            },
+            ClientOptions {
+                retry: RetryPolicy::none(),
+                ..ClientOptions::default()
+            },
+        )
+        .unwrap();
+        let report = sync(
+            store.conn(),
+            &Clients::single(client),
+            &SyncOptions::default(),
+            &crate::progress::Silent,
+        )
+        .unwrap();
+        assert_eq!(report.fluxes_checked, 0);
+        assert!(
+            report.errors.len() <= MAX_FAILURES_IN_A_ROW + 1,
+            "{:?}",
+            report.errors
+        );
+        assert!(
+            report.errors.last().unwrap().contains("ne répond plus") || report.errors.len() == 1,
+            "{:?}",
+            report.errors
+        );
+        assert_eq!(db::fluxes_to_check(store.conn()).unwrap().len(), 30);
     }
 
     #[test]
