@@ -12,6 +12,7 @@ pub mod deposit_wiring;
 pub mod documents;
 pub mod jobs;
 pub mod lookup;
+pub mod manager_data;
 pub mod manager_view;
 pub mod paths;
 pub mod relance_cli;

@@ -17,6 +17,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 mod connection_commands;
+mod manager_commands;
+
+pub use manager_commands::{ExportFormat, exports_dir};
 
 /// One page of the directory browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,6 +57,12 @@ enum Reply {
     FilesPicked(FilePurpose, Vec<PathBuf>),
     Notice(Notice),
     ConnectionView(Box<Result<super::connection_form::ConnectionView, String>>),
+    Manager(Box<Result<super::manager_data::ManagerData, String>>),
+    Timeline(Box<Result<super::manager_data::InvoiceTimeline, String>>),
+    /// A file written (export, letter) and how many rows it holds.
+    Exported(PathBuf, usize),
+    RawReport(String, String),
+    Nothing,
 }
 
 enum JobOutput {
@@ -113,6 +122,17 @@ pub struct Session {
     pub connection_view_generation: u64,
     /// The result of the latest « Tester la connexion ».
     pub connection_check: Option<super::connection_test::ConnectionCheck>,
+    /// What the « Gestionnaire Chorus Pro » shows, once loaded.
+    pub manager: Option<Arc<super::manager_data::ManagerData>>,
+    /// Bumped each time `manager` is loaded, so the tree is rebuilt.
+    pub manager_generation: u64,
+    pub manager_loading: bool,
+    /// The selected invoice's timeline.
+    pub timeline: Option<Result<super::manager_data::InvoiceTimeline, String>>,
+    /// The latest file written by an export or a letter.
+    pub last_export: Option<PathBuf>,
+    /// A flux's raw report (flux number, pretty JSON), shown in a window.
+    pub raw_report: Option<(String, String)>,
     /// The report of the latest synchronisation with Chorus Pro ("what changed").
     pub sync_report: Option<Arc<crate::tracking::SyncReport>>,
     /// Bumped each time a sync ends, so views reload the tracking queries.
@@ -147,9 +167,17 @@ impl Session {
             connection_view: None,
             connection_view_generation: 0,
             connection_check: None,
+            manager: None,
+            manager_generation: 0,
+            manager_loading: false,
+            timeline: None,
+            last_export: None,
+            raw_report: None,
             sync_report: None,
             sync_generation: 0,
-            last_sync_started: None,
+            // The first automatic sync comes N minutes after start: « Synchroniser » is there
+            // for the impatient, and opening the window does not wake Chorus Pro up.
+            last_sync_started: Some(std::time::Instant::now()),
         }
     }
 
@@ -553,6 +581,31 @@ impl Session {
                 Reply::Siret(..) => {}
                 Reply::Extras(result) => self.extras = Some(result),
                 Reply::Notice(n) => self.notice(n.error, n.text),
+                Reply::Manager(data) => {
+                    self.manager_loading = false;
+                    match *data {
+                        Ok(data) => {
+                            self.manager = Some(Arc::new(data));
+                            self.manager_generation += 1;
+                        }
+                        Err(e) => self.notice(true, e),
+                    }
+                }
+                Reply::Timeline(timeline) => self.timeline = Some(*timeline),
+                Reply::Exported(path, rows) => {
+                    let what = if rows == 1 {
+                        "1 ligne".to_string()
+                    } else {
+                        format!("{rows} lignes")
+                    };
+                    self.notice(
+                        false,
+                        format!("Fichier écrit : {} ({what})", path.display()),
+                    );
+                    self.last_export = Some(path);
+                }
+                Reply::RawReport(flux, text) => self.raw_report = Some((flux, text)),
+                Reply::Nothing => {}
                 Reply::ConnectionView(view) => {
                     self.connection_view = Some(*view);
                     self.connection_view_generation += 1;
@@ -584,12 +637,18 @@ impl Session {
                 );
                 self.notice(report.failures() > 0, text);
                 self.deposit_report = Some(report);
+                if self.manager.is_some() {
+                    self.load_manager();
+                }
             }
             Ok(JobOutput::Synced(report)) => {
                 let first_line = report.summary().lines().next().unwrap_or("").to_string();
                 self.notice(!report.errors.is_empty(), first_line);
                 self.sync_report = Some(Arc::new(*report));
                 self.sync_generation += 1;
+                if self.manager.is_some() {
+                    self.load_manager();
+                }
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);

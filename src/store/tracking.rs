@@ -522,6 +522,8 @@ pub struct FluxSummary {
     /// `etatCourantDepotFlux`, empty until the first sync.
     pub chorus_state: String,
     pub error: String,
+    /// The file sent, kept on disk.
+    pub file_path: String,
     pub errors: Vec<FluxError>,
 }
 
@@ -537,7 +539,7 @@ pub fn flux_list(conn: &Connection) -> rusqlite::Result<Vec<FluxSummary>> {
     }
     conn.prepare(
         "SELECT id, company_code, COALESCE(flux_number, ''), COALESCE(sent_at, created_at), mode,
-             syntax, name, invoice_count, state, chorus_state, error
+             syntax, name, invoice_count, state, chorus_state, error, file_path
          FROM fluxes ORDER BY id DESC",
     )?
     .query_map([], |r| {
@@ -554,6 +556,7 @@ pub fn flux_list(conn: &Connection) -> rusqlite::Result<Vec<FluxSummary>> {
             state: r.get(8)?,
             chorus_state: r.get(9)?,
             error: r.get(10)?,
+            file_path: r.get(11)?,
             errors: errors.remove(&id).unwrap_or_default(),
         })
     })?

@@ -8,6 +8,7 @@ mod detail_panel;
 mod directory_tab;
 mod help;
 mod invoice_tables;
+mod manager;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub enum Tab {
     Control,
     Deposit,
+    Manager,
     Directory,
     Accounts,
 }
@@ -34,6 +36,7 @@ impl Tab {
         match self {
             Tab::Control => "Contrôle des factures",
             Tab::Deposit => "Dépôt",
+            Tab::Manager => "Gestionnaire Chorus Pro",
             Tab::Directory => "Annuaire Chorus PRO",
             Tab::Accounts => "Comptes Chorus PRO",
         }
@@ -49,6 +52,7 @@ pub struct ChorusDepotApp {
     toolbar: toolbar::ToolbarState,
     directory: directory_tab::DirectoryTab,
     deposit: deposit_tab::DepositTab,
+    pub manager: manager::ManagerTab,
     settings: Option<settings_dialog::SettingsDialog>,
     help_open: bool,
     /// The detail panel asked for the lines of this invoice already.
@@ -78,6 +82,7 @@ impl ChorusDepotApp {
             toolbar: toolbar::ToolbarState::default(),
             directory: directory_tab::DirectoryTab::default(),
             deposit: deposit_tab::DepositTab::default(),
+            manager: manager::ManagerTab::default(),
             settings: None,
             help_open: false,
             extras_requested_for: None,
@@ -87,6 +92,7 @@ impl ChorusDepotApp {
     /// Draws one frame. Public for the UI tests and the frame benchmark.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.session.poll();
+        manager::automatic_sync(ui.ctx(), &mut self.manager, &mut self.session);
         self.sync_control_model();
         self.route_picked_files();
 
@@ -95,7 +101,13 @@ impl ChorusDepotApp {
             self.apply_toolbar(action);
             ui.add_space(2.0);
             ui.horizontal(|ui| {
-                for tab in [Tab::Control, Tab::Deposit, Tab::Directory, Tab::Accounts] {
+                for tab in [
+                    Tab::Control,
+                    Tab::Deposit,
+                    Tab::Manager,
+                    Tab::Directory,
+                    Tab::Accounts,
+                ] {
                     ui.selectable_value(&mut self.tab, tab, tab.label());
                 }
             });
@@ -125,6 +137,11 @@ impl ChorusDepotApp {
                         &mut self.session,
                         self.control.as_ref(),
                     );
+                });
+            }
+            Tab::Manager => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    manager::show(ui, &mut self.manager, &mut self.session);
                 });
             }
             Tab::Accounts => {

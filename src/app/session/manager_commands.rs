@@ -1,0 +1,169 @@
+//! The session's commands of the « Gestionnaire Chorus Pro »: load what it shows, the
+//! selected invoice's timeline, mark the news as seen, export the current view, write a
+//! reminder letter, show a flux's raw report.
+
+use super::{Notice, Reply, Session};
+use crate::app::manager_data;
+use crate::app::table_export::{self, Table};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The export formats of the current view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl Session {
+    /// Reads the tracking data (into `manager`); the latest checks tell which invoices
+    /// never deposited are in anomaly.
+    pub fn load_manager(&mut self) {
+        let anomalous: HashSet<String> = self
+            .report
+            .as_ref()
+            .map(|r| {
+                r.checks
+                    .iter()
+                    .filter(|c| !c.is_conformant())
+                    .map(|c| c.invoice.number.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.manager_loading = true;
+        self.query(move |store| {
+            let today = chrono::Local::now().date_naive();
+            Reply::Manager(Box::new(manager_data::load(
+                store.conn(),
+                &anomalous,
+                today,
+            )))
+        });
+    }
+
+    pub fn load_timeline(&mut self, number: String) {
+        self.timeline = None;
+        self.query(move |store| {
+            Reply::Timeline(Box::new(manager_data::timeline(store.conn(), &number)))
+        });
+    }
+
+    /// The news up to `run` have been seen: they are not shown again.
+    pub fn mark_news_seen(&mut self, run: i64) {
+        if let Some(data) = &mut self.manager {
+            let mut seen = (**data).clone();
+            seen.news.clear();
+            *data = std::sync::Arc::new(seen);
+        }
+        self.query(
+            move |store| match manager_data::mark_seen(store.conn(), run) {
+                Ok(()) => Reply::Nothing,
+                Err(e) => Reply::Notice(Notice {
+                    error: true,
+                    text: format!("Suivi : {e}"),
+                }),
+            },
+        );
+    }
+
+    /// Writes `table` into the exports folder next to the database.
+    pub fn export_table(&mut self, table: Table, format: ExportFormat, stem: &str) {
+        let path = exports_dir(&self.db_path).join(format!(
+            "{stem}-{}.{}",
+            chrono::Local::now().format("%Y%m%d-%H%M%S"),
+            match format {
+                ExportFormat::Csv => "csv",
+                ExportFormat::Xlsx => "xlsx",
+            }
+        ));
+        let tx = self.tx.clone();
+        let waker = self.waker.clone();
+        std::thread::spawn(move || {
+            let written = match format {
+                ExportFormat::Csv => table_export::to_csv(&table),
+                ExportFormat::Xlsx => table_export::to_xlsx(&table, "Suivi"),
+            }
+            .and_then(|bytes| write_file(&path, &bytes));
+            let reply = match written {
+                Ok(()) => Reply::Exported(path, table.rows.len()),
+                Err(e) => Reply::Notice(Notice {
+                    error: true,
+                    text: format!("Export impossible : {e}"),
+                }),
+            };
+            let _ = tx.send(reply);
+            waker();
+        });
+    }
+
+    /// « Lettre de relance » of an overdue invoice: a PDF in the exports folder.
+    pub fn write_relance(&mut self, number: String) {
+        let dir = exports_dir(&self.db_path);
+        self.query(move |store| {
+            let today = chrono::Local::now().date_naive();
+            let made = (|| -> Result<PathBuf, String> {
+                let settings = crate::tracking::payments::PaymentSettings::load(store.conn())
+                    .map_err(|e| e.to_string())?;
+                let letter = crate::tracking::relance::relance_letter(
+                    store.conn(),
+                    &number,
+                    &settings,
+                    today,
+                )
+                .map_err(|e| e.to_string())?;
+                let pdf =
+                    crate::tracking::relance::relance_pdf(&letter).map_err(|e| e.to_string())?;
+                let path = dir.join(format!("relance-{number}-{}.pdf", today.format("%Y%m%d")));
+                write_file(&path, &pdf)?;
+                Ok(path)
+            })();
+            match made {
+                Ok(path) => Reply::Exported(path, 1),
+                Err(e) => Reply::Notice(Notice {
+                    error: true,
+                    text: format!("Relance de {number} : {e}"),
+                }),
+            }
+        });
+    }
+
+    /// The raw JSON of a flux's latest report, shown in a window.
+    pub fn load_raw_report(&mut self, flux_number: String) {
+        self.query(move |store| {
+            let text = match manager_data::raw_flux_report(store.conn(), &flux_number) {
+                Ok(Some(json)) => pretty(&json),
+                Ok(None) => format!(
+                    "Aucun compte rendu du flux {flux_number} n'a encore été lu : \
+                     lancez une synchronisation."
+                ),
+                Err(e) => e,
+            };
+            Reply::RawReport(flux_number, text)
+        });
+    }
+}
+
+fn pretty(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| json.to_string())
+}
+
+/// `<base>-exports/` next to the database.
+pub fn exports_dir(db: &Path) -> PathBuf {
+    let stem = db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "chorus-depot".into());
+    db.parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(format!("{stem}-exports"))
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{} : {e}", dir.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("{} : {e}", path.display()))
+}

@@ -1,0 +1,178 @@
+//! The invoice selected in the tree: its data, its payment, the timeline of its statuses
+//! with the recipient's comments, its flux and the file sent, and what it needs.
+
+use super::{short_time, style};
+use crate::app::manager_data::ManagerData;
+use crate::app::session::Session;
+use crate::model::status::InvoiceStatus;
+use crate::model::{format_date, format_money};
+use crate::tracking::tree::Stage;
+use egui::RichText;
+
+/// Returns true when the user closes the panel.
+pub fn show(ui: &mut egui::Ui, number: &str, data: &ManagerData, session: &mut Session) -> bool {
+    let mut close = false;
+    let Some(invoice) = data.invoices.iter().find(|i| i.number == number) else {
+        ui.label("Cette facture n'est plus dans le suivi.");
+        return ui.button("Fermer").clicked();
+    };
+    ui.horizontal(|ui| {
+        ui.heading(format!("{} {}", invoice.kind.label(), invoice.number));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✖").on_hover_text("Fermer le détail").clicked() {
+                close = true;
+            }
+        });
+    });
+    ui.label(
+        RichText::new(invoice.stage.label())
+            .strong()
+            .color(stage_colour(&invoice.stage)),
+    );
+    ui.separator();
+    let payment = data.facts.payments.get(number);
+    let flux_number = data.facts.flux_numbers.get(number).cloned();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("manager_invoice")
+                .num_columns(2)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    let mut row = |label: &str, value: String| {
+                        ui.label(RichText::new(label).color(style::MUTED));
+                        ui.label(value);
+                        ui.end_row();
+                    };
+                    row("Société", invoice.company_name.clone());
+                    row("Client", invoice.client_name.clone());
+                    row("Date de facture", format_date(invoice.invoice_date));
+                    row("Montant TTC", format_money(invoice.amount_incl_tax, "EUR"));
+                    if let Some(p) = payment {
+                        row("N° Chorus", p.cpp_label());
+                        row("Date de dépôt", p.deposit_label());
+                        row("Échéance", p.due_label());
+                        row("Paiement", p.state.label().to_string());
+                        if !p.is_credit_note() {
+                            row("Reste dû", format_money(p.outstanding, "EUR"));
+                        }
+                        if p.days_late > 0 {
+                            row("Retard", format!("{} jours", p.days_late));
+                            row("Intérêts estimés", format_money(p.interest, "EUR"));
+                            row("Indemnité forfaitaire", format_money(p.indemnity, "EUR"));
+                        }
+                        let lifecycle = p.lifecycle_text();
+                        if !lifecycle.is_empty() {
+                            row("Cycle de vie 2026", lifecycle);
+                        }
+                    }
+                    if let Some(flux) = &flux_number {
+                        row("N° de flux", flux.clone());
+                    }
+                });
+            if let Some(p) = payment
+                && p.overdue
+                && ui
+                    .button("Lettre de relance (PDF)…")
+                    .on_hover_text(
+                        "Une lettre à l'acheteur public : facture, retard, intérêts et indemnité",
+                    )
+                    .clicked()
+            {
+                session.write_relance(number.to_string());
+            }
+            flux_section(ui, flux_number.as_deref(), data, session);
+            ui.add_space(6.0);
+            timeline_section(ui, number, session);
+        });
+    close
+}
+
+fn flux_section(
+    ui: &mut egui::Ui,
+    flux_number: Option<&str>,
+    data: &ManagerData,
+    session: &Session,
+) {
+    let Some(flux) = flux_number.and_then(|n| data.fluxes.iter().find(|f| f.flux_number == n))
+    else {
+        return;
+    };
+    ui.add_space(6.0);
+    ui.label(RichText::new("Flux").strong());
+    ui.label(format!(
+        "{} — {} ({}, {})",
+        flux.flux_number,
+        flux.name,
+        if flux.mode == "LOT" {
+            "lot"
+        } else {
+            "séquentiel"
+        },
+        flux.syntax
+    ));
+    if !flux.chorus_state.is_empty() {
+        ui.label(format!(
+            "État : {}",
+            crate::model::status::FluxState::from_code(&flux.chorus_state).label()
+        ));
+    }
+    if !flux.file_path.is_empty() && ui.link("Ouvrir le fichier envoyé").clicked() {
+        session.open_with_system(flux.file_path.clone());
+    }
+}
+
+fn timeline_section(ui: &mut egui::Ui, number: &str, session: &Session) {
+    ui.label(RichText::new("Historique des statuts").strong());
+    match &session.timeline {
+        None => {
+            ui.spinner();
+        }
+        Some(Err(e)) => {
+            ui.label(RichText::new(e).color(style::ERROR_RED));
+        }
+        Some(Ok(t)) if t.number != number => {
+            ui.spinner();
+        }
+        Some(Ok(t)) => {
+            for error in &t.flux_errors {
+                ui.label(
+                    RichText::new(format!(
+                        "{} — rejetée à l'intégration : {}",
+                        short_time(&error.at),
+                        error.message
+                    ))
+                    .color(style::ERROR_RED),
+                );
+            }
+            if t.history.is_empty() && t.flux_errors.is_empty() {
+                ui.label(
+                    RichText::new("Aucun statut connu : synchronisez avec Chorus Pro.")
+                        .color(style::MUTED),
+                );
+            }
+            for entry in &t.history {
+                let status = InvoiceStatus::from_code(&entry.status);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(short_time(&entry.at)).color(style::MUTED));
+                    ui.label(RichText::new(status.label()).strong());
+                    if !entry.comment.is_empty() {
+                        ui.label(format!("— {}", entry.comment));
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// `23/11/2026 10:02` from the forms Chorus gives.
+
+pub fn stage_colour(stage: &Stage) -> egui::Color32 {
+    match stage {
+        Stage::InAnomaly | Stage::FluxRejected => style::ERROR_RED,
+        Stage::Chorus(InvoiceStatus::Rejected) => style::ERROR_RED,
+        Stage::Chorus(InvoiceStatus::ToRecycle | InvoiceStatus::Suspended) => style::WARNING_AMBER,
+        Stage::Chorus(InvoiceStatus::PaymentIssued) => style::OK_GREEN,
+        _ => style::ACCENT,
+    }
+}

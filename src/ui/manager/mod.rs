@@ -1,0 +1,255 @@
+//! « Gestionnaire Chorus Pro »: where the money is. The tree of the invoices by company,
+//! status and client; the fluxes; the payments. Above them: the synchronisation, what
+//! changed since the last look, and the technical passwords about to expire.
+
+mod detail;
+mod fluxes;
+mod payments;
+mod tree_view;
+
+use super::style;
+use crate::app::connection_test::Level;
+use crate::app::manager_data::ManagerData;
+use crate::app::manager_view::TreeView;
+use crate::app::session::Session;
+use crate::model::status::InvoiceStatus;
+use crate::store::tracking::{CHANGE_FLUX_REJECTION, SyncChange};
+use egui::RichText;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Tree,
+    Fluxes,
+    Payments,
+}
+
+#[derive(Default)]
+pub struct ManagerTab {
+    pub view: View,
+    pub tree: TreeView,
+    /// The selected flux of the flux list (by id).
+    pub selected_flux: Option<i64>,
+    pub payments: payments::PaymentsState,
+    /// The invoice whose timeline was asked for.
+    timeline_for: Option<String>,
+    /// The next automatic sync, checked once a second at most.
+    last_due_check: Option<std::time::Instant>,
+}
+
+pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
+    if session.manager.is_none() && !session.manager_loading {
+        session.load_manager();
+    }
+    header(ui, tab, session);
+    let Some(data) = session.manager.clone() else {
+        ui.centered_and_justified(|ui| {
+            ui.spinner();
+        });
+        return;
+    };
+    banners(ui, &data, session);
+    ui.separator();
+    match tab.view {
+        View::Tree => tree_view::show(ui, tab, &data, session),
+        View::Fluxes => fluxes::show(ui, tab, &data, session),
+        View::Payments => payments::show(ui, &mut tab.payments, &data, session),
+    }
+    raw_report_window(ui.ctx(), session);
+}
+
+/// While the window is open, a sync every N minutes (Paramétrage); never during other
+/// work. Called every frame by the window, whatever the tab.
+pub fn automatic_sync(ctx: &egui::Context, tab: &mut ManagerTab, session: &mut Session) {
+    if session.manager.is_none() && !session.manager_loading && session.report.is_some() {
+        session.load_manager();
+    }
+    let now = std::time::Instant::now();
+    if tab
+        .last_due_check
+        .is_some_and(|t| now.duration_since(t).as_secs() < 1)
+    {
+        return;
+    }
+    tab.last_due_check = Some(now);
+    let minutes = session.manager.as_ref().map_or(0, |d| d.sync_every_minutes);
+    if minutes > 0 {
+        session.sync_if_due(std::time::Duration::from_secs(u64::from(minutes) * 60));
+        // Wakes the window up for the next one, even if nobody touches it.
+        ctx.request_repaint_after(std::time::Duration::from_secs(30));
+    }
+}
+
+fn header(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
+    ui.horizontal(|ui| {
+        ui.heading("Gestionnaire Chorus Pro");
+        ui.add_space(16.0);
+        for (view, label) in [
+            (View::Tree, "Arborescence des statuts"),
+            (View::Fluxes, "Flux déposés"),
+            (View::Payments, "Paiements"),
+        ] {
+            ui.selectable_value(&mut tab.view, view, label);
+        }
+        ui.separator();
+        let busy = session.is_busy();
+        if ui
+            .add_enabled(!busy, egui::Button::new("Synchroniser avec Chorus Pro"))
+            .on_hover_text(
+                "Lire les comptes rendus des flux, les numéros Chorus et l'historique des \
+                 statuts des factures déposées",
+            )
+            .on_disabled_hover_text("Un travail est en cours : attendez la fin")
+            .clicked()
+        {
+            session.sync_now();
+        }
+        if let Some(data) = &session.manager {
+            ui.label(RichText::new(last_sync_text(data)).color(style::MUTED));
+        }
+    });
+}
+
+fn last_sync_text(data: &ManagerData) -> String {
+    match &data.last_sync {
+        None => "Jamais synchronisé".to_string(),
+        Some(run) => {
+            let at = chrono::DateTime::parse_from_rfc3339(&run.finished_at)
+                .or_else(|_| chrono::DateTime::parse_from_rfc3339(&run.started_at))
+                .map(|d| d.format("%d/%m/%Y à %H:%M").to_string())
+                .unwrap_or_else(|_| run.started_at.clone());
+            let errors = match run.errors {
+                0 => String::new(),
+                n => format!(", {n} erreur(s)"),
+            };
+            format!("Dernière synchronisation le {at}{errors}")
+        }
+    }
+}
+
+/// What changed since the last look, and the passwords about to expire.
+fn banners(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
+    for (level, text) in &data.password_reminders {
+        let colour = if *level == Level::Error {
+            style::ERROR_RED
+        } else {
+            style::WARNING_AMBER
+        };
+        ui.label(RichText::new(format!("⚠ {text}")).color(colour).strong());
+    }
+    if data.news.is_empty() {
+        return;
+    }
+    egui::Frame::group(ui.style())
+        .fill(egui::Color32::from_rgb(0xfd, 0xf6, 0xe3))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new("Depuis votre dernière consultation :").strong());
+                ui.label(news_summary(&data.news));
+                if ui.button("Marquer comme vu").clicked() {
+                    session.mark_news_seen(data.newest_run);
+                }
+            });
+            egui::CollapsingHeader::new("Détail")
+                .id_salt("news_detail")
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(140.0)
+                        .show(ui, |ui| {
+                            for change in &data.news {
+                                ui.label(news_line(change));
+                            }
+                        });
+                });
+        });
+}
+
+/// `2 rejets à l'intégration, 1 facture à recycler, 3 mises en paiement`.
+pub fn news_summary(news: &[SyncChange]) -> String {
+    let count = |pred: &dyn Fn(&SyncChange) -> bool| news.iter().filter(|c| pred(c)).count();
+    let status = |s: InvoiceStatus| {
+        move |c: &SyncChange| {
+            c.kind != CHANGE_FLUX_REJECTION && InvoiceStatus::from_code(&c.new_status) == s
+        }
+    };
+    let parts = [
+        (
+            count(&|c| c.kind == CHANGE_FLUX_REJECTION),
+            "facture rejetée à l'intégration",
+            "factures rejetées à l'intégration",
+        ),
+        (
+            count(&status(InvoiceStatus::Rejected)),
+            "facture rejetée par le destinataire",
+            "factures rejetées par le destinataire",
+        ),
+        (
+            count(&status(InvoiceStatus::ToRecycle)),
+            "facture à recycler",
+            "factures à recycler",
+        ),
+        (
+            count(&status(InvoiceStatus::Suspended)),
+            "facture suspendue à compléter",
+            "factures suspendues à compléter",
+        ),
+        (
+            count(&status(InvoiceStatus::PaymentIssued)),
+            "mise en paiement",
+            "mises en paiement",
+        ),
+    ];
+    parts
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| crate::app::status::counted(*n, one, many))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn news_line(change: &SyncChange) -> String {
+    let what = if change.kind == CHANGE_FLUX_REJECTION {
+        "rejetée à l'intégration".to_string()
+    } else {
+        InvoiceStatus::from_code(&change.new_status)
+            .label()
+            .to_lowercase()
+    };
+    let comment = if change.comment.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", change.comment)
+    };
+    format!("{} : {what}{comment}", change.invoice_number)
+}
+
+fn raw_report_window(ctx: &egui::Context, session: &mut Session) {
+    let Some((flux, text)) = &session.raw_report else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new(format!("Compte rendu brut du flux {flux}"))
+        .open(&mut open)
+        .default_size([640.0, 480.0])
+        .show(ctx, |ui| {
+            egui::ScrollArea::both().show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(text.as_str()).monospace()).selectable(true));
+            });
+        });
+    if !open {
+        session.raw_report = None;
+    }
+}
+
+/// `23/11/2026 10:02` from the forms Chorus Pro gives (RFC 3339, `AAAA-MM-JJ HH:MM`, a day).
+fn short_time(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+                .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
+        })
+        .or_else(|_| crate::model::parse_date(text).map(crate::model::format_date))
+        .unwrap_or_else(|_| text.to_string())
+}
