@@ -5,6 +5,7 @@ pub mod directory;
 pub mod erp;
 pub mod payments;
 pub mod pdf_verdicts;
+pub mod returned;
 pub mod settings;
 
 use rusqlite::Connection;
@@ -19,6 +20,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_app_settings.sql")),
     M::up(include_str!("../../migrations/0005_deposits.sql")),
     M::up(include_str!("../../migrations/0006_tracking.sql")),
+    M::up(include_str!("../../migrations/0008_returned_actions.sql")), // 0007 is on another branch: the merge renumbers.
 ];
 
 #[derive(Debug, thiserror::Error)]
