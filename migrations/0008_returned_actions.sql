@@ -24,3 +24,13 @@ CREATE TABLE credit_notes_due (
     -- The recipient's reason, as known when the invoice was marked.
     reason         TEXT NOT NULL DEFAULT ''
 );
+
+-- The routing data an invoice was last recycled with: the form's starting point next time
+-- (the ERP's values are the ones Chorus Pro refused).
+CREATE TABLE recycled_routing (
+    invoice_number    TEXT PRIMARY KEY,
+    siret             TEXT NOT NULL,
+    service_code      TEXT NOT NULL DEFAULT '',
+    engagement_number TEXT NOT NULL DEFAULT '',
+    at                TEXT NOT NULL
+);

@@ -203,6 +203,13 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     }
     let (recycle_id, suspend_id) = (ids[0], ids[1]);
     let client = client(&sandbox, &db);
+    let listed: Vec<(String, String)> = returned::returned_invoices(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.invoice_number, r.status))
+        .collect();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert!(listed.contains(&(suspend.clone(), "SUSPENDUE".to_string())));
 
     // ---- À recycler -------------------------------------------------------------------------
     let prefilled = returned::recycle_form(store.conn(), &recycle).unwrap();
@@ -291,6 +298,11 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     assert_eq!(timeline.len(), 1);
     assert!(timeline[0].succeeded, "{timeline:?}");
     assert!(timeline[0].detail.contains("SERV-TECH"), "{timeline:?}");
+    // The next form starts from what Chorus Pro now holds.
+    assert_eq!(
+        returned::recycle_form(store.conn(), &recycle).unwrap(),
+        corrected
+    );
     // The local status says it is no longer to recycle: refused before any call.
     let err = returned::recycle(&client, &store, &recycle, &corrected, None).unwrap_err();
     assert!(matches!(err, ReturnedError::WrongStatus { .. }), "{err}");
@@ -323,6 +335,22 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     );
 
     // ---- Suspendue --------------------------------------------------------------------------
+    // The recipient's comment, asked to Chorus Pro when the local history lacks it.
+    store
+        .conn()
+        .execute(
+            "DELETE FROM status_history WHERE invoice_number = ?1",
+            [&suspend],
+        )
+        .unwrap();
+    assert_eq!(
+        returned::recipient_comment(store.conn(), &suspend, "SUSPENDUE").unwrap(),
+        None
+    );
+    let comment = returned::fetch_recipient_comment(&client, store.conn(), &suspend, "SUSPENDUE")
+        .unwrap()
+        .expect("the recipient's comment");
+    assert!(comment.contains("merci"), "{comment}");
     // A name of 51 characters is refused locally, with a shorter name to use.
     let long = dir.path().join(format!("{}.pdf", "b".repeat(47)));
     std::fs::write(&long, b"%PDF-1.7 bon").unwrap();
@@ -375,6 +403,16 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     assert_eq!(due[0].reason, reason);
     assert_eq!(due[0].client_name, "Commune de Ville-sur-Bac");
     assert_eq!(due[0].total_incl_tax, "120.00");
+    let csv = String::from_utf8(returned::credit_notes_due_csv(&due).unwrap()).unwrap();
+    assert!(csv.contains(&format!(
+        "{reject};S1;C1;Commune de Ville-sur-Bac;02/11/2026;120,00"
+    )));
+    assert!(
+        returned::returned_invoices(store.conn())
+            .unwrap()
+            .iter()
+            .any(|r| r.invoice_number == reject && r.marked_for_credit_note && r.comment == reason)
+    );
     // Only a rejected invoice can be marked.
     assert!(returned::mark_for_credit_note(store.conn(), &suspend).is_err());
 }

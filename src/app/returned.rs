@@ -10,8 +10,8 @@
 use crate::checks::billing::resolve;
 use crate::checks::snapshot::DirectorySnapshot;
 use crate::chorus::factures::{
-    CompleterRequest, PieceJointeComplementaire, RecyclerDestinataire, RecyclerReference,
-    RecyclerRequest,
+    CompleterRequest, ConsulterHistoriqueRequest, PieceJointeComplementaire, RecyclerDestinataire,
+    RecyclerReference, RecyclerRequest,
 };
 use crate::chorus::transverses::AjouterFichierRequest;
 use crate::chorus::{ChorusClient, ChorusError};
@@ -28,7 +28,8 @@ use crate::tracking::returned::{
 use rusqlite::{Connection, OptionalExtension};
 use std::path::PathBuf;
 
-pub use crate::store::returned::{ActionRow, CreditNoteDueRow};
+pub use crate::store::returned::{ActionRow, CreditNoteDueRow, ReturnedRow};
+pub use crate::tracking::returned::credit_notes_due_csv;
 pub use crate::tracking::returned::{
     ALLOWED_ATTACHMENT_EXTENSIONS, MAX_ATTACHMENT_NAME_CHARS, RecycleForm,
 };
@@ -69,6 +70,9 @@ pub enum ReturnedError {
         invoice: String,
         message: String,
     },
+    /// A read from Chorus Pro failed.
+    #[error("Lecture de l'historique de {invoice} sur Chorus Pro impossible : {message}")]
+    Chorus { invoice: String, message: String },
     #[error("Erreur de la base de données : {0}")]
     Store(String),
 }
@@ -201,26 +205,47 @@ fn refused(
     error
 }
 
-/// Ends a successful action and moves the local status, together.
+/// Ends a successful action and moves the local status, together (with the new routing
+/// data of a recycle).
 fn succeeded(
     conn: &Connection,
     action_id: i64,
     invoice_number: &str,
     status: &str,
+    routing: Option<&RecycleForm>,
 ) -> Result<(), ReturnedError> {
+    let at = now();
     let tx = conn.unchecked_transaction()?;
     db::finish_action(&tx, action_id, "")?;
-    db::set_status(&tx, invoice_number, status, &now())?;
+    db::set_status(&tx, invoice_number, status, &at)?;
+    if let Some(form) = routing {
+        db::record_routing(
+            &tx,
+            invoice_number,
+            &form.siret,
+            &form.service_code,
+            &form.engagement_number,
+            &at,
+        )?;
+    }
     tx.commit()?;
     Ok(())
 }
 
 // ---- À recycler ------------------------------------------------------------------------------
 
-/// The recycle form prefilled from the invoice's current billing data (the ERP mirror: the
-/// client's SIRET, the invoice's service code and engagement, or its origin reference's).
-/// An invoice missing from the mirror gives an empty form.
+/// The recycle form prefilled from the invoice's current billing data: the values of its
+/// last successful recycle if it had one, else the ERP mirror's (the client's SIRET, the
+/// invoice's service code and engagement, or its origin reference's). An invoice missing
+/// from the mirror gives an empty form.
 pub fn recycle_form(conn: &Connection, invoice_number: &str) -> Result<RecycleForm, ReturnedError> {
+    if let Some((siret, service_code, engagement_number)) = db::routing_of(conn, invoice_number)? {
+        return Ok(RecycleForm {
+            siret,
+            service_code,
+            engagement_number,
+        });
+    }
     let Some(invoice) = load_invoice(conn, invoice_number)? else {
         return Ok(RecycleForm::default());
     };
@@ -322,7 +347,7 @@ pub fn recycle(
         .map(|s| s.code().to_string())
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| STATUS_AFTER_RECYCLE.to_string());
-    succeeded(conn, action_id, invoice_number, &new_status)?;
+    succeeded(conn, action_id, invoice_number, &new_status, Some(&form))?;
     Ok(ActionOutcome {
         invoice_number: invoice_number.to_string(),
         action,
@@ -444,7 +469,7 @@ pub fn complete(
     let answer = client
         .completer(&request)
         .map_err(|e| refused(conn, action_id, action, invoice_number, &e))?;
-    succeeded(conn, action_id, invoice_number, STATUS_AFTER_COMPLETE)?;
+    succeeded(conn, action_id, invoice_number, STATUS_AFTER_COMPLETE, None)?;
     Ok(ActionOutcome {
         invoice_number: invoice_number.to_string(),
         action,
@@ -463,6 +488,49 @@ pub fn recipient_comment(
     status: &str,
 ) -> Result<Option<String>, ReturnedError> {
     Ok(db::last_comment_of_status(conn, invoice_number, status)?)
+}
+
+/// The recipient's comment on the invoice's last `status`, asked to Chorus Pro
+/// (`consulter/historique`) when the local history does not hold it yet. Nothing is written:
+/// the history is the sync's.
+pub fn fetch_recipient_comment(
+    client: &ChorusClient,
+    conn: &Connection,
+    invoice_number: &str,
+    status: &str,
+) -> Result<Option<String>, ReturnedError> {
+    if let Some(comment) = recipient_comment(conn, invoice_number, status)? {
+        return Ok(Some(comment));
+    }
+    let Some(link) = db::chorus_link(conn, invoice_number)? else {
+        return Err(ReturnedError::NotTracked(invoice_number.to_string()));
+    };
+    let cpp_id = link
+        .cpp_id
+        .ok_or_else(|| ReturnedError::NoChorusId(invoice_number.to_string()))?;
+    let answer = client
+        .consulter_historique(&ConsulterHistoriqueRequest {
+            id_facture: cpp_id,
+            ..ConsulterHistoriqueRequest::default()
+        })
+        .map_err(|e| ReturnedError::Chorus {
+            invoice: invoice_number.to_string(),
+            message: e.to_string(),
+        })?;
+    let mut steps: Vec<_> = answer
+        .historiques_des_statuts
+        .map(|h| h.histo_statut)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|h| h.histo_statut_code.as_ref().map(|c| c.code()) == Some(status))
+        .filter_map(|h| {
+            let comment = h.histo_statut_commentaire?.trim().to_string();
+            (!comment.is_empty())
+                .then(|| (h.histo_statut_date_passage.unwrap_or_default(), comment))
+        })
+        .collect();
+    steps.sort();
+    Ok(steps.pop().map(|(_, comment)| comment))
 }
 
 /// Why the recipient rejected the invoice (None: no comment known yet).
@@ -501,6 +569,12 @@ pub fn mark_for_credit_note(
 /// The rejected invoices to cancel by a credit note and invoice again in the ERP.
 pub fn credit_notes_due(conn: &Connection) -> Result<Vec<CreditNoteDueRow>, ReturnedError> {
     Ok(db::credit_notes_due(conn)?)
+}
+
+/// The invoices Chorus Pro sent back (local status A_RECYCLER, SUSPENDUE or REJETEE), with
+/// the recipient's comment and whether a rejected one is already marked for a credit note.
+pub fn returned_invoices(conn: &Connection) -> Result<Vec<ReturnedRow>, ReturnedError> {
+    Ok(db::returned_rows(conn)?)
 }
 
 pub fn is_marked_for_credit_note(

@@ -190,3 +190,87 @@ pub fn is_credit_note_due(conn: &Connection, invoice_number: &str) -> rusqlite::
         .optional()
         .map(|o| o.is_some())
 }
+
+/// Keeps the routing data an invoice was recycled with.
+pub fn record_routing(
+    conn: &Connection,
+    invoice_number: &str,
+    siret: &str,
+    service_code: &str,
+    engagement_number: &str,
+    at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO recycled_routing (invoice_number, siret, service_code,
+             engagement_number, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        invoice_number,
+        siret,
+        service_code,
+        engagement_number,
+        at
+    ])?;
+    Ok(())
+}
+
+/// (SIRET, service code, engagement) of the invoice's last successful recycle.
+pub fn routing_of(
+    conn: &Connection,
+    invoice_number: &str,
+) -> rusqlite::Result<Option<(String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT siret, service_code, engagement_number FROM recycled_routing
+         WHERE invoice_number = ?1",
+    )?
+    .query_row([invoice_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    .optional()
+}
+
+/// An invoice Chorus Pro sent back (A_RECYCLER, SUSPENDUE, REJETEE), with what the
+/// dialogs show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnedRow {
+    pub invoice_number: String,
+    pub company_code: String,
+    pub cpp_id: Option<i64>,
+    pub status: String,
+    pub status_at: String,
+    pub client_name: String,
+    pub total_incl_tax: String,
+    /// The recipient's comment on the current status, if the history holds one.
+    pub comment: String,
+    pub marked_for_credit_note: bool,
+}
+
+/// Every invoice whose local status is A_RECYCLER, SUSPENDUE or REJETEE, by number.
+pub fn returned_rows(conn: &Connection) -> rusqlite::Result<Vec<ReturnedRow>> {
+    conn.prepare_cached(
+        "SELECT c.invoice_number, c.company_code, c.cpp_id, c.status, c.status_at,
+                coalesce(cl.name, ''), coalesce(i.total_incl_tax, ''),
+                coalesce((SELECT h.comment FROM status_history h
+                          WHERE h.invoice_number = c.invoice_number AND h.status = c.status
+                            AND trim(h.comment) <> ''
+                          ORDER BY h.at DESC, h.id DESC LIMIT 1), ''),
+                EXISTS (SELECT 1 FROM credit_notes_due d WHERE d.invoice_number = c.invoice_number)
+         FROM chorus_invoices c
+         LEFT JOIN invoices i ON i.number = c.invoice_number
+         LEFT JOIN clients cl ON cl.code = i.client_code
+         WHERE trim(c.status) IN ('A_RECYCLER', 'SUSPENDUE', 'REJETEE')
+         ORDER BY c.invoice_number",
+    )?
+    .query_map([], |r| {
+        Ok(ReturnedRow {
+            invoice_number: r.get(0)?,
+            company_code: r.get(1)?,
+            cpp_id: r.get(2)?,
+            status: r.get(3)?,
+            status_at: r.get(4)?,
+            client_name: r.get(5)?,
+            total_incl_tax: r.get(6)?,
+            comment: r.get(7)?,
+            marked_for_credit_note: r.get(8)?,
+        })
+    })?
+    .collect()
+}

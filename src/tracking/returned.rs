@@ -354,6 +354,57 @@ pub fn mime_type(extension: &str) -> &'static str {
     }
 }
 
+// ---- Rejetée: the credit notes to issue in the ERP ------------------------------------------
+
+/// Column headers of the « avoirs à émettre » export.
+pub const CREDIT_NOTES_DUE_HEADER: [&str; 9] = [
+    "Facture",
+    "Société",
+    "Code client",
+    "Client",
+    "Date de facture",
+    "Montant TTC",
+    "Devise",
+    "Motif du rejet",
+    "Marquée le",
+];
+
+/// `YYYY-MM-DD…` → `JJ/MM/AAAA`; anything else as it comes.
+fn french_date(text: &str) -> String {
+    let day = text.get(..10).unwrap_or(text);
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// The rejected invoices to cancel by a credit note and invoice again, in the house CSV
+/// format (UTF-8 with a BOM, `;`, CRLF, decimal commas, dates `JJ/MM/AAAA`).
+pub fn credit_notes_due_csv(
+    rows: &[crate::store::returned::CreditNoteDueRow],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(CREDIT_NOTES_DUE_HEADER)?;
+    for r in rows {
+        writer.write_record([
+            r.invoice_number.as_str(),
+            r.company_code.as_str(),
+            r.client_code.as_str(),
+            r.client_name.as_str(),
+            &french_date(&r.invoice_date),
+            &r.total_incl_tax.replace('.', ","),
+            r.currency.as_str(),
+            r.reason.as_str(),
+            &french_date(&r.marked_at),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,6 +609,30 @@ mod tests {
             .collect();
         let p = check_completion(&big, "");
         assert!(p.iter().any(|m| m.contains("120 Mo")), "{p:?}");
+    }
+
+    #[test]
+    fn credit_notes_csv_is_in_the_house_format() {
+        let row = crate::store::returned::CreditNoteDueRow {
+            invoice_number: "F0001".into(),
+            marked_at: "2026-11-23T07:00:00+01:00".into(),
+            reason: "Montant erroné; voir devis".into(),
+            company_code: "S1".into(),
+            client_code: "C1".into(),
+            client_name: "Commune".into(),
+            invoice_date: "2026-11-02".into(),
+            total_incl_tax: "120.50".into(),
+            currency: "EUR".into(),
+        };
+        let bytes = credit_notes_due_csv(&[row]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert!(lines[0].starts_with("Facture;Société;"));
+        assert_eq!(
+            lines[1],
+            "F0001;S1;C1;Commune;02/11/2026;120,50;EUR;\"Montant erroné; voir devis\";23/11/2026"
+        );
     }
 
     #[test]
