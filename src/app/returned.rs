@@ -73,6 +73,24 @@ pub enum ReturnedError {
     /// A read from Chorus Pro failed.
     #[error("Lecture de l'historique de {invoice} sur Chorus Pro impossible : {message}")]
     Chorus { invoice: String, message: String },
+    /// The request did not reach Chorus Pro (connection settings, quota).
+    #[error("{} de {invoice} non envoyé : {message}", .action.noun())]
+    NotSent {
+        action: ReturnedAction,
+        invoice: String,
+        message: String,
+    },
+    /// The request left but no usable answer came back.
+    #[error(
+        "{} de {invoice} : résultat inconnu ({message}). Chorus Pro l'a peut-être pris en compte : \
+         lancez une synchronisation et vérifiez le statut de la facture avant de recommencer.",
+        .action.noun()
+    )]
+    OutcomeUnknown {
+        action: ReturnedAction,
+        invoice: String,
+        message: String,
+    },
     #[error("Erreur de la base de données : {0}")]
     Store(String),
 }
@@ -186,20 +204,69 @@ fn tracked(
     Ok(link)
 }
 
-/// Ends a started action with Chorus Pro's error, and gives the error to show.
-fn refused(
+/// How a failed call ended, for the message and the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Chorus Pro processed the request and refused it.
+    Refused,
+    /// The request certainly did not reach Chorus Pro (settings, credentials, quota).
+    NotSent,
+    /// The request left, no usable answer came back: Chorus Pro may have acted on it.
+    Unknown,
+}
+
+pub fn failure_kind(error: &ChorusError) -> FailureKind {
+    match error.root() {
+        ChorusError::Rejected { .. } | ChorusError::HttpStatus { .. } => FailureKind::Refused,
+        ChorusError::Timeout { .. }
+        | ChorusError::Unavailable { .. }
+        | ChorusError::MalformedAnswer { .. } => FailureKind::Unknown,
+        _ => FailureKind::NotSent,
+    }
+}
+
+/// Ends a started action with the call's error, and gives the error to show. `context`
+/// names the step that failed (an attachment's upload).
+fn failed(
     conn: &Connection,
     action_id: i64,
     action: ReturnedAction,
     invoice_number: &str,
     error: &ChorusError,
+    context: Option<&str>,
 ) -> ReturnedError {
-    let error = ReturnedError::Refused {
-        action,
-        invoice: invoice_number.to_string(),
-        message: error.to_string(),
+    let message = match context {
+        Some(step) => format!("{step} : {error}"),
+        None => error.to_string(),
     };
-    if let Err(e) = db::finish_action(conn, action_id, &error.to_string()) {
+    let invoice = invoice_number.to_string();
+    let (error, result) = match failure_kind(error) {
+        FailureKind::Refused => (
+            ReturnedError::Refused {
+                action,
+                invoice,
+                message,
+            },
+            db::RESULT_ERROR,
+        ),
+        FailureKind::NotSent => (
+            ReturnedError::NotSent {
+                action,
+                invoice,
+                message,
+            },
+            db::RESULT_ERROR,
+        ),
+        FailureKind::Unknown => (
+            ReturnedError::OutcomeUnknown {
+                action,
+                invoice,
+                message,
+            },
+            db::RESULT_UNKNOWN,
+        ),
+    };
+    if let Err(e) = db::finish_action_with(conn, action_id, result, &error.to_string()) {
         tracing::warn!("action {action_id} non terminée dans la base : {e}");
     }
     error
@@ -340,7 +407,7 @@ pub fn recycle(
     let action_id = db::begin_action(conn, invoice_number, action.code(), &now(), &detail)?;
     let answer = client
         .recycler(&request)
-        .map_err(|e| refused(conn, action_id, action, invoice_number, &e))?;
+        .map_err(|e| failed(conn, action_id, action, invoice_number, &e, None))?;
     let new_status = answer
         .statut_facture
         .as_ref()
@@ -435,13 +502,8 @@ pub fn complete(
         let extension = attachment_extension(name).unwrap_or_default();
         let request = AjouterFichierRequest::new(name, bytes, mime_type(&extension), &extension);
         let uploaded = client.ajouter_fichier(&request).map_err(|e| {
-            let error = ReturnedError::Refused {
-                action,
-                invoice: invoice_number.to_string(),
-                message: format!("envoi de la pièce jointe « {name} » : {e}"),
-            };
-            let _ = db::finish_action(conn, action_id, &error.to_string());
-            error
+            let step = format!("envoi de la pièce jointe « {name} »");
+            failed(conn, action_id, action, invoice_number, &e, Some(&step))
         })?;
         let Some(id) = uploaded.piece_jointe_id else {
             let error = ReturnedError::Refused {
@@ -468,7 +530,7 @@ pub fn complete(
     };
     let answer = client
         .completer(&request)
-        .map_err(|e| refused(conn, action_id, action, invoice_number, &e))?;
+        .map_err(|e| failed(conn, action_id, action, invoice_number, &e, None))?;
     succeeded(conn, action_id, invoice_number, STATUS_AFTER_COMPLETE, None)?;
     Ok(ActionOutcome {
         invoice_number: invoice_number.to_string(),
@@ -612,6 +674,7 @@ pub fn actions_of(
             let (result, succeeded) = match row.result.as_str() {
                 db::RESULT_OK => ("Réussi".to_string(), true),
                 db::RESULT_ERROR => (format!("Échec : {}", row.error), false),
+                db::RESULT_UNKNOWN => (format!("Résultat inconnu : {}", row.error), false),
                 _ => (
                     "Résultat inconnu (interrompu) : vérifiez le statut après la prochaine synchronisation"
                         .to_string(),
@@ -695,6 +758,54 @@ mod tests {
         assert!(p[0].contains("illisible"), "{p:?}");
         let p = check_completion_form(&[("a.exe".to_string(), vec![1]).into()], "");
         assert!(p[0].contains(".exe"), "{p:?}");
+    }
+
+    #[test]
+    fn failures_are_told_apart() {
+        let rejected = ChorusError::Rejected {
+            code_retour: 20004,
+            libelle: "x".into(),
+            http_status: 400,
+        };
+        assert_eq!(failure_kind(&rejected), FailureKind::Refused);
+        let timeout = ChorusError::Timeout {
+            route: "r".into(),
+            after: std::time::Duration::from_secs(30),
+        };
+        assert_eq!(failure_kind(&timeout), FailureKind::Unknown);
+        let quota = ChorusError::QuotaExceeded { retry_after: None };
+        assert_eq!(failure_kind(&quota), FailureKind::NotSent);
+
+        let store = store_with("F0004", "SUSPENDUE");
+        let id = db::begin_action(store.conn(), "F0004", "COMPLETER", "t", "d").unwrap();
+        let err = failed(
+            store.conn(),
+            id,
+            ReturnedAction::Complete,
+            "F0004",
+            &timeout,
+            None,
+        );
+        assert!(
+            err.to_string()
+                .starts_with("Complément de F0004 : résultat inconnu"),
+            "{err}"
+        );
+        let t = actions_of(store.conn(), "F0004").unwrap();
+        assert!(t[0].result.starts_with("Résultat inconnu : "), "{t:?}");
+        let err = failed(
+            store.conn(),
+            id,
+            ReturnedAction::Recycle,
+            "F0004",
+            &rejected,
+            None,
+        );
+        assert!(
+            err.to_string()
+                .starts_with("Recyclage de F0004 refusé par Chorus Pro : Chorus Pro a refusé"),
+            "{err}"
+        );
     }
 
     #[test]

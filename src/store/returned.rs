@@ -8,6 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const RESULT_PENDING: &str = "EN_COURS";
 pub const RESULT_OK: &str = "OK";
 pub const RESULT_ERROR: &str = "ERREUR";
+/// The request left but no usable answer came back: Chorus Pro may have acted on it.
+pub const RESULT_UNKNOWN: &str = "INCONNU";
 
 /// One row of `invoice_actions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +69,16 @@ pub fn finish_action(conn: &Connection, id: i64, error: &str) -> rusqlite::Resul
     } else {
         RESULT_ERROR
     };
+    finish_action_with(conn, id, result, error)
+}
+
+/// Ends an action with an explicit result (`RESULT_*`).
+pub fn finish_action_with(
+    conn: &Connection,
+    id: i64,
+    result: &str,
+    error: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE invoice_actions SET result = ?2, error = ?3 WHERE id = ?1")?
         .execute(params![id, result, error])?;
     Ok(())
