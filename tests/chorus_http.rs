@@ -756,6 +756,7 @@ fn supplier_lookups_directory_history_and_actions() {
                 code_destinataire: "11000201100044".into(),
                 code_service_executant: Some("SERV2".into()),
             },
+            reference: None,
             commentaire: Some("Service corrigé".into()),
             id_utilisateur_courant: None,
         })

@@ -18,6 +18,7 @@ pub mod paths;
 pub mod relance_cli;
 pub mod report_json;
 pub mod report_text;
+pub mod returned;
 pub mod secrets;
 pub mod session;
 pub mod settings_form;

@@ -157,7 +157,7 @@ fn check_one(
 }
 
 /// SIRET, structure, service and engagement rules, in the order where one stops the next.
-fn directory_rules(
+pub fn directory_rules(
     client_name: &str,
     siret: &str,
     billing: &BillingData,

@@ -256,6 +256,14 @@ pub struct RecyclerDestinataire {
     pub code_service_executant: Option<String>,
 }
 
+/// `reference` of a recycle: the new engagement number (`numeroBonCommande`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecyclerReference {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numero_bon_commande: Option<String>,
+}
+
 /// `POST /cpro/factures/v1/recycler`, for an invoice `A_RECYCLER`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -263,6 +271,11 @@ pub struct RecyclerRequest {
     #[serde(rename = "identifiantFactureCPP")]
     pub identifiant_facture_cpp: i64,
     pub destinataire: RecyclerDestinataire,
+    /// The corrected engagement number. **Unconfirmed** field (chorus-api.md §2.10, §8.3):
+    /// only [GO] declares it, as an object `reference` typed like soumettre's `references`.
+    /// Sent only when the engagement changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<RecyclerReference>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commentaire: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

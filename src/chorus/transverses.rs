@@ -188,6 +188,62 @@ pub struct HealthCheck {
     pub raw: serde_json::Value,
 }
 
+// ---- ajouter/fichier ------------------------------------------------------------------------
+
+/// `POST /cpro/transverses/v1/ajouter/fichier` (ajouterFichierDansSysteme): uploads an
+/// attachment, whose `pieceJointeId` is then referenced (e.g. by `completer`). At most 10 Mo
+/// (error 20003, chorus-api.md §2.3).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AjouterFichierRequest {
+    /// The file, standard base64.
+    pub piece_jointe_fichier: String,
+    /// File name with its extension.
+    pub piece_jointe_nom: String,
+    pub piece_jointe_type_mime: String,
+    /// Upper case, without the dot (e.g. `PDF`).
+    pub piece_jointe_extension: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_utilisateur_courant: Option<i64>,
+}
+
+impl AjouterFichierRequest {
+    pub fn new(name: impl Into<String>, file: &[u8], mime: &str, extension: &str) -> Self {
+        AjouterFichierRequest {
+            piece_jointe_fichier: base64::engine::general_purpose::STANDARD.encode(file),
+            piece_jointe_nom: name.into(),
+            piece_jointe_type_mime: mime.to_string(),
+            piece_jointe_extension: extension.to_ascii_uppercase(),
+            id_utilisateur_courant: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for AjouterFichierRequest {
+    // The file can weigh 10 MB: its size is enough in a debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AjouterFichierRequest")
+            .field(
+                "piece_jointe_fichier",
+                &format_args!("<{} car. base64>", self.piece_jointe_fichier.len()),
+            )
+            .field("piece_jointe_nom", &self.piece_jointe_nom)
+            .field("piece_jointe_type_mime", &self.piece_jointe_type_mime)
+            .field("piece_jointe_extension", &self.piece_jointe_extension)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AjouterFichierAnswer {
+    pub code_retour: i64,
+    #[serde(default)]
+    pub libelle: String,
+    #[serde(default, deserialize_with = "opt_i64")]
+    pub piece_jointe_id: Option<i64>,
+}
+
 /// An empty JSON object: what the no-parameter operations take.
 #[derive(Debug, Serialize)]
 struct Empty {}
@@ -228,6 +284,14 @@ impl ChorusClient {
             &Empty {},
             CallKind::Read,
         )
+    }
+
+    /// Sent once: an upload repeated by the client would leave an orphan file.
+    pub fn ajouter_fichier(
+        &self,
+        request: &AjouterFichierRequest,
+    ) -> Result<AjouterFichierAnswer, ChorusError> {
+        self.post(API, "ajouter/fichier", request, CallKind::Action)
     }
 
     pub fn health_check(&self) -> Result<HealthCheck, ChorusError> {

@@ -31,6 +31,7 @@ const OPERATIONS: &[&str] = &[
     "/cpro/transverses/v1/recuperer/structures/actives/fournisseur",
     "/cpro/transverses/v1/recuperer/coordbanc/valides",
     "/cpro/transverses/v1/telecharger/annuaire/destinataire",
+    "/cpro/transverses/v1/ajouter/fichier",
 ];
 const HEALTH_CHECK: &str = "/cpro/transverses/v1/health-check";
 
@@ -88,6 +89,7 @@ fn api_call(shared: &Shared, request: &Request, path: &str) -> Response {
         }
         "/cpro/transverses/v1/recuperer/coordbanc/valides" => structures::bank_accounts(&body),
         "/cpro/transverses/v1/telecharger/annuaire/destinataire" => download_directory(shared),
+        "/cpro/transverses/v1/ajouter/fichier" => add_file(shared, &body),
         _ => Err(Response::error(403, 403, "Accès refusé")),
     };
     match result {
@@ -599,6 +601,7 @@ fn complete(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Respons
     let comment = text_field(body, "commentaire").unwrap_or_default();
     let seed = shared.config.seed;
     let scale = shared.config.time_scale;
+    let uploaded = state.attachments.clone();
     let invoice = state
         .invoices
         .get_mut(&id)
@@ -606,6 +609,29 @@ fn complete(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Respons
         .ok_or_else(unknown_invoice)?;
     if invoice.current(now).map(|s| s.status.as_str()) != Some("SUSPENDUE") {
         return Err(business(20002, "GDP_MSG_11.033"));
+    }
+    let attached: Vec<i64> = body
+        .get("pieceJointeComplementaire")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|pj| int_field(pj, "pieceJointeComplementaireId"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let unknown: Vec<String> = attached
+        .iter()
+        .filter(|id| !uploaded.contains_key(id))
+        .map(i64::to_string)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(business(
+            20003,
+            &format!(
+                "Pièce(s) jointe(s) inconnue(s) : {} (à déposer d'abord avec ajouter/fichier).",
+                unknown.join(", ")
+            ),
+        ));
     }
     let kept = lifecycle::reached(&invoice.steps, now).len();
     invoice.steps.truncate(kept);
@@ -618,6 +644,34 @@ fn complete(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Respons
         "identifiantFactureCPP": id,
         "numeroFacture": number,
     })))
+}
+
+/// Largest attachment: 10 Mo (error 20003, chorus-api.md §2.3).
+const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// `ajouter/fichier`: keeps the name, answers a `pieceJointeId`.
+fn add_file(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Response> {
+    let encoded =
+        text_field(body, "pieceJointeFichier").ok_or_else(|| missing("pieceJointeFichier"))?;
+    let name = text_field(body, "pieceJointeNom").ok_or_else(|| missing("pieceJointeNom"))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.as_bytes())
+        .map_err(|_| {
+            business(
+                20000,
+                "Le fichier (pieceJointeFichier) n'est pas encodé en base64.",
+            )
+        })?;
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(business(
+            20003,
+            "La pièce jointe ne doit pas dépasser 10Mo.",
+        ));
+    }
+    let mut state = lock(shared);
+    let id = state.attachments.keys().next_back().copied().unwrap_or(0) + 1;
+    state.attachments.insert(id, name);
+    Ok(object(json!({ "pieceJointeId": id })))
 }
 
 fn download_directory(shared: &Shared) -> Result<Map<String, Value>, Response> {

@@ -99,6 +99,9 @@ pub struct State {
     pub flux_counter: u64,
     /// (supplier SIRET, invoice number) of every integrated invoice: the duplicate check.
     pub accepted: HashMap<(String, String), i64>,
+    /// Attachments uploaded with `ajouter/fichier`: id → file name (not persisted: an id is
+    /// used right after its upload).
+    pub attachments: BTreeMap<i64, String>,
 }
 
 /// What a deposit changed, for the persistence layer.

@@ -5,6 +5,7 @@ pub mod directory;
 pub mod erp;
 pub mod payments;
 pub mod pdf_verdicts;
+pub mod returned;
 pub mod settings;
 pub mod tracking;
 
@@ -21,6 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0005_deposits.sql")),
     M::up(include_str!("../../migrations/0006_tracking.sql")),
     M::up(include_str!("../../migrations/0007_sync_runs.sql")),
+    M::up(include_str!("../../migrations/0008_returned_actions.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 //! queries of the « Gestionnaire Chorus Pro », and its status tree.
 
 pub mod queries;
+pub mod returned;
 pub mod sync;
 pub mod tree;
 
