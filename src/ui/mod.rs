@@ -140,6 +140,7 @@ impl ChorusDepotApp {
                 });
             }
             Tab::Manager => {
+                manager::side_panel(ui, &mut self.manager, &mut self.session);
                 egui::CentralPanel::default().show(ui, |ui| {
                     manager::show(ui, &mut self.manager, &mut self.session);
                 });

@@ -37,6 +37,13 @@ pub struct ManagerTab {
     last_due_check: Option<std::time::Instant>,
 }
 
+/// The side panel of the tab (the selected invoice), drawn before the central panel.
+pub fn side_panel(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
+    if tab.view == View::Tree {
+        tree_view::detail_panel(ui, tab, session);
+    }
+}
+
 pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
     if session.manager.is_none() && !session.manager_loading {
         session.load_manager();

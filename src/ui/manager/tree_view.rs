@@ -6,12 +6,34 @@ use crate::app::manager_data::ManagerData;
 use crate::app::manager_view::{ExtraColumn, VisibleRow};
 use crate::app::session::{ExportFormat, Session};
 use crate::model::InvoiceKind;
-use crate::tracking::tree::{DateField, node_caption};
+use crate::tracking::tree::{DateField, Totals, node_caption};
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 const ROW_HEIGHT: f32 = 22.0;
 const INDENT: f32 = 18.0;
+
+/// The selected invoice, in a panel on the right of the window (called before the
+/// central panel, so the tree makes room for it).
+pub fn detail_panel(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
+    let (Some(number), Some(data)) = (tab.tree.selected.clone(), session.manager.clone()) else {
+        return;
+    };
+    if tab.timeline_for.as_deref() != Some(number.as_str()) {
+        session.load_timeline(number.clone());
+        tab.timeline_for = Some(number.clone());
+    }
+    let close = egui::Panel::right("manager_detail")
+        .resizable(true)
+        .default_size(420.0)
+        .size_range(320.0..=720.0)
+        .show(ui, |ui| detail::show(ui, &number, &data, session))
+        .inner;
+    if close {
+        tab.tree.selected = None;
+        tab.timeline_for = None;
+    }
+}
 
 pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, session: &mut Session) {
     tab.tree.refresh(&data.invoices, session.manager_generation);
@@ -20,22 +42,6 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, session
         ui.label(RichText::new(error).color(style::ERROR_RED));
     }
     ui.separator();
-    if let Some(number) = tab.tree.selected.clone() {
-        if tab.timeline_for.as_deref() != Some(number.as_str()) {
-            session.load_timeline(number.clone());
-            tab.timeline_for = Some(number.clone());
-        }
-        let close = egui::Panel::right("manager_detail")
-            .resizable(true)
-            .default_size(420.0)
-            .size_range(320.0..=720.0)
-            .show(ui, |ui| detail::show(ui, &number, data, session))
-            .inner;
-        if close {
-            tab.tree.selected = None;
-            tab.timeline_for = None;
-        }
-    }
     tree_table(ui, tab, data);
 }
 
@@ -275,21 +281,35 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                     node => {
                         let key = tab.tree.key(node);
                         let open = tab.tree.is_open(&key);
-                        let (depth, caption) = caption(tab, node);
+                        let (depth, label, totals) = node_parts(tab, node);
                         row.col(|ui| {
                             ui.add_space(depth as f32 * INDENT);
                             let arrow = if open { "⏷" } else { "⏵" };
-                            let text = RichText::new(format!("{arrow} {caption}"));
+                            let text = RichText::new(format!(
+                                "{arrow} {label} ({})",
+                                crate::model::format_count(totals.count)
+                            ));
                             let text = if depth == 0 { text.strong() } else { text };
                             if ui
                                 .add(egui::Label::new(text).sense(egui::Sense::click()))
-                                .on_hover_text(&caption)
+                                .on_hover_text(node_caption(&label, &totals))
                                 .clicked()
                             {
                                 toggle = Some(key.clone());
                             }
                         });
-                        for _ in 0..(3 + columns.len() + 1) {
+                        row.col(|_| {});
+                        row.col(|ui| {
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    let amount = crate::model::format_money(totals.amount, "EUR");
+                                    let amount = RichText::new(amount);
+                                    ui.label(if depth == 0 { amount.strong() } else { amount });
+                                },
+                            );
+                        });
+                        for _ in 0..(1 + columns.len() + 1) {
                             row.col(|_| {});
                         }
                     }
@@ -312,22 +332,22 @@ fn column_width(column: ExtraColumn) -> f32 {
     }
 }
 
-/// The node's depth and its caption with count and total.
-fn caption(tab: &ManagerTab, node: VisibleRow) -> (usize, String) {
+/// The node's depth, label and totals.
+fn node_parts(tab: &ManagerTab, node: VisibleRow) -> (usize, String, Totals) {
     let tree = &tab.tree.tree;
     match node {
         VisibleRow::Company(ci) => {
             let c = &tree.companies[ci];
-            (0, node_caption(&c.name, &c.totals))
+            (0, c.name.clone(), c.totals.clone())
         }
         VisibleRow::Stage(ci, si) => {
             let s = &tree.companies[ci].stages[si];
-            (1, node_caption(s.stage.label(), &s.totals))
+            (1, s.stage.label().to_string(), s.totals.clone())
         }
         VisibleRow::Client(ci, si, cli) => {
             let c = &tree.companies[ci].stages[si].clients[cli];
-            (2, node_caption(&c.name, &c.totals))
+            (2, c.name.clone(), c.totals.clone())
         }
-        VisibleRow::Invoice(_) => (3, String::new()),
+        VisibleRow::Invoice(_) => (3, String::new(), Totals::default()),
     }
 }
