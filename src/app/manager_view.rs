@@ -417,8 +417,10 @@ mod tests {
     #[test]
     fn the_export_has_every_invoice_of_the_view_with_the_chosen_columns() {
         let invoices = data();
-        let mut view = TreeView::default();
-        view.columns = vec![ExtraColumn::DepositDate, ExtraColumn::Kind];
+        let mut view = TreeView {
+            columns: vec![ExtraColumn::DepositDate, ExtraColumn::Kind],
+            ..TreeView::default()
+        };
         view.form.client_code = Some("A".into());
         view.refresh(&invoices, 1);
         let table = view.export_table(&invoices, &InvoiceFacts::default());

@@ -165,8 +165,6 @@ fn timeline_section(ui: &mut egui::Ui, number: &str, session: &Session) {
     }
 }
 
-/// `23/11/2026 10:02` from the forms Chorus gives.
-
 pub fn stage_colour(stage: &Stage) -> egui::Color32 {
     match stage {
         Stage::InAnomaly | Stage::FluxRejected => style::ERROR_RED,
