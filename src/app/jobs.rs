@@ -20,6 +20,7 @@ pub enum JobKind {
     ConnectionTest,
     StructureRefresh,
     Sync,
+    ReturnedAction,
 }
 
 impl JobKind {
@@ -35,6 +36,7 @@ impl JobKind {
             JobKind::ConnectionTest => "Test de la connexion à Chorus Pro",
             JobKind::StructureRefresh => "Actualisation de la structure depuis Chorus Pro",
             JobKind::Sync => "Synchronisation avec Chorus Pro",
+            JobKind::ReturnedAction => "Envoi à Chorus Pro",
         }
     }
 }

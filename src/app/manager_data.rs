@@ -149,6 +149,11 @@ pub struct InvoiceTimeline {
     pub number: String,
     pub history: Vec<HistoryEntry>,
     pub flux_errors: Vec<FluxError>,
+    /// Recycles, completions, marks for a credit note.
+    pub actions: Vec<crate::app::returned::ActionEntry>,
+    /// The recipient's reason, for a rejected invoice.
+    pub rejection_reason: Option<String>,
+    pub marked_for_credit_note: bool,
 }
 
 pub fn timeline(conn: &Connection, number: &str) -> Result<InvoiceTimeline, String> {
@@ -157,6 +162,11 @@ pub fn timeline(conn: &Connection, number: &str) -> Result<InvoiceTimeline, Stri
         number: number.to_string(),
         history: queries::history(conn, number).map_err(sql)?,
         flux_errors: queries::flux_errors_of(conn, number).map_err(sql)?,
+        actions: crate::app::returned::actions_of(conn, number).map_err(|e| e.to_string())?,
+        rejection_reason: crate::app::returned::rejection_reason(conn, number)
+            .map_err(|e| e.to_string())?,
+        marked_for_credit_note: crate::app::returned::is_marked_for_credit_note(conn, number)
+            .map_err(|e| e.to_string())?,
     })
 }
 

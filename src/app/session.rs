@@ -18,6 +18,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 mod connection_commands;
 mod manager_commands;
+mod returned_commands;
+
+pub use returned_commands::{RecycleSetup, attachment_infos};
 
 pub use manager_commands::{ExportFormat, exports_dir};
 
@@ -62,6 +65,11 @@ enum Reply {
     /// A file written (export, letter) and how many rows it holds.
     Exported(PathBuf, usize),
     RawReport(String, String),
+    RecycleSetup(Box<Result<RecycleSetup, String>>),
+    RecycleDirectory(String, Box<crate::checks::snapshot::DirectorySnapshot>),
+    AttachmentsPicked(Vec<(PathBuf, crate::tracking::returned::AttachmentInfo)>),
+    /// Something changed in the tracking data: say it and read it again.
+    Reload(String),
     Nothing,
 }
 
@@ -80,6 +88,8 @@ enum JobOutput {
         only_active_services: bool,
         message: String,
     },
+    /// A recycle or a completion went through.
+    ReturnedDone(String),
     /// A synchronisation with Chorus Pro ended.
     Synced(Box<crate::tracking::SyncReport>),
 }
@@ -133,6 +143,14 @@ pub struct Session {
     pub last_export: Option<PathBuf>,
     /// A flux's raw report (flux number, pretty JSON), shown in a window.
     pub raw_report: Option<(String, String)>,
+    /// The invoice whose timeline was asked for last.
+    timeline_number: Option<String>,
+    /// What the recycle dialog starts from, once loaded.
+    pub recycle_setup: Option<Result<RecycleSetup, String>>,
+    /// The cached directory for the SIRET typed in the recycle dialog.
+    pub recycle_directory: Option<(String, crate::checks::snapshot::DirectorySnapshot)>,
+    /// Attachments picked for a completion, with their sizes.
+    pub picked_attachments: Option<Vec<(PathBuf, crate::tracking::returned::AttachmentInfo)>>,
     /// The report of the latest synchronisation with Chorus Pro ("what changed").
     pub sync_report: Option<Arc<crate::tracking::SyncReport>>,
     /// Bumped each time a sync ends, so views reload the tracking queries.
@@ -173,6 +191,10 @@ impl Session {
             timeline: None,
             last_export: None,
             raw_report: None,
+            timeline_number: None,
+            recycle_setup: None,
+            recycle_directory: None,
+            picked_attachments: None,
             sync_report: None,
             sync_generation: 0,
             // The first automatic sync comes N minutes after start: « Synchroniser » is there
@@ -605,6 +627,19 @@ impl Session {
                     self.last_export = Some(path);
                 }
                 Reply::RawReport(flux, text) => self.raw_report = Some((flux, text)),
+                Reply::RecycleSetup(setup) => self.recycle_setup = Some(*setup),
+                Reply::RecycleDirectory(siret, snapshot) => {
+                    self.recycle_directory = Some((siret, *snapshot))
+                }
+                Reply::AttachmentsPicked(files) => {
+                    if !files.is_empty() {
+                        self.picked_attachments = Some(files);
+                    }
+                }
+                Reply::Reload(text) => {
+                    self.notice(false, text);
+                    self.reload_tracking();
+                }
                 Reply::Nothing => {}
                 Reply::ConnectionView(view) => {
                     self.connection_view = Some(*view);
@@ -653,6 +688,10 @@ impl Session {
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);
                 self.recheck_pending = true;
+            }
+            Ok(JobOutput::ReturnedDone(text)) => {
+                self.notice(false, text);
+                self.reload_tracking();
             }
             Ok(JobOutput::ConnectionSaved) => {
                 self.notice(false, "Connexion à Chorus Pro enregistrée");

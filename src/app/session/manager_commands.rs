@@ -43,9 +43,18 @@ impl Session {
 
     pub fn load_timeline(&mut self, number: String) {
         self.timeline = None;
+        self.timeline_number = Some(number.clone());
         self.query(move |store| {
             Reply::Timeline(Box::new(manager_data::timeline(store.conn(), &number)))
         });
+    }
+
+    /// After an action on an invoice: the tree and the open timeline read again.
+    pub fn reload_tracking(&mut self) {
+        self.load_manager();
+        if let Some(number) = self.timeline_number.clone() {
+            self.load_timeline(number);
+        }
     }
 
     /// The news up to `run` have been seen: they are not shown again.

@@ -9,18 +9,28 @@ use crate::model::{format_date, format_money};
 use crate::tracking::tree::Stage;
 use egui::RichText;
 
-/// Returns true when the user closes the panel.
-pub fn show(ui: &mut egui::Ui, number: &str, data: &ManagerData, session: &mut Session) -> bool {
-    let mut close = false;
+pub enum DetailAction {
+    Close,
+    Recycle,
+    Complete,
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    number: &str,
+    data: &ManagerData,
+    session: &mut Session,
+) -> Option<DetailAction> {
+    let mut action = None;
     let Some(invoice) = data.invoices.iter().find(|i| i.number == number) else {
         ui.label("Cette facture n'est plus dans le suivi.");
-        return ui.button("Fermer").clicked();
+        return ui.button("Fermer").clicked().then_some(DetailAction::Close);
     };
     ui.horizontal(|ui| {
         ui.heading(format!("{} {}", invoice.kind.label(), invoice.number));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("✖").on_hover_text("Fermer le détail").clicked() {
-                close = true;
+                action = Some(DetailAction::Close);
             }
         });
     });
@@ -29,6 +39,9 @@ pub fn show(ui: &mut egui::Ui, number: &str, data: &ManagerData, session: &mut S
             .strong()
             .color(stage_colour(&invoice.stage)),
     );
+    if let Some(a) = returned_actions(ui, number, &invoice.stage, session) {
+        action = Some(a);
+    }
     ui.separator();
     let payment = data.facts.payments.get(number);
     let flux_number = data.facts.flux_numbers.get(number).cloned();
@@ -85,7 +98,62 @@ pub fn show(ui: &mut egui::Ui, number: &str, data: &ManagerData, session: &mut S
             ui.add_space(6.0);
             timeline_section(ui, number, session);
         });
-    close
+    action
+}
+
+/// What a returned invoice needs, right under its status.
+fn returned_actions(
+    ui: &mut egui::Ui,
+    number: &str,
+    stage: &Stage,
+    session: &mut Session,
+) -> Option<DetailAction> {
+    let busy = session.is_busy();
+    let timeline = match &session.timeline {
+        Some(Ok(t)) if t.number == number => Some(t),
+        _ => None,
+    };
+    let reason = timeline.and_then(|t| t.rejection_reason.clone());
+    match stage {
+        Stage::Chorus(InvoiceStatus::ToRecycle) => {
+            ui.label("Chorus Pro n'a pas pu l'acheminer : corrigez son destinataire.");
+            ui.add_enabled(!busy, egui::Button::new("Recycler…"))
+                .clicked()
+                .then_some(DetailAction::Recycle)
+        }
+        Stage::Chorus(InvoiceStatus::Suspended) => {
+            ui.label("Le destinataire attend une pièce justificative.");
+            ui.add_enabled(!busy, egui::Button::new("Compléter…"))
+                .clicked()
+                .then_some(DetailAction::Complete)
+        }
+        Stage::Chorus(InvoiceStatus::Rejected) => {
+            ui.label(
+                RichText::new(format!(
+                    "Motif du rejet : {}",
+                    reason.unwrap_or_else(|| "non communiqué".into())
+                ))
+                .color(style::ERROR_RED),
+            );
+            if timeline.is_some_and(|t| t.marked_for_credit_note) {
+                ui.label(
+                    RichText::new("✔ Marquée : à annuler par un avoir et à refacturer dans l'ERP")
+                        .color(style::OK_GREEN),
+                );
+            } else if timeline.is_some()
+                && ui
+                    .button("Marquer pour avoir et nouvelle facture")
+                    .on_hover_text(
+                        "La facture rejetée sera annulée par un avoir et refacturée dans l'ERP",
+                    )
+                    .clicked()
+            {
+                session.mark_for_credit_note(number.to_string());
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 fn flux_section(
@@ -150,6 +218,18 @@ fn timeline_section(ui: &mut egui::Ui, number: &str, session: &Session) {
                     RichText::new("Aucun statut connu : synchronisez avec Chorus Pro.")
                         .color(style::MUTED),
                 );
+            }
+            for a in &t.actions {
+                let colour = if a.succeeded {
+                    style::ACCENT
+                } else {
+                    style::ERROR_RED
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(short_time(&a.at)).color(style::MUTED));
+                    ui.label(RichText::new(&a.label).strong().color(colour));
+                    ui.label(format!("— {} ({})", a.detail, a.result));
+                });
             }
             for entry in &t.history {
                 let status = InvoiceStatus::from_code(&entry.status);

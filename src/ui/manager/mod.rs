@@ -5,6 +5,7 @@
 mod detail;
 mod fluxes;
 mod payments;
+mod returned_dialogs;
 mod tree_view;
 
 use super::style;
@@ -33,6 +34,8 @@ pub struct ManagerTab {
     pub payments: payments::PaymentsState,
     /// The invoice whose timeline was asked for.
     timeline_for: Option<String>,
+    /// The recycle or completion dialog, when open.
+    dialog: Option<returned_dialogs::Dialog>,
     /// The next automatic sync, checked once a second at most.
     last_due_check: Option<std::time::Instant>,
 }
@@ -63,6 +66,11 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
         View::Payments => payments::show(ui, &mut tab.payments, &data, session),
     }
     raw_report_window(ui.ctx(), session);
+    if let Some(dialog) = &mut tab.dialog
+        && !returned_dialogs::show(ui.ctx(), dialog, session)
+    {
+        tab.dialog = None;
+    }
 }
 
 /// While the window is open, a sync every N minutes (Paramétrage); never during other

@@ -1,7 +1,7 @@
 //! The status tree: the search form, the tree drawn row by row (only the rows on screen),
 //! the extra columns, the export, and the selected invoice in a side panel.
 
-use super::{ManagerTab, detail, style};
+use super::{ManagerTab, detail, returned_dialogs, style};
 use crate::app::manager_data::ManagerData;
 use crate::app::manager_view::{ExtraColumn, VisibleRow};
 use crate::app::session::{ExportFormat, Session};
@@ -23,15 +23,24 @@ pub fn detail_panel(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Sessi
         session.load_timeline(number.clone());
         tab.timeline_for = Some(number.clone());
     }
-    let close = egui::Panel::right("manager_detail")
+    let action = egui::Panel::right("manager_detail")
         .resizable(true)
         .default_size(420.0)
         .size_range(320.0..=720.0)
         .show(ui, |ui| detail::show(ui, &number, &data, session))
         .inner;
-    if close {
-        tab.tree.selected = None;
-        tab.timeline_for = None;
+    match action {
+        Some(detail::DetailAction::Close) => {
+            tab.tree.selected = None;
+            tab.timeline_for = None;
+        }
+        Some(detail::DetailAction::Recycle) => {
+            tab.dialog = Some(returned_dialogs::Dialog::recycle(number, session));
+        }
+        Some(detail::DetailAction::Complete) => {
+            tab.dialog = Some(returned_dialogs::Dialog::complete(number, session));
+        }
+        None => {}
     }
 }
 
