@@ -62,8 +62,18 @@ pub struct ChorusDepotApp {
 impl ChorusDepotApp {
     /// Creates the application on `db` and starts the first check (or the demo).
     pub fn new(db: PathBuf, ctx: &egui::Context) -> ChorusDepotApp {
-        let mut app = ChorusDepotApp::idle(db, ctx);
         let connector = std::sync::Arc::new(crate::app::deposit_wiring::Connector::default());
+        ChorusDepotApp::with_connector(db, ctx, connector)
+    }
+
+    /// The application talking to Chorus Pro through `connector` (tests point it at a
+    /// sandbox of their own).
+    pub fn with_connector(
+        db: PathBuf,
+        ctx: &egui::Context,
+        connector: Arc<crate::app::deposit_wiring::Connector>,
+    ) -> ChorusDepotApp {
+        let mut app = ChorusDepotApp::idle(db, ctx);
         app.session.set_connector(connector);
         app.session.start();
         app

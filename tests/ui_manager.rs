@@ -1,0 +1,364 @@
+//! « Gestionnaire Chorus Pro » driven like a manager would, against a sandbox on loopback
+//! that sends invoices back: the status tree with its counts, the search, the selected
+//! invoice's timeline, and the recycle dialog checked against the directory, then sent.
+
+mod common;
+mod sandbox_support;
+
+use chorus_depot::app::connection::{self, CompanyAccount, ConnectionSettings, EnvironmentChoice};
+use chorus_depot::app::deposit_wiring::{Connector, secrets_file};
+use chorus_depot::app::secrets::{SecretStore, SecretText};
+use chorus_depot::sandbox::{self, SandboxConfig, SandboxHandle};
+use chorus_depot::store::Store;
+use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
+use chorus_depot::ui::ChorusDepotApp;
+use common::ui::{AppHarness, wait_for};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sandbox_support::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const SEED: u64 = 5;
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    _sandbox: SandboxHandle,
+    connector: Arc<Connector>,
+    recycle: String,
+    suspend: String,
+    reject: String,
+}
+
+/// Three invoices deposited in one flux; the sandbox sends one back to recycle, suspends
+/// one and rejects one. The database knows the deposit as the engine records it, and the
+/// connection goes to the sandbox as if it were PISTE.
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("base.sqlite");
+    let sandbox = start(SandboxConfig {
+        seed: SEED,
+        ..fast(50_000.0)
+    });
+    let base = sandbox.base_url();
+    let token = token(&base);
+    let recycle = numbers_with_fate(SEED, "A_RECYCLER", 1).remove(0);
+    let suspend = numbers_with_fate(SEED, "SUSPENDUE", 1).remove(0);
+    let reject = numbers_with_fate(SEED, "REJETEE", 1).remove(0);
+    let xmls: Vec<(String, String)> = [&recycle, &suspend, &reject]
+        .iter()
+        .map(|n| (format!("{n}.xml"), ubl(n, COMMUNE, "SERV-FIN", "")))
+        .collect();
+    let files: Vec<(&str, &[u8])> = xmls
+        .iter()
+        .map(|(n, x)| (n.as_str(), x.as_bytes()))
+        .collect();
+    let archive = zip(&files);
+    let numero = deposit(&base, &token, "lot.zip", "IN_DP_E1_UBL_INVOICE", &archive);
+    wait_flux(&base, &token, &numero);
+    for (number, status) in [
+        (&recycle, "A_RECYCLER"),
+        (&suspend, "SUSPENDUE"),
+        (&reject, "REJETEE"),
+    ] {
+        let id = invoice_id(&base, &token, number);
+        wait_status(&base, &token, id, status);
+    }
+
+    let mut store = Store::open(&db).unwrap();
+    import_sandbox_directory(&mut store, dir.path());
+    let conn = store.conn();
+    conn.execute(
+        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
+        [SELLER],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO clients (code, name, siret, client_type)
+         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
+        [COMMUNE],
+    )
+    .unwrap();
+    for n in [&recycle, &suspend, &reject] {
+        conn.execute(
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
+                 total_excl_tax, total_tax, total_incl_tax, service_code)
+             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
+                 'SERV-FIN')",
+            [n.as_str()],
+        )
+        .unwrap();
+    }
+    // The deposit as the engine records it: the flux, then each invoice's journal row.
+    let flux = deposits::insert_flux(
+        conn,
+        &NewFlux {
+            company_code: "S1".into(),
+            mode: FluxMode::Lot,
+            syntax: "IN_DP_E1_UBL_INVOICE".into(),
+            name: "Factures de novembre".into(),
+            file_path: dir.path().join("lot.zip").display().to_string(),
+            file_sha256: "00".into(),
+            file_size: archive.len() as u64,
+            invoice_count: 3,
+            created_at: "2026-11-23T09:00:00+01:00".into(),
+        },
+    )
+    .unwrap();
+    deposits::flux_sent(conn, flux, &numero, "2026-11-23T09:00:01+01:00").unwrap();
+    for n in [&recycle, &suspend, &reject] {
+        let j = deposits::begin(conn, n, flux, "2026-11-23T09:00:00+01:00")
+            .unwrap()
+            .unwrap();
+        deposits::finish(
+            conn,
+            j,
+            JournalState::Deposited,
+            "",
+            "2026-11-23T09:00:01+01:00",
+        )
+        .unwrap();
+    }
+    let env = EnvironmentChoice::Qualification;
+    ConnectionSettings {
+        environment: env,
+        client_id: sandbox::DEFAULT_CLIENT_ID.into(),
+        accounts: vec![CompanyAccount {
+            company_code: "S1".into(),
+            login: sandbox::DEFAULT_LOGIN.into(),
+            ..CompanyAccount::default()
+        }],
+        ..ConnectionSettings::default()
+    }
+    .save(conn)
+    .unwrap();
+    let secrets = SecretStore::open(secrets_file(&db));
+    secrets
+        .set(
+            &connection::client_secret_key(env),
+            &SecretText::new(sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .unwrap();
+    secrets
+        .set(
+            &connection::password_key(env, sandbox::DEFAULT_LOGIN),
+            &SecretText::new(sandbox::DEFAULT_PASSWORD),
+        )
+        .unwrap();
+    drop(store);
+    let connector = Arc::new(Connector::with_endpoints(
+        sandbox.token_url(),
+        sandbox.base_url(),
+    ));
+    // The statuses, the Chorus numbers and the histories, as a sync learns them.
+    let report = chorus_depot::app::sync_run::sync_database(
+        &connector,
+        &db,
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    Setup {
+        _dir: dir,
+        db,
+        _sandbox: sandbox,
+        connector,
+        recycle,
+        suspend,
+        reject,
+    }
+}
+
+/// The sandbox's built-in directory, imported into the local cache.
+fn import_sandbox_directory(store: &mut Store, dir: &Path) {
+    let zip_bytes = sandbox::Directory::built_in().export_zip().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let out = dir.join("annuaire");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let path = out.join(entry.name().unwrap().into_owned());
+        let mut file = std::fs::File::create(&path).unwrap();
+        std::io::copy(&mut entry, &mut file).unwrap();
+        files.push(path);
+    }
+    files.sort();
+    chorus_depot::directory::import_directory(store, &files, &chorus_depot::progress::Silent)
+        .unwrap();
+}
+
+fn harness(setup: &Setup) -> AppHarness {
+    let db = setup.db.clone();
+    let connector = setup.connector.clone();
+    Harness::builder()
+        .with_size(egui::vec2(1440.0, 1000.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<ChorusDepotApp>| {
+                app.get_or_insert_with(|| {
+                    ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone())
+                })
+                .show(ui);
+            },
+            None,
+        )
+}
+
+fn open_manager(h: &mut AppHarness) {
+    wait_for(h, "la fin de la vérification", common::ui::checks_done);
+    h.get_by_label("Gestionnaire Chorus Pro").click();
+    wait_for(h, "l'arborescence", |h| {
+        h.query_by_label("⏷ Fournisseur du bac (3)").is_some()
+    });
+}
+
+fn type_into_search(h: &mut AppHarness, text: &str) {
+    // The toolbar's two fields, then the tree's « N° facture ».
+    let index = 2;
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(index)
+        .unwrap()
+        .focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(index)
+        .unwrap()
+        .type_text(text);
+    h.run_steps(3);
+}
+
+#[test]
+fn the_tree_counts_by_status_and_the_search_narrows_it() {
+    let setup = setup();
+    let mut h = harness(&setup);
+    open_manager(&mut h);
+    // Company open, statuses in life order with their counts and totals.
+    h.get_by_label("⏷ Fournisseur du bac (3)");
+    for stage in ["À recycler (1)", "Suspendue (1)", "Rejetée (1)"] {
+        h.get_by_label(&format!("⏵ {stage}"));
+    }
+    h.get_by_label_contains("Vue — 3 factures, 360,00");
+    // The search by number opens the way to the one invoice found.
+    type_into_search(&mut h, &setup.suspend);
+    h.get_by_label_contains("Vue — 1 facture, 120,00");
+    assert!(h.query_by_label("⏵ À recycler (1)").is_none());
+    h.get_by_label(&format!("Facture {}", setup.suspend))
+        .click();
+    wait_for(&mut h, "l'historique", |h| {
+        h.query_by_label("Historique des statuts").is_some()
+            && h.query_by_label("Déposée").is_some()
+    });
+    h.get_by_label("Compléter…");
+    // The timeline shows the statuses Chorus Pro went through.
+    h.get_by_label("Déposée");
+    h.get_by_label("Mise à disposition");
+}
+
+#[test]
+fn a_rejected_invoice_shows_its_reason_and_is_marked_for_a_credit_note() {
+    let setup = setup();
+    let mut h = harness(&setup);
+    open_manager(&mut h);
+    h.get_by_label("⏵ Rejetée (1)").click();
+    h.run_steps(2);
+    h.get_by_label("⏵ Commune de Ville-sur-Bac (1)").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Facture {}", setup.reject)).click();
+    wait_for(&mut h, "le motif du rejet", |h| {
+        h.query_by_label_contains("Motif du rejet : ").is_some()
+            && h.query_by_label("Marquer pour avoir et nouvelle facture")
+                .is_some()
+    });
+    assert!(
+        h.query_by_label("Motif du rejet : non communiqué")
+            .is_none(),
+        "the recipient's comment is shown"
+    );
+    h.get_by_label("Marquer pour avoir et nouvelle facture")
+        .click();
+    wait_for(&mut h, "la marque", |h| {
+        h.query_by_label_contains("✔ Marquée : à annuler par un avoir")
+            .is_some()
+    });
+    let store = Store::open(&setup.db).unwrap();
+    let due = chorus_depot::app::returned::credit_notes_due(store.conn()).unwrap();
+    assert_eq!(due.len(), 1);
+}
+
+#[test]
+fn the_recycle_dialog_checks_the_directory_then_recycles() {
+    let setup = setup();
+    let mut h = harness(&setup);
+    open_manager(&mut h);
+    h.get_by_label("⏵ À recycler (1)").click();
+    h.run_steps(2);
+    h.get_by_label("⏵ Commune de Ville-sur-Bac (1)").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Facture {}", setup.recycle))
+        .click();
+    wait_for(&mut h, "le bouton Recycler", |h| {
+        h.query_by_label("Recycler…").is_some()
+    });
+    h.get_by_label("Recycler…").click();
+    wait_for(&mut h, "le formulaire prérempli", |h| {
+        h.query(common::ui::text_input("SERV-FIN")).is_some()
+            && h.query_by_label_contains("Rien n'a été modifié").is_some()
+    });
+    // An unknown service is refused before anything is sent.
+    let set = |h: &mut AppHarness, from: &str, to: &str| {
+        h.get(common::ui::text_input(from)).focus();
+        h.step();
+        h.get(common::ui::text_input(from))
+            .set_text_value_accesskit(to);
+        h.run_steps(3);
+    };
+    set(&mut h, "SERV-FIN", "SERV-INCONNU");
+    wait_for(&mut h, "le refus du service", |h| {
+        h.query_by_label_contains("SERV-INCONNU").is_some()
+            && h.query_by_label_contains("n'existe pas").is_some()
+    });
+    // A service that requires an engagement, with one: accepted.
+    set(&mut h, "SERV-INCONNU", "SERV-TECH");
+    wait_for(&mut h, "l'exigence d'engagement", |h| {
+        h.query_by_label_contains("exige un n° d'engagement")
+            .is_some()
+    });
+    // The engagement field is the third of the dialog: the one after SERV-TECH.
+    let fields: Vec<String> = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .map(|n| n.value().unwrap_or_default())
+        .collect();
+    let service_at = fields.iter().position(|v| v == "SERV-TECH").unwrap();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(service_at + 1)
+        .unwrap()
+        .focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .nth(service_at + 1)
+        .unwrap()
+        .type_text("EJ-2026-0042");
+    wait_for(&mut h, "le formulaire conforme", |h| {
+        h.query_by_label_contains("conformes à l'annuaire")
+            .is_some()
+    });
+    h.run_steps(5);
+    h.get_by_label("Recycler").click();
+    wait_for(&mut h, "le recyclage", |h| {
+        h.state().as_ref().is_some_and(|app| {
+            app.session
+                .notices
+                .iter()
+                .any(|n| n.text.contains("recyclée"))
+        })
+    });
+    // The tree moves it out of « À recycler » without waiting for the next sync.
+    wait_for(&mut h, "l'arbre à jour", |h| {
+        h.query_by_label("⏵ À recycler (1)").is_none()
+            && h.query_by_label_contains("Recyclage").is_some()
+    });
+    let store = Store::open(&setup.db).unwrap();
+    let actions = chorus_depot::app::returned::actions_of(store.conn(), &setup.recycle).unwrap();
+    assert!(actions[0].succeeded && actions[0].detail.contains("SERV-TECH"));
+}
