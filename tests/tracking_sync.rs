@@ -429,6 +429,60 @@ fn invoices_rejected_at_integration_go_back_to_correct_and_can_be_deposited_agai
         ..SandboxConfig::default()
     });
     let again: Vec<String> = of_client.iter().cloned().collect();
+    // Back among the invoices to correct, with Chorus Pro's reason: not deposited while
+    // the clerk has not said they are corrected.
+    let mut store = Store::open(&db).unwrap();
+    let report =
+        chorus_depot::app::run_checks(&mut store, &chorus_depot::progress::Silent).unwrap();
+    for number in &again {
+        let check = report
+            .checks
+            .iter()
+            .find(|c| &c.invoice.number == number)
+            .unwrap();
+        let anomaly = check
+            .anomalies
+            .iter()
+            .find(|a| a.code == chorus_depot::checks::AnomalyCode::RejeteeALIntegration)
+            .unwrap_or_else(|| panic!("{number} : {:?}", check.anomalies));
+        assert!(
+            anomaly
+                .message
+                .starts_with("Rejetée par Chorus Pro à l'intégration"),
+            "{}",
+            anomaly.message
+        );
+    }
+    let list = again.join(",");
+    let refused = run(
+        &db,
+        &second,
+        "deposit",
+        &[
+            "--mode",
+            "lot",
+            "--name",
+            "Lot de test",
+            "--invoices",
+            &list,
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("0 déposée(s)"),
+        "{}",
+        text(&refused)
+    );
+    // « Corrigée, à redéposer », as the window's button does.
+    for number in &again {
+        chorus_depot::store::tracking::acknowledge_rejections(
+            store.conn(),
+            number,
+            "2026-11-23T10:00:00+01:00",
+        )
+        .unwrap();
+    }
+    drop(store);
     let out = deposit_lot(&db, &second, Some(&again));
     assert!(
         out.contains(&format!("{} déposée(s), 0 en échec", again.len())),

@@ -90,7 +90,8 @@ pub fn run_checks(
         return Err(CheckRunError::Cancelled);
     }
     progress.update(0.9, "Application des règles…");
-    let checks = check_all(invoices, &data);
+    let mut checks = check_all(invoices, &data);
+    add_integration_rejections(store.conn(), &mut checks)?;
     tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
     progress.update(1.0, "Vérification terminée");
     Ok(CheckReport {
@@ -100,6 +101,34 @@ pub fn run_checks(
         environment,
         elapsed: started.elapsed(),
     })
+}
+
+/// Invoices Chorus Pro refused when it integrated their flux go back among the invoices to
+/// correct, with its reason, until the clerk says they are corrected.
+fn add_integration_rejections(
+    conn: &rusqlite::Connection,
+    checks: &mut [crate::checks::InvoiceCheck],
+) -> Result<(), rusqlite::Error> {
+    let open = crate::store::tracking::open_rejections(conn)?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    for check in checks {
+        if let Some(r) = open.get(&check.invoice.number) {
+            let day = chrono::DateTime::parse_from_rfc3339(&r.at)
+                .map(|d| format!(" le {}", d.format("%d/%m/%Y")))
+                .unwrap_or_default();
+            check.anomalies.push(crate::checks::Anomaly::new(
+                crate::checks::AnomalyCode::RejeteeALIntegration,
+                format!(
+                    "Rejetée par Chorus Pro à l'intégration{day} (flux {}) : {} — corrigez-la \
+                     dans l'ERP puis indiquez-la « corrigée » pour la redéposer",
+                    r.flux_number, r.message
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Only the structures of the public clients, and their services: a few hundred rows

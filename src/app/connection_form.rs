@@ -46,6 +46,8 @@ pub struct ConnectionForm {
     pub max_invoices: String,
     /// Minutes; empty = the environment's default.
     pub uncertain_after_minutes: String,
+    /// Minutes between two automatic syncs while the window is open; 0 = never.
+    pub sync_every_minutes: String,
     pub storage_notice: Option<String>,
     /// The settings as opened, to carry what the form does not show.
     saved: ConnectionSettings,
@@ -61,6 +63,7 @@ pub struct ConnectionErrors {
     pub max_megabytes: Option<String>,
     pub max_invoices: Option<String>,
     pub uncertain_after_minutes: Option<String>,
+    pub sync_every_minutes: Option<String>,
 }
 
 impl ConnectionErrors {
@@ -121,6 +124,7 @@ impl ConnectionForm {
                 .uncertain_after_secs
                 .map(|secs| (secs / 60).to_string())
                 .unwrap_or_default(),
+            sync_every_minutes: s.sync_every_minutes.to_string(),
             storage_notice: view.storage_notice.clone(),
             saved: s.clone(),
         }
@@ -162,6 +166,7 @@ impl ConnectionForm {
         e.wait_ms = number_error(&self.wait_ms, 0, 600_000, "ms");
         e.max_megabytes = number_error(&self.max_megabytes, 1, 100, "Mo");
         e.max_invoices = number_error(&self.max_invoices, 1, 10_000, "factures");
+        e.sync_every_minutes = number_error(&self.sync_every_minutes, 0, 24 * 60, "min");
         if !self.uncertain_after_minutes.trim().is_empty() {
             e.uncertain_after_minutes =
                 number_error(&self.uncertain_after_minutes, 1, 7 * 24 * 60, "min");
@@ -189,6 +194,7 @@ impl ConnectionForm {
                 password_expires_on: a.password_expires_on,
             })
             .collect();
+        settings.sync_every_minutes = number(&self.sync_every_minutes)? as u32;
         settings.deposit = DepositDefaults {
             format: self.format.clone(),
             wait_ms: number(&self.wait_ms)?,

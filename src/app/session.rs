@@ -696,6 +696,10 @@ impl Session {
             Ok(JobOutput::ConnectionSaved) => {
                 self.notice(false, "Connexion à Chorus Pro enregistrée");
                 self.load_connection_view();
+                // The sync interval and the password reminders come with the tracking data.
+                if self.manager.is_some() {
+                    self.load_manager();
+                }
             }
             Ok(JobOutput::ConnectionChecked(check)) => {
                 let text = if check.all_ok() {
@@ -707,6 +711,9 @@ impl Session {
                 self.connection_check = Some(*check);
                 // The test keeps each account's structure and password expiry.
                 self.load_connection_view();
+                if self.manager.is_some() {
+                    self.load_manager();
+                }
             }
             Ok(JobOutput::StructureRefreshed {
                 siret,

@@ -25,6 +25,9 @@ pub enum AnomalyCode {
     ReferenceExpiree,
     FournisseurIncomplet,
     AvoirSansFactureOrigine,
+    /// Not a rule on the ERP data: Chorus Pro refused the invoice when it integrated its
+    /// flux (listeErreurDP). Outside `ALL`, which the demo plants.
+    RejeteeALIntegration,
 }
 
 impl AnomalyCode {
@@ -73,6 +76,7 @@ impl AnomalyCode {
             AnomalyCode::ReferenceExpiree => "REFERENCE_EXPIREE",
             AnomalyCode::FournisseurIncomplet => "FOURNISSEUR_INCOMPLET",
             AnomalyCode::AvoirSansFactureOrigine => "AVOIR_SANS_FACTURE_ORIGINE",
+            AnomalyCode::RejeteeALIntegration => "REJETEE_A_L_INTEGRATION",
         }
     }
 
@@ -99,6 +103,7 @@ impl AnomalyCode {
             AnomalyCode::ReferenceExpiree => "Référence expirée",
             AnomalyCode::FournisseurIncomplet => "Fournisseur incomplet",
             AnomalyCode::AvoirSansFactureOrigine => "Avoir sans facture d'origine",
+            AnomalyCode::RejeteeALIntegration => "Rejetée par Chorus Pro à l'intégration",
         }
     }
 }

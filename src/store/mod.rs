@@ -23,6 +23,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_tracking.sql")),
     M::up(include_str!("../../migrations/0007_sync_runs.sql")),
     M::up(include_str!("../../migrations/0008_returned_actions.sql")),
+    M::up(include_str!(
+        "../../migrations/0009_rejection_acknowledgements.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

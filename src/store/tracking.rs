@@ -762,3 +762,54 @@ mod tests {
         assert_eq!(statuses[0].status, "MISE_EN_PAIEMENT");
     }
 }
+
+/// An invoice Chorus Pro refused at integration, still to correct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRejection {
+    pub invoice_number: String,
+    pub message: String,
+    pub at: String,
+    pub flux_number: String,
+}
+
+/// The integration rejections not yet acknowledged as corrected: the invoice's latest
+/// deposit failed (`ECHEC`) and its flux named it in its errors.
+pub fn open_rejections(conn: &Connection) -> rusqlite::Result<HashMap<String, OpenRejection>> {
+    let mut found = HashMap::new();
+    let mut statement = conn.prepare(
+        "SELECT fe.invoice_number, fe.message, fe.at, COALESCE(f.flux_number, '')
+         FROM flux_errors fe
+         JOIN deposit_journal j ON j.id =
+             (SELECT max(id) FROM deposit_journal WHERE invoice_number = fe.invoice_number)
+         JOIN fluxes f ON f.id = fe.flux_id
+         WHERE j.flux_id = fe.flux_id AND j.state = 'ECHEC'
+           AND fe.id NOT IN (SELECT flux_error_id FROM rejection_acknowledgements)
+         ORDER BY fe.id",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(OpenRejection {
+            invoice_number: r.get(0)?,
+            message: r.get(1)?,
+            at: r.get(2)?,
+            flux_number: r.get(3)?,
+        })
+    })?;
+    for row in rows {
+        let row = row?;
+        found.insert(row.invoice_number.clone(), row);
+    }
+    Ok(found)
+}
+
+/// The clerk corrected the invoice: its rejections no longer hold it back.
+pub fn acknowledge_rejections(
+    conn: &Connection,
+    invoice_number: &str,
+    now: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT OR IGNORE INTO rejection_acknowledgements (flux_error_id, at)
+         SELECT id, ?2 FROM flux_errors WHERE invoice_number = ?1",
+        rusqlite::params![invoice_number, now],
+    )
+}

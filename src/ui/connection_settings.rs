@@ -266,7 +266,7 @@ fn cell(ui: &mut egui::Ui, width: f32, content: impl FnOnce(&mut egui::Ui)) {
 }
 
 fn deposit_defaults(ui: &mut egui::Ui, form: &mut ConnectionForm, errors: &ConnectionErrors) {
-    group(ui, "Dépôt : valeurs par défaut", |ui| {
+    group(ui, "Dépôt et suivi : valeurs par défaut", |ui| {
         egui::Grid::new("deposit_defaults")
             .num_columns(3)
             .spacing([10.0, 6.0])
@@ -300,6 +300,13 @@ fn deposit_defaults(ui: &mut egui::Ui, form: &mut ConnectionForm, errors: &Conne
                     "Factures au plus par flux",
                     &mut form.max_invoices,
                     errors.max_invoices.as_deref(),
+                    "",
+                );
+                number_row(
+                    ui,
+                    "Synchronisation automatique toutes les (min, 0 : jamais)",
+                    &mut form.sync_every_minutes,
+                    errors.sync_every_minutes.as_deref(),
                     "",
                 );
                 number_row(

@@ -13,6 +13,8 @@ use rust_decimal::Decimal;
 pub enum Action {
     Close,
     OpenPdf(String),
+    /// « Corrigée, à redéposer » of an invoice Chorus Pro refused at integration.
+    AcknowledgeRejection(String),
 }
 
 pub fn show(
@@ -63,6 +65,20 @@ pub fn show(
                         .small()
                         .color(style::MUTED),
                 );
+                if anomaly.code == crate::checks::AnomalyCode::RejeteeALIntegration
+                    && ui
+                        .add_enabled(
+                            !session.is_busy(),
+                            egui::Button::new("Corrigée, à redéposer"),
+                        )
+                        .on_hover_text(
+                            "La facture a été corrigée dans l'ERP : elle rejoint les factures \
+                             conformes si rien d'autre ne manque",
+                        )
+                        .clicked()
+                {
+                    action = Some(Action::AcknowledgeRejection(invoice.number.clone()));
+                }
             }
             if !check.anomalies.is_empty() {
                 ui.add_space(6.0);

@@ -56,7 +56,8 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                     .num_columns(2)
                     .striped(true)
                     .show(ui, |ui| {
-                        for code in AnomalyCode::ALL {
+                        let from_chorus = [AnomalyCode::RejeteeALIntegration];
+                        for code in AnomalyCode::ALL.into_iter().chain(from_chorus) {
                             ui.label(RichText::new(code.as_str()).monospace().small());
                             ui.label(code.title());
                             ui.end_row();

@@ -200,6 +200,9 @@ impl ChorusDepotApp {
                         Some(detail_panel::Action::OpenPdf(path)) => {
                             self.session.open_with_system(path)
                         }
+                        Some(detail_panel::Action::AcknowledgeRejection(number)) => {
+                            self.session.acknowledge_rejection(number)
+                        }
                         None => {}
                     }
                 });

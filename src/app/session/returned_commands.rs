@@ -111,6 +111,21 @@ impl Session {
         });
     }
 
+    /// « Corrigée, à redéposer »: the integration rejection no longer holds the invoice
+    /// back; the checks run again.
+    pub fn acknowledge_rejection(&mut self, number: String) {
+        let db = self.db_path.clone();
+        self.start_job(JobKind::SaveSettings, move |_| {
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            crate::store::tracking::acknowledge_rejections(store.conn(), &number, &now)
+                .map_err(|e| e.to_string())?;
+            Ok(JobOutput::NeedsRecheck(format!(
+                "Facture {number} indiquée corrigée : elle pourra être redéposée"
+            )))
+        });
+    }
+
     /// Native file dialog for the attachments of a completion (their sizes read there).
     pub fn pick_attachments(&self) {
         let tx = self.tx.clone();
