@@ -300,7 +300,7 @@ fn the_recycle_dialog_checks_the_directory_then_recycles() {
     wait_for(&mut h, "le bouton Recycler", |h| {
         h.query_by_label("Recycler…").is_some()
     });
-    h.get_by_label("Recycler…").click();
+    common::ui::click_settled(&mut h, "Recycler…");
     wait_for(&mut h, "le formulaire prérempli", |h| {
         h.query(common::ui::text_input("SERV-FIN")).is_some()
             && h.query_by_label_contains("Rien n'a été modifié").is_some()
@@ -343,8 +343,7 @@ fn the_recycle_dialog_checks_the_directory_then_recycles() {
         h.query_by_label_contains("conformes à l'annuaire")
             .is_some()
     });
-    h.run_steps(5);
-    h.get_by_label("Recycler").click();
+    common::ui::click_settled(&mut h, "Recycler");
     wait_for(&mut h, "le recyclage", |h| {
         h.state().as_ref().is_some_and(|app| {
             app.session

@@ -7,7 +7,9 @@ mod common;
 use chorus_depot::app::connection::{self, ConnectionSettings, EnvironmentChoice};
 use chorus_depot::app::deposit_wiring::secrets_file;
 use chorus_depot::app::secrets::SecretStore;
-use common::ui::{AppHarness, checks_done, harness, idle, text_input, wait_for};
+use common::ui::{
+    AppHarness, checks_done, click_settled, harness, idle, settle, text_input, wait_for,
+};
 use egui_kittest::kittest::Queryable as _;
 
 fn open_connection_tab(h: &mut AppHarness) {
@@ -32,7 +34,7 @@ fn the_connection_to_the_embedded_sandbox_is_tested_from_the_settings() {
     open_connection_tab(&mut h);
     h.get_by_label("Paramétrage de la connexion à Chorus Pro");
     h.get_by_label_contains("Démonstration sans compte");
-    h.get_by_label("Tester la connexion").click();
+    click_settled(&mut h, "Tester la connexion");
     wait_for(&mut h, "le résultat du test", |h| {
         h.query_by_label("Résultat du test de la connexion")
             .is_some()
@@ -63,12 +65,13 @@ fn switching_to_production_asks_for_the_piste_application_and_saves_secrets_apar
     let mut h = harness(db.clone());
     wait_for(&mut h, "la fin de la vérification", checks_done);
     open_connection_tab(&mut h);
+    settle(&mut h, "Tester la connexion");
     h.get_all_by_role(egui::accesskit::Role::ComboBox)
         .next()
         .expect("le choix de l'environnement")
         .click();
     h.run_steps(2);
-    h.get_by_label("Chorus Pro production").click();
+    click_settled(&mut h, "Chorus Pro production");
     h.run_steps(2);
     h.get_by_label_contains("Chorus Pro de production : les factures déposées");
     h.get_by_label("L'identifiant client PISTE est obligatoire");
@@ -94,9 +97,7 @@ fn switching_to_production_asks_for_the_piste_application_and_saves_secrets_apar
             .is_none()
     );
     h.get(text_input("mon-application"));
-    // The dialog re-centres over a few frames once its error lines are gone.
-    h.run_steps(5);
-    h.get_by_label("Enregistrer").click();
+    click_settled(&mut h, "Enregistrer");
     wait_for(&mut h, "l'enregistrement", |h| {
         idle(h)
             && h.state().as_ref().is_some_and(|app| {

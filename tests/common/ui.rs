@@ -48,3 +48,26 @@ pub fn text_input(value: &str) -> egui_kittest::kittest::By<'_> {
         .role(egui::accesskit::Role::TextInput)
         .value(value)
 }
+
+/// Clicks `label` once it stops moving: a dialog re-centres over a few frames when its
+/// content changes, and a click aimed at the old place would miss.
+pub fn click_settled(h: &mut AppHarness, label: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    settle(h, label);
+    h.get_by_label(label).click();
+}
+
+/// Steps until `label` is at the same place two frames in a row.
+pub fn settle(h: &mut AppHarness, label: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    let mut last = None;
+    for _ in 0..30 {
+        let rect = h.get_by_label(label).rect();
+        if last == Some(rect) {
+            return;
+        }
+        last = Some(rect);
+        h.step();
+    }
+    panic!("« {label} » ne cesse de bouger");
+}
