@@ -39,6 +39,8 @@ fn setup() -> Setup {
     let db = dir.path().join("base.sqlite");
     let sandbox = start(SandboxConfig {
         seed: SEED,
+        // The technical password expires soon: the window must say so.
+        password_expires_in_days: 10,
         ..fast(50_000.0)
     });
     let base = sandbox.base_url();
@@ -239,6 +241,13 @@ fn the_tree_counts_by_status_and_the_search_narrows_it() {
         h.get_by_label(&format!("⏵ {stage}"));
     }
     h.get_by_label_contains("Vue — 3 factures, 360,00");
+    // Learnt by the sync: the technical password expires within 15 days.
+    h.get_by_label_contains("⚠ Fournisseur du bac : le mot de passe du compte technique expire le");
+    h.get_by_label_contains("(dans 10 jours) : changez-le sur le portail Chorus Pro");
+    // What the sync found since the last look.
+    h.get_by_label_contains("1 facture rejetée par le destinataire");
+    h.get_by_label_contains("1 facture à recycler");
+    h.get_by_label_contains("1 facture suspendue à compléter");
     // The search by number opens the way to the one invoice found.
     type_into_search(&mut h, &setup.suspend);
     h.get_by_label_contains("Vue — 1 facture, 120,00");

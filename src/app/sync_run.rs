@@ -20,10 +20,32 @@ pub fn sync_database(
     progress: &dyn Progress,
 ) -> Result<SyncReport, String> {
     let store = Store::open(db).map_err(|e| e.to_string())?;
-    let (connector, db_path) = (connector.clone(), db.to_path_buf());
-    let clients = Clients::new(move |company| connector.client_for(&db_path, company));
-    crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
-        .map_err(|e| e.to_string())
+    let (opener, db_path) = (connector.clone(), db.to_path_buf());
+    let clients = Clients::new(move |company| opener.client_for(&db_path, company));
+    let report = crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
+        .map_err(|e| e.to_string())?;
+    if !report.cancelled {
+        remember_password_expiry(connector, db, &store);
+    }
+    Ok(report)
+}
+
+/// The technical passwords' expiry dates, read again at each sync for the reminder 15
+/// days ahead. Best effort: a failure here is no failure of the sync.
+fn remember_password_expiry(connector: &Connector, db: &Path, store: &Store) {
+    let companies = match crate::store::erp::load_companies(store.conn()) {
+        Ok(c) => c,
+        Err(_) => return,
+    };
+    let today = chrono::Local::now().date_naive();
+    let check = super::connection_test::test_connection(connector, db, &companies, today);
+    let saved = super::connection::ConnectionSettings::load(store.conn()).and_then(|mut s| {
+        s.remember(&check.findings);
+        s.save(store.conn())
+    });
+    if let Err(e) = saved {
+        tracing::warn!("dates d'expiration des mots de passe non enregistrées : {e}");
+    }
 }
 
 /// `chorus-depot sync --db PATH`: a French summary; failure when something was left over.
