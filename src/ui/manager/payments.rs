@@ -66,7 +66,7 @@ pub fn show(
             RichText::new(format!(
                 "Délai légal {} jours, taux {} %, indemnité {}",
                 data.payment_settings.payment_delay_days,
-                data.payment_settings.interest_rate_percent,
+                data.payment_settings.interest_rate_percent.to_string().replace('.', ","),
                 format_money(data.payment_settings.recovery_indemnity, "EUR")
             ))
             .color(style::MUTED),
@@ -300,7 +300,8 @@ fn charts(ui: &mut egui::Ui, data: &ManagerData) {
         .allow_drag(false)
         .allow_scroll(false)
         .x_axis_formatter(move |mark, _| axis_label(&labels, mark.value))
-        .y_axis_formatter(|mark, _| format!("{:.0} €", mark.value))
+        .y_axis_formatter(|mark, _| euros(mark.value))
+        .show_grid([false, true])
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("Montant TTC", bars))
         });
@@ -315,7 +316,7 @@ fn charts(ui: &mut egui::Ui, data: &ManagerData) {
                 .fill(style::WARNING_AMBER)
         })
         .collect();
-    if bars.is_empty() {
+    if bars.is_empty() || delays.iter().all(|(_, d)| *d <= 0.0) {
         ui.label(
             RichText::new(
                 "Aucune facture payée dont les dates de dépôt et de paiement sont connues.",
@@ -333,6 +334,12 @@ fn charts(ui: &mut egui::Ui, data: &ManagerData) {
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("Délai moyen", bars))
         });
+}
+
+/// `7 000 000 €` on the axis: whole euros, grouped as in French.
+fn euros(value: f64) -> String {
+    let whole = rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default();
+    format!("{} €", crate::model::format_count(whole.to_u64().unwrap_or(0) as usize))
 }
 
 /// The category under a bar; nothing between bars.
