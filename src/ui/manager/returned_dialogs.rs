@@ -77,6 +77,15 @@ fn recycle(ctx: &egui::Context, d: &mut RecycleDialog, session: &mut Session) ->
             )
             .color(style::MUTED),
         );
+        if let Some(Ok(t)) = &session.timeline
+            && t.number == d.number
+            && let Some(entry) = t.history.iter().rev().find(|h| !h.comment.is_empty())
+        {
+            ui.label(
+                RichText::new(format!("Motif du destinataire : {}", entry.comment))
+                    .color(style::WARNING_AMBER),
+            );
+        }
         ui.separator();
         let Some((original, form)) = &mut d.loaded else {
             match &session.recycle_setup {
