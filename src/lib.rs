@@ -12,6 +12,7 @@ pub mod einvoice;
 pub mod erp_import;
 pub mod model;
 pub mod pdf_files;
+pub mod pdf_page;
 pub mod progress;
 pub mod sandbox;
 pub mod store;

@@ -36,25 +36,6 @@ fn client(sandbox: &SandboxHandle, db: &Path) -> ChorusClient {
     .unwrap()
 }
 
-/// The sandbox's built-in directory, imported into the local cache as a refresh would.
-fn import_directory(store: &mut Store, dir: &Path) {
-    let zip_bytes = sandbox::Directory::built_in().export_zip().unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
-    let out = dir.join("annuaire");
-    std::fs::create_dir_all(&out).unwrap();
-    let mut files = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let path = out.join(entry.name().unwrap().into_owned());
-        let mut file = std::fs::File::create(&path).unwrap();
-        std::io::copy(&mut entry, &mut file).unwrap();
-        files.push(path);
-    }
-    files.sort();
-    chorus_depot::directory::import_directory(store, &files, &chorus_depot::progress::Silent)
-        .unwrap();
-}
-
 /// The ERP mirror: one company, the commune as client, and the invoices (service SERV-FIN).
 fn mirror(store: &Store, numbers: &[&String]) {
     let conn = store.conn();
@@ -188,7 +169,7 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     );
 
     let mut store = Store::open(&db).unwrap();
-    import_directory(&mut store, dir.path());
+    import_sandbox_directory(&mut store, dir.path());
     mirror(&store, &[&recycle, &suspend, &reject]);
     let mut ids = Vec::new();
     for (number, status) in [

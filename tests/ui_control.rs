@@ -3,45 +3,9 @@
 
 mod common;
 
-use chorus_depot::ui::ChorusDepotApp;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-type AppHarness = Harness<'static, Option<ChorusDepotApp>>;
-
-fn harness(db: PathBuf) -> AppHarness {
-    Harness::builder()
-        .with_size(egui::vec2(1440.0, 1000.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<ChorusDepotApp>| {
-                app.get_or_insert_with(|| ChorusDepotApp::new(db.clone(), ui.ctx()))
-                    .show(ui);
-            },
-            None,
-        )
-}
-
-/// Steps the window until `done` holds: the checks run on a worker thread.
-fn wait_for(h: &mut AppHarness, what: &str, done: impl Fn(&AppHarness) -> bool) {
-    let end = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < end {
-        h.step();
-        if done(h) {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("délai dépassé en attendant : {what}");
-}
-
-fn checks_done(h: &AppHarness) -> bool {
-    h.state()
-        .as_ref()
-        .is_some_and(|app| app.control.is_some() && !app.session.is_busy())
-}
+use common::ui::{checks_done, harness, text_input, wait_for};
 
 #[test]
 fn both_tables_show_the_checked_invoices() {
@@ -165,12 +129,6 @@ fn settings_refuse_a_bad_iban_and_keep_the_old_value() {
     h.get_by_label("Paramétrage").click();
     h.run_steps(2);
     h.get(text_input(good));
-}
-
-fn text_input(value: &str) -> egui_kittest::kittest::By<'_> {
-    egui_kittest::kittest::By::new()
-        .role(egui::accesskit::Role::TextInput)
-        .value(value)
 }
 
 #[test]

@@ -16,7 +16,7 @@ use common::ui::{AppHarness, wait_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use sandbox_support::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 const SEED: u64 = 5;
@@ -170,25 +170,6 @@ fn setup() -> Setup {
         suspend,
         reject,
     }
-}
-
-/// The sandbox's built-in directory, imported into the local cache.
-fn import_sandbox_directory(store: &mut Store, dir: &Path) {
-    let zip_bytes = sandbox::Directory::built_in().export_zip().unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
-    let out = dir.join("annuaire");
-    std::fs::create_dir_all(&out).unwrap();
-    let mut files = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let path = out.join(entry.name().unwrap().into_owned());
-        let mut file = std::fs::File::create(&path).unwrap();
-        std::io::copy(&mut entry, &mut file).unwrap();
-        files.push(path);
-    }
-    files.sort();
-    chorus_depot::directory::import_directory(store, &files, &chorus_depot::progress::Silent)
-        .unwrap();
 }
 
 fn harness(setup: &Setup) -> AppHarness {

@@ -11,12 +11,12 @@
 //! shared/reference: to be checked by the company's lawyer before sending.
 
 use super::payments::{PaymentRow, PaymentSettings, PaymentState, payment_rows};
-use crate::demo::invoice_pdf::{win_ansi, wrap};
 use crate::model::{format_date, format_money};
+use crate::pdf_page::{win_ansi, wrap};
 use crate::store::payments::{PostalParty, SenderDetails, client_address, sender_of};
 use chrono::NaiveDate;
 use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, StringFormat, dictionary};
+use lopdf::{Document, Object, StringFormat};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 
@@ -185,8 +185,6 @@ pub fn relance_letter(
     ))
 }
 
-const PAGE_WIDTH: f32 = 595.0;
-const PAGE_HEIGHT: f32 = 842.0;
 const LEFT: f32 = 56.0;
 const RIGHT: f32 = 539.0;
 const RECIPIENT_X: f32 = 320.0;
@@ -472,65 +470,14 @@ pub fn relance_pdf(letter: &RelanceLetter) -> Result<Vec<u8>, RelanceError> {
     p.text(LEFT, 28.0, 7.5, false, &footer);
     p.ops.push(Operation::new("g", vec![0.into()]));
 
-    document(letter, p.ops)
-}
-
-fn font(name: &str) -> lopdf::Dictionary {
-    dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type1",
-        "BaseFont" => name,
-        "Encoding" => "WinAnsiEncoding",
-    }
-}
-
-fn document(letter: &RelanceLetter, ops: Vec<Operation>) -> Result<Vec<u8>, RelanceError> {
-    // 1.5: lopdf writes a cross-reference stream, which needs it.
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let regular = doc.add_object(font("Helvetica"));
-    let bold = doc.add_object(font("Helvetica-Bold"));
-    let resources = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => regular, "F2" => bold },
-    });
-    let content = Content { operations: ops }.encode()?;
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-        "Resources" => resources,
-        "MediaBox" => vec![0.into(), 0.into(), PAGE_WIDTH.into(), PAGE_HEIGHT.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => pages_id,
-    });
-    // The letter's date, not the run's: the same letter always gives the same file.
-    let created = format!("D:{}090000", letter.date.format("%Y%m%d"));
-    let info = doc.add_object(dictionary! {
-        "Title" => Object::string_literal(win_ansi(&format!(
-            "Relance facture {}", letter.invoice_number
-        ))),
-        "Author" => Object::string_literal(win_ansi(&letter.sender.name)),
-        "Creator" => Object::string_literal("Chorus Depot"),
-        "Producer" => Object::string_literal("Chorus Depot (lopdf)"),
-        "CreationDate" => Object::string_literal(created),
-    });
-    doc.trailer.set("Root", catalog);
-    doc.trailer.set("Info", info);
-    doc.compress();
-    let mut bytes = Vec::with_capacity(8 * 1024);
-    doc.save_to(&mut bytes).map_err(lopdf::Error::from)?;
-    Ok(bytes)
+    crate::pdf_page::one_page(
+        p.ops,
+        &format!("Relance facture {}", letter.invoice_number),
+        &letter.sender.name,
+        // The letter's date, not the run's: the same letter always gives the same file.
+        letter.date,
+    )
+    .map_err(RelanceError::from)
 }
 
 /// The text a PDF written by [`relance_pdf`] shows, line by line (each text operation one

@@ -327,3 +327,22 @@ pub fn facturx_pdf(xml: Option<&str>) -> Vec<u8> {
     doc.save_to(&mut out).unwrap();
     out
 }
+
+/// The sandbox's built-in directory, imported into a database's cache as a refresh would.
+pub fn import_sandbox_directory(store: &mut chorus_depot::store::Store, dir: &std::path::Path) {
+    let zip_bytes = sandbox::Directory::built_in().export_zip().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let out = dir.join("annuaire");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let path = out.join(entry.name().unwrap().into_owned());
+        let mut file = std::fs::File::create(&path).unwrap();
+        std::io::copy(&mut entry, &mut file).unwrap();
+        files.push(path);
+    }
+    files.sort();
+    chorus_depot::directory::import_directory(store, &files, &chorus_depot::progress::Silent)
+        .unwrap();
+}

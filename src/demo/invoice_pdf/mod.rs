@@ -5,12 +5,11 @@
 //! amounts. Text is encoded to Windows-1252 with `encoding_rs`; widths come from the fonts'
 //! AFM metrics, so amounts are right-aligned and long labels wrapped.
 
-mod helvetica;
-
 use crate::model::{format_amount, format_date, format_money};
+use crate::pdf_page::{PAGE_WIDTH, text_width, win_ansi, wrap};
 use chrono::NaiveDate;
-use lopdf::content::{Content, Operation};
-use lopdf::{Document, Object, Stream, StringFormat, dictionary};
+use lopdf::content::Operation;
+use lopdf::{Object, StringFormat};
 use rust_decimal::Decimal;
 
 /// A party as printed in the header: name, address lines, identifiers (SIRET, TVA…).
@@ -58,32 +57,8 @@ pub struct InvoicePdf {
     pub footer: String,
 }
 
-const PAGE_WIDTH: f32 = 595.0;
-const PAGE_HEIGHT: f32 = 842.0;
 const LEFT: f32 = 40.0;
 const RIGHT: f32 = 555.0;
-
-/// Text in Windows-1252 for the WinAnsi fonts; a character outside it prints as `?`.
-pub fn win_ansi(text: &str) -> Vec<u8> {
-    let mut encoder = encoding_rs::WINDOWS_1252.new_encoder();
-    let mut out = Vec::with_capacity(text.len());
-    let mut buffer = [0u8; 256];
-    let mut rest = text;
-    loop {
-        let (result, read, written) =
-            encoder.encode_from_utf8_without_replacement(rest, &mut buffer, true);
-        out.extend_from_slice(&buffer[..written]);
-        rest = &rest[read..];
-        match result {
-            encoding_rs::EncoderResult::InputEmpty => return out,
-            encoding_rs::EncoderResult::OutputFull => {}
-            encoding_rs::EncoderResult::Unmappable(c) => {
-                // The narrow no-break space some formatters use is a no-break space here.
-                out.push(if c == '\u{202f}' { 0xA0 } else { b'?' });
-            }
-        }
-    }
-}
 
 /// The page's drawing operations, with the helpers the layout needs.
 struct Canvas {
@@ -110,7 +85,7 @@ impl Font {
 }
 
 fn width_of(text: &str, size: f32, font: Font) -> f32 {
-    helvetica::width(&win_ansi(text), size, font.bold())
+    text_width(text, size, font.bold())
 }
 
 impl Canvas {
@@ -170,43 +145,6 @@ impl Canvas {
             Operation::new("S", vec![]),
         ]);
     }
-}
-
-/// Splits `text` into lines no wider than `max_width`; a word too long is cut.
-pub fn wrap(text: &str, max_width: f32, size: f32, bold: bool) -> Vec<String> {
-    let font = if bold { Font::Bold } else { Font::Regular };
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    for word in text.split(' ') {
-        let candidate = if current.is_empty() {
-            word.to_string()
-        } else {
-            format!("{current} {word}")
-        };
-        if width_of(&candidate, size, font) <= max_width || current.is_empty() {
-            current = candidate;
-        } else {
-            lines.push(std::mem::take(&mut current));
-            current = word.to_string();
-        }
-        while width_of(&current, size, font) > max_width && current.chars().count() > 1 {
-            // A single word wider than the line: cut it where it fits.
-            let mut cut = current.chars().count() - 1;
-            while cut > 1
-                && width_of(&current.chars().take(cut).collect::<String>(), size, font) > max_width
-            {
-                cut -= 1;
-            }
-            let head: String = current.chars().take(cut).collect();
-            let tail: String = current.chars().skip(cut).collect();
-            lines.push(head);
-            current = tail;
-        }
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
 }
 
 /// `3`, `2,5`.
@@ -414,70 +352,20 @@ pub fn render(data: &InvoicePdf) -> Result<Vec<u8>, lopdf::Error> {
     c.text_center(PAGE_WIDTH / 2.0, 27.0, 7.0, Font::Regular, &data.footer);
     c.grey(0.0);
 
-    document(data, c.ops)
-}
-
-fn font(name: &str) -> lopdf::Dictionary {
-    dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type1",
-        "BaseFont" => name,
-        "Encoding" => "WinAnsiEncoding",
-    }
-}
-
-/// Wraps the page's operations into a one-page document, with its metadata.
-fn document(data: &InvoicePdf, ops: Vec<Operation>) -> Result<Vec<u8>, lopdf::Error> {
-    // 1.5: lopdf writes a cross-reference stream, which needs it.
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let regular = doc.add_object(font("Helvetica"));
-    let bold = doc.add_object(font("Helvetica-Bold"));
-    let resources = doc.add_object(dictionary! {
-        "Font" => dictionary! { "F1" => regular, "F2" => bold },
-    });
-    let content = Content { operations: ops }.encode()?;
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-        "Resources" => resources,
-        "MediaBox" => vec![0.into(), 0.into(), PAGE_WIDTH.into(), PAGE_HEIGHT.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page.into()],
-            "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => pages_id,
-    });
     let kind = if data.credit_note { "Avoir" } else { "Facture" };
     // The date of the invoice, not of the run: the same data always gives the same file.
-    let created = format!("D:{}090000", data.issue_date.format("%Y%m%d"));
-    let info = doc.add_object(dictionary! {
-        "Title" => Object::string_literal(win_ansi(&format!("{kind} {}", data.number))),
-        "Author" => Object::string_literal(win_ansi(&data.supplier.name)),
-        "Creator" => Object::string_literal("Chorus Depot"),
-        "Producer" => Object::string_literal("Chorus Depot (lopdf)"),
-        "CreationDate" => Object::string_literal(created),
-    });
-    doc.trailer.set("Root", catalog);
-    doc.trailer.set("Info", info);
-    doc.compress();
-    let mut bytes = Vec::with_capacity(8 * 1024);
-    doc.save_to(&mut bytes)?;
-    Ok(bytes)
+    crate::pdf_page::one_page(
+        c.ops,
+        &format!("{kind} {}", data.number),
+        &data.supplier.name,
+        data.issue_date,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::Document;
 
     fn sample() -> InvoicePdf {
         let line = |label: &str, qty: i64, cents: i64, rate: i64| PdfLine {

@@ -66,7 +66,10 @@ pub fn show(
             RichText::new(format!(
                 "Délai légal {} jours, taux {} %, indemnité {}",
                 data.payment_settings.payment_delay_days,
-                data.payment_settings.interest_rate_percent.to_string().replace('.', ","),
+                data.payment_settings
+                    .interest_rate_percent
+                    .to_string()
+                    .replace('.', ","),
                 format_money(data.payment_settings.recovery_indemnity, "EUR")
             ))
             .color(style::MUTED),
@@ -339,7 +342,10 @@ fn charts(ui: &mut egui::Ui, data: &ManagerData) {
 /// `7 000 000 €` on the axis: whole euros, grouped as in French.
 fn euros(value: f64) -> String {
     let whole = rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default();
-    format!("{} €", crate::model::format_count(whole.to_u64().unwrap_or(0) as usize))
+    format!(
+        "{} €",
+        crate::model::format_count(whole.to_u64().unwrap_or(0) as usize)
+    )
 }
 
 /// The category under a bar; nothing between bars.
