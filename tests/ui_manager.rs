@@ -225,10 +225,17 @@ fn the_tree_counts_by_status_and_the_search_narrows_it() {
     // Learnt by the sync: the technical password expires within 15 days.
     h.get_by_label_contains("⚠ Fournisseur du bac : le mot de passe du compte technique expire le");
     h.get_by_label_contains("(dans 10 jours) : changez-le sur le portail Chorus Pro");
-    // What the sync found since the last look.
-    h.get_by_label_contains("1 facture rejetée par le destinataire");
-    h.get_by_label_contains("1 facture à recycler");
-    h.get_by_label_contains("1 facture suspendue à compléter");
+    // What the sync found since the last look: in the tab, and in the status bar.
+    let news = "1 facture rejetée par le destinataire, 1 facture à recycler, 1 facture \
+                suspendue à compléter";
+    h.get_by_label(news);
+    h.get_by_label(&format!("Chorus Pro : {news}"));
+    h.get_by_label("Marquer comme vu").click();
+    wait_for(&mut h, "les nouvelles vues", |h| {
+        h.query_all_by_label_contains("1 facture à recycler")
+            .next()
+            .is_none()
+    });
     // The search by number opens the way to the one invoice found.
     type_into_search(&mut h, &setup.suspend);
     h.get_by_label_contains("Vue — 1 facture, 120,00");

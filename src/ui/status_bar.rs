@@ -54,6 +54,34 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
             }
             ui.label(text);
         }
+        // What Chorus Pro sent back since the last look, and passwords about to expire,
+        // whatever the tab (details in the Gestionnaire).
+        if let Some(data) = &session.manager {
+            if !data.news.is_empty() {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!(
+                        "Chorus Pro : {}",
+                        super::manager::news_summary(&data.news)
+                    ))
+                    .color(style::WARNING_AMBER),
+                )
+                .on_hover_text("Voir le Gestionnaire Chorus Pro");
+            }
+            if !data.password_reminders.is_empty() {
+                ui.separator();
+                ui.label(
+                    RichText::new("⚠ Mot de passe technique à changer").color(style::ERROR_RED),
+                )
+                .on_hover_text(
+                    data.password_reminders
+                        .iter()
+                        .map(|(_, t)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+            }
+        }
         if let Some(notice) = session.notices.last() {
             ui.separator();
             let color = if notice.error {
