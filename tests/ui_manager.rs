@@ -230,6 +230,35 @@ fn the_tree_counts_by_status_and_the_search_narrows_it() {
                 suspendue à compléter";
     h.get_by_label(news);
     h.get_by_label(&format!("Chorus Pro : {news}"));
+    // The current view exported as it is shown.
+    h.get_by_label("Exporter en CSV").click();
+    wait_for(&mut h, "l'export", |h| {
+        h.state()
+            .as_ref()
+            .is_some_and(|app| app.session.last_export.is_some())
+    });
+    let path = h
+        .state()
+        .as_ref()
+        .unwrap()
+        .session
+        .last_export
+        .clone()
+        .unwrap();
+    let csv = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Société;Statut;Client;N° facture;Date de facture;Montant TTC;N° Chorus;Date de dépôt;\
+         Échéance;Cycle de vie 2026"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("Fournisseur du bac;À recycler;Commune de Ville-sur-Bac;")
+            && l.contains(";120,00;")),
+        "{csv}"
+    );
     h.get_by_label("Marquer comme vu").click();
     wait_for(&mut h, "les nouvelles vues", |h| {
         h.query_all_by_label_contains("1 facture à recycler")
@@ -281,6 +310,25 @@ fn a_rejected_invoice_shows_its_reason_and_is_marked_for_a_credit_note() {
     let store = Store::open(&setup.db).unwrap();
     let due = chorus_depot::app::returned::credit_notes_due(store.conn()).unwrap();
     assert_eq!(due.len(), 1);
+
+    // Payments: what is owed (the rejected invoice is owed nothing), by client, in charts.
+    h.get_by_label("Paiements").click();
+    h.run_steps(3);
+    h.get_by_label("Reste dû");
+    h.get_by_label("240,00\u{a0}€");
+    h.get_by_label("En attente de paiement").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.query_all_by_label("Commune de Ville-sur-Bac").count(),
+        2,
+        "two invoices awaiting payment"
+    );
+    h.get_by_label("État de suivi des clients").click();
+    h.run_steps(3);
+    h.get_by_label("Commune de Ville-sur-Bac");
+    h.get_by_label("Graphiques").click();
+    h.run_steps(3);
+    h.get_by_label("Montants TTC par statut");
 }
 
 #[test]

@@ -473,7 +473,12 @@ pub fn payment_rows(
 pub fn outstanding(rows: &[PaymentRow]) -> Vec<&PaymentRow> {
     let mut out: Vec<&PaymentRow> = rows
         .iter()
-        .filter(|r| !r.is_credit_note() && r.outstanding > Decimal::ZERO)
+        // A rejected invoice awaits its credit note: the buyer will not pay it.
+        .filter(|r| {
+            !r.is_credit_note()
+                && r.state != PaymentState::Rejected
+                && r.outstanding > Decimal::ZERO
+        })
         .collect();
     // Unknown due dates last.
     out.sort_by(|a, b| {
@@ -508,7 +513,10 @@ pub struct PaymentTotals {
 
 pub fn totals(rows: &[PaymentRow]) -> PaymentTotals {
     let mut t = PaymentTotals::default();
-    for r in rows.iter().filter(|r| !r.is_credit_note()) {
+    for r in rows
+        .iter()
+        .filter(|r| !r.is_credit_note() && r.state != PaymentState::Rejected)
+    {
         if r.outstanding > Decimal::ZERO {
             t.outstanding += r.outstanding;
             t.outstanding_count += 1;
