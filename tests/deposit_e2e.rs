@@ -28,14 +28,16 @@ fn sandbox(dir: &Path, fault_rate: f64) -> SandboxHandle {
     chorus_depot::sandbox::start(SandboxConfig {
         directory_files: files,
         fault_rate,
-        // A timeout fault would hold each call 35 s: the other kinds cover both sides of
-        // the journal (not received, and recorded then connection dropped).
+        // Every kind of fault, the late answer included: it comes 1.5 s late, after the
+        // client's timeout (1 s, `CHORUS_DEPOT_HTTP_TIMEOUT_MS` below).
         fault_kinds: vec![
             FaultKind::Http500,
             FaultKind::Http503,
             FaultKind::Http429,
+            FaultKind::Timeout,
             FaultKind::DropAfterRecord,
         ],
+        timeout_fault_delay: Duration::from_millis(1500),
         time_scale: 1000.0,
         seed: 11,
         ..SandboxConfig::default()
@@ -63,6 +65,7 @@ fn deposit_command(db: &Path, sandbox: &SandboxHandle) -> Command {
             chorus_depot::sandbox::DEFAULT_PASSWORD,
         )
         .env("CHORUS_DEPOT_NO_KEYRING", "1")
+        .env("CHORUS_DEPOT_HTTP_TIMEOUT_MS", "1000")
         .env("CHORUS_DEPOT_LOG", "error");
     cmd
 }

@@ -339,12 +339,25 @@ impl Connector {
                 },
             )
         };
-        let options = ClientOptions {
+        let mut options = ClientOptions {
             log: Arc::new(SqliteExchangeLog::open(db)?),
             ..ClientOptions::default()
         };
+        if let Some(timeout) = http_timeout_override() {
+            options.request_timeout = timeout;
+        }
         ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())
     }
+}
+
+/// `CHORUS_DEPOT_HTTP_TIMEOUT_MS`: how long a call may wait for Chorus Pro's answer
+/// (30 s by default; longer on a slow line, shorter in tests of the timeout path).
+fn http_timeout_override() -> Option<std::time::Duration> {
+    std::env::var("CHORUS_DEPOT_HTTP_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(std::time::Duration::from_millis)
 }
 
 /// Builds deposits with the clients of `connector`.
