@@ -596,7 +596,7 @@ fn flux_report_keeps_unknown_states() {
     let report = s.client.consulter_cr_detaille(&request).unwrap();
     assert_eq!(
         report.etat_courant_depot_flux,
-        Some(FluxState::PartiallyIntegrated)
+        Some(FluxState::PartlyIntegrated)
     );
     assert_eq!(report.liste_erreur_dp[0].numero_dp.as_deref(), Some("F2"));
     let report = s.client.consulter_cr_detaille(&request).unwrap();

@@ -68,61 +68,9 @@ code_list! {
     }
 }
 
-code_list! {
-    /// State of a deposited flux: `etatCourantDepotFlux` (chorus-api.md §4.2).
-    FluxState {
-        Received => "IN_RECU",
-        WaitingExchangeSystem => "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
-        InExchangeSystem => "IN_TRAITE_SE_CPP",
-        Waiting => "IN_EN_ATTENTE_TRAITEMENT_CPP",
-        Processing => "IN_EN_COURS_TRAITEMENT_CPP",
-        WaitingReprocessing => "IN_EN_ATTENTE_RETRAITEMENT_CPP",
-        Integrated => "IN_INTEGRE",
-        PartiallyIntegrated => "IN_INTEGRE_PARTIEL",
-        Rejected => "IN_REJETE",
-        Incident => "IN_INCIDENTE",
-        ToResend => "IN_A_RELANCER",
-        InternalError => "IN_ERREUR_INTERNE",
-    }
-}
-
-impl FluxState {
-    /// Chorus Pro will not move this flux any more: stop polling.
-    pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            FluxState::Integrated
-                | FluxState::PartiallyIntegrated
-                | FluxState::Rejected
-                | FluxState::Incident
-                | FluxState::ToResend
-                | FluxState::InternalError
-        )
-    }
-}
-
-code_list! {
-    /// Status of an invoice (`statut`, `statutFacture`, `statutCourantCode`, `histoStatutCode`);
-    /// the ones a supplier sees (chorus-api.md §4.1), others kept as `Unknown`.
-    InvoiceStatus {
-        Draft => "BROUILLON",
-        Deposited => "DEPOSEE",
-        Routing => "EN_COURS_ACHEMINEMENT",
-        MadeAvailable => "MISE_A_DISPOSITION",
-        TakenIntoAccount => "PRISE_EN_COMPTE_DESTINATAIRE",
-        ToRecycle => "A_RECYCLER",
-        Suspended => "SUSPENDUE",
-        Completed => "COMPLETEE",
-        Rejected => "REJETEE",
-        ServiceDone => "SERVICE_FAIT",
-        Mandated => "MANDATEE",
-        MadeAvailableToAccountant => "MISE_A_DISPOSITION_COMPTABLE",
-        Booked => "COMPTABILISEE",
-        PaymentIssued => "MISE_EN_PAIEMENT",
-        Abandoned => "ABANDONNEE",
-        Deleted => "SUPPRIMEE",
-    }
-}
+/// The flux states and invoice statuses are the model's (with their French labels),
+/// read and written as their Chorus codes.
+pub use crate::model::status::{FluxState, InvoiceStatus};
 
 code_list! {
     /// `triSens` of the paged searches.

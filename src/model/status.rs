@@ -19,6 +19,9 @@ pub enum InvoiceStatus {
     MadeAvailableToAccountant,
     Booked,
     PaymentIssued,
+    Draft,
+    Abandoned,
+    Deleted,
     Unknown(String),
 }
 
@@ -38,6 +41,9 @@ impl InvoiceStatus {
             "MISE_A_DISPOSITION_COMPTABLE" => InvoiceStatus::MadeAvailableToAccountant,
             "COMPTABILISEE" => InvoiceStatus::Booked,
             "MISE_EN_PAIEMENT" => InvoiceStatus::PaymentIssued,
+            "BROUILLON" => InvoiceStatus::Draft,
+            "ABANDONNEE" => InvoiceStatus::Abandoned,
+            "SUPPRIMEE" => InvoiceStatus::Deleted,
             other => InvoiceStatus::Unknown(other.to_string()),
         }
     }
@@ -57,6 +63,9 @@ impl InvoiceStatus {
             InvoiceStatus::MadeAvailableToAccountant => "MISE_A_DISPOSITION_COMPTABLE",
             InvoiceStatus::Booked => "COMPTABILISEE",
             InvoiceStatus::PaymentIssued => "MISE_EN_PAIEMENT",
+            InvoiceStatus::Draft => "BROUILLON",
+            InvoiceStatus::Abandoned => "ABANDONNEE",
+            InvoiceStatus::Deleted => "SUPPRIMEE",
             InvoiceStatus::Unknown(code) => code,
         }
     }
@@ -77,6 +86,9 @@ impl InvoiceStatus {
             InvoiceStatus::MadeAvailableToAccountant => "Mise à disposition comptable",
             InvoiceStatus::Booked => "Comptabilisée",
             InvoiceStatus::PaymentIssued => "Mise en paiement",
+            InvoiceStatus::Draft => "Brouillon",
+            InvoiceStatus::Abandoned => "Abandonnée",
+            InvoiceStatus::Deleted => "Supprimée",
             InvoiceStatus::Unknown(code) => code,
         }
     }
@@ -104,7 +116,10 @@ impl InvoiceStatus {
             InvoiceStatus::Rejected => Some(210),
             InvoiceStatus::PaymentIssued => Some(211),
             InvoiceStatus::ToRecycle => Some(213),
-            InvoiceStatus::Unknown(_) => None,
+            InvoiceStatus::Draft
+            | InvoiceStatus::Abandoned
+            | InvoiceStatus::Deleted
+            | InvoiceStatus::Unknown(_) => None,
         }
     }
 
@@ -119,7 +134,10 @@ impl InvoiceStatus {
     /// Nothing more will happen on Chorus Pro (payment, or refusal).
     pub fn is_final(&self, payment_not_reported: bool) -> bool {
         match self {
-            InvoiceStatus::PaymentIssued | InvoiceStatus::Rejected => true,
+            InvoiceStatus::PaymentIssued
+            | InvoiceStatus::Rejected
+            | InvoiceStatus::Abandoned
+            | InvoiceStatus::Deleted => true,
             InvoiceStatus::Mandated
             | InvoiceStatus::MadeAvailableToAccountant
             | InvoiceStatus::Booked => payment_not_reported,
@@ -174,6 +192,8 @@ pub enum FluxState {
     PartlyIntegrated,
     Rejected,
     Incident,
+    ToResend,
+    InternalError,
     Unknown(String),
 }
 
@@ -190,7 +210,28 @@ impl FluxState {
             "IN_INTEGRE_PARTIEL" => FluxState::PartlyIntegrated,
             "IN_REJETE" => FluxState::Rejected,
             "IN_INCIDENTE" => FluxState::Incident,
+            "IN_A_RELANCER" => FluxState::ToResend,
+            "IN_ERREUR_INTERNE" => FluxState::InternalError,
             other => FluxState::Unknown(other.to_string()),
+        }
+    }
+
+    /// The code as Chorus Pro writes it.
+    pub fn code(&self) -> &str {
+        match self {
+            FluxState::Received => "IN_RECU",
+            FluxState::WaitingExchangeSystem => "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP",
+            FluxState::InExchangeSystem => "IN_TRAITE_SE_CPP",
+            FluxState::Queued => "IN_EN_ATTENTE_TRAITEMENT_CPP",
+            FluxState::Processing => "IN_EN_COURS_TRAITEMENT_CPP",
+            FluxState::WaitingReprocessing => "IN_EN_ATTENTE_RETRAITEMENT_CPP",
+            FluxState::Integrated => "IN_INTEGRE",
+            FluxState::PartlyIntegrated => "IN_INTEGRE_PARTIEL",
+            FluxState::Rejected => "IN_REJETE",
+            FluxState::Incident => "IN_INCIDENTE",
+            FluxState::ToResend => "IN_A_RELANCER",
+            FluxState::InternalError => "IN_ERREUR_INTERNE",
+            FluxState::Unknown(code) => code,
         }
     }
 
@@ -206,6 +247,8 @@ impl FluxState {
             FluxState::PartlyIntegrated => "Intégré partiellement",
             FluxState::Rejected => "Rejeté",
             FluxState::Incident => "Incident : à déposer de nouveau",
+            FluxState::ToResend => "À déposer de nouveau",
+            FluxState::InternalError => "Erreur interne de Chorus Pro : à déposer de nouveau",
             FluxState::Unknown(code) => code,
         }
     }
@@ -218,9 +261,32 @@ impl FluxState {
                 | FluxState::PartlyIntegrated
                 | FluxState::Rejected
                 | FluxState::Incident
+                | FluxState::ToResend
+                | FluxState::InternalError
         )
     }
 }
+
+/// The codes travel as JSON strings in the API; an unknown one is kept, not rejected.
+macro_rules! serde_as_code {
+    ($name:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok($name::from_code(&code))
+            }
+        }
+    };
+}
+
+serde_as_code!(InvoiceStatus);
+serde_as_code!(FluxState);
 
 #[cfg(test)]
 mod tests {

@@ -807,7 +807,7 @@ fn flux_report(
         })
         .collect();
     match state {
-        FluxState::PartiallyIntegrated | FluxState::Rejected => {
+        FluxState::PartlyIntegrated | FluxState::Rejected => {
             for e in &answer.liste_erreur_dp {
                 let number = e.numero_dp.as_deref().unwrap_or("").trim().to_string();
                 let message = e
@@ -988,7 +988,7 @@ mod tests {
     #[test]
     fn a_partial_report_names_the_invoices_to_correct_in_french() {
         let answer = ConsulterCrDetailleAnswer {
-            etat_courant_depot_flux: Some(FluxState::PartiallyIntegrated),
+            etat_courant_depot_flux: Some(FluxState::PartlyIntegrated),
             liste_erreur_dp: vec![ErreurDp {
                 numero_dp: Some(" F2 ".into()),
                 libelle_erreur_dp: Some("SIRET inconnu".into()),
@@ -996,7 +996,7 @@ mod tests {
             }],
             ..ConsulterCrDetailleAnswer::default()
         };
-        let r = flux_report(&flux(), &FluxState::PartiallyIntegrated, &answer, "t");
+        let r = flux_report(&flux(), &FluxState::PartlyIntegrated, &answer, "t");
         assert_eq!(
             r.failed,
             vec![(

@@ -39,6 +39,10 @@ impl Stage {
                 InvoiceStatus::MadeAvailableToAccountant => 112,
                 InvoiceStatus::Booked => 115,
                 InvoiceStatus::PaymentIssued => 120,
+                // Before the deposit proper, and the ends that are not a payment.
+                InvoiceStatus::Draft => 35,
+                InvoiceStatus::Abandoned => 180,
+                InvoiceStatus::Deleted => 190,
                 InvoiceStatus::Unknown(_) => 200,
             },
         }
