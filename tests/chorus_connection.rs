@@ -7,7 +7,7 @@ mod common;
 use chorus_depot::app::connection::{self, CompanyAccount, ConnectionSettings, EnvironmentChoice};
 use chorus_depot::app::connection_test::{Level, test_connection};
 use chorus_depot::app::deposit_wiring::{Connector, secrets_file};
-use chorus_depot::app::secrets::{SecretStore, SecretText};
+use chorus_depot::app::secrets::{Secret, SecretStore};
 use chorus_depot::app::structure_refresh::refresh_structure;
 use chorus_depot::model::Company;
 use chorus_depot::sandbox::{self, SandboxConfig, SandboxHandle};
@@ -78,7 +78,7 @@ fn database(dir: &Path, sandbox: &SandboxHandle) -> (PathBuf, Connector) {
     };
     settings.save(store.conn()).unwrap();
     let secrets = SecretStore::open(secrets_file(&db));
-    let set = |key: String, value: &str| secrets.set(&key, &SecretText::new(value)).unwrap();
+    let set = |key: String, value: &str| secrets.set(&key, &Secret::new(value)).unwrap();
     set(
         connection::client_secret_key(env),
         sandbox::DEFAULT_CLIENT_SECRET,

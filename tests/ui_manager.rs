@@ -7,7 +7,7 @@ mod sandbox_support;
 
 use chorus_depot::app::connection::{self, CompanyAccount, ConnectionSettings, EnvironmentChoice};
 use chorus_depot::app::deposit_wiring::{Connector, secrets_file};
-use chorus_depot::app::secrets::{SecretStore, SecretText};
+use chorus_depot::app::secrets::{Secret, SecretStore};
 use chorus_depot::sandbox::{self, SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
 use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
@@ -139,13 +139,13 @@ fn setup() -> Setup {
     secrets
         .set(
             &connection::client_secret_key(env),
-            &SecretText::new(sandbox::DEFAULT_CLIENT_SECRET),
+            &Secret::new(sandbox::DEFAULT_CLIENT_SECRET),
         )
         .unwrap();
     secrets
         .set(
             &connection::password_key(env, sandbox::DEFAULT_LOGIN),
-            &SecretText::new(sandbox::DEFAULT_PASSWORD),
+            &Secret::new(sandbox::DEFAULT_PASSWORD),
         )
         .unwrap();
     drop(store);

@@ -2,7 +2,7 @@
 //! the PISTE application, each company's technical account, and the deposit defaults.
 //! Kept in `app_settings` as JSON, secrets apart in the [`SecretStore`].
 
-use super::secrets::{SecretError, SecretStore, SecretText};
+use super::secrets::{Secret, SecretError, SecretStore};
 use crate::store::settings;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -185,9 +185,9 @@ pub struct ResolvedConnection {
     pub token_url: String,
     pub api_base: String,
     pub client_id: String,
-    pub client_secret: SecretText,
+    pub client_secret: Secret,
     pub login: String,
-    pub password: SecretText,
+    pub password: Secret,
 }
 
 /// The environment variables that override the settings (scheduled tasks, CI).
@@ -260,7 +260,7 @@ pub fn resolve(
         .clone()
         .unwrap_or_else(|| settings.client_id.clone());
     let client_secret = match &overrides.client_secret {
-        Some(s) => SecretText::new(s.clone()),
+        Some(s) => Secret::new(s.clone()),
         None => secrets.get(&client_secret_key(env))?.unwrap_or_default(),
     };
     let login = overrides
@@ -269,8 +269,8 @@ pub fn resolve(
         .or_else(|| settings.account(company_code).map(|a| a.login.clone()))
         .unwrap_or_default();
     let password = match &overrides.password {
-        Some(p) => SecretText::new(p.clone()),
-        None if login.is_empty() => SecretText::default(),
+        Some(p) => Secret::new(p.clone()),
+        None if login.is_empty() => Secret::default(),
         None => secrets.get(&password_key(env, &login))?.unwrap_or_default(),
     };
     for (missing, what) in [
@@ -331,13 +331,13 @@ mod tests {
         secrets
             .set(
                 &client_secret_key(settings.environment),
-                &SecretText::new("very-secret"),
+                &Secret::new("very-secret"),
             )
             .unwrap();
         secrets
             .set(
                 &password_key(settings.environment, "TECH_1_X@cpro.fr"),
-                &SecretText::new("pw"),
+                &Secret::new("pw"),
             )
             .unwrap();
         let loaded = ConnectionSettings::load(store.conn()).unwrap();

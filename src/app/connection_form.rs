@@ -4,7 +4,7 @@
 //! never to the settings JSON; an empty secret field keeps the stored one.
 
 use super::connection::{CompanyAccount, ConnectionSettings, DepositDefaults, EnvironmentChoice};
-use super::secrets::SecretText;
+use super::secrets::Secret;
 use crate::model::Company;
 
 /// What the dialog is opened with: the settings, and which secrets are already stored.
@@ -83,9 +83,9 @@ impl ConnectionErrors {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionChanges {
     pub settings: ConnectionSettings,
-    pub client_secret: Option<SecretText>,
+    pub client_secret: Option<Secret>,
     /// (login, password).
-    pub passwords: Vec<(String, SecretText)>,
+    pub passwords: Vec<(String, Secret)>,
 }
 
 const MEGABYTE: u64 = 1024 * 1024;
@@ -205,17 +205,12 @@ impl ConnectionForm {
         Some(ConnectionChanges {
             settings,
             client_secret: (!self.client_secret.is_empty())
-                .then(|| SecretText::new(self.client_secret.clone())),
+                .then(|| Secret::new(self.client_secret.clone())),
             passwords: self
                 .accounts
                 .iter()
                 .filter(|a| !a.login.trim().is_empty() && !a.password.is_empty())
-                .map(|a| {
-                    (
-                        a.login.trim().to_string(),
-                        SecretText::new(a.password.clone()),
-                    )
-                })
+                .map(|a| (a.login.trim().to_string(), Secret::new(a.password.clone())))
                 .collect(),
         })
     }

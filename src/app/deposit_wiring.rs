@@ -333,9 +333,9 @@ impl Connector {
                 },
                 Credentials {
                     client_id: c.client_id.clone(),
-                    client_secret: Secret::new(c.client_secret.expose()),
+                    client_secret: c.client_secret.clone(),
                     login: c.login.clone(),
-                    password: Secret::new(c.password.expose()),
+                    password: c.password.clone(),
                 },
             )
         };

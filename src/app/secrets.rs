@@ -4,42 +4,11 @@
 //! file, a log or a `Debug` output.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 
 const SERVICE: &str = "chorus-depot";
 
-/// A secret value: shown nowhere, not even in `Debug`.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretText(String);
-
-impl SecretText {
-    pub fn new(value: impl Into<String>) -> SecretText {
-        SecretText(value.into())
-    }
-
-    /// The value itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for SecretText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretText(***)")
-    }
-}
-
-impl Drop for SecretText {
-    fn drop(&mut self) {
-        // Overwrite the bytes before the allocation is freed.
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
+pub use crate::chorus::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
@@ -89,20 +58,20 @@ impl SecretStore {
         }
     }
 
-    pub fn get(&self, key: &str) -> Result<Option<SecretText>, SecretError> {
+    pub fn get(&self, key: &str) -> Result<Option<Secret>, SecretError> {
         match &self.backend {
             Backend::Keyring => {
                 match keyring::Entry::new(SERVICE, key).and_then(|e| e.get_password()) {
-                    Ok(v) => Ok(Some(SecretText(v))),
+                    Ok(v) => Ok(Some(Secret::new(v))),
                     Err(keyring::Error::NoEntry) => Ok(None),
                     Err(e) => Err(SecretError::Keyring(e.to_string())),
                 }
             }
-            Backend::File(path) => Ok(read_file(path)?.remove(key).map(SecretText)),
+            Backend::File(path) => Ok(read_file(path)?.remove(key).map(Secret::new)),
         }
     }
 
-    pub fn set(&self, key: &str, value: &SecretText) -> Result<(), SecretError> {
+    pub fn set(&self, key: &str, value: &Secret) -> Result<(), SecretError> {
         match &self.backend {
             Backend::Keyring => keyring::Entry::new(SERVICE, key)
                 .and_then(|e| e.set_password(value.expose()))
@@ -172,9 +141,9 @@ mod tests {
         let store = SecretStore::file(path.clone());
         assert!(store.notice().unwrap().contains("lisible par vous seul"));
         assert_eq!(store.get("piste").unwrap(), None);
-        store.set("piste", &SecretText::new("s3cret")).unwrap();
+        store.set("piste", &Secret::new("s3cret")).unwrap();
         store
-            .set("tech:SIEGE", &SecretText::new("mot de passe"))
+            .set("tech:SIEGE", &Secret::new("mot de passe"))
             .unwrap();
         assert_eq!(store.get("piste").unwrap().unwrap().expose(), "s3cret");
         #[cfg(unix)]
@@ -187,8 +156,8 @@ mod tests {
 
     #[test]
     fn a_secret_never_shows_in_debug() {
-        let s = SecretText::new("s3cret");
-        assert_eq!(format!("{s:?}"), "SecretText(***)");
+        let s = Secret::new("s3cret");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
         assert!(!format!("{:?}", Some(s)).contains("s3cret"));
     }
 }
