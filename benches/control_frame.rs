@@ -84,6 +84,7 @@ fn report(n: usize) -> CheckReport {
         companies: Vec::new(),
         directory: None,
         environment: Default::default(),
+        deposited: Default::default(),
         elapsed: Duration::ZERO,
     }
 }

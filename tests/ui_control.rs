@@ -327,4 +327,14 @@ fn the_deposit_tab_generates_then_sends_a_lot_to_the_embedded_sandbox() {
     h.run_steps(2);
     h.get_by_label("Passer à la facture suivante en cas d'erreur");
     h.get_by_label("Lancer le dépôt séquentiel");
+    // Back on the control screen, what was deposited is no longer « to send ».
+    h.get_by_label("Contrôle des factures").click();
+    let shown = "Afficher aussi les factures déjà déposées (28 masquées)";
+    wait_for(&mut h, "la liste sans les factures déposées", |h| {
+        checks_done(h) && h.query_by_label(shown).is_some()
+    });
+    h.get_by_label("Aucune facture conforme.");
+    h.get_by_label(shown).click();
+    h.run_steps(3);
+    h.get_by_label_contains("28 factures");
 }

@@ -19,6 +19,8 @@ pub struct CheckReport {
     pub directory: Option<DirectoryImport>,
     /// Where deposits go: shown as a coloured banner so nobody mistakes production.
     pub environment: crate::app::connection::EnvironmentChoice,
+    /// Invoices already on Chorus Pro (or to verify): the conformant list hides them.
+    pub deposited: HashSet<String>,
     pub elapsed: Duration,
 }
 
@@ -94,11 +96,15 @@ pub fn run_checks(
     add_integration_rejections(store.conn(), &mut checks)?;
     tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
     progress.update(1.0, "Vérification terminée");
+    let deposited = crate::store::deposits::not_to_resend(store.conn())?
+        .into_iter()
+        .collect();
     Ok(CheckReport {
         checks,
         companies,
         directory,
         environment,
+        deposited,
         elapsed: started.elapsed(),
     })
 }

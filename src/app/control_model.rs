@@ -188,6 +188,11 @@ pub struct ControlModel {
     pub ticked: BTreeSet<usize>,
     /// The invoice shown in the detail panel.
     pub focused: Option<usize>,
+    /// Conformant invoices already deposited are listed too (hidden by default: the list
+    /// is what is left to send).
+    show_deposited: bool,
+    /// Conformant invoices hidden because already deposited (with the current search).
+    pub hidden_deposited: usize,
 }
 
 impl ControlModel {
@@ -210,6 +215,8 @@ impl ControlModel {
             anomaly_rows: Vec::new(),
             ticked: BTreeSet::new(),
             focused: None,
+            show_deposited: false,
+            hidden_deposited: 0,
         };
         model.rebuild();
         model
@@ -226,6 +233,7 @@ impl ControlModel {
         let mut next = ControlModel::new(report);
         next.search = std::mem::take(&mut self.search);
         next.conformant_sort = self.conformant_sort;
+        next.show_deposited = self.show_deposited;
         next.anomalous_sort = self.anomalous_sort;
         let position: std::collections::HashMap<&str, usize> = next
             .report
@@ -266,6 +274,17 @@ impl ControlModel {
         }
     }
 
+    pub fn shows_deposited(&self) -> bool {
+        self.show_deposited
+    }
+
+    pub fn set_show_deposited(&mut self, show: bool) {
+        if show != self.show_deposited {
+            self.show_deposited = show;
+            self.rebuild();
+        }
+    }
+
     pub fn sort_conformant(&mut self, column: Column) {
         self.conformant_sort = self.conformant_sort.clicked(column);
         self.rebuild();
@@ -282,6 +301,12 @@ impl ControlModel {
         let (mut conformant, mut anomalous): (Vec<usize>, Vec<usize>) = (0..checks.len())
             .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
             .partition(|&i| checks[i].is_conformant());
+        let deposited = &self.report.deposited;
+        let before = conformant.len();
+        if !self.show_deposited && !deposited.is_empty() {
+            conformant.retain(|&i| !deposited.contains(&checks[i].invoice.number));
+        }
+        self.hidden_deposited = before - conformant.len();
         let sort_by = |rows: &mut Vec<usize>, sort: Sort| {
             rows.sort_by(|&a, &b| {
                 let o = compare(sort.column, &checks[a], &checks[b]);

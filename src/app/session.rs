@@ -672,6 +672,8 @@ impl Session {
                 );
                 self.notice(report.failures() > 0, text);
                 self.deposit_report = Some(report);
+                // The deposited invoices leave the list of those to send.
+                self.recheck_pending = true;
                 if self.manager.is_some() {
                     self.load_manager();
                 }

@@ -45,6 +45,21 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
                         count.push_str(&format!(", {}", counted(ticked, "cochée", "cochées")));
                     }
                     ui.label(RichText::new(count).color(style::MUTED));
+                    let deposited = model.report().deposited.len();
+                    if deposited > 0 {
+                        let mut show = model.shows_deposited();
+                        let text = if show {
+                            "Afficher aussi les factures déjà déposées".to_string()
+                        } else {
+                            format!(
+                                "Afficher aussi les factures déjà déposées ({} masquées)",
+                                crate::model::format_count(model.hidden_deposited)
+                            )
+                        };
+                        if ui.checkbox(&mut show, text).changed() {
+                            model.set_show_deposited(show);
+                        }
+                    }
                 });
                 table(ui, model, Kind::Conformant, &mut events);
             });
