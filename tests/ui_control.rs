@@ -338,3 +338,90 @@ fn the_deposit_tab_generates_then_sends_a_lot_to_the_embedded_sandbox() {
     h.run_steps(3);
     h.get_by_label_contains("28 factures");
 }
+
+#[test]
+fn a_sequential_deposit_shows_its_progress_stops_and_resumes_without_sending_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let options = chorus_depot::demo::DemoOptions {
+        invoices: 14,
+        seed: 3,
+    };
+    chorus_depot::demo::write_demo(&db, &options, &chorus_depot::progress::Silent).unwrap();
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    let conformant = h
+        .state()
+        .as_ref()
+        .unwrap()
+        .control
+        .as_ref()
+        .unwrap()
+        .conformant
+        .len();
+    assert!(conformant >= 4, "{conformant} factures conformes");
+    h.get_by_label("Sélectionner").click();
+    h.run_steps(2);
+    h.get_by_label("Flux").click();
+    h.run_steps(2);
+    h.get_by_label("Dépôt séquentiel").click();
+    h.run_steps(2);
+    // One second between calls (the default): time to see the progress and to stop.
+    h.get_by_label("Lancer le dépôt séquentiel").click();
+    wait_for(&mut h, "la progression", |h| {
+        h.query_all_by_label_contains(" — reste environ ")
+            .next()
+            .is_some()
+    });
+    h.get_by_label("Arrêter").click();
+    wait_for(&mut h, "l'arrêt", |h| {
+        h.query_all_by_label_contains("(dépôt arrêté)")
+            .next()
+            .is_some()
+    });
+    let first = h
+        .state()
+        .as_ref()
+        .unwrap()
+        .session
+        .deposit_report
+        .clone()
+        .unwrap();
+    assert!(
+        first.deposited() >= 1 && first.deposited() < conformant,
+        "{}",
+        first.deposited()
+    );
+    // Launched again on the same selection: only what was left is sent.
+    // The checks run again after a deposit: wait until nothing runs any more.
+    for _ in 0..3 {
+        wait_for(&mut h, "la fin des vérifications", checks_done);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    h.get_by_label("Lancer le dépôt séquentiel").click();
+    wait_for(&mut h, "la fin du dépôt", |h| {
+        let report = h.state().as_ref().unwrap().session.deposit_report.as_ref();
+        !h.state().as_ref().unwrap().session.is_busy()
+            && report.is_some_and(|r| !r.cancelled && r.outcomes.len() == conformant)
+    });
+    let second = h
+        .state()
+        .as_ref()
+        .unwrap()
+        .session
+        .deposit_report
+        .clone()
+        .unwrap();
+    assert_eq!(first.deposited() + second.deposited(), conformant);
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let once: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM (SELECT invoice_number FROM deposit_journal
+             WHERE state = 'DEPOSEE' GROUP BY invoice_number HAVING count(*) = 1)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(once as usize, conformant, "each invoice deposited once");
+}

@@ -665,11 +665,7 @@ impl Session {
                 self.prepared_lot = Some((prepared, report, choices));
             }
             Ok(JobOutput::Deposited(report)) => {
-                let text = format!(
-                    "Dépôt terminé : {} déposée(s), {} en échec",
-                    report.deposited(),
-                    report.failures()
-                );
+                let text = format!("Dépôt terminé : {}", report.summary());
                 self.notice(report.failures() > 0, text);
                 self.deposit_report = Some(report);
                 // The deposited invoices leave the list of those to send.

@@ -69,11 +69,34 @@ impl DepositReport {
             .count()
     }
 
+    /// Not deposited: refused or failed, and not attempted (a stop, an earlier error).
     pub fn failures(&self) -> usize {
         self.outcomes
             .iter()
             .filter(|o| o.outcome.is_failure())
             .count()
+    }
+
+    /// Not attempted (stopped by the user or by an earlier error): part of `failures`.
+    pub fn not_sent(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.outcome, Outcome::NotSent(_)))
+            .count()
+    }
+
+    /// « 2 déposée(s), 0 en échec, 8 non envoyée(s) » for the window.
+    pub fn summary(&self) -> String {
+        let not_sent = self.not_sent();
+        let mut text = format!(
+            "{} déposée(s), {} en échec",
+            self.deposited(),
+            self.failures() - not_sent
+        );
+        if not_sent > 0 {
+            text.push_str(&format!(", {not_sent} non envoyée(s)"));
+        }
+        text
     }
 
     fn push(&mut self, invoice_number: &str, file: &str, outcome: Outcome) {

@@ -225,9 +225,8 @@ fn lot_controls(
 fn report_table(ui: &mut egui::Ui, report: &DepositReport) {
     ui.label(
         RichText::new(format!(
-            "Compte rendu : {} déposée(s), {} en échec{}",
-            report.deposited(),
-            report.failures(),
+            "Compte rendu : {}{}",
+            report.summary(),
             if report.cancelled {
                 " (dépôt arrêté)"
             } else {
