@@ -56,6 +56,15 @@ fn the_connection_to_the_embedded_sandbox_is_tested_from_the_settings() {
     wait_for(&mut h, "la structure dans la grille", |h| {
         h.query_by_label(&id.to_string()).is_some()
     });
+    // « Comptes Chorus PRO » of the window says the same.
+    click_settled(&mut h, "Fermer");
+    h.run_steps(2);
+    h.get_by_label("Comptes Chorus PRO").click();
+    wait_for(&mut h, "le compte de la société", |h| {
+        h.query_by_label("Compte Chorus Pro : compte de démonstration du bac à sable intégré")
+            .is_some()
+    });
+    h.get_by_label_contains("Mot de passe du compte technique valable jusqu'au");
 }
 
 #[test]

@@ -137,6 +137,8 @@ pub struct Session {
     /// Bumped each time `manager` is loaded, so the tree is rebuilt.
     pub manager_generation: u64,
     pub manager_loading: bool,
+    /// Why the tracking data could not be read (not retried until asked).
+    pub manager_error: Option<String>,
     /// The selected invoice's timeline.
     pub timeline: Option<Result<super::manager_data::InvoiceTimeline, String>>,
     /// The latest file written by an export or a letter.
@@ -188,6 +190,7 @@ impl Session {
             manager: None,
             manager_generation: 0,
             manager_loading: false,
+            manager_error: None,
             timeline: None,
             last_export: None,
             raw_report: None,
@@ -609,8 +612,12 @@ impl Session {
                         Ok(data) => {
                             self.manager = Some(Arc::new(data));
                             self.manager_generation += 1;
+                            self.manager_error = None;
                         }
-                        Err(e) => self.notice(true, e),
+                        Err(e) => {
+                            self.notice(true, e.clone());
+                            self.manager_error = Some(e);
+                        }
                     }
                 }
                 Reply::Timeline(timeline) => self.timeline = Some(*timeline),

@@ -55,6 +55,9 @@ pub struct ChorusDepotApp {
     pub manager: manager::ManagerTab,
     settings: Option<settings_dialog::SettingsDialog>,
     help_open: bool,
+    /// The connection settings shown in « Comptes Chorus PRO » (generation read, asked).
+    accounts_view_generation: Option<u64>,
+    accounts_view_asked: bool,
     /// The detail panel asked for the lines of this invoice already.
     extras_requested_for: Option<String>,
 }
@@ -95,6 +98,8 @@ impl ChorusDepotApp {
             manager: manager::ManagerTab::default(),
             settings: None,
             help_open: false,
+            accounts_view_generation: None,
+            accounts_view_asked: false,
             extras_requested_for: None,
         }
     }
@@ -156,8 +161,22 @@ impl ChorusDepotApp {
                 });
             }
             Tab::Accounts => {
+                if self.accounts_view_generation != Some(self.session.connection_view_generation)
+                    && !self.accounts_view_asked
+                {
+                    self.session.load_connection_view();
+                    self.accounts_view_asked = true;
+                }
+                if self.session.connection_view.is_some() {
+                    self.accounts_view_generation = Some(self.session.connection_view_generation);
+                    self.accounts_view_asked = false;
+                }
+                let view = match &self.session.connection_view {
+                    Some(Ok(view)) => Some(view.clone()),
+                    _ => None,
+                };
                 egui::CentralPanel::default().show(ui, |ui| {
-                    if accounts_tab::show(ui, self.session.report.as_deref()) {
+                    if accounts_tab::show(ui, self.session.report.as_deref(), view.as_ref()) {
                         self.open_settings();
                     }
                 });

@@ -41,8 +41,9 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
         ));
         if let Some(report) = report {
             ui.separator();
+            let hidden = control.map_or(0, |c| c.hidden_deposited);
             let shown = control.map_or(report.checks.len(), |c| {
-                c.conformant.len() + c.anomalous.len()
+                c.conformant.len() + c.anomalous.len() + c.hidden_deposited
             });
             let mut text = crate::app::status::checks_line(
                 report.checks.len(),
@@ -50,7 +51,10 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
                 report.anomalous_count(),
             );
             if shown != report.checks.len() {
-                text.push_str(&format!(" ({} affichées)", format_count(shown)));
+                text.push_str(&format!(" ({} affichées)", format_count(shown - hidden)));
+            }
+            if hidden > 0 {
+                text.push_str(&format!(" — {} déjà déposées", format_count(hidden)));
             }
             ui.label(text);
         }

@@ -48,14 +48,21 @@ pub fn side_panel(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session
 }
 
 pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
-    if session.manager.is_none() && !session.manager_loading {
+    if session.manager.is_none() && !session.manager_loading && session.manager_error.is_none() {
         session.load_manager();
     }
     header(ui, tab, session);
     let Some(data) = session.manager.clone() else {
-        ui.centered_and_justified(|ui| {
-            ui.spinner();
-        });
+        if let Some(error) = session.manager_error.clone() {
+            ui.label(RichText::new(error).color(style::ERROR_RED));
+            if ui.button("Réessayer").clicked() {
+                session.manager_error = None;
+            }
+        } else {
+            ui.centered_and_justified(|ui| {
+                ui.spinner();
+            });
+        }
         return;
     };
     banners(ui, &data, session);
@@ -76,7 +83,11 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
 /// While the window is open, a sync every N minutes (Paramétrage); never during other
 /// work. Called every frame by the window, whatever the tab.
 pub fn automatic_sync(ctx: &egui::Context, tab: &mut ManagerTab, session: &mut Session) {
-    if session.manager.is_none() && !session.manager_loading && session.report.is_some() {
+    if session.manager.is_none()
+        && !session.manager_loading
+        && session.manager_error.is_none()
+        && session.report.is_some()
+    {
         session.load_manager();
     }
     let now = std::time::Instant::now();
