@@ -221,6 +221,35 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
     let columns = tab.tree.columns.clone();
     let mut toggle = None;
     let mut select = None;
+    // With many columns on a narrow window, the table scrolls sideways.
+    let width: f32 = 380.0
+        + 90.0
+        + 110.0
+        + 150.0
+        + columns.iter().map(|c| column_width(*c)).sum::<f32>()
+        + 8.0 * (columns.len() + 5) as f32;
+    egui::ScrollArea::horizontal()
+        .id_salt("manager_tree_scroll")
+        .show(ui, |ui| {
+            ui.set_min_width(width);
+            table_body(ui, tab, data, &columns, &mut toggle, &mut select);
+        });
+    if let Some(key) = toggle {
+        tab.tree.toggle(key);
+    }
+    if let Some(number) = select {
+        tab.tree.selected = Some(number);
+    }
+}
+
+fn table_body(
+    ui: &mut egui::Ui,
+    tab: &ManagerTab,
+    data: &ManagerData,
+    columns: &[ExtraColumn],
+    toggle: &mut Option<crate::app::manager_view::NodeKey>,
+    select: &mut Option<String>,
+) {
     let mut table = TableBuilder::new(ui)
         .id_salt("manager_tree")
         .striped(true)
@@ -230,7 +259,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
         .column(Column::initial(90.0))
         .column(Column::initial(110.0))
         .column(Column::initial(150.0).clip(true));
-    for column in &columns {
+    for column in columns {
         table = table.column(Column::initial(column_width(*column)).clip(true));
     }
     table
@@ -241,7 +270,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                     ui.strong(title);
                 });
             }
-            for column in &columns {
+            for column in columns {
                 header.col(|ui| {
                     ui.strong(column.label());
                 });
@@ -260,7 +289,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                             ui.add_space(3.0 * INDENT + 14.0);
                             let text = format!("{} {}", invoice.kind.label(), invoice.number);
                             if ui.selectable_label(selected, text).clicked() {
-                                select = Some(invoice.number.clone());
+                                *select = Some(invoice.number.clone());
                             }
                         });
                         row.col(|ui| {
@@ -280,7 +309,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                         row.col(|ui| {
                             ui.label(invoice.stage.label());
                         });
-                        for column in &columns {
+                        for column in columns {
                             row.col(|ui| {
                                 ui.label(data.facts.cell(invoice, *column).display());
                             });
@@ -304,7 +333,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                                 .on_hover_text(node_caption(&label, &totals))
                                 .clicked()
                             {
-                                toggle = Some(key.clone());
+                                *toggle = Some(key.clone());
                             }
                         });
                         row.col(|_| {});
@@ -325,12 +354,6 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
                 }
             });
         });
-    if let Some(key) = toggle {
-        tab.tree.toggle(key);
-    }
-    if let Some(number) = select {
-        tab.tree.selected = Some(number);
-    }
 }
 
 fn column_width(column: ExtraColumn) -> f32 {
