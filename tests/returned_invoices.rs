@@ -145,28 +145,8 @@ fn returned_invoices_are_recycled_completed_and_marked_for_a_credit_note() {
     });
     let base = sandbox.base_url();
     let token = token(&base);
-    let recycle = numbers_with_fate(SEED, "A_RECYCLER", 1).remove(0);
-    let suspend = numbers_with_fate(SEED, "SUSPENDUE", 1).remove(0);
-    let reject = numbers_with_fate(SEED, "REJETEE", 1).remove(0);
-    let xmls: Vec<(String, String)> = [&recycle, &suspend, &reject]
-        .iter()
-        .map(|n| (format!("{n}.xml"), ubl(n, COMMUNE, "SERV-FIN", "")))
-        .collect();
-    let files: Vec<(&str, &[u8])> = xmls
-        .iter()
-        .map(|(n, x)| (n.as_str(), x.as_bytes()))
-        .collect();
-    let numero = deposit(
-        &base,
-        &token,
-        "lot.zip",
-        "IN_DP_E1_UBL_INVOICE",
-        &zip(&files),
-    );
-    assert_eq!(
-        wait_flux(&base, &token, &numero)["etatCourantDepotFlux"],
-        "IN_INTEGRE"
-    );
+    let lot = deposit_returned_lot(&base, &token, SEED);
+    let (recycle, suspend, reject) = (lot.recycle, lot.suspend, lot.reject);
 
     let mut store = Store::open(&db).unwrap();
     import_sandbox_directory(&mut store, dir.path());

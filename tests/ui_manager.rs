@@ -45,20 +45,9 @@ fn setup() -> Setup {
     });
     let base = sandbox.base_url();
     let token = token(&base);
-    let recycle = numbers_with_fate(SEED, "A_RECYCLER", 1).remove(0);
-    let suspend = numbers_with_fate(SEED, "SUSPENDUE", 1).remove(0);
-    let reject = numbers_with_fate(SEED, "REJETEE", 1).remove(0);
-    let xmls: Vec<(String, String)> = [&recycle, &suspend, &reject]
-        .iter()
-        .map(|n| (format!("{n}.xml"), ubl(n, COMMUNE, "SERV-FIN", "")))
-        .collect();
-    let files: Vec<(&str, &[u8])> = xmls
-        .iter()
-        .map(|(n, x)| (n.as_str(), x.as_bytes()))
-        .collect();
-    let archive = zip(&files);
-    let numero = deposit(&base, &token, "lot.zip", "IN_DP_E1_UBL_INVOICE", &archive);
-    wait_flux(&base, &token, &numero);
+    let lot = deposit_returned_lot(&base, &token, SEED);
+    let (recycle, suspend, reject) = (lot.recycle, lot.suspend, lot.reject);
+    let (numero, archive) = (lot.flux_number, lot.archive);
     for (number, status) in [
         (&recycle, "A_RECYCLER"),
         (&suspend, "SUSPENDUE"),

@@ -162,6 +162,10 @@ pub struct TreeView {
     pub selected: Option<String>,
     /// The invoices the tree was built from, by generation.
     data_generation: Option<u64>,
+    /// (code, name) of the establishments and clients in the data, for the search's lists
+    /// (read once per data, not per frame).
+    pub companies: Vec<(String, String)>,
+    pub clients: Vec<(String, String)>,
 }
 
 impl Default for TreeView {
@@ -176,6 +180,8 @@ impl Default for TreeView {
             columns: ExtraColumn::default_set(),
             selected: None,
             data_generation: None,
+            companies: Vec::new(),
+            clients: Vec::new(),
         }
     }
 }
@@ -185,6 +191,18 @@ impl TreeView {
     pub fn refresh(&mut self, invoices: &[TrackedInvoice], generation: u64) {
         if self.data_generation == Some(generation) && self.applied.as_ref() == Some(&self.form) {
             return;
+        }
+        if self.data_generation != Some(generation) {
+            self.companies = distinct(
+                invoices
+                    .iter()
+                    .map(|i| (i.company_code.as_str(), i.company_name.as_str())),
+            );
+            self.clients = distinct(
+                invoices
+                    .iter()
+                    .map(|i| (i.client_code.as_str(), i.client_name.as_str())),
+            );
         }
         match self.form.to_filter() {
             Ok(filter) => {
@@ -309,6 +327,20 @@ impl TreeView {
         }
         Table { headers, rows }
     }
+}
+
+/// Distinct (code, name) pairs, by name.
+fn distinct<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    let mut by_code: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (code, name) in pairs {
+        by_code.entry(code).or_insert(name);
+    }
+    let mut list: Vec<(String, String)> = by_code
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
+    list.sort_by(|a, b| a.1.cmp(&b.1));
+    list
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod detail_panel;
 mod directory_tab;
 mod help;
 mod invoice_tables;
-mod manager;
+pub mod manager;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;

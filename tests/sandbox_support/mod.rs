@@ -346,3 +346,40 @@ pub fn import_sandbox_directory(store: &mut chorus_depot::store::Store, dir: &st
     chorus_depot::directory::import_directory(store, &files, &chorus_depot::progress::Silent)
         .unwrap();
 }
+
+/// Invoices the sandbox sends back, deposited in one UBL lot: (recycle, suspend, reject)
+/// numbers for `seed`, the flux number and its archive (once integrated).
+pub struct ReturnedLot {
+    pub recycle: String,
+    pub suspend: String,
+    pub reject: String,
+    pub flux_number: String,
+    pub archive: Vec<u8>,
+}
+
+pub fn deposit_returned_lot(base: &str, token: &str, seed: u64) -> ReturnedLot {
+    let recycle = numbers_with_fate(seed, "A_RECYCLER", 1).remove(0);
+    let suspend = numbers_with_fate(seed, "SUSPENDUE", 1).remove(0);
+    let reject = numbers_with_fate(seed, "REJETEE", 1).remove(0);
+    let xmls: Vec<(String, String)> = [&recycle, &suspend, &reject]
+        .iter()
+        .map(|n| (format!("{n}.xml"), ubl(n, COMMUNE, "SERV-FIN", "")))
+        .collect();
+    let files: Vec<(&str, &[u8])> = xmls
+        .iter()
+        .map(|(n, x)| (n.as_str(), x.as_bytes()))
+        .collect();
+    let archive = zip(&files);
+    let flux_number = deposit(base, token, "lot.zip", "IN_DP_E1_UBL_INVOICE", &archive);
+    assert_eq!(
+        wait_flux(base, token, &flux_number)["etatCourantDepotFlux"],
+        "IN_INTEGRE"
+    );
+    ReturnedLot {
+        recycle,
+        suspend,
+        reject,
+        flux_number,
+        archive,
+    }
+}

@@ -106,11 +106,19 @@ fn search_form(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, sess
         }
         ui.separator();
         ui.label("Établissement");
-        let companies = companies_of(data);
-        choice(ui, "manager_company", &mut form.company_code, &companies);
+        choice(
+            ui,
+            "manager_company",
+            &mut form.company_code,
+            &tab.tree.companies,
+        );
         ui.label("Client");
-        let clients = clients_of(data);
-        choice(ui, "manager_client", &mut form.client_code, &clients);
+        choice(
+            ui,
+            "manager_client",
+            &mut form.client_code,
+            &tab.tree.clients,
+        );
         ui.label("N° facture");
         ui.add(
             egui::TextEdit::singleline(&mut form.number)
@@ -164,36 +172,6 @@ fn search_form(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, sess
         ui.separator();
         ui.label(RichText::new(node_caption("Vue", &tab.tree.tree.totals)).color(style::MUTED));
     });
-}
-
-/// (code, name) of the companies and clients present in the data.
-fn companies_of(data: &ManagerData) -> Vec<(String, String)> {
-    distinct(
-        data.invoices
-            .iter()
-            .map(|i| (i.company_code.as_str(), i.company_name.as_str())),
-    )
-}
-
-fn clients_of(data: &ManagerData) -> Vec<(String, String)> {
-    distinct(
-        data.invoices
-            .iter()
-            .map(|i| (i.client_code.as_str(), i.client_name.as_str())),
-    )
-}
-
-fn distinct<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-    let mut set: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
-    for (code, name) in pairs {
-        set.entry(code).or_insert(name);
-    }
-    let mut list: Vec<(String, String)> = set
-        .into_iter()
-        .map(|(c, n)| (c.to_string(), n.to_string()))
-        .collect();
-    list.sort_by(|a, b| a.1.cmp(&b.1));
-    list
 }
 
 fn choice(ui: &mut egui::Ui, id: &str, value: &mut Option<String>, options: &[(String, String)]) {
