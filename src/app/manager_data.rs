@@ -22,6 +22,9 @@ const LAST_SEEN_KEY: &str = "gestionnaire_dernier_suivi_vu";
 #[derive(Debug, Clone, Default)]
 pub struct ManagerData {
     pub invoices: Vec<TrackedInvoice>,
+    /// Position of each invoice in `invoices`, by number (the detail panel looks one up
+    /// every frame).
+    pub by_number: std::collections::HashMap<String, usize>,
     pub facts: InvoiceFacts,
     /// Every public invoice's payment follow-up, by number.
     pub payment_rows: Vec<PaymentRow>,
@@ -79,8 +82,14 @@ pub fn load(
         .filter(is_news)
         .collect();
     let connection = ConnectionSettings::load(conn).map_err(sql)?;
+    let by_number = invoices
+        .iter()
+        .enumerate()
+        .map(|(i, invoice)| (invoice.number.clone(), i))
+        .collect();
     Ok(ManagerData {
         invoices,
+        by_number,
         facts,
         follow_up: client_follow_up(&rows),
         payment_rows: rows,
@@ -93,6 +102,16 @@ pub fn load(
         sync_every_minutes: connection.sync_every_minutes,
         today,
     })
+}
+
+impl ManagerData {
+    pub fn invoice(&self, number: &str) -> Option<&TrackedInvoice> {
+        match self.by_number.get(number) {
+            Some(&i) => self.invoices.get(i),
+            // Data built without the index (benchmarks): a scan.
+            None => self.invoices.iter().find(|i| i.number == number),
+        }
+    }
 }
 
 /// What a manager must act on: rejections, invoices to recycle or complete, payments.

@@ -22,7 +22,7 @@ pub fn show(
     session: &mut Session,
 ) -> Option<DetailAction> {
     let mut action = None;
-    let Some(invoice) = data.invoices.iter().find(|i| i.number == number) else {
+    let Some(invoice) = data.invoice(number) else {
         ui.label("Cette facture n'est plus dans le suivi.");
         return ui.button("Fermer").clicked().then_some(DetailAction::Close);
     };
