@@ -28,6 +28,13 @@ pub struct ManagerData {
     pub facts: InvoiceFacts,
     /// Every public invoice's payment follow-up, by number.
     pub payment_rows: Vec<PaymentRow>,
+    /// Indexes into `payment_rows`: overdue, and awaiting payment (each in due-date order).
+    pub overdue: Vec<usize>,
+    pub outstanding: Vec<usize>,
+    pub totals: crate::tracking::payments::PaymentTotals,
+    /// The charts' data: TTC by status, average payment delay by client.
+    pub amounts_by_status: Vec<(String, rust_decimal::Decimal)>,
+    pub delay_by_client: Vec<(String, f64)>,
     pub follow_up: Vec<ClientFollowUp>,
     pub payment_settings: PaymentSettings,
     pub fluxes: Vec<FluxSummary>,
@@ -87,11 +94,30 @@ pub fn load(
         .enumerate()
         .map(|(i, invoice)| (invoice.number.clone(), i))
         .collect();
+    let position: std::collections::HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.number.as_str(), i))
+        .collect();
+    let indexes = |list: Vec<&PaymentRow>| -> Vec<usize> {
+        list.iter()
+            .filter_map(|r| position.get(r.number.as_str()).copied())
+            .collect()
+    };
+    let overdue = indexes(crate::tracking::payments::overdue(&rows));
+    let outstanding = indexes(crate::tracking::payments::outstanding(&rows));
+    drop(position);
+    let follow_up = client_follow_up(&rows);
     Ok(ManagerData {
         invoices,
         by_number,
         facts,
-        follow_up: client_follow_up(&rows),
+        overdue,
+        outstanding,
+        totals: crate::tracking::payments::totals(&rows),
+        amounts_by_status: crate::tracking::follow_up::amounts_by_status(&rows),
+        delay_by_client: crate::tracking::follow_up::average_delay_by_client(&follow_up),
+        follow_up,
         payment_rows: rows,
         payment_settings,
         fluxes: queries::flux_list(conn).map_err(sql)?,

@@ -7,8 +7,7 @@ use crate::app::manager_data::ManagerData;
 use crate::app::session::{ExportFormat, Session};
 use crate::app::table_export::{Cell, Table};
 use crate::model::format_money;
-use crate::tracking::follow_up::{amounts_by_status, average_delay_by_client};
-use crate::tracking::payments::{PaymentRow, outstanding, overdue, totals};
+use crate::tracking::payments::PaymentRow;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use rust_decimal::prelude::ToPrimitive;
@@ -33,7 +32,7 @@ pub fn show(
     data: &ManagerData,
     session: &mut Session,
 ) {
-    let t = totals(&data.payment_rows);
+    let t = data.totals;
     ui.horizontal_wrapped(|ui| {
         let figure = |ui: &mut egui::Ui, label: &str, value: String, colour| {
             ui.label(RichText::new(label).color(style::MUTED));
@@ -88,12 +87,20 @@ pub fn show(
     ui.separator();
     match state.view {
         PaymentsView::Overdue => {
-            let rows = overdue(&data.payment_rows);
+            let rows: Vec<&PaymentRow> = data
+                .overdue
+                .iter()
+                .map(|&i| &data.payment_rows[i])
+                .collect();
             export_buttons(ui, session, || rows_table(&rows), "factures-echues");
             invoice_rows(ui, "overdue", &rows, session, true);
         }
         PaymentsView::Outstanding => {
-            let rows = outstanding(&data.payment_rows);
+            let rows: Vec<&PaymentRow> = data
+                .outstanding
+                .iter()
+                .map(|&i| &data.payment_rows[i])
+                .collect();
             export_buttons(ui, session, || rows_table(&rows), "factures-en-attente");
             invoice_rows(ui, "outstanding", &rows, session, false);
         }
@@ -283,8 +290,8 @@ fn clients(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
 
 fn charts(ui: &mut egui::Ui, data: &ManagerData) {
     use egui_plot::{Bar, BarChart, Plot};
-    let by_status = amounts_by_status(&data.payment_rows);
-    let delays = average_delay_by_client(&data.follow_up);
+    let by_status = &data.amounts_by_status;
+    let delays = &data.delay_by_client;
     let half = (ui.available_height() / 2.0 - 30.0).max(160.0);
     ui.label(RichText::new("Montants TTC par statut").strong());
     let labels: Vec<String> = by_status.iter().map(|(l, _)| l.clone()).collect();
