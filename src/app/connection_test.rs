@@ -2,6 +2,7 @@
 //! whether Chorus Pro answers, to which supplier structure the technical account is
 //! attached, and when its password expires — each said in French, with what to do.
 
+use super::connection::ConnectionSettings;
 use super::deposit_wiring::Connector;
 use crate::chorus::ChorusClient;
 use crate::chorus::structures::ConsulterStructureRequest;
@@ -85,12 +86,7 @@ pub fn test_connection(
     let mut application_checked = false;
     for company in companies {
         let who = format!("{} ({})", company.name, company.code);
-        if !embedded
-            && settings
-                .account(&company.code)
-                .is_none_or(|a| a.login.trim().is_empty())
-            && std::env::var_os("CHORUS_DEPOT_LOGIN").is_none()
-        {
+        if !has_account(&settings, embedded, &company.code) {
             check.push(
                 Level::Error,
                 format!("{who} : aucun compte technique saisi — renseignez son login et son mot de passe"),
@@ -126,6 +122,40 @@ pub fn test_connection(
         check.findings.push(finding);
     }
     check
+}
+
+/// What the accounts say of themselves (structure, password expiry), without the lines of
+/// the test: each sync reads them again for the reminder. Companies without an account or
+/// whose client cannot open are left out.
+pub fn account_findings(
+    connector: &Connector,
+    db: &Path,
+    companies: &[Company],
+    today: NaiveDate,
+) -> Vec<AccountFinding> {
+    let Ok(settings) = connector.settings(db) else {
+        return Vec::new();
+    };
+    let embedded = Connector::uses_embedded_sandbox(&settings);
+    companies
+        .iter()
+        .filter(|c| has_account(&settings, embedded, &c.code))
+        .filter_map(|company| {
+            let client = connector.client_for(db, &company.code).ok()?;
+            let mut unused = ConnectionCheck::default();
+            Some(account_finding(&client, company, "", today, &mut unused))
+        })
+        .collect()
+}
+
+/// The company can call Chorus Pro: the sandbox's demonstration account, a login in the
+/// settings, or one given by `CHORUS_DEPOT_LOGIN`.
+fn has_account(settings: &ConnectionSettings, embedded: bool, company_code: &str) -> bool {
+    embedded
+        || settings
+            .account(company_code)
+            .is_some_and(|a| !a.login.trim().is_empty())
+        || std::env::var_os("CHORUS_DEPOT_LOGIN").is_some()
 }
 
 /// The structure of the company's SIRET among the account's, and its password expiry.

@@ -8,26 +8,21 @@ use super::documents::load_document;
 use super::secrets::SecretStore;
 use crate::chorus::factures::{DeposerFluxRequest, RechercherFacturesFournisseurRequest};
 use crate::chorus::{
-    ChorusClient, ClientOptions, Credentials, Environment, Exchange, ExchangeLog, FluxSyntax,
-    Secret,
+    ChorusClient, ClientOptions, ClientSource, Clients, Credentials, Environment, Exchange,
+    ExchangeLog, FluxSyntax, Secret,
 };
 use crate::deposit::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
 use crate::einvoice::{self, EInvoiceFile, Format};
 use crate::sandbox::{SandboxConfig, SandboxHandle};
 use crate::store::Store;
 use crate::store::deposits::{ExchangeRow, record_exchange};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// `deposer/flux` and `rechercher/fournisseur` through the client of each invoicing
 /// company (its own technical account), opened on first use and kept for the run.
-/// Opens the client of a company code.
-pub type ClientOpener = Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>;
-
 pub struct ChorusGateway {
-    open: ClientOpener,
-    clients: Mutex<HashMap<String, Arc<ChorusClient>>>,
+    clients: Clients,
 }
 
 impl ChorusGateway {
@@ -36,37 +31,19 @@ impl ChorusGateway {
         open: impl Fn(&str) -> Result<ChorusClient, String> + Send + Sync + 'static,
     ) -> ChorusGateway {
         ChorusGateway {
-            open: Box::new(open),
-            clients: Mutex::new(HashMap::new()),
+            clients: Clients::new(open),
         }
     }
 
     /// One client for every company (tests, benchmarks, a single account).
     pub fn single(client: ChorusClient) -> ChorusGateway {
-        let client = Arc::new(client);
-        let gateway = ChorusGateway::new(|_| Err("client unique".into()));
-        gateway
-            .clients
-            .lock()
-            .expect("fresh mutex")
-            .insert(String::new(), client);
-        gateway
+        ChorusGateway {
+            clients: Clients::single(client),
+        }
     }
 
     fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String> {
-        let mut clients = self
-            .clients
-            .lock()
-            .map_err(|_| "client Chorus Pro indisponible".to_string())?;
-        if let Some(single) = clients.get("") {
-            return Ok(single.clone());
-        }
-        if let Some(client) = clients.get(company_code) {
-            return Ok(client.clone());
-        }
-        let client = Arc::new((self.open)(company_code)?);
-        clients.insert(company_code.to_string(), client.clone());
-        Ok(client)
+        self.clients.client(company_code)
     }
 }
 

@@ -677,18 +677,14 @@ impl Session {
                 self.deposit_report = Some(report);
                 // The deposited invoices leave the list of those to send.
                 self.recheck_pending = true;
-                if self.manager.is_some() {
-                    self.load_manager();
-                }
+                self.refresh_manager();
             }
             Ok(JobOutput::Synced(report)) => {
                 let first_line = report.summary().lines().next().unwrap_or("").to_string();
                 self.notice(!report.errors.is_empty(), first_line);
                 self.sync_report = Some(Arc::new(*report));
                 self.sync_generation += 1;
-                if self.manager.is_some() {
-                    self.load_manager();
-                }
+                self.refresh_manager();
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);
@@ -702,9 +698,7 @@ impl Session {
                 self.notice(false, "Connexion à Chorus Pro enregistrée");
                 self.load_connection_view();
                 // The sync interval and the password reminders come with the tracking data.
-                if self.manager.is_some() {
-                    self.load_manager();
-                }
+                self.refresh_manager();
             }
             Ok(JobOutput::ConnectionChecked(check)) => {
                 let text = if check.all_ok() {
@@ -716,9 +710,7 @@ impl Session {
                 self.connection_check = Some(*check);
                 // The test keeps each account's structure and password expiry.
                 self.load_connection_view();
-                if self.manager.is_some() {
-                    self.load_manager();
-                }
+                self.refresh_manager();
             }
             Ok(JobOutput::StructureRefreshed {
                 siret,

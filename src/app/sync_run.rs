@@ -38,9 +38,9 @@ fn remember_password_expiry(connector: &Connector, db: &Path, store: &Store) {
         Err(_) => return,
     };
     let today = chrono::Local::now().date_naive();
-    let check = super::connection_test::test_connection(connector, db, &companies, today);
+    let findings = super::connection_test::account_findings(connector, db, &companies, today);
     let saved = super::connection::ConnectionSettings::load(store.conn()).and_then(|mut s| {
-        s.remember(&check.findings);
+        s.remember(&findings);
         s.save(store.conn())
     });
     if let Err(e) = saved {

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod client;
+pub mod clients;
 pub mod environment;
 pub mod error;
 pub mod factures;
@@ -23,6 +24,7 @@ pub mod types;
 
 pub use audit::{Exchange, ExchangeLog, MemoryLog, NoLog};
 pub use client::{ChorusClient, ClientOptions, Credentials, JSON_CONTENT_TYPE};
+pub use clients::{ClientSource, Clients};
 pub use environment::Environment;
 pub use error::ChorusError;
 pub use retry::RetryPolicy;

@@ -25,7 +25,7 @@ use crate::chorus::factures::{
 };
 use crate::chorus::transverses::{ConsulterCrDetailleAnswer, ConsulterCrDetailleRequest};
 use crate::chorus::{ChorusClient, ChorusError, FluxState, FluxSyntax};
-use crate::model::status::{FluxState as FluxStateLabel, InvoiceStatus};
+use crate::model::status::InvoiceStatus;
 use crate::progress::Progress;
 use crate::store::tracking::{
     self as db, CHANGE_FLUX_REJECTION, CHANGE_IDENTIFIER, CHANGE_STATUS, FluxError, FluxReport,
@@ -34,61 +34,10 @@ use crate::store::tracking::{
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// Gives the Chorus Pro client of an invoicing company (each has its own technical account).
-pub trait ClientSource: Sync {
-    fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String>;
-}
-
-type Opener = Box<dyn Fn(&str) -> Result<ChorusClient, String> + Send + Sync>;
-
-/// Opens each company's client on first use and keeps it for the run (its token too).
-pub struct Clients {
-    open: Opener,
-    single: Option<Arc<ChorusClient>>,
-    opened: Mutex<HashMap<String, Arc<ChorusClient>>>,
-}
-
-impl Clients {
-    pub fn new(
-        open: impl Fn(&str) -> Result<ChorusClient, String> + Send + Sync + 'static,
-    ) -> Clients {
-        Clients {
-            open: Box::new(open),
-            single: None,
-            opened: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// One client for every company (tests, benchmarks, a single account).
-    pub fn single(client: ChorusClient) -> Clients {
-        Clients {
-            open: Box::new(|_| Err("client unique".into())),
-            single: Some(Arc::new(client)),
-            opened: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl ClientSource for Clients {
-    fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String> {
-        if let Some(single) = &self.single {
-            return Ok(single.clone());
-        }
-        let mut opened = self
-            .opened
-            .lock()
-            .map_err(|_| "client Chorus Pro indisponible".to_string())?;
-        if let Some(client) = opened.get(company_code) {
-            return Ok(client.clone());
-        }
-        let client = Arc::new((self.open)(company_code)?);
-        opened.insert(company_code.to_string(), client.clone());
-        Ok(client)
-    }
-}
+pub use crate::chorus::clients::{ClientSource, Clients};
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -868,7 +817,7 @@ fn flux_report(
             }
         }
         FluxState::Incident | FluxState::ToResend | FluxState::InternalError => {
-            let label = FluxStateLabel::from_code(&code).label().to_string();
+            let label = state.label().to_string();
             report.flux_error = format!("Flux non traité par Chorus Pro ({label})");
             report.fail_all_others = Some(format!(
                 "Flux {} non traité par Chorus Pro ({label}) : la facture est à déposer de nouveau",

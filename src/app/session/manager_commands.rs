@@ -41,6 +41,13 @@ impl Session {
         });
     }
 
+    /// Something the tracking data shows changed: read it again, if it was read at all.
+    pub(super) fn refresh_manager(&mut self) {
+        if self.manager.is_some() {
+            self.load_manager();
+        }
+    }
+
     pub fn load_timeline(&mut self, number: String) {
         self.timeline = None;
         self.timeline_number = Some(number.clone());
