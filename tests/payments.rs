@@ -44,7 +44,14 @@ fn write_chorus_view(conn: &Connection) {
         )
         .unwrap();
     };
-    // Paid in the ERP on 10/11, due 02/11: paid 8 days late.
+    // Paid in the ERP on 10/11 (half in the fixture, the rest here), due 02/11: paid 8
+    // days late.
+    conn.execute(
+        "INSERT INTO payments (invoice_number, date, amount, means)
+         VALUES ('F2600001', '2026-11-10', '600.00', 'VIREMENT')",
+        [],
+    )
+    .unwrap();
     invoice(
         "F2600001",
         Some(1001),

@@ -25,13 +25,16 @@ pub enum AnomalyCode {
     ReferenceExpiree,
     FournisseurIncomplet,
     AvoirSansFactureOrigine,
+    /// The ERP's payments and credit notes cover the invoice, never deposited: depositing it
+    /// would bill the buyer twice. The clerk may override it (« Déposer quand même »).
+    DejaReglee,
     /// Not a rule on the ERP data: Chorus Pro refused the invoice when it integrated its
     /// flux (listeErreurDP). Outside `ALL`, which the demo plants.
     RejeteeALIntegration,
 }
 
 impl AnomalyCode {
-    pub const ALL: [AnomalyCode; 20] = [
+    pub const ALL: [AnomalyCode; 21] = [
         AnomalyCode::ClientSiretManquant,
         AnomalyCode::ClientSiretInvalide,
         AnomalyCode::StructureInconnue,
@@ -52,6 +55,7 @@ impl AnomalyCode {
         AnomalyCode::ReferenceExpiree,
         AnomalyCode::FournisseurIncomplet,
         AnomalyCode::AvoirSansFactureOrigine,
+        AnomalyCode::DejaReglee,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl AnomalyCode {
             AnomalyCode::ReferenceExpiree => "REFERENCE_EXPIREE",
             AnomalyCode::FournisseurIncomplet => "FOURNISSEUR_INCOMPLET",
             AnomalyCode::AvoirSansFactureOrigine => "AVOIR_SANS_FACTURE_ORIGINE",
+            AnomalyCode::DejaReglee => "DEJA_REGLEE",
             AnomalyCode::RejeteeALIntegration => "REJETEE_A_L_INTEGRATION",
         }
     }
@@ -103,8 +108,17 @@ impl AnomalyCode {
             AnomalyCode::ReferenceExpiree => "Référence expirée",
             AnomalyCode::FournisseurIncomplet => "Fournisseur incomplet",
             AnomalyCode::AvoirSansFactureOrigine => "Avoir sans facture d'origine",
+            AnomalyCode::DejaReglee => "Déjà réglée dans l'ERP",
             AnomalyCode::RejeteeALIntegration => "Rejetée par Chorus Pro à l'intégration",
         }
+    }
+}
+
+impl AnomalyCode {
+    /// Whether the clerk may decide to deposit anyway (the rule guards against a mistake,
+    /// not against a refusal by Chorus Pro).
+    pub fn can_be_overridden(self) -> bool {
+        self == AnomalyCode::DejaReglee
     }
 }
 

@@ -1,9 +1,13 @@
 //! Everything the rules read, gathered in memory once per check run.
 
 use super::rules::PdfState;
-use crate::model::{BillingReference, Client, Company, Market, Service, Structure};
+use crate::model::{
+    BillingReference, Client, Company, Invoice, InvoiceKind, Market, Service, Structure,
+};
+use crate::store::erp::PaidInErp;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The part of the directory the checked clients need.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +55,15 @@ pub struct CheckData {
     pub directory: DirectorySnapshot,
     /// By the PDF's absolute path.
     pub pdf: HashMap<String, PdfState>,
+    /// What the ERP's payments cover, by invoice number.
+    pub paid: HashMap<String, PaidInErp>,
+    /// What credit notes cover (their TTC, and the latest one's date), by the number of the
+    /// invoice they correct.
+    pub credited: HashMap<String, (Decimal, NaiveDate)>,
+    /// Invoices with a live deposit on Chorus Pro: being paid is then their normal life.
+    pub deposited: HashSet<String>,
+    /// (invoice number, anomaly code) the clerk chose to override.
+    pub overrides: HashSet<(String, String)>,
 }
 
 impl CheckData {
@@ -63,5 +76,28 @@ impl CheckData {
 
     pub fn market(&self, client_code: &str, number: &str) -> Option<&Market> {
         self.markets.get(client_code).and_then(|m| m.get(number))
+    }
+
+    /// Imputes each credit note on the invoice it names (its TTC counted positive, as a
+    /// refund whatever the ERP's sign convention).
+    pub fn add_credit_notes(&mut self, invoices: &[Invoice]) {
+        for note in invoices
+            .iter()
+            .filter(|i| i.kind == InvoiceKind::CreditNote)
+        {
+            let origin = note.original_invoice_number.trim();
+            if origin.is_empty() {
+                continue;
+            }
+            let entry = self
+                .credited
+                .entry(origin.to_string())
+                .or_insert((Decimal::ZERO, note.invoice_date));
+            entry.0 = entry
+                .0
+                .checked_add(note.total_incl_tax.abs())
+                .unwrap_or(Decimal::MAX);
+            entry.1 = entry.1.max(note.invoice_date);
+        }
     }
 }

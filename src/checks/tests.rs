@@ -1150,5 +1150,80 @@ fn every_code_is_distinct_and_upper_snake_case() {
         );
         assert!(!code.title().is_empty());
     }
-    assert_eq!(seen.len(), 20);
+    assert_eq!(seen.len(), AnomalyCode::ALL.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// Already paid in the ERP (DEJA_REGLEE)
+
+fn paid(data: &mut CheckData, number: &str, amount: &str, day: NaiveDate) {
+    data.paid.insert(
+        number.into(),
+        crate::store::erp::PaidInErp {
+            amount: dec(amount),
+            last_date: day,
+        },
+    );
+}
+
+#[test]
+fn an_invoice_paid_in_full_in_the_erp_and_never_deposited_is_held_back() {
+    let (invoice, mut data) = fixture();
+    paid(&mut data, "F2026-0001", "120.00", date(2026, 7, 2));
+    let c = check(&invoice, &data);
+    assert_codes(&c, &["DEJA_REGLEE"]);
+    let m = message(&c, AnomalyCode::DejaReglee);
+    assert!(m.starts_with("Réglée dans l'ERP le 02/07/2026"), "{m}");
+    assert!(m.contains("vérifier avant de la déposer"), "{m}");
+    assert!(m.contains("120,00"), "{m}");
+}
+
+#[test]
+fn a_partial_payment_is_not_already_paid() {
+    let (invoice, mut data) = fixture();
+    paid(&mut data, "F2026-0001", "119.99", date(2026, 7, 2));
+    assert_codes(&check(&invoice, &data), &[]);
+}
+
+#[test]
+fn payments_and_credit_notes_together_cover_the_invoice() {
+    let (invoice, mut data) = fixture();
+    paid(&mut data, "F2026-0001", "100.00", date(2026, 7, 2));
+    let mut note = invoice.clone();
+    note.number = "AV2026-0001".into();
+    note.kind = InvoiceKind::CreditNote;
+    note.original_invoice_number = "F2026-0001".into();
+    note.invoice_date = date(2026, 7, 9);
+    // Written negative by this ERP: counted as a refund whatever the sign.
+    note.total_incl_tax = dec("-20.00");
+    data.add_credit_notes(std::slice::from_ref(&note));
+    let c = check(&invoice, &data);
+    let m = message(&c, AnomalyCode::DejaReglee);
+    assert!(m.starts_with("Réglée dans l'ERP le 09/07/2026"), "{m}");
+    assert!(m.contains("d'avoirs"), "{m}");
+}
+
+#[test]
+fn a_deposited_invoice_being_paid_is_its_normal_life() {
+    let (invoice, mut data) = fixture();
+    paid(&mut data, "F2026-0001", "120.00", date(2026, 7, 2));
+    data.deposited.insert("F2026-0001".into());
+    assert_codes(&check(&invoice, &data), &[]);
+}
+
+#[test]
+fn deposer_quand_meme_lifts_only_that_anomaly_and_keeps_it_visible() {
+    let (mut invoice, mut data) = fixture();
+    paid(&mut data, "F2026-0001", "120.00", date(2026, 7, 2));
+    data.overrides
+        .insert(("F2026-0001".into(), "DEJA_REGLEE".into()));
+    let c = check(&invoice, &data);
+    assert!(c.is_conformant(), "{:?}", c.anomalies);
+    assert_eq!(c.overridden.len(), 1);
+    assert_eq!(c.overridden[0].code, AnomalyCode::DejaReglee);
+    // Another anomaly cannot be overridden that way.
+    invoice.pdf_path.clear();
+    data.overrides
+        .insert(("F2026-0001".into(), "PDF_INTROUVABLE".into()));
+    assert_codes(&check(&invoice, &data), &["PDF_INTROUVABLE"]);
 }

@@ -53,11 +53,13 @@ pub enum Plant {
     SupplierIncomplete,
     /// A credit note that does not say which invoice it corrects.
     CreditNoteWithoutOrigin,
+    /// Paid in full in the ERP (sent by another way before), never deposited.
+    AlreadyPaid,
 }
 
 impl Plant {
     /// Every plant with its weight: how many invoices carry it per 2,000.
-    pub const WEIGHTS: [(Plant, u32); 22] = [
+    pub const WEIGHTS: [(Plant, u32); 23] = [
         (Plant::SiretMissing, 10),
         (Plant::SiretInvalid, 8),
         (Plant::UnknownStructure, 10),
@@ -80,6 +82,7 @@ impl Plant {
         (Plant::ReferenceExpired, 10),
         (Plant::SupplierIncomplete, 10),
         (Plant::CreditNoteWithoutOrigin, 6),
+        (Plant::AlreadyPaid, 6),
     ];
 
     /// The anomaly the checks report for it.
@@ -107,6 +110,7 @@ impl Plant {
             Plant::ReferenceExpired => AnomalyCode::ReferenceExpiree,
             Plant::SupplierIncomplete => AnomalyCode::FournisseurIncomplet,
             Plant::CreditNoteWithoutOrigin => AnomalyCode::AvoirSansFactureOrigine,
+            Plant::AlreadyPaid => AnomalyCode::DejaReglee,
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// One of our invoicing establishments.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct Company {
     pub code: String,
     pub name: String,
@@ -43,7 +43,7 @@ impl ClientType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Client {
     pub code: String,
     pub name: String,
@@ -119,7 +119,7 @@ impl ReferenceKind {
 }
 
 /// An order, dossier or regular contract holding the data Chorus Pro needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BillingReference {
     pub kind: ReferenceKind,
     pub reference: String,
@@ -163,7 +163,7 @@ impl InvoiceKind {
 /// The default Chorus Pro billing frame: a plain supplier invoice.
 pub const DEFAULT_BILLING_FRAME: &str = "A1_FACTURE_FOURNISSEUR";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Invoice {
     pub number: String,
     pub company_code: String,
@@ -234,7 +234,7 @@ impl VatCategory {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InvoiceLine {
     pub invoice_number: String,
     pub line_number: u32,

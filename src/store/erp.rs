@@ -481,6 +481,35 @@ pub fn payments_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<
     .collect()
 }
 
+/// What the ERP says was paid on an invoice: the sum of its payments and the latest date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidInErp {
+    pub amount: Decimal,
+    pub last_date: NaiveDate,
+}
+
+/// Every invoice with at least one ERP payment: its total and its latest payment date.
+pub fn payment_totals(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<String, PaidInErp>> {
+    let mut stmt = conn.prepare("SELECT invoice_number, date, amount FROM payments")?;
+    let mut rows = stmt.query([])?;
+    let mut totals: std::collections::HashMap<String, PaidInErp> = std::collections::HashMap::new();
+    while let Some(row) = rows.next()? {
+        let number: String = row.get(0)?;
+        let date = date_at(row, 1)?;
+        let amount = decimal_at(row, 2)?;
+        let entry = totals.entry(number).or_insert(PaidInErp {
+            amount: Decimal::ZERO,
+            last_date: date,
+        });
+        // A sum of corrupt-free but absurd amounts must not stop the check: saturate.
+        entry.amount = entry.amount.checked_add(amount).unwrap_or(Decimal::MAX);
+        entry.last_date = entry.last_date.max(date);
+    }
+    Ok(totals)
+}
+
 /// How many rows each ERP table holds, for the status bar and the CLI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ErpCounts {

@@ -101,7 +101,13 @@ pub fn build(seed: u64, invoice_count: usize, parties: &Parties, pdf_folder: &st
     let mut rng = Rng::stream(seed, "factures");
     let invoices = builder.invoices(&mut rng, invoice_count, pdf_folder);
     let mut rng = Rng::stream(seed, "reglements");
-    let payments = payments::payments(&mut rng, &invoices);
+    let public: std::collections::HashSet<&str> = parties
+        .clients
+        .iter()
+        .filter(|c| c.is_public())
+        .map(|c| c.client.code.as_str())
+        .collect();
+    let payments = payments::payments(&mut rng, &invoices, |code| public.contains(code));
     Ledger {
         markets: builder.markets.into_iter().map(|m| m.market).collect(),
         references: builder
@@ -170,6 +176,8 @@ impl Builder<'_> {
                         .collect::<Vec<_>>();
                     if !origin.is_empty() && rng.chance(0.08) {
                         let origin = *rng.pick(&origin);
+                        // One credit note per invoice: two could add up to all of it.
+                        creditable.retain(|&i| i != origin);
                         self.credit_note(rng, &out[origin], &billings[origin], date)
                     } else {
                         let client = normal_public.draw(rng);
@@ -259,16 +267,19 @@ impl Builder<'_> {
             category: l.vat_category,
             exemption_reason: l.exemption_reason.clone(),
         };
-        let lines: Vec<LineDraft> = if rng.chance(0.3) {
-            origin.lines.iter().map(as_draft).collect()
+        // Goods returned or a day not worked: part of one line. Never the whole invoice:
+        // nothing is deposited when the demonstration starts, and an invoice a credit note
+        // cancels before its deposit is what the checks hold back (DEJA_REGLEE).
+        let line = rng.pick(&origin.lines);
+        let mut d = as_draft(line);
+        let whole = d.quantity.trunc().max(Decimal::ONE);
+        let part = Decimal::from(rng.range(1, i64::try_from(whole).unwrap_or(1))).min(d.quantity);
+        d.quantity = if origin.lines.len() == 1 && part >= d.quantity {
+            d.quantity / Decimal::TWO
         } else {
-            // Goods returned or a day not worked: part of one line.
-            let line = rng.pick(&origin.lines);
-            let mut d = as_draft(line);
-            let whole = d.quantity.trunc().max(Decimal::ONE);
-            d.quantity = Decimal::from(rng.range(1, i64::try_from(whole).unwrap_or(1)));
-            vec![d]
+            part
         };
+        let lines = vec![d];
         Draft {
             client,
             kind: InvoiceKind::CreditNote,

@@ -1,19 +1,40 @@
-//! Payments: about 40 % of the invoices paid, older ones more often.
+//! Payments. A public buyer pays an invoice once it has received it through Chorus Pro,
+//! and the demonstration starts with nothing deposited: its public invoices are unpaid in
+//! the ERP, but for the few planted « already paid » ones (sent by another way before,
+//! which the checks must catch). Private clients pay as they always did: about 40 % of
+//! their invoices, older ones more often.
 
 use super::{DemoInvoice, days_after, days_before, today};
+use crate::demo::plan::Plant;
 use crate::demo::rng::Rng;
 use crate::model::money::round_cents;
 use crate::model::{InvoiceKind, Payment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// About 40 % of the invoices paid, older ones more often; a few partly or in two goes.
-pub(super) fn payments(rng: &mut Rng, invoices: &[DemoInvoice]) -> Vec<Payment> {
+/// The planted « already paid » public invoices in full; about 40 % of the private
+/// invoices, older ones more often, a few partly or in two goes.
+pub(super) fn payments(
+    rng: &mut Rng,
+    invoices: &[DemoInvoice],
+    is_public: impl Fn(&str) -> bool,
+) -> Vec<Payment> {
     let mut out = Vec::new();
     let last_day = days_before(today(), 1);
     for inv in invoices {
         let i = &inv.invoice;
-        if inv.plant.is_some() || i.kind != InvoiceKind::Invoice {
+        if inv.plant == Some(Plant::AlreadyPaid) {
+            out.push(Payment {
+                invoice_number: i.number.clone(),
+                date: days_after(i.invoice_date, 10 + rng.below(30))
+                    .min(last_day)
+                    .max(i.invoice_date),
+                amount: i.total_incl_tax,
+                means: "VIREMENT".into(),
+            });
+            continue;
+        }
+        if inv.plant.is_some() || i.kind != InvoiceKind::Invoice || is_public(&i.client_code) {
             continue;
         }
         let age = (today() - i.invoice_date).num_days();
