@@ -76,6 +76,8 @@ fn report(n: usize) -> CheckReport {
                 },
                 pdf: PdfState::Readable { pages: 1 },
                 anomalies,
+                overridden: Vec::new(),
+                fingerprint: i as u64,
             }
         })
         .collect();

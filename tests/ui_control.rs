@@ -3,9 +3,11 @@
 
 mod common;
 
+use chorus_depot::app::deposit_summary::DepositTarget;
+
 use egui_kittest::kittest::Queryable as _;
 
-use common::ui::{checks_done, harness, text_input, wait_for};
+use common::ui::{checks_done, confirm_deposit, harness, text_input, wait_for};
 
 #[test]
 fn both_tables_show_the_checked_invoices() {
@@ -70,7 +72,7 @@ fn billing_data_taken_from_the_reference_says_so() {
         h.query_by_label("Maintenance annuelle du parc informatique")
             .is_some()
     });
-    h.get_by_label("Reste à payer : 0,00\u{a0}€");
+    h.get_by_label("Reste à payer : 600,00\u{a0}€");
 }
 
 #[test]
@@ -309,6 +311,7 @@ fn the_deposit_tab_generates_then_sends_a_lot_to_the_embedded_sandbox() {
     });
     h.get_by_label_contains("À envoyer : ");
     h.get_by_label("Déposer sur Chorus").click();
+    confirm_deposit(&mut h, &DepositTarget::EmbeddedSandbox);
     wait_for(&mut h, "le compte rendu", |h| {
         h.query_by_label_contains("Compte rendu :").is_some()
     });
@@ -368,6 +371,7 @@ fn a_sequential_deposit_shows_its_progress_stops_and_resumes_without_sending_twi
     h.run_steps(2);
     // One second between calls (the default): time to see the progress and to stop.
     h.get_by_label("Lancer le dépôt séquentiel").click();
+    confirm_deposit(&mut h, &DepositTarget::EmbeddedSandbox);
     wait_for(&mut h, "la progression", |h| {
         h.query_all_by_label_contains(" — reste environ ")
             .next()
@@ -398,11 +402,14 @@ fn a_sequential_deposit_shows_its_progress_stops_and_resumes_without_sending_twi
         wait_for(&mut h, "la fin des vérifications", checks_done);
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+    // The deposited invoices are unticked: only what is left leaves.
     h.get_by_label("Lancer le dépôt séquentiel").click();
+    confirm_deposit(&mut h, &DepositTarget::EmbeddedSandbox);
+    let left = conformant - first.deposited();
     wait_for(&mut h, "la fin du dépôt", |h| {
         let report = h.state().as_ref().unwrap().session.deposit_report.as_ref();
         !h.state().as_ref().unwrap().session.is_busy()
-            && report.is_some_and(|r| !r.cancelled && r.outcomes.len() == conformant)
+            && report.is_some_and(|r| !r.cancelled && r.outcomes.len() == left)
     });
     let second = h
         .state()

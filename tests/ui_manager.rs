@@ -5,10 +5,8 @@
 mod common;
 mod sandbox_support;
 
-use chorus_depot::app::connection::{self, CompanyAccount, ConnectionSettings, EnvironmentChoice};
-use chorus_depot::app::deposit_wiring::{Connector, secrets_file};
-use chorus_depot::app::secrets::{Secret, SecretStore};
-use chorus_depot::sandbox::{self, SandboxConfig, SandboxHandle};
+use chorus_depot::app::deposit_wiring::Connector;
+use chorus_depot::sandbox::{SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
 use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
 use chorus_depot::ui::ChorusDepotApp;
@@ -111,37 +109,8 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    let env = EnvironmentChoice::Qualification;
-    ConnectionSettings {
-        environment: env,
-        client_id: sandbox::DEFAULT_CLIENT_ID.into(),
-        accounts: vec![CompanyAccount {
-            company_code: "S1".into(),
-            login: sandbox::DEFAULT_LOGIN.into(),
-            ..CompanyAccount::default()
-        }],
-        ..ConnectionSettings::default()
-    }
-    .save(conn)
-    .unwrap();
-    let secrets = SecretStore::open(secrets_file(&db));
-    secrets
-        .set(
-            &connection::client_secret_key(env),
-            &Secret::new(sandbox::DEFAULT_CLIENT_SECRET),
-        )
-        .unwrap();
-    secrets
-        .set(
-            &connection::password_key(env, sandbox::DEFAULT_LOGIN),
-            &Secret::new(sandbox::DEFAULT_PASSWORD),
-        )
-        .unwrap();
     drop(store);
-    let connector = Arc::new(Connector::with_endpoints(
-        sandbox.token_url(),
-        sandbox.base_url(),
-    ));
+    let connector = common::connect_to_sandbox(&db, &sandbox, &["S1"]);
     // The statuses, the Chorus numbers and the histories, as a sync learns them.
     let report = chorus_depot::app::sync_run::sync_database(
         &connector,

@@ -5,9 +5,10 @@ use crate::checks::{CheckData, DirectorySnapshot, InvoiceCheck, check_all};
 use crate::model::{ClientType, Company};
 use crate::pdf_files::PdfCache;
 use crate::progress::Progress;
+use crate::store::deposit_marks::DepositMark;
 use crate::store::directory::DirectoryImport;
 use crate::store::{Store, directory as dir_db, erp as erp_db};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// The result of a check run, as the two tables show it.
@@ -19,8 +20,9 @@ pub struct CheckReport {
     pub directory: Option<DirectoryImport>,
     /// Where deposits go: shown as a coloured banner so nobody mistakes production.
     pub environment: crate::app::connection::EnvironmentChoice,
-    /// Invoices already on Chorus Pro (or to verify): the conformant list hides them.
-    pub deposited: HashSet<String>,
+    /// Invoices already on Chorus Pro (or to verify), with their flux and status: the
+    /// conformant list hides them, and shows them marked when asked.
+    pub deposited: HashMap<String, DepositMark>,
     pub elapsed: Duration,
 }
 
@@ -72,6 +74,11 @@ pub fn run_checks(
         data.references.insert(r.reference.clone(), r);
     }
     let invoices = erp_db::load_public_invoices(conn)?;
+    data.add_credit_notes(&invoices);
+    data.paid = erp_db::payment_totals(conn)?;
+    let deposited = crate::store::deposit_marks::deposit_marks(conn)?;
+    data.deposited = deposited.keys().cloned().collect();
+    data.overrides = crate::store::overrides::load_all(conn)?;
     tracing::debug!(elapsed = ?started.elapsed(), "invoices read");
     let (line_totals, pdf_cache) = second.finish(store)?;
     data.line_totals = line_totals.into_iter().collect();
@@ -96,9 +103,6 @@ pub fn run_checks(
     add_integration_rejections(store.conn(), &mut checks)?;
     tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
     progress.update(1.0, "Vérification terminée");
-    let deposited = crate::store::deposits::not_to_resend(store.conn())?
-        .into_iter()
-        .collect();
     Ok(CheckReport {
         checks,
         companies,

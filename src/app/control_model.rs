@@ -27,6 +27,8 @@ pub enum Column {
     Siret,
     Attachment,
     Anomalies,
+    /// The live deposit on Chorus Pro (flux, date, status): shown with the deposited ones.
+    Deposit,
 }
 
 impl Column {
@@ -66,6 +68,7 @@ impl Column {
             Column::Siret => "N° SIRET",
             Column::Attachment => "Pièce jointe",
             Column::Anomalies => "Anomalies",
+            Column::Deposit => "Dépôt Chorus Pro",
         }
     }
 
@@ -81,6 +84,7 @@ impl Column {
             Column::ServiceActive => "Service actif dans l'annuaire Chorus Pro",
             Column::ServiceEngagement => "Le service exige un n° d'engagement",
             Column::Attachment => "Le PDF de la facture est présent et lisible",
+            Column::Deposit => "Flux, date et statut Chorus Pro des factures déjà déposées",
             Column::Engagement | Column::Market | Column::Service => {
                 "Valeur de la facture, ou à défaut de sa référence d'origine"
             }
@@ -129,6 +133,9 @@ fn compare(column: Column, a: &InvoiceCheck, b: &InvoiceCheck) -> Ordering {
         Column::Siret => a.client_siret.cmp(&b.client_siret),
         Column::Attachment => a.pdf.is_readable().cmp(&b.pdf.is_readable()),
         Column::Anomalies => a.anomalies.len().cmp(&b.anomalies.len()),
+        // Not deposited first, then by deposit date; the caller has no report here: the
+        // number order is kept (the column is informative).
+        Column::Deposit => Ordering::Equal,
         _ => by_flag(a).cmp(&by_flag(b)),
     };
     primary.then_with(|| a.invoice.number.cmp(&b.invoice.number))
@@ -166,6 +173,15 @@ impl Sort {
     }
 }
 
+/// The ticked invoices that would leave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Invoice numbers, sorted.
+    pub numbers: Vec<String>,
+    /// Ticked but filtered out of the list by the search box (they leave too).
+    pub hidden_by_search: usize,
+}
+
 /// A row of the anomalies table: an invoice, or one of its anomalies under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnomalyRow {
@@ -193,6 +209,10 @@ pub struct ControlModel {
     show_deposited: bool,
     /// Conformant invoices hidden because already deposited (with the current search).
     pub hidden_deposited: usize,
+    /// Bumped at every change of the ticks: a lot generated from other ticks is stale.
+    pub tick_generation: u64,
+    /// The latest change of the ticks, in French (« F2600001 décochée »).
+    pub last_tick_change: String,
 }
 
 impl ControlModel {
@@ -217,12 +237,16 @@ impl ControlModel {
             focused: None,
             show_deposited: false,
             hidden_deposited: 0,
+            tick_generation: 0,
+            last_tick_change: String::new(),
         };
         model.rebuild();
         model
     }
 
-    /// A new report: keeps the search, the sorts, the ticks and the focus (by invoice number).
+    /// A new report: keeps the search, the sorts, the ticks and the focus (by invoice
+    /// number). A tick is kept only while it still means « to send »: an invoice deposited
+    /// since, or now with an anomaly, is unticked.
     pub fn replace_report(&mut self, report: Arc<CheckReport>) {
         let numbers = |m: &ControlModel, idx: &mut dyn Iterator<Item = usize>| -> Vec<String> {
             idx.map(|i| m.report.checks[i].invoice.number.clone())
@@ -245,10 +269,22 @@ impl ControlModel {
         let ticked_idx: BTreeSet<usize> = ticked
             .iter()
             .filter_map(|n| position.get(n.as_str()).copied())
+            .filter(|&i| next.can_tick(i))
             .collect();
         let focused_idx = focused
             .first()
             .and_then(|n| position.get(n.as_str()).copied());
+        next.tick_generation = self.tick_generation;
+        next.last_tick_change = std::mem::take(&mut self.last_tick_change);
+        if ticked_idx.len() != ticked.len() {
+            let dropped = ticked.len() - ticked_idx.len();
+            next.tick_generation += 1;
+            next.last_tick_change = if dropped == 1 {
+                "1 facture décochée : déposée ou en anomalie depuis".to_string()
+            } else {
+                format!("{dropped} factures décochées : déposées ou en anomalie depuis")
+            };
+        }
         next.ticked = ticked_idx;
         next.focused = focused_idx;
         next.rebuild();
@@ -304,7 +340,7 @@ impl ControlModel {
         let deposited = &self.report.deposited;
         let before = conformant.len();
         if !self.show_deposited && !deposited.is_empty() {
-            conformant.retain(|&i| !deposited.contains(&checks[i].invoice.number));
+            conformant.retain(|&i| !deposited.contains_key(&checks[i].invoice.number));
         }
         self.hidden_deposited = before - conformant.len();
         let sort_by = |rows: &mut Vec<usize>, sort: Sort| {
@@ -326,21 +362,87 @@ impl ControlModel {
         self.anomalous = anomalous;
     }
 
-    /// "Sélectionner": ticks every conformant invoice shown, or unticks them if all are.
+    /// Whether an invoice may be ticked: only what can leave, conformant and not already on
+    /// Chorus Pro (nor waiting to be verified there).
+    pub fn can_tick(&self, index: usize) -> bool {
+        let check = &self.report.checks[index];
+        check.is_conformant() && !self.report.deposited.contains_key(&check.invoice.number)
+    }
+
+    /// The live deposit of an invoice, if it has one.
+    pub fn deposit_of(&self, index: usize) -> Option<&crate::store::deposit_marks::DepositMark> {
+        self.report
+            .deposited
+            .get(&self.report.checks[index].invoice.number)
+    }
+
+    /// "Sélectionner": ticks every invoice shown that can leave, or unticks them if all are.
     pub fn toggle_all_conformant(&mut self) {
-        let all = self.conformant.iter().all(|i| self.ticked.contains(i));
+        let shown: Vec<usize> = self
+            .conformant
+            .iter()
+            .copied()
+            .filter(|&i| self.can_tick(i))
+            .collect();
+        let all = shown.iter().all(|i| self.ticked.contains(i));
+        let before = self.ticked.len();
         if all {
-            for i in &self.conformant {
+            for i in &shown {
                 self.ticked.remove(i);
             }
         } else {
-            self.ticked.extend(self.conformant.iter().copied());
+            self.ticked.extend(shown);
+        }
+        let after = self.ticked.len();
+        if after != before {
+            let (n, what) = if after > before {
+                (after - before, ("cochée", "cochées"))
+            } else {
+                (before - after, ("décochée", "décochées"))
+            };
+            self.note_tick_change(if n == 1 {
+                format!("1 facture {}", what.0)
+            } else {
+                format!("{} factures {}", crate::model::format_count(n), what.1)
+            });
         }
     }
 
+    fn note_tick_change(&mut self, what: String) {
+        self.tick_generation += 1;
+        self.last_tick_change = what;
+    }
+
+    /// Ticks or unticks one invoice; an invoice that cannot leave is never ticked.
     pub fn toggle_tick(&mut self, index: usize) {
-        if !self.ticked.remove(&index) {
+        let number = self.report.checks[index].invoice.number.clone();
+        if self.ticked.remove(&index) {
+            self.note_tick_change(format!("{number} décochée"));
+        } else if self.can_tick(index) {
             self.ticked.insert(index);
+            self.note_tick_change(format!("{number} cochée"));
+        }
+    }
+
+    /// What « Dépôt » would send: the ticked invoices, sorted by number, and how many of
+    /// them the search hides from the list.
+    pub fn selection(&self) -> Selection {
+        let shown: std::collections::HashSet<usize> = self.conformant.iter().copied().collect();
+        let mut numbers: Vec<String> = self
+            .ticked
+            .iter()
+            .filter(|&&i| self.can_tick(i))
+            .map(|&i| self.report.checks[i].invoice.number.clone())
+            .collect();
+        numbers.sort();
+        let hidden_by_search = self
+            .ticked
+            .iter()
+            .filter(|&&i| self.can_tick(i) && !shown.contains(&i))
+            .count();
+        Selection {
+            numbers,
+            hidden_by_search,
         }
     }
 
@@ -349,5 +451,150 @@ impl ControlModel {
         self.anomaly_rows
             .iter()
             .position(|r| *r == AnomalyRow::Invoice(index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{Anomaly, AnomalyCode, BillingData, DirectoryFlags, PdfState, Resolved};
+    use crate::model::{Invoice, InvoiceKind};
+    use crate::store::deposit_marks::DepositMark;
+    use crate::store::deposits::JournalState;
+    use rust_decimal::Decimal;
+
+    fn check(number: &str, client: &str, anomalous: bool) -> InvoiceCheck {
+        let empty = Resolved {
+            value: String::new(),
+            source: crate::checks::Source::None,
+        };
+        InvoiceCheck {
+            invoice: Invoice {
+                number: number.into(),
+                company_code: "SIEGE".into(),
+                client_code: "C1".into(),
+                kind: InvoiceKind::Invoice,
+                invoice_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                due_date: None,
+                currency: "EUR".into(),
+                total_excl_tax: Decimal::new(10_000, 2),
+                total_tax: Decimal::new(2_000, 2),
+                total_incl_tax: Decimal::new(12_000, 2),
+                service_code: String::new(),
+                engagement_number: String::new(),
+                market_number: String::new(),
+                origin_reference: String::new(),
+                pdf_path: String::new(),
+                original_invoice_number: String::new(),
+                payment_means: String::new(),
+                billing_frame: String::new(),
+            },
+            client_name: client.into(),
+            client_siret: String::new(),
+            billing: BillingData {
+                service_code: empty.clone(),
+                engagement_number: empty.clone(),
+                market_number: empty,
+            },
+            flags: DirectoryFlags::default(),
+            pdf: PdfState::Readable { pages: 1 },
+            anomalies: if anomalous {
+                vec![Anomaly::new(
+                    AnomalyCode::PdfIllisible,
+                    "Le fichier est illisible",
+                )]
+            } else {
+                Vec::new()
+            },
+            overridden: Vec::new(),
+            fingerprint: 0,
+        }
+    }
+
+    fn report(checks: Vec<InvoiceCheck>, deposited: &[&str]) -> Arc<CheckReport> {
+        Arc::new(CheckReport {
+            checks,
+            companies: Vec::new(),
+            directory: None,
+            environment: Default::default(),
+            deposited: deposited
+                .iter()
+                .map(|n| {
+                    (
+                        n.to_string(),
+                        DepositMark {
+                            state: JournalState::Deposited,
+                            flux_number: "FL0001".into(),
+                            at: "2026-12-01T10:00:00+01:00".into(),
+                            chorus_status: String::new(),
+                        },
+                    )
+                })
+                .collect(),
+            elapsed: std::time::Duration::ZERO,
+        })
+    }
+
+    fn three() -> Vec<InvoiceCheck> {
+        vec![
+            check("F1", "Ville de Lyon", false),
+            check("F2", "Ville de Paris", true),
+            check("F3", "Région Bretagne", false),
+        ]
+    }
+
+    #[test]
+    fn an_anomaly_or_a_deposited_invoice_takes_no_tick() {
+        let mut m = ControlModel::new(report(three(), &["F3"]));
+        m.toggle_tick(1);
+        assert!(
+            m.ticked.is_empty(),
+            "an invoice in anomaly cannot be ticked"
+        );
+        m.set_show_deposited(true);
+        m.toggle_tick(2);
+        assert!(m.ticked.is_empty(), "a deposited invoice cannot be ticked");
+        m.toggle_all_conformant();
+        assert_eq!(m.selection().numbers, ["F1"]);
+    }
+
+    #[test]
+    fn a_new_report_unticks_what_was_deposited_and_says_so() {
+        let mut m = ControlModel::new(report(three(), &[]));
+        m.toggle_all_conformant();
+        assert_eq!(m.selection().numbers, ["F1", "F3"]);
+        let generation = m.tick_generation;
+        m.replace_report(report(three(), &["F1"]));
+        assert_eq!(m.selection().numbers, ["F3"]);
+        assert!(m.tick_generation > generation);
+        assert!(
+            m.last_tick_change.contains("1 facture décochée"),
+            "{}",
+            m.last_tick_change
+        );
+        // The same report again changes nothing.
+        let generation = m.tick_generation;
+        m.replace_report(report(three(), &["F1"]));
+        assert_eq!(m.tick_generation, generation);
+    }
+
+    #[test]
+    fn ticked_rows_hidden_by_the_search_are_counted() {
+        let mut m = ControlModel::new(report(three(), &[]));
+        m.toggle_all_conformant();
+        m.set_search("lyon");
+        let s = m.selection();
+        assert_eq!(s.numbers, ["F1", "F3"]);
+        assert_eq!(s.hidden_by_search, 1);
+    }
+
+    #[test]
+    fn every_tick_change_is_named() {
+        let mut m = ControlModel::new(report(three(), &[]));
+        m.toggle_tick(0);
+        assert_eq!(m.last_tick_change, "F1 cochée");
+        m.toggle_tick(0);
+        assert_eq!(m.last_tick_change, "F1 décochée");
+        assert_eq!(m.tick_generation, 2);
     }
 }

@@ -2,12 +2,15 @@
 
 use super::connection::ConnectionSettings;
 use super::deposit_setup::DepositChoices;
+use super::deposit_summary::{DepositMode, DepositSummary};
 use super::run_checks;
 use crate::deposit::engine::{
     DepositReport, LotOptions, SequentialOptions, run_lot, run_sequential,
 };
+use crate::einvoice::Format;
 use crate::progress::Silent;
 use crate::store::Store;
+use crate::store::deposits::JournalState;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -32,14 +35,28 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
     let settings = ConnectionSettings::load(store.conn())?;
     // Only conformant invoices leave, whatever was asked.
     let report = run_checks(&mut store, &Silent)?;
-    let conformant: Vec<String> = report
+    let conformant: std::collections::HashSet<&str> = report
         .checks
         .iter()
         .filter(|c| c.is_conformant())
-        .map(|c| c.invoice.number.clone())
+        .map(|c| c.invoice.number.as_str())
         .collect();
     let wanted: Vec<String> = if cmd.all_conformant {
-        conformant.clone()
+        // What is left to send: those already on Chorus Pro are not even listed; those
+        // « à vérifier » are, the engine looks them up first and resends only the ones
+        // that never arrived.
+        report
+            .checks
+            .iter()
+            .filter(|c| {
+                c.is_conformant()
+                    && report
+                        .deposited
+                        .get(&c.invoice.number)
+                        .is_none_or(|d| d.state != JournalState::Deposited)
+            })
+            .map(|c| c.invoice.number.clone())
+            .collect()
     } else if cmd.invoices.is_empty() {
         bail!("indiquez --invoices N1,N2,… ou --all-conformant");
     } else {
@@ -49,7 +66,7 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
     let invoices: Vec<String> = wanted
         .into_iter()
         .filter(|n| {
-            let ok = conformant.contains(n);
+            let ok = conformant.contains(n.as_str());
             if !ok {
                 refused.push(n.clone());
             }
@@ -57,7 +74,17 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
         })
         .collect();
     for n in &refused {
-        eprintln!("{n} : non envoyée (facture inconnue ou en anomalie, voir chorus-depot check)");
+        match report.checks.iter().find(|c| c.invoice.number == *n) {
+            None => eprintln!("{n} : non envoyée (facture inconnue ou d'un client privé)"),
+            Some(c) => {
+                let why: Vec<String> = c
+                    .anomalies
+                    .iter()
+                    .map(|a| format!("{} — {}", a.code, a.message))
+                    .collect();
+                eprintln!("{n} : non envoyée (en anomalie : {})", why.join(" ; "));
+            }
+        }
     }
     let choices = DepositChoices {
         format: cmd
@@ -67,6 +94,21 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
     };
     let factory = super::deposit_wiring::setup_factory(Default::default());
     let setup = factory(db, &choices).map_err(anyhow::Error::msg)?;
+    // The same summary the window asks to confirm, printed before anything leaves (the
+    // command stays non-interactive: scripts and scheduled tasks run it).
+    let format = Format::from_code(&choices.format).ok_or_else(|| {
+        anyhow::anyhow!(
+            "format « {} » inconnu (ubl, cii ou facturx)",
+            choices.format
+        )
+    })?;
+    let mode = if cmd.mode == "lot" {
+        DepositMode::Lot
+    } else {
+        DepositMode::Sequential
+    };
+    let summary = DepositSummary::new(mode, &invoices, &report, format, None, setup.target.clone());
+    print!("{}", summary.to_text());
     let uncertain_after = cmd
         .uncertain_after
         .map(Duration::from_secs)

@@ -29,6 +29,8 @@ pub struct DepositSetup {
     pub writer: Box<dyn FluxWriter + Send>,
     pub limits: FluxLimits,
     pub uncertain_after: Duration,
+    /// Where this setup deposits (checked against what the user confirmed).
+    pub target: super::deposit_summary::DepositTarget,
 }
 
 /// Builds the setup for a database; given to the session by whoever knows the client.

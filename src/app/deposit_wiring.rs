@@ -268,6 +268,14 @@ impl Connector {
         ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())
     }
 
+    /// Where a deposit with these settings goes, as the confirmation says it.
+    pub fn target(&self, settings: &ConnectionSettings) -> super::deposit_summary::DepositTarget {
+        if Connector::uses_embedded_sandbox(settings) {
+            return super::deposit_summary::DepositTarget::EmbeddedSandbox;
+        }
+        super::deposit_summary::DepositTarget::of(settings, self.overrides().api_url.as_deref())
+    }
+
     /// Whether the clients go to the embedded sandbox (no account needed).
     pub fn uses_embedded_sandbox(settings: &ConnectionSettings) -> bool {
         settings.environment == EnvironmentChoice::EmbeddedSandbox
@@ -341,6 +349,7 @@ fn http_timeout_override() -> Option<std::time::Duration> {
 pub fn setup_factory(connector: Arc<Connector>) -> SetupFactory {
     Arc::new(move |db: &Path, choices: &DepositChoices| {
         let settings = connector.settings(db)?;
+        let target = connector.target(&settings);
         let (connector, db_path) = (connector.clone(), db.to_path_buf());
         let gateway = ChorusGateway::new(move |company| connector.client_for(&db_path, company));
         Ok(DepositSetup {
@@ -351,6 +360,7 @@ pub fn setup_factory(connector: Arc<Connector>) -> SetupFactory {
                 max_invoices: settings.deposit.max_invoices,
             },
             uncertain_after: settings.uncertain_after(),
+            target,
         })
     })
 }

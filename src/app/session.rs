@@ -2,13 +2,12 @@
 //! queries the views asked for, and the job under way. Commands start work on worker
 //! threads; `poll` applies what came back. Nothing here blocks the caller.
 
-use super::deposit_setup::{DepositChoices, SetupFactory};
+use super::deposit_setup::SetupFactory;
 use super::jobs::{JobKind, JobProgress, RunningJob, Waker};
 use super::lookup::{StructureEntry, lookup_siret};
 use super::{CheckReport, run_checks};
 use crate::demo::{DemoOptions, write_demo};
-use crate::deposit::engine::{PreparedFlux, send_lots};
-use crate::deposit::{DepositReport, LotOptions, SequentialOptions, run_sequential};
+use crate::deposit::DepositReport;
 use crate::model::{InvoiceLine, Payment, Structure};
 use crate::store::Store;
 use crate::store::erp::CompanyBankDetails;
@@ -17,8 +16,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 mod connection_commands;
+mod deposit_commands;
 mod manager_commands;
 mod returned_commands;
+
+pub use deposit_commands::{DepositRequest, PendingDeposit};
 
 pub use returned_commands::{RecycleSetup, attachment_infos};
 
@@ -70,14 +72,18 @@ enum Reply {
     AttachmentsPicked(Vec<(PathBuf, crate::tracking::returned::AttachmentInfo)>),
     /// Something changed in the tracking data: say it and read it again.
     Reload(String),
+    /// The summary of a deposit, to confirm before anything leaves.
+    ConfirmDeposit(Box<PendingDeposit>),
     Nothing,
 }
 
 enum JobOutput {
     Report(Box<CheckReport>),
     /// « Génération du flux » done: the files to show before sending.
-    Prepared(Vec<PreparedFlux>, DepositReport, DepositChoices),
+    Prepared(Box<super::prepared_lot::PreparedLot>),
     Deposited(DepositReport),
+    /// « Déposer sur Chorus » found the lot no longer exact: nothing was sent.
+    LotRefused(String),
     /// Work done that changes what the checks see: run them again.
     NeedsRecheck(String),
     ConnectionSaved,
@@ -123,7 +129,11 @@ pub struct Session {
     deposit_factory: Option<SetupFactory>,
     connector: Option<Arc<super::deposit_wiring::Connector>>,
     /// The lot files written by « Génération du flux », waiting for « Déposer sur Chorus ».
-    pub prepared_lot: Option<(Vec<PreparedFlux>, DepositReport, DepositChoices)>,
+    pub prepared_lot: Option<super::prepared_lot::PreparedLot>,
+    /// Why the last prepared lot was thrown away (shown until the next generation).
+    pub lot_discarded: Option<String>,
+    /// A deposit waiting for the user's confirmation.
+    pub pending_deposit: Option<PendingDeposit>,
     /// The report of the latest deposit.
     pub deposit_report: Option<DepositReport>,
     /// What « Comptes Chorus PRO » shows, once loaded.
@@ -183,6 +193,8 @@ impl Session {
             deposit_factory: None,
             connector: None,
             prepared_lot: None,
+            lot_discarded: None,
+            pending_deposit: None,
             deposit_report: None,
             connection_view: None,
             connection_view_generation: 0,
@@ -250,105 +262,6 @@ impl Session {
         self.start_job(JobKind::DirectoryImport, move |progress| {
             super::deposit_wiring::refresh_directory(&connector, &db, progress)
                 .map(|i| JobOutput::NeedsRecheck(super::status::directory_line(Some(&i))))
-        });
-    }
-
-    pub fn can_deposit(&self) -> bool {
-        self.deposit_factory.is_some()
-    }
-
-    /// « Génération du flux »: writes the lot files, shown before anything is sent.
-    pub fn prepare_lot(&mut self, invoices: Vec<String>, name: String, choices: DepositChoices) {
-        let Some(factory) = self.deposit_factory.clone() else {
-            self.notice(
-                true,
-                "Dépôt impossible : connexion à Chorus Pro non configurée",
-            );
-            return;
-        };
-        let db = self.db_path.clone();
-        self.prepared_lot = None;
-        self.start_job(JobKind::DepositPrepare, move |progress| {
-            let setup = factory(&db, &choices)?;
-            let store = Store::open(&db).map_err(|e| e.to_string())?;
-            let options = LotOptions {
-                name,
-                limits: setup.limits,
-                uncertain_after: setup.uncertain_after,
-            };
-            crate::deposit::engine::prepare_lot(
-                &store,
-                setup.gateway.as_ref(),
-                setup.writer.as_ref(),
-                &invoices,
-                &options,
-                progress,
-            )
-            .map(|(prepared, report)| JobOutput::Prepared(prepared, report, choices))
-            .map_err(|e| e.to_string())
-        });
-    }
-
-    /// « Déposer sur Chorus »: sends the lot files prepared before.
-    pub fn send_prepared_lot(&mut self) {
-        let (Some(factory), Some((prepared, report, choices))) =
-            (self.deposit_factory.clone(), self.prepared_lot.take())
-        else {
-            return;
-        };
-        let db = self.db_path.clone();
-        self.start_job(JobKind::DepositSend, move |progress| {
-            let setup = factory(&db, &choices)?;
-            let store = Store::open(&db).map_err(|e| e.to_string())?;
-            let mut report = report;
-            send_lots(
-                &store,
-                setup.gateway.as_ref(),
-                setup.writer.syntax(),
-                &prepared,
-                &mut report,
-                progress,
-            )
-            .map(|_| JobOutput::Deposited(report))
-            .map_err(|e| e.to_string())
-        });
-    }
-
-    /// « Dépôt séquentiel »: one flux per invoice, a wait between calls.
-    pub fn deposit_sequentially(
-        &mut self,
-        invoices: Vec<String>,
-        wait: std::time::Duration,
-        skip_on_error: bool,
-        choices: DepositChoices,
-    ) {
-        let Some(factory) = self.deposit_factory.clone() else {
-            self.notice(
-                true,
-                "Dépôt impossible : connexion à Chorus Pro non configurée",
-            );
-            return;
-        };
-        let db = self.db_path.clone();
-        self.deposit_report = None;
-        self.start_job(JobKind::DepositSend, move |progress| {
-            let setup = factory(&db, &choices)?;
-            let store = Store::open(&db).map_err(|e| e.to_string())?;
-            let options = SequentialOptions {
-                wait,
-                skip_on_error,
-                uncertain_after: setup.uncertain_after,
-            };
-            run_sequential(
-                &store,
-                setup.gateway.as_ref(),
-                setup.writer.as_ref(),
-                &invoices,
-                &options,
-                progress,
-            )
-            .map(JobOutput::Deposited)
-            .map_err(|e| e.to_string())
         });
     }
 
@@ -648,6 +561,14 @@ impl Session {
                     self.reload_tracking();
                 }
                 Reply::Nothing => {}
+                Reply::ConfirmDeposit(pending) => {
+                    // The lot may have been discarded while the summary was made.
+                    let lot_gone =
+                        pending.request == DepositRequest::Lot && self.prepared_lot.is_none();
+                    if !lot_gone && self.job.is_none() {
+                        self.pending_deposit = Some(*pending);
+                    }
+                }
                 Reply::ConnectionView(view) => {
                     self.connection_view = Some(*view);
                     self.connection_view_generation += 1;
@@ -665,11 +586,29 @@ impl Session {
         self.job = None;
         match outcome {
             Ok(JobOutput::Report(report)) => {
-                self.report = Some(Arc::new(*report));
+                let report = Arc::new(*report);
+                let stale = match (&self.prepared_lot, &self.report) {
+                    (Some(lot), Some(previous)) => lot.invalidated_by(&report, previous),
+                    _ => None,
+                };
+                self.report = Some(report);
                 self.report_generation += 1;
+                if let Some(why) = stale {
+                    self.discard_prepared_lot(why);
+                }
             }
-            Ok(JobOutput::Prepared(prepared, report, choices)) => {
-                self.prepared_lot = Some((prepared, report, choices));
+            Ok(JobOutput::Prepared(lot)) => {
+                self.prepared_lot = Some(*lot);
+            }
+            Ok(JobOutput::LotRefused(why)) => {
+                self.notice(
+                    true,
+                    format!(
+                        "Dépôt refusé, rien n'a été envoyé : {why}. Générez le flux de nouveau."
+                    ),
+                );
+                self.lot_discarded = Some(why);
+                self.recheck_pending = true;
             }
             Ok(JobOutput::Deposited(report)) => {
                 let text = format!("Dépôt terminé : {}", report.summary());

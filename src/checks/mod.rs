@@ -3,6 +3,7 @@
 
 pub mod anomaly;
 pub mod billing;
+pub mod fingerprint;
 pub mod rules;
 pub mod snapshot;
 pub mod supplier;

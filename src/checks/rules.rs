@@ -16,7 +16,7 @@ pub const MAX_ENGAGEMENT_CHARS: usize = 50;
 pub const MAX_INVOICE_NUMBER_CHARS: usize = 20;
 
 /// What was found at the invoice's `fichier_pdf`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PdfState {
     /// The ERP gave no path.
     NotGiven,
@@ -53,6 +53,11 @@ pub struct InvoiceCheck {
     pub flags: DirectoryFlags,
     pub pdf: PdfState,
     pub anomalies: Vec<Anomaly>,
+    /// Anomalies found but overridden by the clerk (« Déposer quand même »): shown in the
+    /// detail, not blocking.
+    pub overridden: Vec<Anomaly>,
+    /// Everything the check and the e-invoice were made from (see `fingerprint`).
+    pub fingerprint: u64,
 }
 
 impl InvoiceCheck {
@@ -145,7 +150,24 @@ fn check_one(
             "L'avoir n'indique pas le n° de la facture qu'il corrige",
         ));
     }
+    already_paid_rule(&invoice, data, &mut found);
+    let (overridden, found): (Vec<Anomaly>, Vec<Anomaly>) = found.into_iter().partition(|a| {
+        a.code.can_be_overridden()
+            && data
+                .overrides
+                .contains(&(invoice.number.clone(), a.code.as_str().to_string()))
+    });
+    let fingerprint = super::fingerprint::fingerprint(&super::fingerprint::Inputs {
+        invoice: &invoice,
+        lines: None,
+        line_total: data.line_totals.get(&invoice.number),
+        seller: data.companies.get(&invoice.company_code),
+        buyer: client,
+        billing: &billing,
+        pdf: &pdf,
+    });
     InvoiceCheck {
+        fingerprint,
         invoice,
         client_name,
         client_siret,
@@ -153,7 +175,59 @@ fn check_one(
         flags,
         pdf,
         anomalies: found,
+        overridden,
     }
+}
+
+/// An invoice the ERP shows paid (payments and credit notes cover its TTC) and that was
+/// never deposited: sending it now would make the buyer pay it twice.
+fn already_paid_rule(invoice: &Invoice, data: &CheckData, found: &mut Vec<Anomaly>) {
+    if invoice.kind != InvoiceKind::Invoice
+        || invoice.total_incl_tax <= Decimal::ZERO
+        || data.deposited.contains(&invoice.number)
+    {
+        return;
+    }
+    let paid = data.paid.get(&invoice.number);
+    let credited = data.credited.get(&invoice.number);
+    let paid_amount = paid.map_or(Decimal::ZERO, |p| p.amount);
+    let credited_amount = credited.map_or(Decimal::ZERO, |c| c.0);
+    let covered = paid_amount
+        .checked_add(credited_amount)
+        .unwrap_or(Decimal::MAX);
+    if covered < invoice.total_incl_tax {
+        return;
+    }
+    let last = paid
+        .map(|p| p.last_date)
+        .into_iter()
+        .chain(credited.map(|c| c.1))
+        .max()
+        .unwrap_or(invoice.invoice_date);
+    let cur = invoice.currency.as_str();
+    let mut by = Vec::new();
+    if paid_amount > Decimal::ZERO {
+        by.push(format!("{} de règlements", format_money(paid_amount, cur)));
+    }
+    if credited_amount > Decimal::ZERO {
+        by.push(format!("{} d'avoirs", format_money(credited_amount, cur)));
+    }
+    // Cancelled by credit notes alone, it was never paid: say what the ERP says.
+    let what = if paid_amount > Decimal::ZERO {
+        "Réglée"
+    } else {
+        "Annulée par avoir"
+    };
+    found.push(Anomaly::new(
+        Code::DejaReglee,
+        format!(
+            "{what} dans l'ERP le {} ({} pour {} TTC) : vérifier avant de la déposer, elle \
+             serait facturée deux fois à l'acheteur",
+            format_date(last),
+            by.join(" et "),
+            format_money(invoice.total_incl_tax, cur)
+        ),
+    ));
 }
 
 /// SIRET, structure, service and engagement rules, in the order where one stops the next.

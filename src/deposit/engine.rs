@@ -368,7 +368,12 @@ pub struct PreparedFlux {
     pub company_code: String,
     pub path: PathBuf,
     pub size: u64,
+    /// SHA-256 of the archive as written: what is sent must still be it.
+    pub sha256: String,
     pub invoices: Vec<String>,
+    /// SHA-256 of each invoice's e-invoice file in the archive, in `invoices` order: a lot
+    /// is sent only while every invoice would still be written the same.
+    pub file_sha256: Vec<String>,
 }
 
 /// « Génération du flux »: writes the lot file(s), one per company, split at the limits.
@@ -452,7 +457,9 @@ pub fn prepare_lot(
             flux_id,
             company_code: company,
             size: archive.len() as u64,
+            sha256: sha256_hex(&archive),
             path,
+            file_sha256: group.iter().map(|f| sha256_hex(&f.bytes)).collect(),
             invoices: group.into_iter().map(|f| f.invoice_number).collect(),
         });
     }

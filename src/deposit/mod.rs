@@ -9,6 +9,7 @@
 pub mod engine;
 pub mod files;
 pub mod journal;
+pub mod lot_check;
 pub mod plan;
 
 pub use engine::{

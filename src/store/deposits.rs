@@ -75,6 +75,18 @@ pub fn flux_failed(conn: &Connection, id: i64, state: &str, error: &str) -> rusq
     Ok(())
 }
 
+/// Generated fluxes thrown away before they were sent (the lot no longer matched what the
+/// user had selected): marked so that nobody takes them for fluxes still to send.
+pub fn fluxes_abandoned(conn: &Connection, ids: &[i64], why: &str) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE fluxes SET state = 'ABANDONNE', error = ?2 WHERE id = ?1 AND state = 'GENERE'",
+    )?;
+    for id in ids {
+        stmt.execute(params![id, why])?;
+    }
+    Ok(())
+}
+
 /// A deposit found on Chorus Pro after the fact: the flux was received after all.
 pub fn flux_confirmed(conn: &Connection, id: i64, flux_number: &str) -> rusqlite::Result<()> {
     conn.execute(
@@ -103,7 +115,7 @@ impl JournalState {
         }
     }
 
-    fn from_code(code: &str) -> JournalState {
+    pub fn from_code(code: &str) -> JournalState {
         match code {
             "DEPOSEE" => JournalState::Deposited,
             "A_VERIFIER" => JournalState::Uncertain,

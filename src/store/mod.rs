@@ -1,8 +1,10 @@
 //! SQLite storage: opening the database file, migrating it, and one module per table group.
 
+pub mod deposit_marks;
 pub mod deposits;
 pub mod directory;
 pub mod erp;
+pub mod overrides;
 pub mod payments;
 pub mod pdf_verdicts;
 pub mod returned;
@@ -26,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0009_rejection_acknowledgements.sql"
     )),
+    M::up(include_str!("../../migrations/0011_deposit_overrides.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,9 +2,11 @@
 //! du flux » then « Déposer sur Chorus ») or sequentially (one flux per invoice).
 
 use super::style;
-use crate::app::control_model::ControlModel;
+use crate::app::control_model::{ControlModel, Selection};
 use crate::app::deposit_setup::DepositChoices;
-use crate::app::session::Session;
+use crate::app::deposit_summary::DepositTarget;
+use crate::app::jobs::JobKind;
+use crate::app::session::{DepositRequest, Session};
 use crate::deposit::{DepositReport, Outcome};
 use crate::model::format_count;
 use egui::RichText;
@@ -38,20 +40,57 @@ impl Default for DepositTab {
     }
 }
 
-/// The ticked invoices that may leave: conformant ones only, in number order.
-fn selected(control: Option<&ControlModel>) -> Vec<String> {
-    let Some(model) = control else {
-        return Vec::new();
+/// Throws a generated lot away as soon as it no longer is what the user selected: a tick
+/// or an option changed. Called every frame, whatever the tab shown (ticks change in
+/// « Contrôle des factures »).
+pub fn watch_lot(tab: &DepositTab, session: &mut Session, control: Option<&ControlModel>) {
+    let Some(lot) = &session.prepared_lot else {
+        return;
     };
-    let mut numbers: Vec<String> = model
-        .ticked
-        .iter()
-        .map(|&i| model.check(i))
-        .filter(|c| c.is_conformant())
-        .map(|c| c.invoice.number.clone())
-        .collect();
-    numbers.sort();
-    numbers
+    let reason = match control {
+        Some(model) if model.tick_generation != lot.tick_generation => Some(format!(
+            "la sélection a changé depuis la génération du flux ({})",
+            model.last_tick_change
+        )),
+        _ => lot.options_changed(&tab.choices(), &tab.flux_name),
+    };
+    if let Some(reason) = reason {
+        session.discard_prepared_lot(reason);
+    }
+}
+
+impl DepositTab {
+    fn choices(&self) -> DepositChoices {
+        DepositChoices {
+            format: self.format.clone(),
+            date_today: self.date_today,
+        }
+    }
+}
+
+/// « 3 factures cochées à déposer, dont 1 masquée par la recherche ».
+fn selection_text(selection: &Selection) -> String {
+    match selection.numbers.len() {
+        0 => "aucune facture cochée : cochez les factures conformes dans « Contrôle des \
+              factures »"
+            .to_string(),
+        n => {
+            let mut text = if n == 1 {
+                "1 facture cochée à déposer".to_string()
+            } else {
+                format!("{} factures cochées à déposer", format_count(n))
+            };
+            match selection.hidden_by_search {
+                0 => {}
+                1 => text.push_str(", dont 1 masquée par la recherche"),
+                h => text.push_str(&format!(
+                    ", dont {} masquées par la recherche",
+                    format_count(h)
+                )),
+            }
+            text
+        }
+    }
 }
 
 pub fn show(
@@ -60,15 +99,11 @@ pub fn show(
     session: &mut Session,
     control: Option<&ControlModel>,
 ) {
-    let invoices = selected(control);
+    let selection = control.map(|c| c.selection()).unwrap_or_default();
+    let tick_generation = control.map_or(0, |c| c.tick_generation);
     ui.horizontal(|ui| {
         ui.label(RichText::new("Dépôt sur Chorus Pro").heading());
-        let text = match invoices.len() {
-            0 => "aucune facture conforme cochée : cochez-les dans « Contrôle des factures »"
-                .to_string(),
-            n => format!("{} conforme(s) cochée(s)", format_count(n)),
-        };
-        ui.label(RichText::new(text).color(style::MUTED));
+        ui.label(RichText::new(selection_text(&selection)).color(style::MUTED));
     });
     if !session.can_deposit() {
         ui.colored_label(
@@ -129,30 +164,136 @@ pub fn show(
             }
         });
     ui.add_space(6.0);
-    let choices = DepositChoices {
-        format: tab.format.clone(),
-        date_today: tab.date_today,
-    };
-    let can_start = !invoices.is_empty() && !session.is_busy() && session.can_deposit();
+    let choices = tab.choices();
+    let can_start = !selection.numbers.is_empty() && !session.is_busy() && session.can_deposit();
     match tab.mode {
-        Mode::Lot => lot_controls(ui, tab, session, invoices, choices, can_start),
+        Mode::Lot => lot_controls(
+            ui,
+            tab,
+            session,
+            selection.numbers,
+            tick_generation,
+            can_start,
+        ),
         Mode::Sequential => {
             if ui
                 .add_enabled(can_start, egui::Button::new("Lancer le dépôt séquentiel"))
+                .on_hover_text("Un résumé de ce qui va partir est demandé avant tout envoi")
                 .clicked()
             {
-                session.deposit_sequentially(
-                    invoices,
-                    std::time::Duration::from_millis(tab.wait_ms),
-                    tab.skip_on_error,
+                session.ask_deposit(DepositRequest::Sequential {
+                    invoices: selection.numbers,
+                    wait: std::time::Duration::from_millis(tab.wait_ms),
+                    skip_on_error: tab.skip_on_error,
                     choices,
-                );
+                });
             }
         }
     }
+    job_progress(ui, session);
     if let Some(report) = &session.deposit_report {
         ui.add_space(8.0);
         report_table(ui, report);
+    }
+    confirmation(ui.ctx(), session);
+}
+
+/// The deposit under way, in the tab itself: the status bar is too narrow for the
+/// remaining time.
+fn job_progress(ui: &mut egui::Ui, session: &mut Session) {
+    let Some(job) = session.job() else {
+        return;
+    };
+    if !matches!(job.kind, JobKind::DepositSend | JobKind::DepositPrepare) {
+        return;
+    }
+    let (fraction, message) = job.progress.snapshot();
+    let stopping = job.progress.is_cancel_requested();
+    ui.add_space(6.0);
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .text(if message.is_empty() {
+                job.kind.label().to_string()
+            } else {
+                message
+            })
+            .animate(true),
+    );
+    if ui
+        .add_enabled(
+            !stopping,
+            egui::Button::new(if stopping {
+                "Arrêt…"
+            } else {
+                "Arrêter le dépôt"
+            }),
+        )
+        .clicked()
+    {
+        session.cancel_job();
+    }
+}
+
+/// « Envoyer » / « Annuler », with everything that is about to leave and where it goes.
+fn confirmation(ctx: &egui::Context, session: &mut Session) {
+    let Some(pending) = &session.pending_deposit else {
+        return;
+    };
+    let summary = &pending.summary;
+    let mut decision = None;
+    let response = egui::Modal::new(egui::Id::unique("deposit-confirmation")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.label(RichText::new("Confirmer le dépôt sur Chorus Pro").heading());
+        ui.add_space(6.0);
+        let colour = match summary.target {
+            DepositTarget::Production => style::ERROR_RED,
+            DepositTarget::Qualification | DepositTarget::Custom(_) => style::WARNING_AMBER,
+            DepositTarget::EmbeddedSandbox => style::ACCENT,
+        };
+        ui.label(
+            RichText::new(summary.target.banner())
+                .size(30.0)
+                .strong()
+                .color(colour),
+        );
+        ui.label(RichText::new(summary.target.meaning()).color(colour));
+        ui.add_space(8.0);
+        egui::Grid::new("deposit-summary")
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                for (label, value) in summary.lines().into_iter().skip(1) {
+                    ui.label(RichText::new(label).strong());
+                    ui.add(egui::Label::new(value).wrap());
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.label(
+            RichText::new("Un dépôt ne peut pas être repris : seul un avoir l'annule.")
+                .color(style::MUTED),
+        );
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new("Envoyer").strong())
+                .on_hover_text(format!("Envoie {} sur Chorus Pro", summary.count_text()))
+                .clicked()
+            {
+                decision = Some(true);
+            }
+            if ui.button("Annuler").clicked() {
+                decision = Some(false);
+            }
+        });
+    });
+    if response.should_close() && decision.is_none() {
+        decision = Some(false);
+    }
+    match decision {
+        Some(true) => session.confirm_deposit(),
+        Some(false) => session.cancel_deposit(),
+        None => {}
     }
 }
 
@@ -168,8 +309,8 @@ fn lot_controls(
     ui: &mut egui::Ui,
     tab: &DepositTab,
     session: &mut Session,
-    invoices: Vec<String>,
-    choices: DepositChoices,
+    selection: Vec<String>,
+    tick_generation: u64,
     can_start: bool,
 ) {
     if ui
@@ -177,15 +318,39 @@ fn lot_controls(
         .on_hover_text("Écrit les fichiers sans rien envoyer")
         .clicked()
     {
-        session.prepare_lot(invoices, tab.flux_name.clone(), choices);
+        session.prepare_lot(
+            selection,
+            tab.flux_name.clone(),
+            tab.choices(),
+            tick_generation,
+        );
     }
-    let Some((prepared, report, _)) = &session.prepared_lot else {
+    if session.prepared_lot.is_none()
+        && let Some(why) = &session.lot_discarded
+    {
+        ui.add_space(6.0);
+        ui.colored_label(
+            style::WARNING_AMBER,
+            format!(
+                "Le flux généré a été abandonné : {why}. Générez-le de nouveau avant de déposer."
+            ),
+        );
+    }
+    let Some(lot) = &session.prepared_lot else {
+        ui.add_enabled(false, egui::Button::new("Déposer sur Chorus"))
+            .on_disabled_hover_text("Générez d'abord le flux de la sélection");
         return;
     };
     ui.add_space(6.0);
     ui.label(RichText::new("Fichier généré").strong());
-    for notice in &report.notices {
+    for notice in &lot.report.notices {
         ui.colored_label(style::WARNING_AMBER, notice);
+    }
+    for o in lot.report.outcomes.iter() {
+        ui.colored_label(
+            style::WARNING_AMBER,
+            format!("{} : {}", o.invoice_number, o.outcome.text()),
+        );
     }
     let mut total_size = 0u64;
     let mut total_invoices = 0usize;
@@ -197,7 +362,7 @@ fn lot_controls(
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
-            for f in prepared {
+            for f in &lot.fluxes {
                 total_size += f.size;
                 total_invoices += f.invoices.len();
                 ui.label(f.path.display().to_string());
@@ -209,16 +374,17 @@ fn lot_controls(
         });
     ui.label(format!(
         "À envoyer : {} flux, {} factures, {}",
-        prepared.len(),
+        lot.fluxes.len(),
         format_count(total_invoices),
         crate::checks::rules::format_size(total_size)
     ));
-    let can_send = !prepared.is_empty() && !session.is_busy();
+    let can_send = !lot.fluxes.is_empty() && !session.is_busy();
     if ui
         .add_enabled(can_send, egui::Button::new("Déposer sur Chorus"))
+        .on_hover_text("Un résumé de ce qui va partir est demandé avant tout envoi")
         .clicked()
     {
-        session.send_prepared_lot();
+        session.ask_deposit(DepositRequest::Lot);
     }
 }
 

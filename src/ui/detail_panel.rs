@@ -15,6 +15,9 @@ pub enum Action {
     OpenPdf(String),
     /// « Corrigée, à redéposer » of an invoice Chorus Pro refused at integration.
     AcknowledgeRejection(String),
+    /// « Déposer quand même »: the clerk overrides an anomaly that guards against a
+    /// mistake (invoice number, anomaly code).
+    Override(String, crate::checks::AnomalyCode),
 }
 
 pub fn show(
@@ -36,7 +39,15 @@ pub fn show(
             }
         });
     });
-    if check.is_conformant() {
+    if let Some(deposit) = model.deposit_of(index) {
+        let text = super::invoice_tables::deposit_text(deposit);
+        let color = match deposit.state {
+            crate::store::deposits::JournalState::Deposited => style::ACCENT,
+            _ => style::WARNING_AMBER,
+        };
+        ui.label(RichText::new(format!("📤 {text}")).color(color).strong())
+            .on_hover_text("Déjà envoyée à Chorus Pro : elle ne sera pas déposée de nouveau");
+    } else if check.is_conformant() {
         ui.label(
             RichText::new("✔ Conforme : prête pour Chorus Pro")
                 .color(style::OK_GREEN)
@@ -79,6 +90,27 @@ pub fn show(
                 {
                     action = Some(Action::AcknowledgeRejection(invoice.number.clone()));
                 }
+                if anomaly.code.can_be_overridden()
+                    && ui
+                        .add_enabled(!session.is_busy(), egui::Button::new("Déposer quand même"))
+                        .on_hover_text(
+                            "Vous avez vérifié : la facture doit bien partir sur Chorus Pro. \
+                             La décision est gardée, la facture rejoint les factures conformes \
+                             si rien d'autre ne manque",
+                        )
+                        .clicked()
+                {
+                    action = Some(Action::Override(invoice.number.clone(), anomaly.code));
+                }
+            }
+            for anomaly in &check.overridden {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new("•").color(style::WARNING_AMBER));
+                    ui.label(
+                        RichText::new(format!("{} — dépôt autorisé quand même", anomaly.message))
+                            .color(style::WARNING_AMBER),
+                    );
+                });
             }
             if !check.anomalies.is_empty() {
                 ui.add_space(6.0);

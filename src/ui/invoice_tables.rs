@@ -7,6 +7,8 @@ use crate::app::control_model::{AnomalyRow, Column, ControlModel, Sort};
 use crate::app::status::counted;
 use crate::checks::{InvoiceCheck, PdfState, Source};
 use crate::model::{format_date, format_money};
+use crate::store::deposit_marks::DepositMark;
+use crate::store::deposits::JournalState;
 use egui::{Align, Layout, RichText, Sense};
 use egui_extras::{Size, StripBuilder, TableBuilder, TableRow};
 
@@ -29,11 +31,7 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
         .size(Size::remainder().at_least(160.0))
         .vertical(|mut strip| {
             strip.cell(|ui| {
-                let ticked = model
-                    .conformant
-                    .iter()
-                    .filter(|i| model.ticked.contains(i))
-                    .count();
+                let ticked = model.ticked.len();
                 ui.horizontal(|ui| {
                     ui.label(
                         RichText::new("Liste des factures conformes")
@@ -43,6 +41,13 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
                     let mut count = counted(model.conformant.len(), "facture", "factures");
                     if ticked > 0 {
                         count.push_str(&format!(", {}", counted(ticked, "cochée", "cochées")));
+                        let hidden = model.selection().hidden_by_search;
+                        if hidden > 0 {
+                            count.push_str(&format!(
+                                " dont {} par la recherche",
+                                counted(hidden, "masquée", "masquées")
+                            ));
+                        }
                     }
                     ui.label(RichText::new(count).color(style::MUTED));
                     let deposited = model.report().deposited.len();
@@ -105,6 +110,7 @@ fn width(column: Column) -> f32 {
         Column::Service => 128.0,
         Column::Siret => 124.0,
         Column::Attachment => 84.0,
+        Column::Deposit => 300.0,
         _ => 44.0,
     }
 }
@@ -135,6 +141,11 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
         ui.label(RichText::new(text).color(style::MUTED));
         return;
     }
+    let mut columns: Vec<Column> = Column::INVOICE_COLUMNS.to_vec();
+    if kind == Kind::Conformant && model.shows_deposited() {
+        columns.insert(1, Column::Deposit);
+    }
+    let columns = &columns;
     egui::ScrollArea::horizontal()
         .id_salt(("h", id))
         .show(ui, |ui| {
@@ -150,7 +161,7 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
                 .cell_layout(Layout::left_to_right(Align::Center))
                 .auto_shrink([false, false])
                 .column(egui_extras::Column::exact(24.0));
-            for column in Column::INVOICE_COLUMNS {
+            for &column in columns {
                 builder = builder.column(
                     egui_extras::Column::initial(width(column))
                         .at_least(30.0)
@@ -160,7 +171,7 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
             builder
                 .header(24.0, |mut header| {
                     header.col(|_| {});
-                    for column in Column::INVOICE_COLUMNS {
+                    for &column in columns {
                         header.col(|ui| {
                             let title = format!("{}{}", column.title(), sort_arrow(sort, column));
                             let button =
@@ -188,7 +199,9 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
                         let is_invoice = matches!(entry, AnomalyRow::Invoice(_));
                         row.set_selected(is_invoice && model.focused == Some(index));
                         match entry {
-                            AnomalyRow::Invoice(i) => invoice_row(&mut row, model, i, events),
+                            AnomalyRow::Invoice(i) => {
+                                invoice_row(&mut row, model, i, columns, events)
+                            }
                             AnomalyRow::Anomaly(i, k) => {
                                 if anomaly_row(&mut row, model.check(i), k, visible) {
                                     events.push(Event::Focus(i));
@@ -207,22 +220,36 @@ fn invoice_row(
     row: &mut TableRow<'_, '_>,
     model: &ControlModel,
     index: usize,
+    columns: &[Column],
     events: &mut Vec<Event>,
 ) {
     let check = model.check(index);
+    let deposit = model.deposit_of(index);
     row.col(|ui| {
-        let mut ticked = model.ticked.contains(&index);
-        let response = ui.add(egui::Checkbox::without_text(&mut ticked));
+        let can_tick = model.can_tick(index);
+        let mut ticked = can_tick && model.ticked.contains(&index);
+        // Only what can leave takes a tick: a disabled box says why on hover.
+        let response = ui.add_enabled(can_tick, egui::Checkbox::without_text(&mut ticked));
+        let response = match deposit {
+            Some(d) => response.on_disabled_hover_text(format!(
+                "Déjà envoyée à Chorus Pro ({}) : elle ne sera pas déposée de nouveau",
+                deposit_text(d)
+            )),
+            None => response.on_disabled_hover_text(
+                "Facture en anomalie : corrigez-la avant de pouvoir la déposer",
+            ),
+        };
         // Screen readers (and the UI tests) need a name for a checkbox without text.
         let name = format!("Cocher la facture {}", check.invoice.number);
-        response
-            .widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, ticked, &name));
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::CheckBox, can_tick, ticked, &name)
+        });
         if response.changed() {
             events.push(Event::Tick(index));
         }
     });
     let invoice = &check.invoice;
-    for column in Column::INVOICE_COLUMNS {
+    for &column in columns {
         row.col(|ui| match column {
             Column::Number => {
                 let text = RichText::new(&invoice.number);
@@ -252,6 +279,17 @@ fn invoice_row(
                 ui.label(&check.client_siret);
             }
             Column::Attachment => attachment_cell(ui, &check.pdf),
+            Column::Deposit => {
+                if let Some(d) = deposit {
+                    let text = deposit_text(d);
+                    let color = match d.state {
+                        JournalState::Deposited => style::ACCENT,
+                        _ => style::WARNING_AMBER,
+                    };
+                    ui.label(RichText::new(&text).color(color))
+                        .on_hover_text(&text);
+                }
+            }
             _ => {
                 if let Some(flag) = column.flag(check) {
                     ui.label(style::flag_text(flag));
@@ -259,6 +297,27 @@ fn invoice_row(
             }
         });
     }
+}
+
+/// « Déposée le 03/12/2026 — flux FL0001 — Mise à disposition ».
+pub fn deposit_text(d: &DepositMark) -> String {
+    let day = chrono::DateTime::parse_from_rfc3339(&d.at)
+        .map(|t| format!(" le {}", t.format("%d/%m/%Y")))
+        .unwrap_or_default();
+    let state = match d.state {
+        JournalState::Deposited => "Déposée",
+        JournalState::Uncertain | JournalState::InProgress => "À vérifier",
+        JournalState::Failed => "Échec",
+    };
+    let mut text = format!("{state}{day}");
+    if !d.flux_number.is_empty() {
+        text.push_str(&format!(" — flux {}", d.flux_number));
+    }
+    if !d.chorus_status.is_empty() {
+        let status = crate::model::status::InvoiceStatus::from_code(&d.chorus_status);
+        text.push_str(&format!(" — {}", status.label()));
+    }
+    text
 }
 
 /// A billing value; one taken from the origin reference says so on hover.

@@ -109,6 +109,7 @@ impl ChorusDepotApp {
         self.session.poll();
         manager::automatic_sync(ui.ctx(), &mut self.manager, &mut self.session);
         self.sync_control_model();
+        deposit_tab::watch_lot(&self.deposit, &mut self.session, self.control.as_ref());
         self.route_picked_files();
 
         egui::Panel::top("toolbar").show(ui, |ui| {
@@ -221,6 +222,9 @@ impl ChorusDepotApp {
                         }
                         Some(detail_panel::Action::AcknowledgeRejection(number)) => {
                             self.session.acknowledge_rejection(number)
+                        }
+                        Some(detail_panel::Action::Override(number, code)) => {
+                            self.session.override_anomaly(number, code)
                         }
                         None => {}
                     }

@@ -25,3 +25,87 @@ pub fn small_database(dir: &Path) -> PathBuf {
     db
 }
 pub mod ui;
+
+/// Points `db` at `sandbox` as if it were PISTE's qualification platform: the settings
+/// name the sandbox's application and, for each company, its technical account; the
+/// secrets go to the file next to the database. Returns the connector that reaches it.
+pub fn connect_to_sandbox(
+    db: &Path,
+    sandbox: &chorus_depot::sandbox::SandboxHandle,
+    companies: &[&str],
+) -> std::sync::Arc<chorus_depot::app::deposit_wiring::Connector> {
+    use chorus_depot::app::connection::{
+        self, CompanyAccount, ConnectionSettings, EnvironmentChoice,
+    };
+    use chorus_depot::app::deposit_wiring::{Connector, secrets_file};
+    use chorus_depot::app::secrets::{Secret, SecretStore};
+    use chorus_depot::sandbox;
+    let store = Store::open(db).unwrap();
+    let env = EnvironmentChoice::Qualification;
+    ConnectionSettings {
+        environment: env,
+        client_id: sandbox::DEFAULT_CLIENT_ID.into(),
+        accounts: companies
+            .iter()
+            .map(|c| CompanyAccount {
+                company_code: c.to_string(),
+                login: sandbox::DEFAULT_LOGIN.into(),
+                ..CompanyAccount::default()
+            })
+            .collect(),
+        ..ConnectionSettings::default()
+    }
+    .save(store.conn())
+    .unwrap();
+    let secrets = SecretStore::open(secrets_file(db));
+    secrets
+        .set(
+            &connection::client_secret_key(env),
+            &Secret::new(sandbox::DEFAULT_CLIENT_SECRET),
+        )
+        .unwrap();
+    secrets
+        .set(
+            &connection::password_key(env, sandbox::DEFAULT_LOGIN),
+            &Secret::new(sandbox::DEFAULT_PASSWORD),
+        )
+        .unwrap();
+    std::sync::Arc::new(Connector::with_endpoints(
+        sandbox.token_url(),
+        sandbox.base_url(),
+    ))
+}
+
+/// `GET /sandbox/deposits`: every invoice number the sandbox received, and how often.
+pub fn sandbox_received(
+    sandbox: &chorus_depot::sandbox::SandboxHandle,
+) -> std::collections::BTreeMap<String, u64> {
+    let body: serde_json::Value =
+        reqwest::blocking::get(format!("{}/sandbox/deposits", sandbox.base_url()))
+            .unwrap()
+            .json()
+            .unwrap();
+    body["deposits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["numero"].as_str().unwrap().to_string(),
+                d["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The directory files a demo database wrote next to itself (`<base>-annuaire/`).
+pub fn demo_directory_files(db: &Path) -> Vec<PathBuf> {
+    let stem = db.file_stem().unwrap().to_string_lossy().into_owned();
+    let dir = db.with_file_name(format!("{stem}-annuaire"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}

@@ -71,3 +71,20 @@ pub fn settle(h: &mut AppHarness, label: &str) {
     }
     panic!("« {label} » ne cesse de bouger");
 }
+
+/// The confirmation asked before a deposit: checks where it goes (the word in large
+/// letters and what it means), then « Envoyer ».
+pub fn confirm_deposit(
+    h: &mut AppHarness,
+    target: &chorus_depot::app::deposit_summary::DepositTarget,
+) {
+    use egui_kittest::kittest::Queryable as _;
+    wait_for(h, "la confirmation du dépôt", |h| {
+        h.query_by_label("Confirmer le dépôt sur Chorus Pro")
+            .is_some()
+    });
+    assert!(h.query_all_by_label(target.banner()).next().is_some());
+    h.get_by_label(&target.meaning());
+    click_settled(h, "Envoyer");
+    h.run_steps(2);
+}

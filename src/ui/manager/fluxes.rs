@@ -140,6 +140,7 @@ fn state_text(flux: &crate::store::tracking::FluxSummary) -> (String, egui::Colo
         ),
         "ECHEC" => ("Non reçu par Chorus Pro".into(), style::ERROR_RED),
         "GENERE" => ("Généré, pas encore envoyé".into(), style::MUTED),
+        "ABANDONNE" => ("Abandonné, jamais envoyé".into(), style::MUTED),
         other => (other.to_string(), style::MUTED),
     }
 }
