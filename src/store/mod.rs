@@ -26,6 +26,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0009_rejection_acknowledgements.sql"
     )),
+    M::up(include_str!("../../migrations/0010_duplicate_deposits.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
