@@ -497,3 +497,141 @@ pub fn record_exchange(conn: &Connection, e: &ExchangeRow) -> rusqlite::Result<(
     ])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use JournalState::*;
+
+    fn flux(conn: &Connection, name: &str) -> i64 {
+        insert_flux(
+            conn,
+            &NewFlux {
+                company_code: "S".into(),
+                mode: FluxMode::Sequential,
+                syntax: "IN_DP_E1_UBL_INVOICE".into(),
+                name: name.into(),
+                file_path: String::new(),
+                file_sha256: String::new(),
+                file_size: 0,
+                invoice_count: 1,
+                created_at: "t".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    fn flux_state(conn: &Connection, id: i64) -> (String, Option<String>) {
+        conn.query_row(
+            "SELECT state, flux_number FROM fluxes WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_journal_only_moves_forward() {
+        let all = [InProgress, Deposited, Uncertain, Failed];
+        let allowed: Vec<(JournalState, JournalState)> = all
+            .iter()
+            .flat_map(|&a| all.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| may_move(a, b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (InProgress, Deposited),
+                (InProgress, Uncertain),
+                (InProgress, Failed),
+                (Uncertain, Deposited),
+                (Uncertain, Failed),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lost_race_is_read_again_and_never_takes_deposee_back() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let f = flux(conn, "F1");
+        let id = begin(conn, "F1", f, "t").unwrap().unwrap();
+        // Another session recorded the answer.
+        let theirs = finish(conn, id, Deposited, "", "t").unwrap();
+        assert_eq!((theirs.state, theirs.raced), (Deposited, None));
+        // Ours, from the EN_COURS we had read: refused, and told what happened.
+        let ours = settle(conn, id, InProgress, Uncertain, "pas encore visible", "t").unwrap();
+        assert_eq!(ours.state, Deposited);
+        assert_eq!(ours.raced, Some(Deposited));
+        assert!(!ours.reached(Uncertain));
+        let ours = settle(conn, id, InProgress, Failed, "absente", "t").unwrap();
+        assert_eq!(ours.state, Deposited);
+        assert_eq!(active_entry(conn, "F1").unwrap().unwrap().state, Deposited);
+
+        // « à vérifier » written by the other session: our late answer moves it on.
+        let id2 = begin(conn, "F2", flux(conn, "F2"), "t").unwrap().unwrap();
+        settle(conn, id2, InProgress, Uncertain, "sans réponse", "t").unwrap();
+        let ours = finish(conn, id2, Deposited, "", "t").unwrap();
+        assert_eq!((ours.state, ours.raced), (Deposited, Some(Uncertain)));
+        assert_eq!(ours.note, "");
+        // Kept « à vérifier » (same state) never rewrites a row that moved on.
+        let kept = settle(conn, id2, Uncertain, Uncertain, "sans réponse", "t").unwrap();
+        assert_eq!(kept.state, Deposited);
+        // The note of a row still in a state can be replaced, not of one that moved.
+        assert!(annotate(conn, id2, Deposited, "déjà sur Chorus Pro").unwrap());
+        assert!(!annotate(conn, id2, Uncertain, "x").unwrap());
+        // Chorus Pro's integration verdict is the one way out of DEPOSEE.
+        assert!(reject_at_integration(conn, f, "F1", "Rejetée", "t").unwrap());
+        assert!(!reject_at_integration(conn, f, "F1", "Rejetée", "t").unwrap());
+        assert!(
+            begin(conn, "F1", f, "t").unwrap().is_some(),
+            "may be sent again"
+        );
+    }
+
+    #[test]
+    fn a_flux_number_held_by_another_flux_is_reported_not_a_crash() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let first = flux(conn, "Facture F1");
+        let second = flux(conn, "Facture F2");
+        assert_eq!(
+            flux_sent(conn, first, "CPP1", "t").unwrap(),
+            FluxNumbering::Recorded
+        );
+        assert_eq!(
+            flux_sent(conn, second, "CPP1", "t").unwrap(),
+            FluxNumbering::HeldBy {
+                flux_id: first,
+                name: "Facture F1".into()
+            }
+        );
+        assert_eq!(flux_state(conn, second), ("GENERE".into(), None));
+        assert!(flux_failed(conn, second, "A_VERIFIER", "numéro en double").unwrap());
+        assert!(matches!(
+            flux_confirmed(conn, second, " CPP1 ").unwrap(),
+            FluxNumbering::HeldBy { .. }
+        ));
+        // A blank number is no number: the flux is marked sent, its number left unknown.
+        let third = flux(conn, "Facture F3");
+        assert_eq!(
+            flux_confirmed(conn, third, "  ").unwrap(),
+            FluxNumbering::Recorded
+        );
+        assert_eq!(flux_state(conn, third), ("ENVOYE".into(), None));
+        // Never back from ENVOYE: a failure arriving late is not written.
+        assert!(!flux_failed(conn, first, "ECHEC", "trop tard").unwrap());
+        assert_eq!(
+            flux_state(conn, first),
+            ("ENVOYE".into(), Some("CPP1".into()))
+        );
+        // Confirmed by another session's lookup first: the deposit's own answer agrees.
+        let fourth = flux(conn, "Facture F4");
+        flux_confirmed(conn, fourth, "CPP4").unwrap();
+        assert_eq!(
+            flux_sent(conn, fourth, "CPP4", "t").unwrap(),
+            FluxNumbering::Recorded
+        );
+    }
+}
