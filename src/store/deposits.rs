@@ -138,12 +138,17 @@ fn number_flux(
     match updated {
         Ok(1) => Ok(FluxNumbering::Recorded),
         Ok(_) => {
-            let state: String =
-                conn.query_row("SELECT state FROM fluxes WHERE id = ?1", [id], |r| r.get(0))?;
-            Ok(if state == "ENVOYE" {
-                FluxNumbering::Recorded
-            } else {
-                FluxNumbering::Settled { state }
+            let (state, held): (String, Option<String>) = conn.query_row(
+                "SELECT state, flux_number FROM fluxes WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(match (state.as_str(), held, number) {
+                ("ENVOYE", Some(held), Some(ours)) if held != ours => FluxNumbering::Settled {
+                    state: format!("envoyé sous le numéro {held}"),
+                },
+                ("ENVOYE", _, _) => FluxNumbering::Recorded,
+                _ => FluxNumbering::Settled { state },
             })
         }
         // Another session gave the number to another flux between the check and the update.
@@ -632,6 +637,15 @@ mod tests {
         assert_eq!(
             flux_sent(conn, fourth, "CPP4", "t").unwrap(),
             FluxNumbering::Recorded
+        );
+        // … or not: the number found first is kept, the disagreement reported.
+        assert!(matches!(
+            flux_sent(conn, fourth, "CPP5", "t").unwrap(),
+            FluxNumbering::Settled { state } if state.contains("CPP4")
+        ));
+        assert_eq!(
+            flux_state(conn, fourth),
+            ("ENVOYE".into(), Some("CPP4".into()))
         );
     }
 }
