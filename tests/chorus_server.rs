@@ -24,6 +24,31 @@ pub enum Reply {
     Drop,
     /// Wait, then do the inner reply (past the client's timeout: it has gone by then).
     Delay(Duration, Box<Reply>),
+    /// Wait until the test opens the gate, then do the inner reply: to interleave two
+    /// sessions deterministically.
+    Gated(Gate, Box<Reply>),
+    /// Write these bytes as they are (a status line nobody documents…), then close.
+    Raw(String),
+}
+
+/// A gate a reply waits on until the test opens it.
+#[derive(Debug, Clone, Default)]
+pub struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    pub fn open(&self) {
+        let (open, wake) = &*self.0;
+        *open.lock().unwrap() = true;
+        wake.notify_all();
+    }
+
+    fn wait(&self) {
+        let (open, wake) = &*self.0;
+        let mut is_open = open.lock().unwrap();
+        while !*is_open {
+            is_open = wake.wait(is_open).unwrap();
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +244,16 @@ fn answer(writer: &mut TcpStream, reply: Reply) -> bool {
             thread::sleep(wait);
             answer(writer, *inner)
         }
+        Reply::Gated(gate, inner) => {
+            gate.wait();
+            answer(writer, *inner)
+        }
+        Reply::Raw(bytes) => {
+            let _ = writer.write_all(bytes.as_bytes());
+            let _ = writer.flush();
+            let _ = writer.shutdown(std::net::Shutdown::Both);
+            false
+        }
         Reply::Respond {
             status,
             headers,
@@ -243,10 +278,20 @@ fn answer(writer: &mut TcpStream, reply: Reply) -> bool {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        303 => "See Other",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Content",
+        502 => "Bad Gateway",
         401 => "Unauthorized",
         403 => "Forbidden",
-        404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

@@ -187,6 +187,25 @@ fn an_invoice_number_already_received_is_rejected_and_counted() {
             .contains("déjà été reçue"),
         "{report}"
     );
+    // Only the documented fields (no code: none is documented for listeErreurDP), the
+    // invoice and its supplier named, and the meaning the client recognises.
+    let entry = report["listeErreurDP"][0].as_object().unwrap();
+    let mut fields: Vec<&str> = entry.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "identifiantDestinataire",
+            "identifiantFournisseur",
+            "libelleErreurDP",
+            "numeroDP"
+        ]
+    );
+    assert_eq!(entry["numeroDP"], "F0001");
+    assert_eq!(entry["identifiantFournisseur"], SELLER);
+    let read: chorus_depot::chorus::transverses::ErreurDp =
+        serde_json::from_value(report["listeErreurDP"][0].clone()).unwrap();
+    assert!(read.says_already_received(), "{report}");
     let cii_xml = cii("F0002", LYCEE, "", "", false);
     deposit(
         &base,

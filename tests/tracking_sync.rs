@@ -771,3 +771,121 @@ fn the_window_syncs_in_the_background_and_a_stopped_sync_writes_nothing() {
             .any(|n| n.text.starts_with("Synchronisation terminée"))
     );
 }
+
+/// `GET /sandbox/deposits`: every invoice number received and how many times.
+fn received(sandbox: &SandboxHandle) -> BTreeMap<String, u64> {
+    let body: Value = reqwest::blocking::get(format!("{}/sandbox/deposits", sandbox.base_url()))
+        .unwrap()
+        .json()
+        .unwrap();
+    body["deposits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["numero"].as_str().unwrap().to_string(),
+                d["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Invoices the checks put among the anomalies because Chorus Pro rejected them.
+fn integration_anomalies(db: &Path) -> Vec<String> {
+    let mut store = Store::open(db).unwrap();
+    chorus_depot::app::run_checks(&mut store, &chorus_depot::progress::Silent)
+        .unwrap()
+        .checks
+        .iter()
+        .filter(|c| {
+            c.anomalies
+                .iter()
+                .any(|a| a.code == chorus_depot::checks::AnomalyCode::RejeteeALIntegration)
+        })
+        .map(|c| c.invoice.number.clone())
+        .collect()
+}
+
+/// Two copies of one base (two PCs) deposit the same invoices on one Chorus Pro: the
+/// second copies are refused « déjà reçue de ce fournisseur ». After syncs, no invoice of
+/// either base is among the anomalies, both know every invoice's identifier and status,
+/// and nothing is deposited a third time.
+#[test]
+fn the_same_invoices_deposited_from_two_databases_are_followed_by_both_never_anomalies() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = demo(dir.path(), 40);
+    let second = dir.path().join("poste-2.sqlite");
+    Store::open(&first)
+        .unwrap()
+        .conn()
+        .execute("VACUUM INTO ?1", [second.to_str().unwrap()])
+        .unwrap();
+    let ok = conformant(&first);
+    assert!(ok.len() > 10, "{ok:?}");
+    let sandbox = demo_sandbox(dir.path());
+    deposit_lot(&first, &sandbox, None);
+    // The second PC does not know: it deposits the same invoices, Chorus Pro accepts the
+    // flux (a number) and refuses each invoice at integration.
+    let out = deposit_lot(&second, &sandbox, None);
+    assert!(out.contains(&format!("{} déposée(s)", ok.len())), "{out}");
+    assert!(received(&sandbox).values().all(|&n| n == 2));
+
+    let out = run(&second, &sandbox, "sync", &[]);
+    let said = text(&out);
+    assert!(
+        said.contains("Déjà sur Chorus Pro (dépôt en double refusé"),
+        "{said}"
+    );
+    assert!(!said.contains("Rejetées à l'intégration"), "{said}");
+    // One lot flux per company, each refused whole.
+    assert_eq!(
+        count(
+            &second,
+            "SELECT count(*) FROM fluxes WHERE chorus_state <> 'IN_REJETE'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &second,
+            "SELECT count(*) FROM deposit_journal WHERE state = 'DEPOSEE'"
+        ),
+        ok.len() as i64,
+        "the refused copies stay « déposée »: never offered again"
+    );
+
+    for db in [&first, &second] {
+        sync_until_settled(db, &sandbox, 15);
+        assert_eq!(integration_anomalies(db), Vec::<String>::new());
+        // Identifiers and statuses are Chorus Pro's, for both PCs.
+        let lines = assert_status_matches(db, &sandbox);
+        assert_eq!(lines.len(), ok.len());
+    }
+    assert_eq!(
+        count(
+            &second,
+            "SELECT count(*) FROM duplicate_deposits WHERE state = 'TROUVEE'"
+        ),
+        ok.len() as i64
+    );
+    // The whole life is followed on the second PC too.
+    assert!(
+        count(
+            &second,
+            "SELECT count(DISTINCT invoice_number) FROM status_history"
+        ) == ok.len() as i64
+    );
+
+    // A new deposit from either PC sends nothing: a third copy never leaves.
+    for db in [&first, &second] {
+        let out = run(
+            db,
+            &sandbox,
+            "deposit",
+            &["--mode", "lot", "--name", "Encore", "--all-conformant"],
+        );
+        assert!(text(&out).contains("0 déposée(s)"), "{}", text(&out));
+    }
+    assert!(received(&sandbox).values().all(|&n| n == 2));
+}

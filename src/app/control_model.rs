@@ -527,6 +527,7 @@ mod tests {
                             flux_number: "FL0001".into(),
                             at: "2026-12-01T10:00:00+01:00".into(),
                             chorus_status: String::new(),
+                            already_on_chorus: false,
                         },
                     )
                 })

@@ -61,7 +61,15 @@ impl Gateway for ChorusGateway {
             .map_err(DepositFailure::NotReceived)?;
         let request = DeposerFluxRequest::new(file_name, bytes, FluxSyntax::from_code(syntax));
         match client.deposer_flux(&request) {
-            Ok(answer) => Ok(answer.numero_flux_depot.unwrap_or_default()),
+            // The client gives an answer only with a flux number; checked again here, as an
+            // empty number recorded « déposée » would block the next flux on the UNIQUE
+            // `fluxes.flux_number` and could never be followed.
+            Ok(answer) => match answer.numero_flux_depot.as_deref().map(str::trim) {
+                Some(number) if !number.is_empty() => Ok(number.to_string()),
+                _ => Err(DepositFailure::Unknown(
+                    "Chorus Pro a accepté le dépôt sans donner de numéro de flux".into(),
+                )),
+            },
             Err(e) if e.is_outcome_unknown() => Err(DepositFailure::Unknown(e.to_string())),
             Err(e) => Err(DepositFailure::NotReceived(e.to_string())),
         }

@@ -20,10 +20,29 @@ pub fn sync_database(
     progress: &dyn Progress,
 ) -> Result<SyncReport, String> {
     let store = Store::open(db).map_err(|e| e.to_string())?;
+    // Deposits whose answer never came are looked up first: a clerk who has nothing else
+    // to send must not wait for a deposit run to learn whether they arrived (until then
+    // they can be neither followed nor ticked again).
+    let settings = connector.settings(db)?;
+    let (opener, db_path) = (connector.clone(), db.to_path_buf());
+    let gateway =
+        super::deposit_wiring::ChorusGateway::new(move |c| opener.client_for(&db_path, c));
+    let verified = crate::deposit::reconcile(&store, &gateway, settings.uncertain_after())
+        .map_err(|e| format!("vérification des dépôts sans réponse impossible : {e}"))?;
     let (opener, db_path) = (connector.clone(), db.to_path_buf());
     let clients = Clients::new(move |company| opener.client_for(&db_path, company));
-    let report = crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
-        .map_err(|e| e.to_string())?;
+    let mut report =
+        crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
+            .map_err(|e| e.to_string())?;
+    report.verified_deposits = verified
+        .into_iter()
+        .map(|r| {
+            (
+                r.invoice_number,
+                format!("{} ({})", r.state.label(), r.note),
+            )
+        })
+        .collect();
     if !report.cancelled {
         remember_password_expiry(connector, db, &store);
     }

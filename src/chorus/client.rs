@@ -73,13 +73,12 @@ impl fmt::Debug for ClientOptions {
     }
 }
 
-/// Whether a call may be repeated by the client itself.
+/// Whether a call may be repeated by the client itself (deposits have their own path,
+/// [`ChorusClient::post_deposit`]: sent once, their answer read strictly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CallKind {
     /// Searches and consultations: retried on 5xx, 429 and timeouts.
     Read,
-    /// A deposit: sent once; its error says whether Chorus Pro may have received it.
-    Deposit,
     /// Other changes (recycle, complete): sent once, the user decides what next.
     Action,
 }
@@ -429,7 +428,8 @@ impl ChorusClient {
         Self::decode(url, &answer)
     }
 
-    /// POST `{api_base}/cpro/{api}/v1/{operation}` with a JSON body.
+    /// POST `{api_base}/cpro/{api}/v1/{operation}` with a JSON body: a read (retried) or
+    /// an action (sent once). Deposits go through [`ChorusClient::post_deposit`].
     pub(crate) fn post<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         api: &str,
@@ -449,19 +449,8 @@ impl ChorusClient {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => {
                     failed += 1;
-                    if kind == CallKind::Action {
+                    if kind != CallKind::Read {
                         return Err(failure.error);
-                    }
-                    if kind == CallKind::Deposit {
-                        return Err(if failure.maybe_processed {
-                            ChorusError::DepositOutcomeUnknown {
-                                cause: Box::new(failure.error),
-                            }
-                        } else {
-                            ChorusError::DepositNotReceived {
-                                cause: Box::new(failure.error),
-                            }
-                        });
                     }
                     match self.options.retry.delay_after(failed, &failure.error) {
                         Some(delay) => std::thread::sleep(delay),
@@ -469,6 +458,36 @@ impl ChorusClient {
                     }
                 }
             }
+        }
+    }
+
+    /// A deposit: sent once, never retried, its answer read by `classify` (which says
+    /// whether Chorus Pro recorded it, refused it for sure, or may have recorded it). A
+    /// failure before any answer is "not received" when the request never left (or the
+    /// gateway stopped it: 401 after a fresh token, 403, 429), else "outcome unknown".
+    pub(crate) fn post_deposit<Req: Serialize, Resp>(
+        &self,
+        api: &str,
+        operation: &str,
+        request: &Req,
+        classify: impl FnOnce(&str, u16, &[u8]) -> Result<Resp, ChorusError>,
+    ) -> Result<Resp, ChorusError> {
+        let url = self.environment.route(api, operation);
+        let body = serde_json::to_vec(request).map_err(|e| ChorusError::DepositNotReceived {
+            cause: Box::new(ChorusError::Configuration {
+                detail: format!("requête impossible à écrire : {e}"),
+            }),
+        })?;
+        let audit = redact_body(&body);
+        let mut attempt = 0;
+        match self.exchange(Method::POST, &url, Some((&body, &audit)), &mut attempt) {
+            Ok(answer) => classify(&url, answer.status, &answer.body),
+            Err(failure) if failure.maybe_processed => Err(ChorusError::DepositOutcomeUnknown {
+                cause: Box::new(failure.error),
+            }),
+            Err(failure) => Err(ChorusError::DepositNotReceived {
+                cause: Box::new(failure.error),
+            }),
         }
     }
 
@@ -515,7 +534,7 @@ impl ChorusClient {
 
 /// The start of a body, for an error message (never a secret: answers carry none but the
 /// token, which is not read through here).
-fn excerpt(body: &[u8]) -> String {
+pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {

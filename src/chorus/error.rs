@@ -83,17 +83,28 @@ pub enum ChorusError {
         excerpt: String,
     },
 
+    /// A deposit's answer that does not say whether Chorus Pro recorded the flux (a 202, a
+    /// `codeRetour` 0 without `numeroFluxDepot`, a 5xx…): see
+    /// `factures::classify_deposit_answer`. Always inside [`ChorusError::DepositOutcomeUnknown`].
+    #[error("réponse ambiguë de Chorus Pro à {route} (HTTP {status}) : {detail}")]
+    UnclearDepositAnswer {
+        status: u16,
+        route: String,
+        detail: String,
+    },
+
     /// The client could not be set up (bad URL, TLS initialisation).
     #[error("Connexion Chorus Pro mal configurée : {detail}")]
     Configuration { detail: String },
 
-    /// A deposit whose request left but whose answer never came (timeout, dropped connection,
-    /// 5xx, unreadable answer): the flux MAY have been received. Never resend blindly: look
-    /// the invoice up with `rechercher/fournisseur` first.
+    /// A deposit whose request left but whose answer never came or does not settle it
+    /// (timeout, dropped connection, 5xx, a 202, `codeRetour` 0 without flux number, an
+    /// unreadable answer): the flux MAY have been received. Never resend blindly: look the
+    /// invoice up with `rechercher/fournisseur` first.
     #[error(
-        "Résultat du dépôt inconnu : la demande est partie mais la réponse n'est pas arrivée \
-         ({cause}). La facture est « à vérifier » : elle sera recherchée sur Chorus Pro avant \
-         tout nouvel envoi."
+        "Résultat du dépôt inconnu : la demande est partie mais aucune réponse claire n'est \
+         arrivée ({cause}). La facture est « à vérifier » : elle sera recherchée sur Chorus Pro \
+         avant tout nouvel envoi."
     )]
     DepositOutcomeUnknown { cause: Box<ChorusError> },
 

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::client::{CallKind, ChorusClient};
 use super::error::ChorusError;
-use super::types::{FluxSyntax, InvoiceStatus, PageInfo, SortDirection, list, opt_i64, opt_text};
+use super::types::{
+    FluxSyntax, InvoiceStatus, PageInfo, ReturnCode, SortDirection, list, opt_i64, opt_text,
+};
 
 const API: &str = "factures";
 
@@ -352,6 +354,116 @@ pub struct CompleterAnswer {
     pub numero_facture: Option<String>,
 }
 
+// ---- reading a deposit's answer --------------------------------------------------------------
+
+/// 4xx statuses that say the request was stopped before anything was recorded: malformed,
+/// not authenticated, not allowed, no such route or method, too slow to arrive, too big, of
+/// a type not accepted, over the quota. Other 4xx (409 Conflict, 422…) may come after the
+/// request was looked at: without a `codeRetour` ≠ 0 they prove nothing.
+const DEPOSIT_NOT_PROCESSED_4XX: &[u16] =
+    &[400, 401, 403, 404, 405, 408, 411, 413, 414, 415, 429, 431];
+
+/// How an answer to `deposer/flux` is read. A deposit is « refusée » (may be sent again once
+/// the cause is fixed) only when Chorus Pro clearly said no; « déposée » only on exactly
+/// HTTP 200 + `codeRetour` 0 + a `numeroFluxDepot`; anything ambiguous is « à vérifier »
+/// (outcome unknown: looked up on Chorus Pro before any resend).
+///
+/// | HTTP status | body | reading |
+/// |---|---|---|
+/// | 200 | `codeRetour` 0 and a non-blank `numeroFluxDepot` | déposée |
+/// | 200 | `codeRetour` 0, `numeroFluxDepot` missing or blank | à vérifier |
+/// | 200 | `codeRetour` ≠ 0 | refusée |
+/// | 200 | not JSON, no `codeRetour`, a field unreadable | à vérifier |
+/// | 201–299 but 200 (201 Created, 202 Accepted…) | anything | à vérifier |
+/// | 1xx, 3xx (redirects are not followed) | anything | à vérifier |
+/// | 400, 401, 403, 404, 405, 408, 411, 413, 414, 415, 429, 431 | `codeRetour` ≠ 0, none, or unreadable | refusée |
+/// | same | `codeRetour` 0 (contradiction) | à vérifier |
+/// | other 4xx (409, 410, 422…) | `codeRetour` ≠ 0 | refusée |
+/// | other 4xx | `codeRetour` 0, none, or unreadable | à vérifier |
+/// | 5xx | anything | à vérifier |
+///
+/// Before this function: no connection at all is « refusée » (never left); a timeout or a
+/// dropped connection « à vérifier ». A `codeRetour` ≠ 0 counts only on 200 and 4xx, the
+/// statuses on which Chorus Pro's application answers its business errors ([GO] reads them
+/// on 400, [PHP]/[OMNI] on 200, chorus-api.md §5.1); on a 5xx or a 2xx other than 200 it
+/// contradicts the status and proves nothing.
+pub fn classify_deposit_answer(
+    route: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<DeposerFluxAnswer, ChorusError> {
+    use super::client::excerpt;
+    let unknown = |detail: String| ChorusError::DepositOutcomeUnknown {
+        cause: Box::new(ChorusError::UnclearDepositAnswer {
+            status,
+            route: route.to_string(),
+            detail,
+        }),
+    };
+    let refused = |cause: ChorusError| ChorusError::DepositNotReceived {
+        cause: Box::new(cause),
+    };
+    let code: Option<ReturnCode> = serde_json::from_slice(body).ok();
+    let code_retour = code.as_ref().and_then(|c| c.code_retour);
+    let rejection = |code_retour: i64| {
+        refused(ChorusError::Rejected {
+            code_retour,
+            libelle: code
+                .as_ref()
+                .and_then(|c| c.libelle.clone())
+                .unwrap_or_default(),
+            http_status: status,
+        })
+    };
+    match status {
+        200 => match code_retour {
+            Some(0) => {
+                let answer: DeposerFluxAnswer = serde_json::from_slice(body)
+                    .map_err(|e| unknown(format!("réponse « codeRetour 0 » illisible ({e})")))?;
+                match answer.numero_flux_depot.as_deref().map(str::trim) {
+                    Some(number) if !number.is_empty() => Ok(DeposerFluxAnswer {
+                        numero_flux_depot: Some(number.to_string()),
+                        ..answer
+                    }),
+                    _ => Err(unknown(
+                        "réponse « codeRetour 0 » sans numéro de flux (numeroFluxDepot)".into(),
+                    )),
+                }
+            }
+            Some(code_retour) => Err(rejection(code_retour)),
+            None => Err(unknown(format!(
+                "réponse sans codeRetour lisible : {}",
+                excerpt(body)
+            ))),
+        },
+        400..=499 => match code_retour {
+            Some(0) => Err(unknown(format!(
+                "HTTP {status} avec « codeRetour 0 » : réponse contradictoire"
+            ))),
+            Some(code_retour) => Err(rejection(code_retour)),
+            None if DEPOSIT_NOT_PROCESSED_4XX.contains(&status) => {
+                Err(refused(ChorusError::HttpStatus {
+                    status,
+                    route: route.to_string(),
+                    excerpt: excerpt(body),
+                }))
+            }
+            None => Err(unknown(format!(
+                "HTTP {status} sans codeRetour : {}",
+                excerpt(body)
+            ))),
+        },
+        _ => Err(unknown(format!(
+            "HTTP {status} au lieu de 200{} : {}",
+            match code_retour {
+                Some(c) => format!(", codeRetour {c}"),
+                None => String::new(),
+            },
+            excerpt(body)
+        ))),
+    }
+}
+
 // ---- methods -------------------------------------------------------------------------------
 
 /// `codeRetour` ≠ 0 that only says "nothing found" ([PAS]: 20000 / TRA_MSG_00.015).
@@ -363,11 +475,14 @@ impl ChorusClient {
     /// Deposits a flux. Sent once, never retried: on failure the error is either
     /// [`ChorusError::DepositNotReceived`] (safe to resend after fixing the cause) or
     /// [`ChorusError::DepositOutcomeUnknown`] (look the invoice up before anything else).
+    ///
+    /// On success the answer carries a non-blank `numeroFluxDepot` (trimmed): an answer
+    /// without one is "outcome unknown" ([`classify_deposit_answer`]).
     pub fn deposer_flux(
         &self,
         request: &DeposerFluxRequest,
     ) -> Result<DeposerFluxAnswer, ChorusError> {
-        self.post(API, "deposer/flux", request, CallKind::Deposit)
+        self.post_deposit(API, "deposer/flux", request, classify_deposit_answer)
     }
 
     /// One page of the supplier's invoices. "No result" comes back as an empty list.

@@ -56,6 +56,10 @@ impl Transport {
             .connect_timeout(connect_timeout)
             .timeout(request_timeout)
             .user_agent(concat!("chorus-depot/", env!("CARGO_PKG_VERSION")))
+            // A redirect is given back to the client as it came: followed, a 307/308 would
+            // send a deposit a second time behind the journal's back, and PISTE documents
+            // none.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ChorusError::Configuration {
                 detail: format!("client HTTP impossible à créer : {e}"),

@@ -35,6 +35,78 @@ pub struct ErreurDp {
     pub numero_dp: Option<String>,
     #[serde(rename = "libelleErreurDP", default, deserialize_with = "opt_text")]
     pub libelle_erreur_dp: Option<String>,
+    /// A code of the error. No source shows one in `listeErreurDP` (the official sample,
+    /// [OCA], [PAS], [RS], [GO], [PHP] read only the four fields above); read under the
+    /// names a Chorus error code takes elsewhere, in case it comes.
+    #[serde(
+        rename = "codeErreurDP",
+        alias = "codeErreur",
+        default,
+        deserialize_with = "opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub code_erreur_dp: Option<String>,
+}
+
+impl ErreurDp {
+    /// Chorus Pro refused this invoice because it already holds it ([`is_already_received`]).
+    pub fn says_already_received(&self) -> bool {
+        is_already_received(
+            self.code_erreur_dp.as_deref(),
+            self.libelle_erreur_dp.as_deref().unwrap_or(""),
+        )
+    }
+}
+
+/// Codes taken to mean « this invoice was already received from this supplier ». The exact
+/// official code is NOT confirmed: no public source shows a code in `listeErreurDP`, and
+/// the Chorus Pro error annex (chorus-api.md §4.5, §8.2) was not retrieved. `DOUBLON` is the
+/// reason code the French e-invoicing lifecycle (XP Z12-012, used by the platforms of the
+/// 2026 reform: a « 213 Rejetée » with reason `DOUBLON`, « invoice … already received ») gives
+/// to exactly this case; the sources favour it over any guess of a GDP_MSG key. Add the
+/// official code here once it is known.
+pub const ALREADY_RECEIVED_CODES: &[&str] = &["DOUBLON"];
+
+/// Whether an error of a flux report says the invoice was already received from this
+/// supplier (a second database deposited it too, or it was resent after the « à vérifier »
+/// delay): not a rejection to correct, the invoice is live on Chorus Pro.
+///
+/// The one recogniser, used by the sync. By the code when there is one
+/// ([`ALREADY_RECEIVED_CODES`]); else by the message: Chorus Pro's wording is not
+/// published, so the meaning is matched rather than one sentence — « doublon », or « déjà »
+/// with « reçu », « déposé », « intégré », « transmis » or « existe » (accents and case
+/// ignored; the English texts too). The embedded sandbox writes « La facture n° … a déjà été
+/// reçue de ce fournisseur » (src/sandbox/state.rs), the wording issue 8 reports; a test
+/// checks that the two sides agree through the HTTP API.
+pub fn is_already_received(code: Option<&str>, message: &str) -> bool {
+    if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty())
+        && ALREADY_RECEIVED_CODES
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(code))
+    {
+        return true;
+    }
+    let text = fold(message);
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    has(&["doublon", "duplicate"])
+        || (has(&["deja"]) && has(&["recu", "depose", "integre", "transmis", "existe"]))
+        || (has(&["already"]) && has(&["received", "submitted", "deposited", "exists"]))
+}
+
+/// Lower case without the French accents.
+fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -303,5 +375,37 @@ impl ChorusClient {
             status_code_value: raw.get("statusCodeValue").and_then(|v| v.as_i64()),
             raw,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invoice_already_received_is_recognised_by_code_or_meaning() {
+        for message in [
+            "La facture n° F-12 a déjà été reçue de ce fournisseur : un numéro de facture ne peut être déposé qu'une fois.",
+            "LA FACTURE A DEJA ETE RECUE",
+            "Facture en doublon",
+            "Le numéro de facture F-12 existe déjà pour ce fournisseur",
+            "Invoice F-12 already received",
+        ] {
+            assert!(is_already_received(None, message), "{message}");
+        }
+        assert!(is_already_received(Some(" doublon "), "motif illisible"));
+        for message in [
+            "Le destinataire (SIRET 21690001900016) n'est pas référencé dans l'annuaire Chorus Pro.",
+            "Le code service (BT-10) est obligatoire pour le destinataire 21690001900016.",
+            "",
+        ] {
+            assert!(!is_already_received(None, message), "{message}");
+            assert!(!is_already_received(Some("20001"), message), "{message}");
+        }
+        let error: ErreurDp = serde_json::from_str(
+            r#"{"numeroDP":"F-12","libelleErreurDP":"SIRET inconnu","codeErreur":"DOUBLON"}"#,
+        )
+        .unwrap();
+        assert!(error.says_already_received());
     }
 }

@@ -8,7 +8,7 @@ use super::plan::split_into_fluxes;
 use super::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
 use crate::progress::Progress;
 use crate::store::Store;
-use crate::store::deposits::{self, FluxMode, JournalState, NewFlux};
+use crate::store::deposits::{self, FluxMode, FluxNumbering, JournalState, NewFlux, Settled};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -206,6 +206,10 @@ fn record_flux(store: &Store, f: FluxToKeep<'_>) -> Result<(i64, PathBuf), Depos
 }
 
 /// Sends one flux whose journal rows are written; completes them with the answer.
+///
+/// One outcome per journal row: the answer of Chorus Pro, unless another session working
+/// on the same base (a reconciliation in another window) moved the row first; then the row
+/// says what it says now and the outcome tells what the other session did.
 #[allow(clippy::too_many_arguments)]
 fn send_flux(
     store: &Store,
@@ -216,13 +220,38 @@ fn send_flux(
     file_name: &str,
     bytes: &[u8],
     syntax: &str,
-) -> Result<Outcome, DepositError> {
+) -> Result<Vec<Outcome>, DepositError> {
     let conn = store.conn();
-    let outcome = match gateway.deposit_flux(company_code, file_name, bytes, syntax) {
-        Ok(flux_number) => {
-            deposits::flux_sent(conn, flux_id, &flux_number, &now())?;
-            Outcome::Deposited(flux_number)
-        }
+    let answer = match gateway.deposit_flux(company_code, file_name, bytes, syntax) {
+        Ok(number) if number.trim().is_empty() => Err(DepositFailure::Unknown(
+            "Chorus Pro a accepté le dépôt sans donner de numéro de flux".into(),
+        )),
+        Ok(number) => Ok(number.trim().to_string()),
+        Err(failure) => Err(failure),
+    };
+    let outcome = match answer {
+        Ok(flux_number) => match deposits::flux_sent(conn, flux_id, &flux_number, &now())? {
+            FluxNumbering::Recorded => Outcome::Deposited(flux_number),
+            FluxNumbering::HeldBy {
+                flux_id: other,
+                name,
+            } => {
+                // Chorus Pro gave a number we already hold for another flux: one of the two
+                // answers is wrong. Not a crash of the run, not « déposée » either.
+                let why = format!(
+                    "Chorus Pro a répondu par le numéro de flux {flux_number}, déjà attribué au \
+                     flux n° {other} (« {name} ») de cette base : réponse incohérente, à \
+                     vérifier sur Chorus Pro ; la facture sera recherchée par son numéro avant \
+                     tout renvoi"
+                );
+                deposits::flux_failed(conn, flux_id, "A_VERIFIER", &why)?;
+                Outcome::ToVerify(why)
+            }
+            FluxNumbering::Settled { state } => Outcome::ToVerify(format!(
+                "Chorus Pro a donné le numéro de flux {flux_number}, mais une autre session a \
+                 entre-temps classé ce flux « {state} » : à vérifier sur Chorus Pro"
+            )),
+        },
         Err(DepositFailure::NotReceived(why)) => {
             deposits::flux_failed(conn, flux_id, "ECHEC", &why)?;
             Outcome::Failed(why)
@@ -241,10 +270,41 @@ fn send_flux(
         _ => (JournalState::Failed, String::new()),
     };
     let at = now();
+    let mut outcomes = Vec::with_capacity(journal.len());
     for (_, journal_id) in journal {
-        deposits::finish(conn, *journal_id, state, &error, &at)?;
+        let settled = deposits::finish(conn, *journal_id, state, &error, &at)?;
+        outcomes.push(after_race(&outcome, &settled));
     }
-    Ok(outcome)
+    Ok(outcomes)
+}
+
+/// The outcome to report for one invoice once its journal row is settled: ours, or what
+/// another session wrote first when the journal kept it.
+fn after_race(ours: &Outcome, settled: &Settled) -> Outcome {
+    let Some(other) = settled.raced else {
+        return ours.clone();
+    };
+    let note = if settled.note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", settled.note)
+    };
+    match (settled.state, ours) {
+        // Ours was written on top of the other session's (« à vérifier » → « déposée »).
+        (JournalState::Deposited, Outcome::Deposited(_)) => ours.clone(),
+        (JournalState::Deposited, _) => Outcome::AlreadyDeposited,
+        (JournalState::Failed, Outcome::Failed(_)) => ours.clone(),
+        (JournalState::Failed, _) => Outcome::ToVerify(format!(
+            "une autre session a classé ce dépôt « {} » pendant l'envoi{note} : vérifiez sur \
+             Chorus Pro avant tout renvoi",
+            other.label()
+        )),
+        (JournalState::Uncertain, Outcome::ToVerify(_)) => ours.clone(),
+        (JournalState::Uncertain | JournalState::InProgress, _) => Outcome::ToVerify(format!(
+            "une autre session a classé ce dépôt « {} » pendant l'envoi{note}",
+            other.label()
+        )),
+    }
 }
 
 /// Sleeps `wait`, waking early when the user stops the run.
@@ -339,7 +399,8 @@ pub fn run_sequential(
             &file.file_name,
             &file.bytes,
             writer.syntax(),
-        )?;
+        )?
+        .remove(0);
         if matches!(outcome, Outcome::Failed(_)) && !options.skip_on_error {
             stop_reason = Some(format!("arrêt après l'erreur sur {number}"));
         }
@@ -525,7 +586,7 @@ pub fn send_lots(
             )?;
             continue;
         }
-        let outcome = send_flux(
+        let outcomes = send_flux(
             store,
             gateway,
             &flux.company_code,
@@ -535,8 +596,8 @@ pub fn send_lots(
             &bytes,
             syntax,
         )?;
-        for (n, _) in &journal {
-            report.push(n, &file_name, outcome.clone());
+        for ((n, _), outcome) in journal.iter().zip(outcomes) {
+            report.push(n, &file_name, outcome);
         }
     }
     progress.update(1.0, "Dépôt terminé");

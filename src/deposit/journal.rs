@@ -2,7 +2,7 @@
 
 use super::Gateway;
 use crate::store::Store;
-use crate::store::deposits::{self, JournalState};
+use crate::store::deposits::{self, FluxNumbering, JournalState};
 use chrono::{DateTime, Local};
 use std::time::Duration;
 
@@ -28,6 +28,11 @@ pub struct Resolution {
 /// (timeout, dropped connection). Found: deposited. Not found: still to verify until
 /// `uncertain_after` has passed since the attempt (Chorus integrates asynchronously, so
 /// an invoice not found yet may still arrive), then a definite failure that may be resent.
+///
+/// Another session may work on the same base meanwhile (its deposit answered while we
+/// looked, or its own reconciliation): every write is a compare-and-set on the state read
+/// ([`deposits::settle`]), so a « déposée » recorded by the other session is never
+/// overwritten; the resolution then says what the other session recorded.
 pub fn reconcile(
     store: &Store,
     gateway: &dyn Gateway,
@@ -38,11 +43,20 @@ pub fn reconcile(
     for entry in deposits::unresolved(conn)? {
         let (state, note) = match gateway.find_invoice(&entry.company_code, &entry.invoice_number) {
             Ok(Some(flux_number)) => {
-                deposits::flux_confirmed(conn, entry.flux_id, &flux_number)?;
-                (
-                    JournalState::Deposited,
-                    "retrouvée sur Chorus Pro après une réponse manquante".to_string(),
-                )
+                match deposits::flux_confirmed(conn, entry.flux_id, &flux_number)? {
+                    FluxNumbering::HeldBy { flux_id, name } => (
+                        JournalState::Uncertain,
+                        format!(
+                            "retrouvée sur Chorus Pro sous le flux {flux_number}, numéro déjà attribué \
+                         au flux n° {flux_id} (« {name} ») de cette base : à vérifier sur Chorus \
+                         Pro, ne sera pas renvoyée"
+                        ),
+                    ),
+                    FluxNumbering::Recorded | FluxNumbering::Settled { .. } => (
+                        JournalState::Deposited,
+                        "retrouvée sur Chorus Pro après une réponse manquante".to_string(),
+                    ),
+                }
             }
             Ok(None) if age(&entry.started_at).is_some_and(|a| a >= uncertain_after) => (
                 JournalState::Failed,
@@ -60,11 +74,30 @@ pub fn reconcile(
                 format!("vérification impossible pour l'instant : {e}"),
             ),
         };
-        // An entry still to verify keeps its first note; every other outcome is written.
-        let unchanged = state == JournalState::Uncertain && entry.state == JournalState::Uncertain;
-        if !unchanged {
-            deposits::finish(conn, entry.id, state, &note, &now())?;
-        }
+        // An entry still to verify keeps its first note (the compare-and-set still checks
+        // that it is still to verify); every other outcome is written.
+        let keep_note = state == JournalState::Uncertain && entry.state == JournalState::Uncertain;
+        let written_note = if keep_note {
+            entry.error.as_str()
+        } else {
+            note.as_str()
+        };
+        let settled = deposits::settle(conn, entry.id, entry.state, state, written_note, &now())?;
+        let (state, note) = match settled.raced {
+            None => (settled.state, note),
+            Some(_) if settled.state == state && !keep_note => (state, note),
+            Some(_) => (
+                settled.state,
+                if settled.note.is_empty() {
+                    "enregistrée entre-temps par une autre session".to_string()
+                } else {
+                    format!(
+                        "enregistrée entre-temps par une autre session : {}",
+                        settled.note
+                    )
+                },
+            ),
+        };
         resolutions.push(Resolution {
             invoice_number: entry.invoice_number,
             state,

@@ -25,15 +25,17 @@ pub enum DepositFailure {
     /// Chorus Pro certainly did not record it (refused, connection refused…): it may be
     /// sent again.
     NotReceived(String),
-    /// The request left and no answer came back (timeout, dropped connection): Chorus
-    /// Pro may have recorded it. It must be looked up before any new attempt.
+    /// The request left and no clear answer came back (timeout, dropped connection, a 5xx,
+    /// a 202, `codeRetour` 0 without a flux number…): Chorus Pro may have recorded it. It
+    /// must be looked up before any new attempt.
     Unknown(String),
 }
 
 /// What the engines need from Chorus Pro. Each call names the invoicing company: each
 /// company deposits with its own technical account.
 pub trait Gateway: Sync {
-    /// `deposer/flux`: the `numeroFluxDepot` on success.
+    /// `deposer/flux`: the `numeroFluxDepot` on success (never blank: an answer without one
+    /// is [`DepositFailure::Unknown`]).
     fn deposit_flux(
         &self,
         company_code: &str,

@@ -241,13 +241,23 @@ impl State {
             .accepted
             .contains_key(&(read.seller_siret.clone(), read.number.clone()))
         {
-            return Err(format!(
-                "La facture n° {} a déjà été reçue de ce fournisseur : un numéro de facture ne peut être déposé qu'une fois.",
-                read.number
-            ));
+            return Err(already_received(&read.number));
         }
         Ok((buyer_id, service_id))
     }
+}
+
+/// Chorus Pro's refusal of an invoice number the supplier already sent, as its flux report
+/// gives it: a `listeErreurDP` entry whose `libelleErreurDP` says so, with the four fields
+/// every source documents (`identifiantFournisseur`, `identifiantDestinataire`, `numeroDP`,
+/// `libelleErreurDP`) and no code — none is documented for `listeErreurDP`
+/// (chorus-api.md §2.5, §4.5). The wording is the one issue 8 reports; the client
+/// recognises the meaning, not this sentence (checked through the HTTP API by a test).
+fn already_received(number: &str) -> String {
+    format!(
+        "La facture n° {number} a déjà été reçue de ce fournisseur : un numéro de facture ne \
+         peut être déposé qu'une fois."
+    )
 }
 
 /// Recipient, service code and engagement against the directory (also used by `recycler`).

@@ -15,15 +15,20 @@ pub struct DepositMark {
     pub at: String,
     /// The Chorus Pro status code as of the last sync (empty: not known yet).
     pub chorus_status: String,
+    /// Chorus Pro refused this copy: it already held the invoice (another database, a
+    /// resend). Then `flux_number` is the flux Chorus knows it under, once found.
+    pub already_on_chorus: bool,
 }
 
 /// Every invoice that must not be sent again, by number.
 pub fn deposit_marks(conn: &Connection) -> rusqlite::Result<HashMap<String, DepositMark>> {
     conn.prepare(
-        "SELECT j.invoice_number, j.state, COALESCE(f.flux_number, ''),
-             COALESCE(f.sent_at, j.started_at), COALESCE(ci.status, '')
+        "SELECT j.invoice_number, j.state,
+             COALESCE(NULLIF(dd.chorus_flux_number, ''), f.flux_number, ''),
+             COALESCE(f.sent_at, j.started_at), COALESCE(ci.status, ''), dd.journal_id IS NOT NULL
          FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number
+         LEFT JOIN duplicate_deposits dd ON dd.journal_id = j.id
          WHERE j.state <> 'ECHEC'",
     )?
     .query_map([], |r| {
@@ -35,6 +40,7 @@ pub fn deposit_marks(conn: &Connection) -> rusqlite::Result<HashMap<String, Depo
                 flux_number: r.get(2)?,
                 at: r.get(3)?,
                 chorus_status: r.get(4)?,
+                already_on_chorus: r.get(5)?,
             },
         ))
     })?

@@ -51,28 +51,133 @@ pub fn insert_flux(conn: &Connection, f: &NewFlux) -> rusqlite::Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+// ---- the flux row ---------------------------------------------------------------------------
+//
+// A flux moves forward only, like the journal below: GENERE (written before the call) →
+// ENVOYE (Chorus gave its number) | A_VERIFIER (outcome unknown) | ECHEC (not received);
+// A_VERIFIER → ENVOYE (found on Chorus Pro) | ECHEC. ENVOYE and ECHEC are final. Every
+// update names the states it may come from, so that a second session working on the same
+// base (a reconciliation, another deposit window) cannot take a flux back.
+
+/// The states a flux may be in before it reaches `to`.
+fn flux_predecessors(to: &str) -> &'static [&'static str] {
+    match to {
+        "ENVOYE" | "ECHEC" => &["GENERE", "A_VERIFIER"],
+        "A_VERIFIER" => &["GENERE"],
+        _ => &[],
+    }
+}
+
+/// `'A', 'B'` for an `IN (…)` of fixed codes.
+fn sql_list(codes: &[&str]) -> String {
+    if codes.is_empty() {
+        return "NULL".into();
+    }
+    codes
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What became of a `numeroFluxDepot` given to a flux.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FluxNumbering {
+    /// The flux holds the number (now, or already: another session recorded it first).
+    Recorded,
+    /// Another flux of this base already holds that number: Chorus Pro gave the same number
+    /// twice, or the lookup found the invoice under another of our fluxes. Nothing written.
+    HeldBy { flux_id: i64, name: String },
+    /// The flux had already reached another end (another session's doing); nothing written.
+    Settled { state: String },
+}
+
+/// The other flux holding `flux_number`, if any.
+fn holder_of(
+    conn: &Connection,
+    flux_number: &str,
+    except: i64,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT id, name FROM fluxes WHERE flux_number = ?1 AND id <> ?2",
+        params![flux_number, except],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _)
+        if e.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
+/// Gives `flux_number` to flux `id` and makes it ENVOYE (`sent_at` only when it is the
+/// deposit's own answer). Never fails on a number another flux holds: says so instead.
+fn number_flux(
+    conn: &Connection,
+    id: i64,
+    flux_number: &str,
+    sent_at: Option<&str>,
+) -> rusqlite::Result<FluxNumbering> {
+    let flux_number = flux_number.trim();
+    // No number is not a number: the flux is marked sent, its number left unknown (an
+    // empty text would take the UNIQUE slot of every other flux without a number).
+    let number = (!flux_number.is_empty()).then_some(flux_number);
+    if let Some(number) = number
+        && let Some((flux_id, name)) = holder_of(conn, number, id)?
+    {
+        return Ok(FluxNumbering::HeldBy { flux_id, name });
+    }
+    let sql = format!(
+        "UPDATE fluxes SET state = 'ENVOYE', flux_number = COALESCE(flux_number, ?2),
+             sent_at = COALESCE(?3, sent_at), error = ''
+         WHERE id = ?1 AND state IN ({})",
+        sql_list(flux_predecessors("ENVOYE"))
+    );
+    let updated = conn.execute(&sql, params![id, number, sent_at]);
+    match updated {
+        Ok(1) => Ok(FluxNumbering::Recorded),
+        Ok(_) => {
+            let (state, held): (String, Option<String>) = conn.query_row(
+                "SELECT state, flux_number FROM fluxes WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(match (state.as_str(), held, number) {
+                ("ENVOYE", Some(held), Some(ours)) if held != ours => FluxNumbering::Settled {
+                    state: format!("envoyé sous le numéro {held}"),
+                },
+                ("ENVOYE", _, _) => FluxNumbering::Recorded,
+                _ => FluxNumbering::Settled { state },
+            })
+        }
+        // Another session gave the number to another flux between the check and the update.
+        Err(e) if is_unique_violation(&e) => Ok(match holder_of(conn, flux_number, id)? {
+            Some((flux_id, name)) => FluxNumbering::HeldBy { flux_id, name },
+            None => return Err(e),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 /// The flux was accepted: Chorus gave its number.
 pub fn flux_sent(
     conn: &Connection,
     id: i64,
     flux_number: &str,
     sent_at: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE fluxes SET state = 'ENVOYE', flux_number = ?2, sent_at = ?3, error = ''
-         WHERE id = ?1",
-        params![id, flux_number, sent_at],
-    )?;
-    Ok(())
+) -> rusqlite::Result<FluxNumbering> {
+    number_flux(conn, id, flux_number, Some(sent_at))
 }
 
-/// `A_VERIFIER` or `ECHEC`, with the reason.
-pub fn flux_failed(conn: &Connection, id: i64, state: &str, error: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE fluxes SET state = ?2, error = ?3 WHERE id = ?1",
-        params![id, state, error],
-    )?;
-    Ok(())
+/// `A_VERIFIER` or `ECHEC`, with the reason. False when the flux was no longer in a state
+/// that may move there (another session recorded it first): nothing written.
+pub fn flux_failed(conn: &Connection, id: i64, state: &str, error: &str) -> rusqlite::Result<bool> {
+    let sql = format!(
+        "UPDATE fluxes SET state = ?2, error = ?3 WHERE id = ?1 AND state IN ({})",
+        sql_list(flux_predecessors(state))
+    );
+    Ok(conn.execute(&sql, params![id, state, error])? > 0)
 }
 
 /// Generated fluxes thrown away before they were sent (the lot no longer matched what the
@@ -88,13 +193,28 @@ pub fn fluxes_abandoned(conn: &Connection, ids: &[i64], why: &str) -> rusqlite::
 }
 
 /// A deposit found on Chorus Pro after the fact: the flux was received after all.
-pub fn flux_confirmed(conn: &Connection, id: i64, flux_number: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE fluxes SET state = 'ENVOYE', flux_number = COALESCE(flux_number, ?2), error = ''
-         WHERE id = ?1",
-        params![id, flux_number],
-    )?;
-    Ok(())
+pub fn flux_confirmed(
+    conn: &Connection,
+    id: i64,
+    flux_number: &str,
+) -> rusqlite::Result<FluxNumbering> {
+    let held: Option<Option<String>> = conn
+        .query_row("SELECT flux_number FROM fluxes WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(Some(own)) = held
+        && !own.is_empty()
+    {
+        // Already numbered (the deposit's own answer, or another lookup): kept.
+        let sql = format!(
+            "UPDATE fluxes SET state = 'ENVOYE', error = '' WHERE id = ?1 AND state IN ({})",
+            sql_list(flux_predecessors("ENVOYE"))
+        );
+        conn.execute(&sql, [id])?;
+        return Ok(FluxNumbering::Recorded);
+    }
+    number_flux(conn, id, flux_number, None)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,18 +298,162 @@ pub fn begin(
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
+/// Completes a deposit begun with [`begin`] (EN_COURS) with its answer: [`settle`] from
+/// EN_COURS.
 pub fn finish(
     conn: &Connection,
     id: i64,
     state: JournalState,
     error: &str,
     now: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE deposit_journal SET state = ?2, error = ?3, finished_at = ?4 WHERE id = ?1",
-        params![id, state.code(), error, now],
-    )?;
-    Ok(())
+) -> rusqlite::Result<Settled> {
+    settle(conn, id, JournalState::InProgress, state, error, now)
+}
+
+// ---- the journal's moves ---------------------------------------------------------------------
+
+/// The journal moves forward only. This is the one definition of its moves:
+///
+/// ```text
+/// EN_COURS   → DEPOSEE | A_VERIFIER | ECHEC   the deposit's answer, or a lookup after a crash
+/// A_VERIFIER → DEPOSEE | ECHEC                found on Chorus Pro (or the late answer came), or
+///                                             absent past the delay / refused for sure
+/// DEPOSEE, ECHEC                              final
+/// ```
+///
+/// So a « déposée » is never overwritten by « à vérifier » or « échec » (a reconciliation
+/// of another session that looked too early), and « à vérifier » never goes back to
+/// « en cours ». One exception, which is not a guess of ours but Chorus Pro's own verdict:
+/// its flux report naming an invoice as not integrated ends a DEPOSEE deposit in ECHEC, so
+/// that the invoice can be corrected and deposited again ([`reject_at_integration`]).
+pub fn may_move(from: JournalState, to: JournalState) -> bool {
+    use JournalState::*;
+    matches!(
+        (from, to),
+        (InProgress, Deposited | Uncertain | Failed) | (Uncertain, Deposited | Failed)
+    )
+}
+
+/// Where a journal row stands after an attempt to move it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// The row's state now.
+    pub state: JournalState,
+    /// Its note now (ours when our move was written, else the other session's).
+    pub note: String,
+    /// The state another session had written in the meantime, when the row was no longer
+    /// in the state read: the caller tells the user what the other session did.
+    pub raced: Option<JournalState>,
+}
+
+impl Settled {
+    /// Our move was written (or the row already was where we wanted it).
+    pub fn reached(&self, to: JournalState) -> bool {
+        self.state == to
+    }
+}
+
+fn state_and_note(conn: &Connection, id: i64) -> rusqlite::Result<(JournalState, String)> {
+    conn.query_row(
+        "SELECT state, error FROM deposit_journal WHERE id = ?1",
+        [id],
+        |r| Ok((JournalState::from_code(&r.get::<_, String>(0)?), r.get(1)?)),
+    )
+}
+
+/// Moves journal row `id` from the state the caller read (`read`) to `to`, as a
+/// compare-and-set (`UPDATE … WHERE id = ? AND state = ?`). When another session moved the
+/// row first, the row is read again and our move is applied on top only if [`may_move`]
+/// allows it from there; otherwise the row keeps what the other session wrote. Never an
+/// error for a lost race: the answer says where the row stands.
+pub fn settle(
+    conn: &Connection,
+    id: i64,
+    read: JournalState,
+    to: JournalState,
+    note: &str,
+    now: &str,
+) -> rusqlite::Result<Settled> {
+    let mut from = read;
+    let mut raced = None;
+    // A few rounds at most: each lost round means the row moved forward, and it can move
+    // forward only twice.
+    for _ in 0..4 {
+        if from != to && may_move(from, to) {
+            let written = conn.execute(
+                "UPDATE deposit_journal SET state = ?2, error = ?3, finished_at = ?4
+                 WHERE id = ?1 AND state = ?5",
+                params![id, to.code(), note, now, from.code()],
+            )?;
+            if written == 1 {
+                return Ok(Settled {
+                    state: to,
+                    note: note.to_string(),
+                    raced,
+                });
+            }
+        }
+        // Nothing written: where is the row really?
+        let (current, current_note) = state_and_note(conn, id)?;
+        if current == from {
+            // Already where we wanted it, or a move the rules refuse: it stays.
+            return Ok(Settled {
+                state: current,
+                note: current_note,
+                raced,
+            });
+        }
+        raced = Some(current);
+        from = current;
+    }
+    let (state, note) = state_and_note(conn, id)?;
+    Ok(Settled { state, note, raced })
+}
+
+/// Replaces the note of a row still in `state` (compare-and-set): false when it moved.
+pub fn annotate(
+    conn: &Connection,
+    id: i64,
+    state: JournalState,
+    note: &str,
+) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE deposit_journal SET error = ?3 WHERE id = ?1 AND state = ?2",
+        params![id, state.code(), note],
+    )? == 1)
+}
+
+/// Chorus Pro's flux report says the invoice of this deposit was not integrated: the
+/// deposit ends in ECHEC with `reason`, whatever it was (the one way out of DEPOSEE, see
+/// [`may_move`]). False when it already was a failure.
+pub fn reject_at_integration(
+    conn: &Connection,
+    flux_id: i64,
+    invoice_number: &str,
+    reason: &str,
+    now: &str,
+) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE deposit_journal SET state = 'ECHEC', error = ?3, finished_at = ?4
+             WHERE flux_id = ?1 AND invoice_number = ?2 AND state <> 'ECHEC'",
+        )?
+        .execute(params![flux_id, invoice_number, reason, now])?
+        > 0)
+}
+
+/// The journal row of an invoice in a flux (the latest), if any.
+pub fn entry_in_flux(
+    conn: &Connection,
+    flux_id: i64,
+    invoice_number: &str,
+) -> rusqlite::Result<Option<JournalEntry>> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
+         WHERE j.flux_id = ?1 AND j.invoice_number = ?2 ORDER BY j.id DESC LIMIT 1"
+    );
+    conn.query_row(&sql, params![flux_id, invoice_number], entry_from_row)
+        .optional()
 }
 
 /// The deposit of an invoice that is not a definite failure, if any.
@@ -249,4 +513,151 @@ pub fn record_exchange(conn: &Connection, e: &ExchangeRow) -> rusqlite::Result<(
         e.error
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use JournalState::*;
+
+    fn flux(conn: &Connection, name: &str) -> i64 {
+        insert_flux(
+            conn,
+            &NewFlux {
+                company_code: "S".into(),
+                mode: FluxMode::Sequential,
+                syntax: "IN_DP_E1_UBL_INVOICE".into(),
+                name: name.into(),
+                file_path: String::new(),
+                file_sha256: String::new(),
+                file_size: 0,
+                invoice_count: 1,
+                created_at: "t".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    fn flux_state(conn: &Connection, id: i64) -> (String, Option<String>) {
+        conn.query_row(
+            "SELECT state, flux_number FROM fluxes WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_journal_only_moves_forward() {
+        let all = [InProgress, Deposited, Uncertain, Failed];
+        let allowed: Vec<(JournalState, JournalState)> = all
+            .iter()
+            .flat_map(|&a| all.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| may_move(a, b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (InProgress, Deposited),
+                (InProgress, Uncertain),
+                (InProgress, Failed),
+                (Uncertain, Deposited),
+                (Uncertain, Failed),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lost_race_is_read_again_and_never_takes_deposee_back() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let f = flux(conn, "F1");
+        let id = begin(conn, "F1", f, "t").unwrap().unwrap();
+        // Another session recorded the answer.
+        let theirs = finish(conn, id, Deposited, "", "t").unwrap();
+        assert_eq!((theirs.state, theirs.raced), (Deposited, None));
+        // Ours, from the EN_COURS we had read: refused, and told what happened.
+        let ours = settle(conn, id, InProgress, Uncertain, "pas encore visible", "t").unwrap();
+        assert_eq!(ours.state, Deposited);
+        assert_eq!(ours.raced, Some(Deposited));
+        assert!(!ours.reached(Uncertain));
+        let ours = settle(conn, id, InProgress, Failed, "absente", "t").unwrap();
+        assert_eq!(ours.state, Deposited);
+        assert_eq!(active_entry(conn, "F1").unwrap().unwrap().state, Deposited);
+
+        // « à vérifier » written by the other session: our late answer moves it on.
+        let id2 = begin(conn, "F2", flux(conn, "F2"), "t").unwrap().unwrap();
+        settle(conn, id2, InProgress, Uncertain, "sans réponse", "t").unwrap();
+        let ours = finish(conn, id2, Deposited, "", "t").unwrap();
+        assert_eq!((ours.state, ours.raced), (Deposited, Some(Uncertain)));
+        assert_eq!(ours.note, "");
+        // Kept « à vérifier » (same state) never rewrites a row that moved on.
+        let kept = settle(conn, id2, Uncertain, Uncertain, "sans réponse", "t").unwrap();
+        assert_eq!(kept.state, Deposited);
+        // The note of a row still in a state can be replaced, not of one that moved.
+        assert!(annotate(conn, id2, Deposited, "déjà sur Chorus Pro").unwrap());
+        assert!(!annotate(conn, id2, Uncertain, "x").unwrap());
+        // Chorus Pro's integration verdict is the one way out of DEPOSEE.
+        assert!(reject_at_integration(conn, f, "F1", "Rejetée", "t").unwrap());
+        assert!(!reject_at_integration(conn, f, "F1", "Rejetée", "t").unwrap());
+        assert!(
+            begin(conn, "F1", f, "t").unwrap().is_some(),
+            "may be sent again"
+        );
+    }
+
+    #[test]
+    fn a_flux_number_held_by_another_flux_is_reported_not_a_crash() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        let first = flux(conn, "Facture F1");
+        let second = flux(conn, "Facture F2");
+        assert_eq!(
+            flux_sent(conn, first, "CPP1", "t").unwrap(),
+            FluxNumbering::Recorded
+        );
+        assert_eq!(
+            flux_sent(conn, second, "CPP1", "t").unwrap(),
+            FluxNumbering::HeldBy {
+                flux_id: first,
+                name: "Facture F1".into()
+            }
+        );
+        assert_eq!(flux_state(conn, second), ("GENERE".into(), None));
+        assert!(flux_failed(conn, second, "A_VERIFIER", "numéro en double").unwrap());
+        assert!(matches!(
+            flux_confirmed(conn, second, " CPP1 ").unwrap(),
+            FluxNumbering::HeldBy { .. }
+        ));
+        // A blank number is no number: the flux is marked sent, its number left unknown.
+        let third = flux(conn, "Facture F3");
+        assert_eq!(
+            flux_confirmed(conn, third, "  ").unwrap(),
+            FluxNumbering::Recorded
+        );
+        assert_eq!(flux_state(conn, third), ("ENVOYE".into(), None));
+        // Never back from ENVOYE: a failure arriving late is not written.
+        assert!(!flux_failed(conn, first, "ECHEC", "trop tard").unwrap());
+        assert_eq!(
+            flux_state(conn, first),
+            ("ENVOYE".into(), Some("CPP1".into()))
+        );
+        // Confirmed by another session's lookup first: the deposit's own answer agrees.
+        let fourth = flux(conn, "Facture F4");
+        flux_confirmed(conn, fourth, "CPP4").unwrap();
+        assert_eq!(
+            flux_sent(conn, fourth, "CPP4", "t").unwrap(),
+            FluxNumbering::Recorded
+        );
+        // … or not: the number found first is kept, the disagreement reported.
+        assert!(matches!(
+            flux_sent(conn, fourth, "CPP5", "t").unwrap(),
+            FluxNumbering::Settled { state } if state.contains("CPP4")
+        ));
+        assert_eq!(
+            flux_state(conn, fourth),
+            ("ENVOYE".into(), Some("CPP4".into()))
+        );
+    }
 }

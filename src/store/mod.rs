@@ -28,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0009_rejection_acknowledgements.sql"
     )),
+    M::up(include_str!("../../migrations/0010_duplicate_deposits.sql")),
     M::up(include_str!("../../migrations/0011_deposit_overrides.sql")),
 ];
 

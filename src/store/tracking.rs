@@ -4,6 +4,7 @@
 //! Writes take a `Transaction` so the caller decides what goes together (a flux report and
 //! its journal updates; a batch of histories); nothing here commits on its own.
 
+use super::deposits::{self, JournalState};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 
@@ -71,7 +72,8 @@ pub fn fluxes_to_check(conn: &Connection) -> rusqlite::Result<Vec<FluxToFollow>>
     conn.prepare(&sql)?.query_map([], flux_from_row)?.collect()
 }
 
-/// An integrated flux with deposited invoices still to learn or to follow.
+/// An integrated flux with deposited invoices still to learn or to follow (not counting
+/// the duplicates, which Chorus Pro knows under another flux: see `duplicates_to_follow`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FluxToSearch {
     pub flux: FluxToFollow,
@@ -90,6 +92,7 @@ pub fn fluxes_to_search(conn: &Connection) -> rusqlite::Result<Vec<FluxToSearch>
              sum(CASE WHEN ci.cpp_id IS NOT NULL AND ci.is_final = 0 THEN 1 ELSE 0 END)
          FROM fluxes f
          JOIN deposit_journal j ON j.flux_id = f.id AND j.state = 'DEPOSEE'
+             AND j.id NOT IN (SELECT journal_id FROM duplicate_deposits)
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number AND ci.flux_id = f.id
          WHERE f.flux_number IS NOT NULL AND f.chorus_state IN ('IN_INTEGRE', 'IN_INTEGRE_PARTIEL')
          GROUP BY f.id
@@ -178,37 +181,72 @@ pub struct FluxError {
     pub code: String,
     pub message: String,
     pub at: String,
+    /// Chorus Pro refused this copy because it already holds the invoice: not a rejection
+    /// of the invoice (see migrations/0010_duplicate_deposits.sql).
+    pub duplicate: bool,
 }
 
 /// A flux report applied at once: the Chorus state, the errors, and the deposits that did
 /// not make it put back to `ECHEC` (so they can be corrected and deposited again).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FluxReport {
+    /// The Chorus state the flux had when the report was asked: the report is written only
+    /// if the flux still has it (another session may have written the same report first).
+    pub previous_state: String,
     pub chorus_state: String,
     /// Summary kept in `fluxes.error` (empty when all went well).
     pub flux_error: String,
     pub errors: Vec<FluxError>,
     /// (invoice number, reason for the clerk) of the invoices named as not integrated.
     pub failed: Vec<(String, String)>,
-    /// Every other deposit of the flux fails too, with this reason (flux rejected whole).
+    /// (invoice number, Chorus Pro's message) of the invoices refused because Chorus Pro
+    /// already holds them: their deposit stays DEPOSEE and they are looked up by number.
+    pub duplicates: Vec<(String, String)>,
+    /// Every other deposit of the flux fails too, with this reason (flux rejected whole);
+    /// not the duplicates.
     pub fail_all_others: Option<String>,
 }
 
-/// Returns the invoice numbers whose deposit became `ECHEC`, with the reason written.
+/// What applying a flux report changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FluxReportApplied {
+    /// False when another session had already written this report: nothing written.
+    pub written: bool,
+    /// (invoice, reason) whose deposit became `ECHEC`: back to the invoices to correct.
+    pub rejected: Vec<(String, String)>,
+    /// (invoice, note) recorded as already on Chorus Pro, to look up by number.
+    pub duplicates: Vec<(String, String)>,
+}
+
+/// Writes a flux report: its state, its errors, the deposits that failed, the duplicates.
+/// A compare-and-set on the flux's Chorus state: when another session wrote it first,
+/// nothing is written (`written` false).
 pub fn apply_flux_report(
     tx: &Transaction<'_>,
     flux_id: i64,
     report: &FluxReport,
     now: &str,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    tx.execute(
-        "UPDATE fluxes SET chorus_state = ?2, error = ?3 WHERE id = ?1",
-        params![flux_id, report.chorus_state, report.flux_error],
+) -> rusqlite::Result<FluxReportApplied> {
+    let written = tx.execute(
+        "UPDATE fluxes SET chorus_state = ?2, error = ?3 WHERE id = ?1 AND chorus_state = ?4",
+        params![
+            flux_id,
+            report.chorus_state,
+            report.flux_error,
+            report.previous_state
+        ],
     )?;
+    let mut applied = FluxReportApplied {
+        written: written == 1,
+        ..FluxReportApplied::default()
+    };
+    if !applied.written {
+        return Ok(applied);
+    }
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO flux_errors (flux_id, invoice_number, code, message, at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO flux_errors (flux_id, invoice_number, code, message, at, duplicate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for e in &report.errors {
             insert.execute(params![
@@ -216,35 +254,223 @@ pub fn apply_flux_report(
                 e.invoice_number,
                 e.code,
                 e.message,
-                e.at
+                e.at,
+                e.duplicate
             ])?;
         }
     }
-    let mut moved = Vec::new();
-    let mut fail = tx.prepare_cached(
-        "UPDATE deposit_journal SET state = 'ECHEC', error = ?3, finished_at = ?4
-         WHERE flux_id = ?1 AND invoice_number = ?2 AND state <> 'ECHEC'",
-    )?;
     for (number, reason) in &report.failed {
-        if fail.execute(params![flux_id, number, reason, now])? > 0 {
-            moved.push((number.clone(), reason.clone()));
+        if deposits::reject_at_integration(tx, flux_id, number, reason, now)? {
+            applied.rejected.push((number.clone(), reason.clone()));
+        }
+    }
+    for (number, message) in &report.duplicates {
+        if let Some(note) = record_duplicate(tx, flux_id, number, message, now)? {
+            applied.duplicates.push((number.clone(), note));
         }
     }
     if let Some(reason) = &report.fail_all_others {
         let others: Vec<String> = tx
             .prepare_cached(
                 "SELECT invoice_number FROM deposit_journal
-                 WHERE flux_id = ?1 AND state <> 'ECHEC' ORDER BY invoice_number",
+                 WHERE flux_id = ?1 AND state <> 'ECHEC'
+                   AND id NOT IN (SELECT journal_id FROM duplicate_deposits)
+                 ORDER BY invoice_number",
             )?
             .query_map([flux_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for number in others {
-            if fail.execute(params![flux_id, number, reason, now])? > 0 {
-                moved.push((number, reason.clone()));
+            if report.duplicates.iter().any(|(d, _)| *d == number) {
+                continue;
+            }
+            if deposits::reject_at_integration(tx, flux_id, &number, reason, now)? {
+                applied.rejected.push((number, reason.clone()));
             }
         }
     }
-    Ok(moved)
+    Ok(applied)
+}
+
+/// The deposit of `number` in this flux was refused as a duplicate: it is on Chorus Pro.
+/// Its journal row moves (forward) to DEPOSEE and says so, and it is put among the
+/// invoices to look up by number. `None` when the flux holds no such deposit, or when it
+/// already ended in failure (free to send again: nothing to follow).
+fn record_duplicate(
+    tx: &Transaction<'_>,
+    flux_id: i64,
+    number: &str,
+    message: &str,
+    now: &str,
+) -> rusqlite::Result<Option<String>> {
+    let Some(entry) = deposits::entry_in_flux(tx, flux_id, number)? else {
+        return Ok(None);
+    };
+    let note = "déjà sur Chorus Pro : ce dépôt en double a été refusé, la facture déjà reçue \
+                est recherchée par son numéro pour être suivie ; ne pas la redéposer"
+        .to_string();
+    let settled = deposits::settle(
+        tx,
+        entry.id,
+        entry.state,
+        JournalState::Deposited,
+        &note,
+        now,
+    )?;
+    if settled.state != JournalState::Deposited {
+        return Ok(None);
+    }
+    deposits::annotate(tx, entry.id, JournalState::Deposited, &note)?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO duplicate_deposits (journal_id, invoice_number, flux_id, message,
+             seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![entry.id, number, flux_id, message, now])?;
+    Ok(Some(note))
+}
+
+/// A deposit refused as a duplicate, still to be found on Chorus Pro by its number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateToLookUp {
+    pub journal_id: i64,
+    pub invoice_number: String,
+    /// Our flux (the refused copy) and its number.
+    pub flux_id: i64,
+    pub flux_number: String,
+    pub company_code: String,
+    pub sent_at: String,
+}
+
+pub fn duplicates_to_look_up(conn: &Connection) -> rusqlite::Result<Vec<DuplicateToLookUp>> {
+    conn.prepare(
+        "SELECT d.journal_id, d.invoice_number, d.flux_id, COALESCE(f.flux_number, ''),
+             f.company_code, COALESCE(f.sent_at, '')
+         FROM duplicate_deposits d JOIN fluxes f ON f.id = d.flux_id
+         JOIN deposit_journal j ON j.id = d.journal_id AND j.state = 'DEPOSEE'
+         WHERE d.state = 'A_RECHERCHER' ORDER BY d.journal_id",
+    )?
+    .query_map([], |r| {
+        Ok(DuplicateToLookUp {
+            journal_id: r.get(0)?,
+            invoice_number: r.get(1)?,
+            flux_id: r.get(2)?,
+            flux_number: r.get(3)?,
+            company_code: r.get(4)?,
+            sent_at: r.get(5)?,
+        })
+    })?
+    .collect()
+}
+
+/// The duplicate was found on Chorus Pro under `chorus_flux_number`: it is followed from
+/// now on (its `chorus_invoices` row is written by the caller in the same transaction).
+pub fn duplicate_found(
+    tx: &Transaction<'_>,
+    journal_id: i64,
+    chorus_flux_number: &str,
+    note: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE duplicate_deposits SET state = 'TROUVEE', chorus_flux_number = ?2, note = ?3,
+             looked_up_at = ?4 WHERE journal_id = ?1",
+        params![journal_id, chorus_flux_number, note, now],
+    )?;
+    deposits::annotate(tx, journal_id, JournalState::Deposited, note)?;
+    Ok(())
+}
+
+/// The lookup did not find it (or failed): it stays to look up, with why.
+pub fn duplicate_not_found(
+    conn: &Connection,
+    journal_id: i64,
+    note: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE duplicate_deposits SET note = ?2, looked_up_at = ?3
+         WHERE journal_id = ?1 AND state = 'A_RECHERCHER'",
+        params![journal_id, note, now],
+    )?;
+    Ok(())
+}
+
+/// The found duplicates not final yet: their history is asked at each sync (no flux search
+/// of ours names them).
+pub fn duplicates_to_follow(conn: &Connection) -> rusqlite::Result<Vec<KnownInvoice>> {
+    conn.prepare(
+        "SELECT ci.invoice_number, f.company_code, ci.flux_id, ci.cpp_id, ci.status,
+             ci.status_at, ci.is_final, ci.payment_not_reported, ci.deposited_on
+         FROM duplicate_deposits d
+         JOIN fluxes f ON f.id = d.flux_id
+         JOIN chorus_invoices ci ON ci.invoice_number = d.invoice_number
+             AND ci.flux_id = d.flux_id
+         JOIN deposit_journal j ON j.id = d.journal_id AND j.state = 'DEPOSEE'
+         WHERE d.state = 'TROUVEE' AND ci.is_final = 0 AND ci.cpp_id IS NOT NULL
+         ORDER BY d.journal_id",
+    )?
+    .query_map([], |row| {
+        Ok(KnownInvoice {
+            invoice_number: row.get(0)?,
+            company_code: row.get(1)?,
+            flux_id: row.get(2)?,
+            cpp_id: row.get(3)?,
+            status: row.get(4)?,
+            status_at: row.get(5)?,
+            is_final: row.get(6)?,
+            payment_not_reported: row.get(7)?,
+            deposited_on: row.get(8)?,
+        })
+    })?
+    .collect()
+}
+
+/// An invoice Chorus Pro refused as a duplicate of one it holds (latest such deposit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateDeposit {
+    pub invoice_number: String,
+    /// Our flux whose copy was refused.
+    pub flux_number: String,
+    pub message: String,
+    pub seen_at: String,
+    /// Found on Chorus Pro (its identifiantFactureCPP is known).
+    pub found: bool,
+    /// The flux under which Chorus Pro knows it, once found.
+    pub chorus_flux_number: String,
+    /// What the last lookup said (French).
+    pub note: String,
+}
+
+pub fn duplicate_of(
+    conn: &Connection,
+    invoice_number: &str,
+) -> rusqlite::Result<Option<DuplicateDeposit>> {
+    conn.query_row(
+        "SELECT d.invoice_number, COALESCE(f.flux_number, ''), d.message, d.seen_at,
+             d.state = 'TROUVEE', d.chorus_flux_number, d.note
+         FROM duplicate_deposits d JOIN fluxes f ON f.id = d.flux_id
+         WHERE d.invoice_number = ?1 ORDER BY d.journal_id DESC LIMIT 1",
+        [invoice_number],
+        |r| {
+            Ok(DuplicateDeposit {
+                invoice_number: r.get(0)?,
+                flux_number: r.get(1)?,
+                message: r.get(2)?,
+                seen_at: r.get(3)?,
+                found: r.get(4)?,
+                chorus_flux_number: r.get(5)?,
+                note: r.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// SIRET of each invoicing company (to pick, among the invoices a search finds, the
+/// company's own).
+pub fn company_sirets(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+    conn.prepare("SELECT code, siret FROM companies")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }
 
 /// An invoice found on Chorus Pro by `rechercher/fournisseur`.
@@ -354,7 +580,7 @@ pub fn apply_history(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncChange {
     pub invoice_number: String,
-    /// `STATUT`, `REJET_FLUX` or `IDENTIFIANT`.
+    /// `STATUT`, `REJET_FLUX`, `IDENTIFIANT` or `DEJA_SUR_CHORUS`.
     pub kind: String,
     pub old_status: String,
     pub new_status: String,
@@ -365,6 +591,8 @@ pub struct SyncChange {
 pub const CHANGE_STATUS: &str = "STATUT";
 pub const CHANGE_FLUX_REJECTION: &str = "REJET_FLUX";
 pub const CHANGE_IDENTIFIER: &str = "IDENTIFIANT";
+/// A copy refused as a duplicate, the invoice found on Chorus Pro under another flux.
+pub const CHANGE_ALREADY_ON_CHORUS: &str = "DEJA_SUR_CHORUS";
 
 pub fn record_changes(
     tx: &Transaction<'_>,
@@ -490,14 +718,17 @@ fn flux_error_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FluxError> {
         code: r.get(2)?,
         message: r.get(3)?,
         at: r.get(4)?,
+        duplicate: r.get(5)?,
     })
 }
 
 /// Why Chorus Pro did not integrate an invoice, every time it refused it, oldest first.
+/// Not the copies refused as duplicates: those are not a rejection of the invoice, which
+/// is on Chorus Pro (see `duplicate_of`).
 pub fn flux_errors_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<FluxError>> {
     conn.prepare(
-        "SELECT flux_id, invoice_number, code, message, at FROM flux_errors
-         WHERE invoice_number = ?1 ORDER BY id",
+        "SELECT flux_id, invoice_number, code, message, at, duplicate FROM flux_errors
+         WHERE invoice_number = ?1 AND duplicate = 0 ORDER BY id",
     )?
     .query_map([invoice_number], flux_error_from_row)?
     .collect()
@@ -531,7 +762,10 @@ pub struct FluxSummary {
 pub fn flux_list(conn: &Connection) -> rusqlite::Result<Vec<FluxSummary>> {
     let mut errors: HashMap<i64, Vec<FluxError>> = HashMap::new();
     for e in conn
-        .prepare("SELECT flux_id, invoice_number, code, message, at FROM flux_errors ORDER BY id")?
+        .prepare(
+            "SELECT flux_id, invoice_number, code, message, at, duplicate FROM flux_errors
+             ORDER BY id",
+        )?
         .query_map([], flux_error_from_row)?
     {
         let e = e?;
@@ -570,6 +804,8 @@ pub struct DepositedStatus {
     pub cpp_id: Option<i64>,
     pub status: String,
     pub status_at: String,
+    /// The flux under which Chorus Pro knows the invoice (for a duplicate, not the flux of
+    /// our refused copy).
     pub flux_number: String,
 }
 
@@ -577,7 +813,7 @@ pub struct DepositedStatus {
 pub fn deposited_statuses(conn: &Connection) -> rusqlite::Result<Vec<DepositedStatus>> {
     conn.prepare(
         "SELECT j.invoice_number, ci.cpp_id, COALESCE(ci.status, ''), COALESCE(ci.status_at, ''),
-             COALESCE(f.flux_number, '')
+             COALESCE(NULLIF(ci.flux_number, ''), f.flux_number, '')
          FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number
              AND ci.flux_id = j.flux_id
@@ -626,7 +862,8 @@ pub fn tracked_rows(conn: &Connection) -> rusqlite::Result<Vec<TrackedRow>> {
              i.invoice_date, i.total_incl_tax, j.state,
              COALESCE(j.finished_at, j.started_at, ''), COALESCE(f.chorus_state, ''),
              EXISTS (SELECT 1 FROM flux_errors fe
-                     WHERE fe.invoice_number = i.number AND fe.flux_id = j.flux_id),
+                     WHERE fe.invoice_number = i.number AND fe.flux_id = j.flux_id
+                       AND fe.duplicate = 0),
              COALESCE(ci.status, ''), COALESCE(ci.deposited_on, '')
          FROM invoices i
          JOIN clients cl ON cl.code = i.client_code
@@ -708,7 +945,11 @@ mod tests {
         )
         .unwrap();
         tx.commit().unwrap();
-        assert_eq!(moved, vec![("F2".to_string(), "Rejetée".to_string())]);
+        assert!(moved.written);
+        assert_eq!(
+            moved.rejected,
+            vec![("F2".to_string(), "Rejetée".to_string())]
+        );
         assert!(fluxes_to_check(conn).unwrap().is_empty());
         // F2 may be deposited again.
         assert!(deposits::begin(conn, "F2", id, "t3").unwrap().is_some());
@@ -773,7 +1014,9 @@ pub struct OpenRejection {
 }
 
 /// The integration rejections not yet acknowledged as corrected: the invoice's latest
-/// deposit failed (`ECHEC`) and its flux named it in its errors.
+/// deposit failed (`ECHEC`) and its flux named it in its errors. Never a copy refused as a
+/// duplicate (« déjà reçue de ce fournisseur »): that invoice is on Chorus Pro, its deposit
+/// stays DEPOSEE, and it must not be offered for a new deposit.
 pub fn open_rejections(conn: &Connection) -> rusqlite::Result<HashMap<String, OpenRejection>> {
     let mut found = HashMap::new();
     let mut statement = conn.prepare(
@@ -782,7 +1025,7 @@ pub fn open_rejections(conn: &Connection) -> rusqlite::Result<HashMap<String, Op
          JOIN deposit_journal j ON j.id =
              (SELECT max(id) FROM deposit_journal WHERE invoice_number = fe.invoice_number)
          JOIN fluxes f ON f.id = fe.flux_id
-         WHERE j.flux_id = fe.flux_id AND j.state = 'ECHEC'
+         WHERE j.flux_id = fe.flux_id AND j.state = 'ECHEC' AND fe.duplicate = 0
            AND fe.id NOT IN (SELECT flux_error_id FROM rejection_acknowledgements)
          ORDER BY fe.id",
     )?;

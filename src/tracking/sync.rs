@@ -6,6 +6,13 @@
 //!    `flux_errors` and its deposit becomes `ECHEC` with the reason, so that it goes back to
 //!    the invoices to correct and may be deposited again (all of the flux's invoices when
 //!    the flux was rejected whole or not processed).
+//!    An invoice refused because Chorus Pro « a déjà reçu » it (a second database, a resend
+//!    after the « à vérifier » delay; recognised by `chorus::transverses::is_already_received`)
+//!    is not failed: its deposit stays DEPOSEE and it goes into `duplicate_deposits`.
+//!    (1b) Each such duplicate not found yet: `rechercher/fournisseur` by `numeroFacture`;
+//!    found, its `identifiantFactureCPP` and the flux under which Chorus Pro knows it are
+//!    learnt and it is followed (step 3) like any other invoice; not found, looked up again
+//!    at the next sync.
 //! 2. Each integrated flux with invoices to learn or to follow: `rechercher/fournisseur`
 //!    by `numeroFluxDepot`, every page: `identifiantFactureCPP`, `dateDepot`, status.
 //! 3. Each invoice not final whose status may have moved: `consulter/historique`, the whole
@@ -28,8 +35,9 @@ use crate::chorus::{ChorusClient, ChorusError, FluxState, FluxSyntax};
 use crate::model::status::InvoiceStatus;
 use crate::progress::Progress;
 use crate::store::tracking::{
-    self as db, CHANGE_FLUX_REJECTION, CHANGE_IDENTIFIER, CHANGE_STATUS, FluxError, FluxReport,
-    FluxToFollow, HistoryEntry, HistoryUpdate, KnownInvoice, LearntInvoice, SyncChange, SyncRun,
+    self as db, CHANGE_ALREADY_ON_CHORUS, CHANGE_FLUX_REJECTION, CHANGE_IDENTIFIER, CHANGE_STATUS,
+    FluxError, FluxReport, FluxToFollow, HistoryEntry, HistoryUpdate, KnownInvoice, LearntInvoice,
+    SyncChange, SyncRun,
 };
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -80,6 +88,15 @@ pub struct SyncReport {
     pub changes: Vec<SyncChange>,
     /// (invoice, reason): not integrated by Chorus Pro, back to the invoices to correct.
     pub new_rejections: Vec<(String, String)>,
+    /// (invoice, our flux): copies Chorus Pro refused because it already holds the invoice
+    /// (« déjà reçue de ce fournisseur »): not to correct, not to deposit again.
+    pub already_on_chorus: Vec<(String, String)>,
+    /// (invoice, identifiantFactureCPP, flux under which Chorus Pro knows it): duplicates
+    /// found by their number, followed from now on.
+    pub duplicates_found: Vec<(String, i64, String)>,
+    /// (invoice, outcome in French): deposits whose answer never came (« à vérifier »),
+    /// looked up on Chorus Pro before this sync.
+    pub verified_deposits: Vec<(String, String)>,
     /// Invoices that became `A_RECYCLER`, `SUSPENDUE`, `REJETEE`, `MISE_EN_PAIEMENT`.
     pub to_recycle: Vec<String>,
     pub suspended: Vec<String>,
@@ -116,6 +133,26 @@ impl SyncReport {
                 out.push_str(&format!("  {n} : {why}\n"));
             }
         }
+        if !self.already_on_chorus.is_empty() {
+            out.push_str(&format!(
+                "Déjà sur Chorus Pro (dépôt en double refusé ; ni à corriger ni à redéposer) : {}\n",
+                self.already_on_chorus.len()
+            ));
+            for (n, flux) in &self.already_on_chorus {
+                out.push_str(&format!(
+                    "  {n} : Chorus Pro a refusé la copie du flux {flux}, il a déjà cette facture\n"
+                ));
+            }
+        }
+        if !self.duplicates_found.is_empty() {
+            out.push_str(&format!(
+                "Retrouvées sur Chorus Pro par leur numéro et suivies : {}\n",
+                self.duplicates_found.len()
+            ));
+            for (n, id, flux) in &self.duplicates_found {
+                out.push_str(&format!("  {n} : identifiant {id}, flux {flux}\n"));
+            }
+        }
         for (label, list) in [
             ("À recycler", &self.to_recycle),
             ("Suspendues", &self.suspended),
@@ -124,6 +161,15 @@ impl SyncReport {
         ] {
             if !list.is_empty() {
                 out.push_str(&format!("{label} : {} ({})\n", list.len(), list.join(", ")));
+            }
+        }
+        if !self.verified_deposits.is_empty() {
+            out.push_str(&format!(
+                "Dépôts sans réponse recherchés sur Chorus Pro : {}\n",
+                self.verified_deposits.len()
+            ));
+            for (n, outcome) in &self.verified_deposits {
+                out.push_str(&format!("  {n} : {outcome}\n"));
             }
         }
         if !self.errors.is_empty() {
@@ -297,6 +343,10 @@ impl Run<'_> {
         if self.stopped() {
             return Ok(());
         }
+        self.duplicate_lookups()?;
+        if self.stopped() {
+            return Ok(());
+        }
         self.progress
             .update(0.2, "Recherche des factures des flux intégrés…");
         let jobs = self.searches()?;
@@ -364,8 +414,13 @@ impl Run<'_> {
         let at = now();
         let report = flux_report(flux, state, answer, &at);
         let tx = self.conn.unchecked_transaction()?;
-        let moved = db::apply_flux_report(&tx, flux.id, &report, &at)?;
-        let changes: Vec<SyncChange> = moved
+        let applied = db::apply_flux_report(&tx, flux.id, &report, &at)?;
+        if !applied.written {
+            // Another session wrote this report first: its changes are its own.
+            return Ok(());
+        }
+        let changes: Vec<SyncChange> = applied
+            .rejected
             .iter()
             .map(|(number, reason)| SyncChange {
                 invoice_number: number.clone(),
@@ -379,7 +434,151 @@ impl Run<'_> {
         db::record_changes(&tx, self.report.run_id, &changes)?;
         tx.commit()?;
         self.report.changes.extend(changes);
-        self.report.new_rejections.extend(moved);
+        self.report.new_rejections.extend(applied.rejected);
+        self.report.already_on_chorus.extend(
+            applied
+                .duplicates
+                .into_iter()
+                .map(|(number, _)| (number, flux.flux_number.clone())),
+        );
+        Ok(())
+    }
+
+    // ---- 1b. duplicates ---------------------------------------------------------------------
+
+    /// The copies Chorus Pro refused as duplicates: the invoice it already holds is found
+    /// by its number (`rechercher/fournisseur` with `numeroFacture`), its identifier and the
+    /// flux under which Chorus knows it are learnt, and it is followed like any other from
+    /// then on. Not found (not visible yet, or the search failed): it stays « déjà sur
+    /// Chorus Pro, à rechercher » — neither to correct nor to deposit again — and is looked
+    /// up again at the next sync.
+    fn duplicate_lookups(&mut self) -> Result<(), SyncError> {
+        let pending = db::duplicates_to_look_up(self.conn)?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let company_sirets = db::company_sirets(self.conn)?;
+        let sirets = db::client_sirets(self.conn)?;
+        let not_reported = db::payment_not_reported_by_siret(self.conn)?;
+        for d in &pending {
+            if self.stopped() {
+                break;
+            }
+            self.progress.update(
+                0.2,
+                &format!(
+                    "Recherche de la facture {} sur Chorus Pro…",
+                    d.invoice_number
+                ),
+            );
+            let Some(client) = self.client(&d.company_code) else {
+                continue;
+            };
+            let criteria = RechercherFacturesFournisseurRequest {
+                numero_facture: Some(d.invoice_number.clone()),
+                ..RechercherFacturesFournisseurRequest::default()
+            };
+            let found = match client.rechercher_toutes_factures_fournisseur(&criteria) {
+                Ok(found) => {
+                    self.call_ok();
+                    found
+                }
+                Err(e) => {
+                    let note = format!(
+                        "déjà sur Chorus Pro d'après le flux {}, recherche par son numéro \
+                         impossible pour l'instant ({e}) : nouvelle recherche à la prochaine \
+                         synchronisation ; ni à corriger ni à redéposer",
+                        d.flux_number
+                    );
+                    db::duplicate_not_found(self.conn, d.journal_id, &note, &now())?;
+                    self.call_failed(
+                        &d.company_code,
+                        format!(
+                            "Facture {} (déjà sur Chorus Pro d'après le flux {}) : recherche par \
+                             son numéro impossible, reprise à la prochaine synchronisation",
+                            d.invoice_number, d.flux_number
+                        ),
+                        &e,
+                    );
+                    continue;
+                }
+            };
+            let own_siret = company_sirets
+                .get(&d.company_code)
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty());
+            let Some((hit, cpp_id)) =
+                pick_duplicate(&found, &d.invoice_number, &d.flux_number, own_siret)
+            else {
+                let note = format!(
+                    "déjà sur Chorus Pro d'après le flux {}, pas encore trouvée par son numéro : \
+                     ni à corriger ni à redéposer, nouvelle recherche à la prochaine \
+                     synchronisation",
+                    d.flux_number
+                );
+                db::duplicate_not_found(self.conn, d.journal_id, &note, &now())?;
+                self.report.errors.push(format!(
+                    "Facture {} : Chorus Pro dit l'avoir déjà reçue (flux {}) mais ne la montre \
+                     pas encore quand on la cherche par son numéro ; elle n'est ni à corriger ni \
+                     à redéposer : nouvelle recherche à la prochaine synchronisation",
+                    d.invoice_number, d.flux_number
+                ));
+                continue;
+            };
+            let chorus_flux = hit
+                .numero_flux_depot
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or("")
+                .to_string();
+            let siret = hit
+                .code_destinataire
+                .clone()
+                .or_else(|| sirets.get(&d.invoice_number).cloned())
+                .unwrap_or_default();
+            let learnt = LearntInvoice {
+                invoice_number: d.invoice_number.clone(),
+                company_code: d.company_code.clone(),
+                flux_id: d.flux_id,
+                flux_number: chorus_flux.clone(),
+                cpp_id: Some(cpp_id),
+                deposited_on: hit
+                    .date_depot
+                    .clone()
+                    .unwrap_or_else(|| d.sent_at.chars().take(10).collect()),
+                payment_not_reported: not_reported.get(siret.trim()).copied().unwrap_or(false),
+            };
+            let flux_text = if chorus_flux.is_empty() {
+                "un autre flux".to_string()
+            } else {
+                format!("le flux {chorus_flux}")
+            };
+            let note = format!(
+                "déjà sur Chorus Pro sous {flux_text} (identifiant {cpp_id}) : ce dépôt en double \
+                 (flux {}) a été refusé ; la facture est suivie, ne pas la redéposer",
+                d.flux_number
+            );
+            let at = now();
+            let change = SyncChange {
+                invoice_number: d.invoice_number.clone(),
+                kind: CHANGE_ALREADY_ON_CHORUS.into(),
+                old_status: String::new(),
+                new_status: cpp_id.to_string(),
+                at: learnt.deposited_on.clone(),
+                comment: note.clone(),
+            };
+            let tx = self.conn.unchecked_transaction()?;
+            db::upsert_learnt(&tx, std::slice::from_ref(&learnt), &at)?;
+            db::duplicate_found(&tx, d.journal_id, &chorus_flux, &note, &at)?;
+            db::record_changes(&tx, self.report.run_id, std::slice::from_ref(&change))?;
+            tx.commit()?;
+            self.report.invoices_learnt += 1;
+            self.report
+                .duplicates_found
+                .push((d.invoice_number.clone(), cpp_id, chorus_flux));
+            self.report.changes.push(change);
+        }
         Ok(())
     }
 
@@ -463,6 +662,15 @@ impl Run<'_> {
                 known.insert(row.invoice_number.clone(), updated);
             }
         }
+        // The duplicates found on Chorus Pro: no search of our fluxes names them, their
+        // history is asked directly (they are few).
+        for k in db::duplicates_to_follow(self.conn)? {
+            if !self.broken.contains_key(&k.company_code) {
+                jobs.extend(job_of(&k, &k.company_code));
+            }
+        }
+        let mut seen = HashSet::new();
+        jobs.retain(|j| seen.insert(j.invoice_number.clone()));
         Ok(jobs)
     }
 
@@ -721,6 +929,30 @@ fn job_of(k: &KnownInvoice, company: &str) -> Option<HistoryJob> {
     })
 }
 
+/// Among the invoices a search by number found, the one Chorus Pro holds for this
+/// supplier: same number, an identifier, not the copy of our refused flux, and — when both
+/// are known — the company's own SIRET (one technical account may serve several companies).
+fn pick_duplicate<'f>(
+    found: &'f [FactureFournisseur],
+    number: &str,
+    our_flux: &str,
+    own_siret: Option<&str>,
+) -> Option<(&'f FactureFournisseur, i64)> {
+    found
+        .iter()
+        .filter(|f| f.numero_facture.as_deref().map(str::trim) == Some(number))
+        .filter(|f| {
+            our_flux.is_empty() || f.numero_flux_depot.as_deref().map(str::trim) != Some(our_flux)
+        })
+        .filter(
+            |f| match (own_siret, f.code_fournisseur.as_deref().map(str::trim)) {
+                (Some(own), Some(theirs)) if !theirs.is_empty() => own == theirs,
+                _ => true,
+            },
+        )
+        .find_map(|f| Some((f, f.identifiant_facture_cpp?)))
+}
+
 /// Whether the search line shows a status other than the one kept (or cannot tell).
 fn moved_since(known: &KnownInvoice, search: &FactureFournisseur) -> bool {
     let (Some(status), Some(at)) = (&search.statut, &search.date_heure_etat_courant) else {
@@ -738,6 +970,7 @@ fn flux_report(
 ) -> FluxReport {
     let code = state.code().to_string();
     let mut report = FluxReport {
+        previous_state: flux.chorus_state.clone(),
         chorus_state: code.clone(),
         ..FluxReport::default()
     };
@@ -766,14 +999,20 @@ fn flux_report(
                     .filter(|m| !m.is_empty())
                     .unwrap_or("motif non précisé par Chorus Pro")
                     .to_string();
+                // « Déjà reçue de ce fournisseur »: this copy is refused, the invoice is on
+                // Chorus Pro. Not a rejection to correct: looked up by its number.
+                let duplicate = !number.is_empty() && e.says_already_received();
                 report.errors.push(FluxError {
                     flux_id: flux.id,
                     invoice_number: number.clone(),
                     code: code.clone(),
                     message: message.clone(),
                     at: at.to_string(),
+                    duplicate,
                 });
-                if !number.is_empty() {
+                if duplicate {
+                    report.duplicates.push((number, message));
+                } else if !number.is_empty() {
                     report.failed.push((
                         number,
                         format!("Rejetée par Chorus Pro à l'intégration : {message}"),
@@ -787,13 +1026,23 @@ fn flux_report(
                     code: code.clone(),
                     message: t.clone(),
                     at: at.to_string(),
+                    duplicate: false,
                 });
             }
             let named = report.failed.len();
+            let duplicates = if report.duplicates.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ; {} facture(s) déjà sur Chorus Pro (dépôt en double refusé, suivies \
+                     sans nouveau dépôt)",
+                    report.duplicates.len()
+                )
+            };
             if *state == FluxState::Rejected {
                 report.flux_error = format!(
-                    "Flux rejeté par Chorus Pro ({} erreur(s)){}",
-                    report.errors.len(),
+                    "Flux rejeté par Chorus Pro ({} erreur(s)){}{duplicates}",
+                    report.errors.len() - report.duplicates.len(),
                     if technical.is_empty() {
                         String::new()
                     } else {
@@ -812,7 +1061,8 @@ fn flux_report(
                 ));
             } else {
                 report.flux_error = format!(
-                    "Flux intégré partiellement : {named} facture(s) rejetée(s) par Chorus Pro"
+                    "Flux intégré partiellement : {named} facture(s) rejetée(s) par Chorus \
+                     Pro{duplicates}"
                 );
             }
         }
@@ -959,6 +1209,98 @@ mod tests {
         let r = flux_report(&flux(), &FluxState::Incident, &answer, "t");
         assert!(r.failed.is_empty());
         assert!(r.fail_all_others.unwrap().contains("à déposer de nouveau"));
+    }
+
+    #[test]
+    fn a_copy_refused_as_a_duplicate_is_not_a_rejection_to_correct() {
+        let answer = ConsulterCrDetailleAnswer {
+            etat_courant_depot_flux: Some(FluxState::Rejected),
+            liste_erreur_dp: vec![
+                ErreurDp {
+                    numero_dp: Some("F1".into()),
+                    libelle_erreur_dp: Some(
+                        "La facture n° F1 a déjà été reçue de ce fournisseur.".into(),
+                    ),
+                    ..ErreurDp::default()
+                },
+                ErreurDp {
+                    numero_dp: Some("F2".into()),
+                    libelle_erreur_dp: Some("SIRET inconnu".into()),
+                    ..ErreurDp::default()
+                },
+            ],
+            ..ConsulterCrDetailleAnswer::default()
+        };
+        let r = flux_report(&flux(), &FluxState::Rejected, &answer, "t");
+        assert_eq!(r.duplicates.len(), 1);
+        assert_eq!(r.duplicates[0].0, "F1");
+        assert_eq!(r.failed.len(), 1);
+        assert_eq!(r.failed[0].0, "F2");
+        assert!(
+            r.errors
+                .iter()
+                .any(|e| e.invoice_number == "F1" && e.duplicate)
+        );
+        assert!(
+            r.flux_error.contains("1 facture(s) déjà sur Chorus Pro"),
+            "{}",
+            r.flux_error
+        );
+
+        // Written: F1 stays deposited (to look up), F2 and the flux's other invoice fail.
+        use crate::store::deposits::{self, FluxMode, JournalState, NewFlux};
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let conn = store.conn_mut();
+        let id = deposits::insert_flux(
+            conn,
+            &NewFlux {
+                company_code: "S".into(),
+                mode: FluxMode::Lot,
+                syntax: String::new(),
+                name: String::new(),
+                file_path: String::new(),
+                file_sha256: String::new(),
+                file_size: 0,
+                invoice_count: 3,
+                created_at: "t".into(),
+            },
+        )
+        .unwrap();
+        deposits::flux_sent(conn, id, "CPP9", "t").unwrap();
+        for n in ["F1", "F2", "F3"] {
+            let j = deposits::begin(conn, n, id, "t").unwrap().unwrap();
+            deposits::finish(conn, j, JournalState::Deposited, "", "t").unwrap();
+        }
+        let report = FluxReport {
+            errors: r
+                .errors
+                .iter()
+                .map(|e| FluxError {
+                    flux_id: id,
+                    ..e.clone()
+                })
+                .collect(),
+            ..r
+        };
+        let tx = conn.transaction().unwrap();
+        let applied = db::apply_flux_report(&tx, id, &report, "t").unwrap();
+        tx.commit().unwrap();
+        assert!(applied.written);
+        let failed: Vec<&str> = applied.rejected.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(failed, ["F2", "F3"]);
+        assert_eq!(applied.duplicates.len(), 1);
+        let f1 = deposits::active_entry(conn, "F1").unwrap().unwrap();
+        assert_eq!(f1.state, JournalState::Deposited);
+        assert!(f1.error.contains("déjà sur Chorus Pro"), "{}", f1.error);
+        assert_eq!(db::duplicates_to_look_up(conn).unwrap().len(), 1);
+        let open = db::open_rejections(conn).unwrap();
+        assert!(open.contains_key("F2") && !open.contains_key("F1"));
+        // The same report written again by another session: nothing written twice.
+        let tx = conn.transaction().unwrap();
+        let again = db::apply_flux_report(&tx, id, &report, "t").unwrap();
+        tx.commit().unwrap();
+        assert!(!again.written);
+        assert_eq!(db::flux_list(conn).unwrap()[0].errors.len(), 2);
     }
 
     #[test]

@@ -302,14 +302,21 @@ fn invoice_row(
 /// « Déposée le 03/12/2026 — flux FL0001 — Mise à disposition ».
 pub fn deposit_text(d: &DepositMark) -> String {
     let day = chrono::DateTime::parse_from_rfc3339(&d.at)
-        .map(|t| format!(" le {}", t.format("%d/%m/%Y")))
+        .map(|t| t.format("%d/%m/%Y").to_string())
         .unwrap_or_default();
-    let state = match d.state {
-        JournalState::Deposited => "Déposée",
-        JournalState::Uncertain | JournalState::InProgress => "À vérifier",
-        JournalState::Failed => "Échec",
+    let mut text = match (d.state, d.already_on_chorus) {
+        // Another copy reached Chorus Pro first: ours was refused as a duplicate.
+        (JournalState::Deposited, true) if day.is_empty() => {
+            "Déjà sur Chorus Pro (copie refusée en double)".to_string()
+        }
+        (JournalState::Deposited, true) => {
+            format!("Déjà sur Chorus Pro (copie du {day} refusée en double)")
+        }
+        (JournalState::Deposited, false) if day.is_empty() => "Déposée".to_string(),
+        (JournalState::Deposited, false) => format!("Déposée le {day}"),
+        (_, _) if day.is_empty() => "À vérifier".to_string(),
+        (_, _) => format!("À vérifier (envoyée le {day})"),
     };
-    let mut text = format!("{state}{day}");
     if !d.flux_number.is_empty() {
         text.push_str(&format!(" — flux {}", d.flux_number));
     }
