@@ -54,13 +54,9 @@ pub fn load_document(
             .into_iter()
             .find(|r| r.reference == invoice.origin_reference.trim())
     };
-    let billing = billing::resolve(&invoice, reference.as_ref());
-    let preceding_invoice = match invoice.original_invoice_number.trim() {
+    let preceding_date = match invoice.original_invoice_number.trim() {
         "" => None,
-        original => {
-            let date = erp::load_invoice(conn, original)?.map(|i| i.invoice_date);
-            Some((original.to_string(), date))
-        }
+        original => erp::load_invoice(conn, original)?.map(|i| i.invoice_date),
     };
     let attachment = match invoice.pdf_path.trim() {
         "" => None,
@@ -70,18 +66,51 @@ pub fn load_document(
                 path: path.to_string(),
                 source,
             })?;
-            let file_name = std::path::Path::new(path)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| format!("{}.pdf", invoice.number));
-            Some(Attachment {
-                file_name,
-                mime: "application/pdf".into(),
-                bytes,
-            })
+            Some(attachment_of(path, &invoice.number, bytes))
         }
     };
-    Ok(InvoiceDocument {
+    let billing = billing::resolve(&invoice, reference.as_ref());
+    Ok(document_from(
+        invoice,
+        lines,
+        seller,
+        buyer,
+        billing,
+        preceding_date,
+        attachment,
+    ))
+}
+
+/// The ERP's PDF as the e-invoice joins it: its file name, and the bytes (empty when only
+/// the checks need to know the file is there).
+pub fn attachment_of(path: &str, invoice_number: &str, bytes: Vec<u8>) -> Attachment {
+    let file_name = std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{invoice_number}.pdf"));
+    Attachment {
+        file_name,
+        mime: "application/pdf".into(),
+        bytes,
+    }
+}
+
+/// The document of an invoice from data already read: what the deposit writes and what the
+/// checks judge are made the same way.
+pub fn document_from(
+    invoice: crate::model::Invoice,
+    lines: Vec<crate::model::InvoiceLine>,
+    seller: crate::model::Company,
+    buyer: crate::model::Client,
+    billing: billing::BillingData,
+    preceding_date: Option<chrono::NaiveDate>,
+    attachment: Option<Attachment>,
+) -> InvoiceDocument {
+    let preceding_invoice = match invoice.original_invoice_number.trim() {
+        "" => None,
+        original => Some((original.to_string(), preceding_date)),
+    };
+    InvoiceDocument {
         invoice,
         lines,
         seller,
@@ -94,5 +123,5 @@ pub fn load_document(
         // The mirror has no allowance or charge table yet.
         allowances_charges: Vec::new(),
         line_allowances: Vec::new(),
-    })
+    }
 }

@@ -424,6 +424,33 @@ pub fn lines_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec
         .collect()
 }
 
+/// Every invoice's lines, by invoice number, in line order (the primary key's order).
+pub fn all_lines(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<String, Vec<InvoiceLine>>> {
+    let sql = format!("SELECT {LINE_COLUMNS} FROM invoice_lines ORDER BY invoice_number, line_number");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out: std::collections::HashMap<String, Vec<InvoiceLine>> =
+        std::collections::HashMap::new();
+    let mut current: Vec<InvoiceLine> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let line = line_from_row(row)?;
+        if current
+            .last()
+            .is_some_and(|l| l.invoice_number != line.invoice_number)
+        {
+            let done = std::mem::take(&mut current);
+            out.insert(done[0].invoice_number.clone(), done);
+        }
+        current.push(line);
+    }
+    if let Some(first) = current.first() {
+        out.insert(first.invoice_number.clone(), current);
+    }
+    Ok(out)
+}
+
 /// The sum of the line totals of every invoice that has lines, for the amount checks.
 pub fn line_totals(conn: &Connection) -> rusqlite::Result<Vec<(String, Decimal)>> {
     // The primary key orders the rows by invoice: no sort, and the invoice number is

@@ -3,6 +3,7 @@
 pub mod deposit_marks;
 pub mod deposits;
 pub mod directory;
+pub mod einvoice_verdicts;
 pub mod erp;
 pub mod overrides;
 pub mod payments;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("../../migrations/0010_duplicate_deposits.sql")),
     M::up(include_str!("../../migrations/0011_deposit_overrides.sql")),
+    M::up(include_str!("../../migrations/0012_einvoice_verdicts.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
