@@ -797,3 +797,104 @@ fn a_duplicate_not_found_yet_is_neither_to_correct_nor_to_resend_and_is_found_ne
         "{note}"
     );
 }
+
+/// `chorus-depot SUB --db DB` reaching the scripted server through the environment, as a
+/// scheduled task on another PC would reach Chorus Pro.
+fn depot_process(db: &Path, server: &ScriptedServer, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+        .args(args)
+        .args(["--db", db.to_str().unwrap()])
+        .env("CHORUS_DEPOT_API_URL", server.url())
+        .env("CHORUS_DEPOT_TOKEN_URL", server.token_url())
+        .env("CHORUS_DEPOT_CLIENT_ID", "depot-app")
+        .env("CHORUS_DEPOT_CLIENT_SECRET", "secret")
+        .env("CHORUS_DEPOT_LOGIN", "TECH_depot@cpro.fr")
+        .env("CHORUS_DEPOT_PASSWORD", "password")
+        .env("CHORUS_DEPOT_NO_KEYRING", "1")
+        .env("CHORUS_DEPOT_HTTP_TIMEOUT_MS", "20000")
+        .env("CHORUS_DEPOT_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The race of the report, with two operating-system processes on one SQLite file: a
+/// `deposit` whose answer is late, and a `sync` (a scheduled task) that looks the same
+/// deposit up meanwhile. Whatever order their writes land in, the journal never goes
+/// back from « déposée ».
+#[test]
+fn two_processes_on_one_base_never_take_deposee_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, invoices) = demo(dir.path(), "base.sqlite");
+    let number = invoices[0].clone();
+    let server = server();
+    for _ in 0..8 {
+        server.on(TOKEN_PATH, token("tok", 3600));
+    }
+    let (deposit_gate, search_gate) = (Gate::default(), Gate::default());
+    server.on(
+        DEPOSIT,
+        Reply::Gated(
+            deposit_gate.clone(),
+            Box::new(ok(json!({"numeroFluxDepot": "CPP-PROC-1"}))),
+        ),
+    );
+    server.on(
+        SEARCH_INVOICES,
+        Reply::Gated(
+            search_gate.clone(),
+            Box::new(ok(json!({"listeFactures": []}))),
+        ),
+    );
+
+    // Process A deposits; its answer is held back: its journal row says « en cours ».
+    let depositor = depot_process(
+        &db,
+        &server,
+        &[
+            "deposit",
+            "--mode",
+            "sequential",
+            "--wait-ms",
+            "0",
+            "--invoices",
+            &number,
+        ],
+    );
+    wait_for("the deposit", || server.requests_to(DEPOSIT).len() == 1);
+    assert_eq!(journal(&db, &number).0, "EN_COURS");
+
+    // Process B synchronises: it reads « en cours » and asks Chorus Pro (held).
+    let syncer = depot_process(&db, &server, &["sync"]);
+    wait_for("the lookup", || {
+        server.requests_to(SEARCH_INVOICES).len() == 1
+    });
+
+    // A's answer lands first: « déposée ».
+    deposit_gate.open();
+    let out = depositor.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(journal(&db, &number).0, "DEPOSEE");
+
+    // Then B's lookup: nothing visible yet on Chorus Pro. B must not write « à vérifier »
+    // over A's « déposée »; it says what the other process did.
+    search_gate.open();
+    let out = syncer.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Dépôts sans réponse recherchés sur Chorus Pro : 1"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{number} : déposée")), "{text}");
+    assert_eq!(journal(&db, &number), ("DEPOSEE".into(), String::new()));
+    assert_eq!(
+        flux_of(&db, &number),
+        ("ENVOYE".into(), Some("CPP-PROC-1".into()))
+    );
+}

@@ -12,7 +12,8 @@ pub struct StoredVerdict {
 }
 
 pub fn load_all(conn: &Connection) -> rusqlite::Result<HashMap<String, StoredVerdict>> {
-    let mut stmt = conn.prepare("SELECT invoice_number, fingerprint, findings FROM einvoice_verdicts")?;
+    let mut stmt =
+        conn.prepare("SELECT invoice_number, fingerprint, findings FROM einvoice_verdicts")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,

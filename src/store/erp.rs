@@ -428,7 +428,8 @@ pub fn lines_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec
 pub fn all_lines(
     conn: &Connection,
 ) -> rusqlite::Result<std::collections::HashMap<String, Vec<InvoiceLine>>> {
-    let sql = format!("SELECT {LINE_COLUMNS} FROM invoice_lines ORDER BY invoice_number, line_number");
+    let sql =
+        format!("SELECT {LINE_COLUMNS} FROM invoice_lines ORDER BY invoice_number, line_number");
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let mut out: std::collections::HashMap<String, Vec<InvoiceLine>> =
