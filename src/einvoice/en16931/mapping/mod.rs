@@ -1,0 +1,200 @@
+//! The one mapping from an ERP [`InvoiceDocument`] to the EN 16931 model: every business
+//! choice (which field goes in which term, rounding, default texts, schemes) is made here
+//! and only here; the writers write the model as it is.
+//!
+//! The mapping never refuses: it writes what the data says (a seller without VAT number
+//! gives a model without BT-31, a standard-rated line at 0 % stays so) and the rules say
+//! what is wrong. What cannot be represented at all becomes a finding of its own.
+
+mod amounts;
+pub mod choices;
+
+use super::Finding;
+use super::model::*;
+use crate::einvoice::{Format, InvoiceDocument};
+use crate::model::{InvoiceKind, siret};
+use chrono::NaiveDate;
+use std::borrow::Cow;
+
+/// The model of one document and what the mapping itself could not represent.
+#[derive(Debug, Clone)]
+pub struct Mapped<'a> {
+    pub invoice: Invoice<'a>,
+    pub findings: Vec<Finding>,
+}
+
+/// A text term: trimmed, without the characters XML 1.0 cannot carry (ERP exports
+/// sometimes hold control characters); `None` when nothing is left.
+pub fn text(value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let clean: String = if value.chars().all(xml_char) {
+        value.to_string()
+    } else {
+        value.chars().filter(|c| xml_char(*c)).collect()
+    };
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| clean.to_string())
+}
+
+fn xml_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        c if (c as u32) < 0x20 => false,
+        '\u{fffe}' | '\u{ffff}' => false,
+        _ => true,
+    }
+}
+
+/// `issue_date` overrides the invoice date (BT-2): the deposit's "date utilisée comme date de
+/// facture" parameter. `format` decides the one thing the syntaxes do not share: a Factur-X
+/// is the ERP's PDF itself, so the PDF is not joined again as a supporting document.
+pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>) -> Mapped<'_> {
+    let mut findings = Vec::new();
+    let inv = &doc.invoice;
+    let credit_note = inv.kind == InvoiceKind::CreditNote;
+    let amounts = amounts::map(doc, &mut findings);
+    // A pure out-of-scope invoice leaves the seller's VAT number out (BR-O-02); a mixed one
+    // keeps it, and the rules say the mix is the error (BR-O-11 …).
+    let not_subject_only = amounts.not_subject_only;
+
+    let mut invoice = Invoice {
+        number: text(&inv.number),
+        issue_date: Some(issue_date.unwrap_or(inv.invoice_date)),
+        type_code: Some(choices::type_code(inv.kind).to_string()),
+        credit_note,
+        currency: Some(
+            text(&inv.currency)
+                .map(|c| c.to_uppercase())
+                .unwrap_or_else(|| choices::DEFAULT_CURRENCY.to_string()),
+        ),
+        due_date: if credit_note { None } else { inv.due_date },
+        // Chorus Pro: service code in BT-10, engagement number in BT-13, market in BT-12.
+        buyer_reference: text(&doc.service_code),
+        purchase_order_reference: text(&doc.engagement_number),
+        contract_reference: text(&doc.market_number),
+        payment_terms: Some(choices::payment_terms_text(doc)),
+        process: Some(choices::billing_frame(doc)),
+        specification: Some(choices::EN16931.to_string()),
+        preceding_invoices: doc
+            .preceding_invoice
+            .iter()
+            .map(|(number, date)| PrecedingInvoice {
+                reference: text(number),
+                issue_date: *date,
+            })
+            .collect(),
+        seller: seller(doc, not_subject_only),
+        buyer: buyer(doc),
+        allowances_charges: amounts.allowances_charges,
+        totals: amounts.totals,
+        vat_breakdown: amounts.breakdown,
+        lines: amounts.lines,
+        ..Invoice::default()
+    };
+    if let Some(code) = choices::payment_means_code(doc) {
+        payment(doc, code, &mut invoice);
+    }
+    match format {
+        Format::FacturX => {
+            if doc.attachment.as_ref().is_none_or(|a| a.bytes.is_empty()) {
+                findings.push(Finding {
+                    rule: "FX-PDF",
+                    fatal: true,
+                    term: "BG-24",
+                    message: format!(
+                        "Le PDF de la facture {} est absent : un Factur-X est le PDF de l'ERP \
+                         lui-même (chemin du PDF à renseigner sur la facture dans l'ERP)",
+                        inv.number.trim()
+                    ),
+                });
+            }
+        }
+        Format::Ubl | Format::Cii => {
+            if let Some(att) = &doc.attachment {
+                invoice.supporting_documents.push(SupportingDocument {
+                    reference: text(&att.file_name),
+                    description: Some(choices::PDF_DESCRIPTION.to_string()),
+                    uri: None,
+                    attachment: Some(Binary {
+                        mime_code: text(&att.mime),
+                        filename: text(&att.file_name),
+                        content: Cow::Borrowed(&att.bytes),
+                    }),
+                });
+            }
+        }
+    }
+    Mapped { invoice, findings }
+}
+
+fn address(street: &str, city: &str, postal_code: &str) -> Address {
+    Address {
+        line1: text(street),
+        city: text(city),
+        postal_code: text(postal_code),
+        country: Some(choices::COUNTRY.to_string()),
+        ..Address::default()
+    }
+}
+
+/// The SIRET as the mirror holds it, spaces removed, with its scheme.
+fn siret_identifier(value: &str) -> Option<Identifier> {
+    let digits = siret::normalize(value);
+    text(&digits).map(|v| Identifier::new(v, Some(choices::SIRET_SCHEME)))
+}
+
+fn seller(doc: &InvoiceDocument, not_subject_only: bool) -> Seller {
+    let s = &doc.seller;
+    Seller {
+        name: text(&s.name),
+        legal_registration: siret_identifier(&s.siret),
+        vat_identifier: if not_subject_only {
+            None
+        } else {
+            text(&s.vat_number.replace(' ', ""))
+        },
+        address: Some(address(&s.address, &s.city, &s.postal_code)),
+        ..Seller::default()
+    }
+}
+
+fn buyer(doc: &InvoiceDocument) -> Buyer {
+    let b = &doc.buyer;
+    Buyer {
+        name: text(&b.name),
+        legal_registration: siret_identifier(&b.siret),
+        address: Some(address(&b.address, &b.city, &b.postal_code)),
+        contact: text(&b.email).map(|email| Contact {
+            email: Some(email),
+            ..Contact::default()
+        }),
+        ..Buyer::default()
+    }
+}
+
+/// BG-16 with its remittance information (BT-83, the invoice number): only when the invoice
+/// has payment means, since UBL carries BT-83 inside them.
+fn payment(doc: &InvoiceDocument, code: &'static str, invoice: &mut Invoice<'_>) {
+    let s = &doc.seller;
+    let compact = |v: &str| -> String {
+        v.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    };
+    let credit_transfer = choices::is_credit_transfer(code).then(|| CreditTransfer {
+        // No IBAN stays no IBAN: BR-50 / BR-61 say so.
+        account_id: text(&compact(&s.iban)),
+        account_name: text(&s.account_holder).or_else(|| text(&s.name)),
+        provider_id: text(&compact(&s.bic)),
+    });
+    invoice.remittance_information = invoice.number.clone();
+    invoice.payment_means.push(PaymentMeans {
+        code: Some(code.to_string()),
+        credit_transfer,
+        ..PaymentMeans::default()
+    });
+}
