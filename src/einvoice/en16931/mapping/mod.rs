@@ -78,12 +78,16 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
         payment_terms: Some(choices::payment_terms_text(doc)),
         process: Some(choices::billing_frame(doc)),
         specification: Some(choices::EN16931.to_string()),
+        // A blank preceding invoice number is no reference at all (BG-3 without BT-25 would
+        // break the syntaxes' structure).
         preceding_invoices: doc
             .preceding_invoice
             .iter()
-            .map(|(number, date)| PrecedingInvoice {
-                reference: text(number),
-                issue_date: *date,
+            .filter_map(|(number, date)| {
+                text(number).map(|reference| PrecedingInvoice {
+                    reference: Some(reference),
+                    issue_date: *date,
+                })
             })
             .collect(),
         seller: seller(doc, not_subject_only),
@@ -114,13 +118,16 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
         }
         Format::Ubl | Format::Cii => {
             if let Some(att) = &doc.attachment {
+                let name = choices::attachment_name(&att.file_name, &inv.number);
                 invoice.supporting_documents.push(SupportingDocument {
-                    reference: text(&att.file_name),
+                    reference: Some(name.clone()),
                     description: Some(choices::PDF_DESCRIPTION.to_string()),
                     uri: None,
                     attachment: Some(Binary {
-                        mime_code: text(&att.mime),
-                        filename: text(&att.file_name),
+                        mime_code: Some(
+                            text(&att.mime).unwrap_or_else(|| choices::PDF_MIME.to_string()),
+                        ),
+                        filename: Some(name),
                         content: Cow::Borrowed(&att.bytes),
                     }),
                 });

@@ -21,8 +21,13 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
 
 fn exclusive_terms(o: &mut Out<'_, '_>) {
     let inv = o.inv;
-    // CII's context is a VAT breakdown row: without one, the rule is not evaluated.
-    let evaluated = o.ubl() || !inv.vat_breakdown.is_empty();
+    // CII's context is a VAT breakdown row (not of category O, see `skipped_row`): without
+    // one, the rule is not evaluated.
+    let evaluated = o.ubl()
+        || inv
+            .vat_breakdown
+            .iter()
+            .any(|b| !super::skipped_row(b, o.syntax));
     if evaluated && inv.tax_point_date.is_some() && inv.tax_point_date_code.is_some() {
         o.fail(
             "BR-CO-03",
@@ -252,6 +257,9 @@ fn breakdown(o: &mut Out<'_, '_>) {
         );
     }
     for b in &inv.vat_breakdown {
+        if super::skipped_row(b, o.syntax) {
+            continue;
+        }
         let rate = b.category.rate;
         let ok = match (rate, b.tax) {
             (Some(r), Some(tax)) if xround(r).is_zero() => xround(tax).is_zero(),

@@ -475,6 +475,9 @@ fn allowances(o: &mut Out<'_, '_>) {
 
 fn breakdown(o: &mut Out<'_, '_>) {
     for b in &o.inv.vat_breakdown {
+        if super::skipped_row(b, o.syntax) {
+            continue;
+        }
         let code = b.category.code.as_deref().unwrap_or("?");
         for (missing, rule, term, what) in [
             (b.taxable.is_none(), "BR-45", "BT-116", "la base imposable"),
@@ -579,9 +582,28 @@ fn references(o: &mut Out<'_, '_>) {
             );
         }
     }
-    // CII writes the tender and invoiced object references as referenced documents too,
-    // and BR-52's context there is every referenced document.
-    if !ubl {
+    // BR-52's context is every `cac:AdditionalDocumentReference` in UBL (also the invoiced
+    // object, BT-18, and a credit note's project, BT-11) and every referenced document in
+    // CII (also the tender, BT-17, and the line objects, BT-128).
+    if ubl {
+        let others = [
+            inv.invoiced_object.as_ref().map(|i| (i.value.as_str(), "BT-18")),
+            inv.project_reference
+                .as_deref()
+                .filter(|_| inv.credit_note)
+                .map(|p| (p, "BT-11")),
+        ];
+        for (value, term) in others.into_iter().flatten() {
+            if blank(Some(value)) {
+                o.fail(
+                    "BR-52",
+                    "BT-122",
+                    Place::Other,
+                    format!("Une référence de document ({term}) est vide"),
+                );
+            }
+        }
+    } else {
         let others = [
             inv.tender_reference.as_deref().map(|t| (t, "BT-17")),
             inv.invoiced_object.as_ref().map(|i| (i.value.as_str(), "BT-18")),

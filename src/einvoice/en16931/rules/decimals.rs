@@ -66,6 +66,9 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
         vat_totals_cii(o);
     }
     for b in &inv.vat_breakdown {
+        if super::skipped_row(b, o.syntax) {
+            continue;
+        }
         if too_precise(b.taxable) {
             fail(o, "BR-DEC-19", "BT-116", Place::Computed, "Une base imposable", b.taxable);
         }
