@@ -253,8 +253,9 @@ fn line_item(w: &mut W, l: &Line) {
     w.x.close();
 
     w.x.open("ram:SpecifiedLineTradeDelivery", &[]);
-    if l.quantity.is_some() || l.unit_code.is_some() {
-        let q = l.quantity.map(|q| q.to_string()).unwrap_or_default();
+    // A unit without quantity cannot be written: BR-22 and BR-23 say so.
+    if let Some(q) = l.quantity {
+        let q = q.to_string();
         match &l.unit_code {
             Some(u) => w
                 .x

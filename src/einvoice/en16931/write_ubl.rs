@@ -495,8 +495,8 @@ fn invoice_line(w: &mut W<'_>, l: &Line, cn: bool) {
     w.x.open(tag, &[]);
     w.text("cbc:ID", &l.id);
     w.text("cbc:Note", &l.note);
-    if l.quantity.is_some() || l.unit_code.is_some() {
-        let q = l.quantity.map(|q| q.to_string()).unwrap_or_default();
+    if let Some(q) = l.quantity {
+        let q = q.to_string();
         match &l.unit_code {
             Some(u) => w.x.leaf(qty_tag, &[("unitCode", u)], &q),
             None => w.x.leaf(qty_tag, &[], &q),

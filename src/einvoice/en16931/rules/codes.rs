@@ -277,7 +277,7 @@ fn lines(o: &mut Out<'_, '_>) {
     for (i, l) in inv.lines.iter().enumerate() {
         let id = line_id(l, i, &mut buf).to_string();
         let place = Place::Line(&id);
-        let quantity_written = l.quantity.is_some() || l.unit_code.is_some();
+        let quantity_written = l.quantity.is_some();
         if quantity_written
             && let Some(u) = l.unit_code.as_deref()
             && !token(cl::UNIT, u)
