@@ -867,6 +867,43 @@ fn in_process_rules_agree_with_the_official_xslt() {
     let cases = corpus(tmp.path());
     assert!(cases.len() >= 500, "only {} documents", cases.len());
 
+    // The guarantee: `render` succeeds exactly when `conformance` has no fatal finding, and
+    // writes the very file judged here (Factur-X on the first documents: it parses the PDF).
+    let mut guarantee_failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let formats: &[Format] = if i < 60 {
+            &[Format::Ubl, Format::Cii, Format::FacturX]
+        } else {
+            &[Format::Ubl, Format::Cii]
+        };
+        for &format in formats {
+            let refused = chorus_depot::einvoice::conformance(&case.doc, format)
+                .iter()
+                .any(|f| f.fatal);
+            match chorus_depot::einvoice::render(&case.doc, format, None) {
+                Ok(file) if !refused => {
+                    if format != Format::FacturX {
+                        let model = mapping::map(&case.doc, format, None).invoice;
+                        let expected = match format {
+                            Format::Ubl => en16931::write_ubl::write(&model),
+                            _ => en16931::write_cii::write(&model),
+                        };
+                        if file.bytes != expected.as_bytes() {
+                            guarantee_failures.push(format!("{} {format:?}: other bytes", case.name));
+                        }
+                    }
+                }
+                Err(_) if refused => {}
+                Ok(_) => guarantee_failures.push(format!("{} {format:?}: rendered though refused", case.name)),
+                Err(e) => guarantee_failures.push(format!("{} {format:?}: conformant but {e}", case.name)),
+            }
+        }
+    }
+    for g in &guarantee_failures {
+        eprintln!("guarantee: {g}");
+    }
+    assert!(guarantee_failures.is_empty(), "conformance and render disagree");
+
     let mut judged = Vec::new();
     let mut round_trip_failures = Vec::new();
     let mut index = cases.len();

@@ -300,17 +300,24 @@ fn fix_totals(inv: &Invoice<'_>) -> Totals {
 #[test]
 fn decimal_rules() {
     let doc = base();
+    // UBL also refuses any amount with more than two decimals by its syntax rule UBL-DT-01.
     let mut inv = model(&doc);
     inv.totals.prepaid = Some(dec("0.000"));
-    assert_eq!(both(&inv), ["BR-DEC-16"]);
+    assert_eq!(fatal(&inv, Syntax::Ubl), ["BR-DEC-16", "UBL-DT-01"]);
+    assert_eq!(fatal(&inv, Syntax::Cii), ["BR-DEC-16"]);
     let mut inv = model(&doc);
     let v = inv.totals.vat.unwrap();
     inv.totals.vat = Some(dec(&format!("{v}0")));
-    // 3 written decimals, 2 by value: the UBL rule never fires, the CII one counts values.
-    assert!(both(&inv).is_empty());
+    // 3 written decimals, 2 by value: BR-DEC-13 never fires in UBL (only UBL-DT-01 sees
+    // it) and counts values in CII.
+    assert_eq!(fatal(&inv, Syntax::Ubl), ["UBL-DT-01"]);
+    assert!(fatal(&inv, Syntax::Cii).is_empty());
+    inv.totals.vat = Some(v + dec("0.001"));
+    let rules = fatal(&inv, Syntax::Cii);
+    assert!(rules.contains(&"BR-DEC-13"), "{rules:?}");
     let mut inv = model(&doc);
     inv.lines[0].net_amount = Some(dec("100.004"));
-    assert_eq!(both(&inv), ["BR-DEC-23"]);
+    assert_eq!(fatal(&inv, Syntax::Cii), ["BR-DEC-23"]);
 }
 
 #[test]

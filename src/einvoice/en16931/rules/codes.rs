@@ -2,7 +2,6 @@
 //! artefacts' test is `not(contains(normalize-space(.), ' ')) and contains(' A B … ',
 //! concat(' ', normalize-space(.), ' '))`: one token of the list, blanks around ignored.
 
-use super::super::Syntax;
 use super::super::codelists as cl;
 use super::super::model::{Address, Identifier};
 use super::super::write_cii::SEPA;
@@ -10,6 +9,9 @@ use super::{Out, Place, line_id, normalize_space};
 use std::sync::OnceLock;
 
 fn token(list: &[&str], value: &str) -> bool {
+    if !value.contains([' ', '\t', '\n', '\r']) {
+        return list.binary_search(&value).is_ok();
+    }
     let v = normalize_space(value);
     !v.contains(' ') && list.binary_search(&v.as_str()).is_ok()
 }
@@ -273,9 +275,8 @@ fn lines(o: &mut Out<'_, '_>) {
     let inv = o.inv;
     let ubl = o.ubl();
     let country_list = if ubl { cl::COUNTRY_UBL } else { cl::COUNTRY_CII };
-    let mut buf = String::new();
     for (i, l) in inv.lines.iter().enumerate() {
-        let id = line_id(l, i, &mut buf).to_string();
+        let id = line_id(l, i);
         let place = Place::Line(&id);
         let quantity_written = l.quantity.is_some();
         if quantity_written
@@ -373,5 +374,4 @@ fn settlement(o: &mut Out<'_, '_>) {
             );
         }
     }
-    let _ = Syntax::Ubl;
 }

@@ -4,7 +4,6 @@
 //! 1.3.16 artefacts.
 
 use super::super::codelists::{VAT_PREFIX_CII, VAT_PREFIX_UBL};
-use super::super::model::blank;
 use super::super::{Syntax, write_cii::SEPA};
 use super::{Out, Place, line_id, money, opt_money, round2, sum, xround};
 use rust_decimal::Decimal;
@@ -309,9 +308,8 @@ fn breakdown(o: &mut Out<'_, '_>) {
 }
 
 fn lines(o: &mut Out<'_, '_>) {
-    let mut buf = String::new();
     for (i, l) in o.inv.lines.iter().enumerate() {
-        let id = line_id(l, i, &mut buf).to_string();
+        let id = line_id(l, i);
         if l.vat.as_ref().is_none_or(|v| v.code.is_none()) {
             o.fail(
                 "BR-CO-04",
@@ -353,9 +351,8 @@ fn reasons(o: &mut Out<'_, '_>) {
             );
         }
     }
-    let mut buf = String::new();
     for (i, l) in inv.lines.iter().enumerate() {
-        let id = line_id(l, i, &mut buf).to_string();
+        let id = line_id(l, i);
         for ac in &l.allowances_charges {
             if ac.reason.is_none() && ac.reason_code.is_none() {
                 let (rule, term) = if ac.charge {
@@ -393,7 +390,6 @@ fn seller_identified(o: &mut Out<'_, '_>) {
             ),
         );
     }
-    let _ = blank;
 }
 
 fn capitalize(text: &str) -> String {

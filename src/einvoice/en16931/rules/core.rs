@@ -3,6 +3,7 @@
 use super::super::Syntax;
 use super::super::model::*;
 use super::{Out, Place, line_id, normalize_space};
+use rust_decimal::Decimal;
 
 pub(super) fn check(o: &mut Out<'_, '_>) {
     header(o);
@@ -289,9 +290,8 @@ fn lines(o: &mut Out<'_, '_>) {
             format!("La facture {} n'a aucune ligne (BG-25)", o.number()),
         );
     }
-    let mut buf = String::new();
     for (i, l) in inv.lines.iter().enumerate() {
-        let id = line_id(l, i, &mut buf).to_string();
+        let id = line_id(l, i);
         let place = Place::Line(&id);
         if blank(l.id.as_deref()) {
             o.fail(
@@ -319,7 +319,7 @@ fn lines(o: &mut Out<'_, '_>) {
             }
         }
         // `(cac:Price/cbc:PriceAmount) >= 0`: an absent price fails too.
-        if !l.net_price.is_some_and(|p| !p.is_sign_negative() || p.is_zero()) {
+        if !l.net_price.is_some_and(|p| p >= Decimal::ZERO) {
             o.fail(
                 "BR-27",
                 "BT-146",
@@ -334,8 +334,7 @@ fn lines(o: &mut Out<'_, '_>) {
             );
         }
         if let Some(g) = l.gross_price
-            && g.is_sign_negative()
-            && !g.is_zero()
+            && g < Decimal::ZERO
         {
             o.fail(
                 "BR-28",
@@ -534,12 +533,16 @@ fn payment(o: &mut Out<'_, '_>) {
             (_, None) => false,
         };
         let account_id = account.and_then(|a| a.account_id.as_deref());
-        let iban_message = format!(
-            "L'IBAN de {} (BT-84) est absent : il est obligatoire pour un paiement par virement",
-            o.seller()
-        );
+        let iban_message = |o: &Out<'_, '_>| {
+            format!(
+                "L'IBAN de {} (BT-84) est absent : il est obligatoire pour un paiement par \
+                 virement",
+                o.seller()
+            )
+        };
         if exact && account_element && blank(account_id) {
-            o.fail("BR-50", "BT-84", Place::Seller, iban_message.clone());
+            let text = iban_message(o);
+            o.fail("BR-50", "BT-84", Place::Seller, text);
         }
         let br61 = if ubl {
             normalised && account_id.is_none()
@@ -547,7 +550,8 @@ fn payment(o: &mut Out<'_, '_>) {
             exact && account_element && account_id.is_none()
         };
         if br61 {
-            o.fail("BR-61", "BT-84", Place::Seller, iban_message);
+            let text = iban_message(o);
+            o.fail("BR-61", "BT-84", Place::Seller, text);
         }
         if let Some(card) = &pm.card
             && let Some(pan) = &card.primary_account_number

@@ -76,9 +76,8 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
             fail(o, "BR-DEC-20", "BT-117", Place::Computed, "Un montant de TVA", b.tax);
         }
     }
-    let mut buf = String::new();
     for (i, l) in inv.lines.iter().enumerate() {
-        let id = line_id(l, i, &mut buf).to_string();
+        let id = line_id(l, i);
         let place = Place::Line(&id);
         if too_precise(l.net_amount) {
             fail(o, "BR-DEC-23", "BT-131", place, &format!("Le montant net de la ligne {id}"), l.net_amount);

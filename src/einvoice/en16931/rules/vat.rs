@@ -6,8 +6,8 @@
 //! 09 its tax, 10 its exemption reason; plus BR-IC-11/12 and BR-O-11…14.
 
 use super::super::Syntax;
-use super::super::model::{AllowanceCharge, Invoice, Line, VatBreakdown, blank};
-use super::{Out, Place, fr, is_category, line_id, money, opt_money, round2, sum, xround};
+use super::super::model::{AllowanceCharge, Invoice, Line, VatBreakdown};
+use super::{Out, Place, fr, is_category, line_id, opt_money, round2, sum, xround};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -310,14 +310,13 @@ fn show_rate(rate: Option<Decimal>) -> String {
 fn rates(o: &mut Out<'_, '_>, c: &Category) {
     let inv = o.inv;
     let syntax = o.syntax;
-    let mut buf = String::new();
     for (i, l) in inv.lines.iter().enumerate() {
         if !line_is(l, c.code, syntax) {
             continue;
         }
         let rate = l.vat.as_ref().and_then(|v| v.rate);
         if !rate_ok(c.kind, rate) {
-            let id = line_id(l, i, &mut buf).to_string();
+            let id = line_id(l, i);
             o.fail(
                 c.ids[4],
                 "BT-152",
@@ -492,40 +491,29 @@ fn tax(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown) {
 /// Rule 10.
 fn exemption(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown) {
     let has = b.exemption_reason.is_some() || b.exemption_code.is_some();
-    match c.kind {
-        Kind::Standard | Kind::Zero if c.code == "S" || c.code == "Z" => {
-            if has {
-                o.fail(
-                    c.ids[9],
-                    "BT-120",
-                    Place::Invoice,
-                    format!(
-                        "La catégorie de TVA {} ne doit pas avoir de motif d'exonération \
-                         (BT-120, BT-121) : « {} »",
-                        c.code,
-                        b.exemption_reason
-                            .as_deref()
-                            .or(b.exemption_code.as_deref())
-                            .unwrap_or("")
-                    ),
-                );
-            }
-        }
-        _ => {
-            if !has {
-                o.fail(
-                    c.ids[9],
-                    "BT-120",
-                    Place::Invoice,
-                    format!(
-                        "Le motif d'exonération de TVA (BT-120) des lignes {} est absent \
-                         (motif à renseigner sur ces lignes)",
-                        c.label
-                    ),
-                );
-            }
-        }
+    // S and Z must have no exemption reason; the others must have one.
+    let must_have = !matches!(c.code, "S" | "Z");
+    if has == must_have {
+        return;
     }
+    let text = if must_have {
+        format!(
+            "Le motif d'exonération de TVA (BT-120) des lignes {} est absent (motif à \
+             renseigner sur ces lignes)",
+            c.label
+        )
+    } else {
+        format!(
+            "La catégorie de TVA {} ne doit pas avoir de motif d'exonération (BT-120, BT-121) : \
+             « {} »",
+            c.code,
+            b.exemption_reason
+                .as_deref()
+                .or(b.exemption_code.as_deref())
+                .unwrap_or("")
+        )
+    };
+    o.fail(c.ids[9], "BT-120", Place::Invoice, text);
 }
 
 /// BR-IC-11 and BR-IC-12: an intra-community supply needs its delivery date or invoicing
@@ -612,10 +600,7 @@ fn not_subject_alone(o: &mut Out<'_, '_>) {
         .iter()
         .enumerate()
         .filter(|(_, l)| other(l.vat.as_ref().and_then(|v| v.code.as_deref())))
-        .map(|(i, l)| {
-            let mut buf = String::new();
-            line_id(l, i, &mut buf).to_string()
-        })
+        .map(|(i, l)| line_id(l, i).into_owned())
         .collect();
     let detail = if mixed.is_empty() {
         String::new()
@@ -639,5 +624,4 @@ fn not_subject_alone(o: &mut Out<'_, '_>) {
             );
         }
     }
-    let _ = (blank, money);
 }
