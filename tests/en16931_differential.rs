@@ -366,7 +366,7 @@ fn d(s: &str) -> Option<Decimal> {
     Some(dec(s))
 }
 
-fn first_row(m: &mut Model) -> &mut en16931::model::VatBreakdown {
+fn first_row(m: &mut Model) -> &mut en16931::model::VatBreakdown<'static> {
     &mut m.vat_breakdown[0]
 }
 
@@ -458,7 +458,7 @@ fn model_mutations() -> Vec<ModelMutation> {
         ("row_lowercase_vatex", |m| {
             for r in &mut m.vat_breakdown {
                 if let Some(c) = &mut r.exemption_code {
-                    *c = c.to_lowercase();
+                    *c = c.to_lowercase().into();
                 }
             }
         }),

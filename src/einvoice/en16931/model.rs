@@ -14,6 +14,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
+/// A text term: borrowed from the ERP's document (or a constant) when the mapping builds the
+/// model, so that judging 100,000 invoices copies no string; owned when read from a file.
+pub type Text<'a> = Cow<'a, str>;
+
 /// True for a missing or whitespace-only text: the negation of XPath
 /// `normalize-space(.) != ''` (XML whitespace only: a non-breaking space is content).
 pub fn blank(text: Option<&str>) -> bool {
@@ -22,119 +26,119 @@ pub fn blank(text: Option<&str>) -> bool {
 
 /// An identifier with its optional scheme (ISO 6523 ICD, EAS, UNTDID 1153…).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Identifier {
-    pub value: String,
-    pub scheme: Option<String>,
+pub struct Identifier<'a> {
+    pub value: Text<'a>,
+    pub scheme: Option<Text<'a>>,
 }
 
-impl Identifier {
-    pub fn new(value: impl Into<String>, scheme: Option<&str>) -> Identifier {
+impl<'a> Identifier<'a> {
+    pub fn new(value: impl Into<Text<'a>>, scheme: Option<&'a str>) -> Identifier<'a> {
         Identifier {
             value: value.into(),
-            scheme: scheme.map(str::to_string),
+            scheme: scheme.map(Cow::Borrowed),
         }
     }
 }
 
 /// BG-5, BG-8, BG-12, BG-15.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Address {
-    pub line1: Option<String>,
-    pub line2: Option<String>,
-    pub line3: Option<String>,
-    pub city: Option<String>,
-    pub postal_code: Option<String>,
-    pub subdivision: Option<String>,
-    pub country: Option<String>,
+pub struct Address<'a> {
+    pub line1: Option<Text<'a>>,
+    pub line2: Option<Text<'a>>,
+    pub line3: Option<Text<'a>>,
+    pub city: Option<Text<'a>>,
+    pub postal_code: Option<Text<'a>>,
+    pub subdivision: Option<Text<'a>>,
+    pub country: Option<Text<'a>>,
 }
 
 /// BG-6, BG-9.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Contact {
-    pub name: Option<String>,
-    pub telephone: Option<String>,
-    pub email: Option<String>,
+pub struct Contact<'a> {
+    pub name: Option<Text<'a>>,
+    pub telephone: Option<Text<'a>>,
+    pub email: Option<Text<'a>>,
 }
 
 /// BG-4 Seller.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Seller {
+pub struct Seller<'a> {
     /// BT-27.
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// BT-28.
-    pub trading_name: Option<String>,
+    pub trading_name: Option<Text<'a>>,
     /// BT-29 (UBL also carries the SEPA creditor identifier BT-90 here, scheme `SEPA`).
-    pub identifiers: Vec<Identifier>,
+    pub identifiers: Vec<Identifier<'a>>,
     /// BT-30 and its scheme BT-30-1.
-    pub legal_registration: Option<Identifier>,
+    pub legal_registration: Option<Identifier<'a>>,
     /// BT-31.
-    pub vat_identifier: Option<String>,
+    pub vat_identifier: Option<Text<'a>>,
     /// BT-32 (tax registration other than VAT, CII scheme `FC`).
-    pub tax_registration: Option<String>,
+    pub tax_registration: Option<Text<'a>>,
     /// BT-33.
-    pub additional_legal_info: Option<String>,
+    pub additional_legal_info: Option<Text<'a>>,
     /// BT-34 and its scheme.
-    pub electronic_address: Option<Identifier>,
+    pub electronic_address: Option<Identifier<'a>>,
     /// BG-5.
-    pub address: Option<Address>,
+    pub address: Option<Address<'a>>,
     /// BG-6.
-    pub contact: Option<Contact>,
+    pub contact: Option<Contact<'a>>,
 }
 
 /// BG-7 Buyer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Buyer {
+pub struct Buyer<'a> {
     /// BT-44.
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// BT-45.
-    pub trading_name: Option<String>,
+    pub trading_name: Option<Text<'a>>,
     /// BT-46.
-    pub identifiers: Vec<Identifier>,
+    pub identifiers: Vec<Identifier<'a>>,
     /// BT-47.
-    pub legal_registration: Option<Identifier>,
+    pub legal_registration: Option<Identifier<'a>>,
     /// BT-48.
-    pub vat_identifier: Option<String>,
+    pub vat_identifier: Option<Text<'a>>,
     /// BT-49.
-    pub electronic_address: Option<Identifier>,
+    pub electronic_address: Option<Identifier<'a>>,
     /// BG-8.
-    pub address: Option<Address>,
+    pub address: Option<Address<'a>>,
     /// BG-9.
-    pub contact: Option<Contact>,
+    pub contact: Option<Contact<'a>>,
 }
 
 /// BG-10 Payee.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Payee {
+pub struct Payee<'a> {
     /// BT-59.
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// BT-60.
-    pub identifiers: Vec<Identifier>,
+    pub identifiers: Vec<Identifier<'a>>,
     /// BT-61.
-    pub legal_registration: Option<Identifier>,
+    pub legal_registration: Option<Identifier<'a>>,
 }
 
 /// BG-11 Seller tax representative.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TaxRepresentative {
+pub struct TaxRepresentative<'a> {
     /// BT-62.
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// BT-63.
-    pub vat_identifier: Option<String>,
+    pub vat_identifier: Option<Text<'a>>,
     /// BG-12.
-    pub address: Option<Address>,
+    pub address: Option<Address<'a>>,
 }
 
 /// BG-13 Delivery information (with BG-15, the deliver-to address).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Delivery {
+pub struct Delivery<'a> {
     /// BT-70.
-    pub party_name: Option<String>,
+    pub party_name: Option<Text<'a>>,
     /// BT-71.
-    pub location: Option<Identifier>,
+    pub location: Option<Identifier<'a>>,
     /// BT-72.
     pub actual_date: Option<NaiveDate>,
     /// BG-15.
-    pub address: Option<Address>,
+    pub address: Option<Address<'a>>,
 }
 
 /// BG-14 / BG-26.
@@ -146,18 +150,18 @@ pub struct Period {
 
 /// BG-1 Invoice note.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Note {
+pub struct Note<'a> {
     /// BT-21.
-    pub subject_code: Option<String>,
+    pub subject_code: Option<Text<'a>>,
     /// BT-22.
-    pub text: String,
+    pub text: Text<'a>,
 }
 
 /// BG-3 Preceding invoice reference.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PrecedingInvoice {
+pub struct PrecedingInvoice<'a> {
     /// BT-25.
-    pub reference: Option<String>,
+    pub reference: Option<Text<'a>>,
     /// BT-26.
     pub issue_date: Option<NaiveDate>,
 }
@@ -167,8 +171,8 @@ pub struct PrecedingInvoice {
 /// was read from a file.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Binary<'a> {
-    pub mime_code: Option<String>,
-    pub filename: Option<String>,
+    pub mime_code: Option<Text<'a>>,
+    pub filename: Option<Text<'a>>,
     pub content: Cow<'a, [u8]>,
 }
 
@@ -186,60 +190,60 @@ impl std::fmt::Debug for Binary<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SupportingDocument<'a> {
     /// BT-122.
-    pub reference: Option<String>,
+    pub reference: Option<Text<'a>>,
     /// BT-123.
-    pub description: Option<String>,
+    pub description: Option<Text<'a>>,
     /// BT-124.
-    pub uri: Option<String>,
+    pub uri: Option<Text<'a>>,
     /// BT-125.
     pub attachment: Option<Binary<'a>>,
 }
 
 /// BG-17 Credit transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CreditTransfer {
+pub struct CreditTransfer<'a> {
     /// BT-84.
-    pub account_id: Option<String>,
+    pub account_id: Option<Text<'a>>,
     /// BT-85.
-    pub account_name: Option<String>,
+    pub account_name: Option<Text<'a>>,
     /// BT-86.
-    pub provider_id: Option<String>,
+    pub provider_id: Option<Text<'a>>,
 }
 
 /// BG-18 Payment card information.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Card {
+pub struct Card<'a> {
     /// BT-87.
-    pub primary_account_number: Option<String>,
+    pub primary_account_number: Option<Text<'a>>,
     /// BT-88.
-    pub holder_name: Option<String>,
+    pub holder_name: Option<Text<'a>>,
 }
 
 /// BG-16 Payment instructions (UBL and CII allow it to repeat).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PaymentMeans {
+pub struct PaymentMeans<'a> {
     /// BT-81.
-    pub code: Option<String>,
+    pub code: Option<Text<'a>>,
     /// BT-82.
-    pub text: Option<String>,
+    pub text: Option<Text<'a>>,
     /// BG-17.
-    pub credit_transfer: Option<CreditTransfer>,
+    pub credit_transfer: Option<CreditTransfer<'a>>,
     /// BG-18.
-    pub card: Option<Card>,
+    pub card: Option<Card<'a>>,
 }
 
 /// The VAT category of a line, an allowance or a charge, or of a breakdown row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VatCategory {
+pub struct VatCategory<'a> {
     /// BT-151 / BT-95 / BT-102 / BT-118.
-    pub code: Option<String>,
+    pub code: Option<Text<'a>>,
     /// BT-152 / BT-96 / BT-103 / BT-119.
     pub rate: Option<Decimal>,
 }
 
 /// BG-20 / BG-21 (document level) and BG-27 / BG-28 (line level, no VAT category there).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AllowanceCharge {
+pub struct AllowanceCharge<'a> {
     /// False: allowance; true: charge.
     pub charge: bool,
     /// BT-92 / BT-99 / BT-136 / BT-141.
@@ -249,11 +253,11 @@ pub struct AllowanceCharge {
     /// BT-94 / BT-101 / BT-138 / BT-143.
     pub percentage: Option<Decimal>,
     /// Document level only: BT-95/96, BT-102/103.
-    pub vat: Option<VatCategory>,
+    pub vat: Option<VatCategory<'a>>,
     /// BT-97 / BT-104 / BT-139 / BT-144.
-    pub reason: Option<String>,
+    pub reason: Option<Text<'a>>,
     /// BT-98 / BT-105 / BT-140 / BT-145.
-    pub reason_code: Option<String>,
+    pub reason_code: Option<Text<'a>>,
 }
 
 /// BG-22 Document totals.
@@ -283,59 +287,59 @@ pub struct Totals {
 
 /// BG-23 VAT breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VatBreakdown {
+pub struct VatBreakdown<'a> {
     /// BT-116.
     pub taxable: Option<Decimal>,
     /// BT-117.
     pub tax: Option<Decimal>,
     /// BT-118 / BT-119.
-    pub category: VatCategory,
+    pub category: VatCategory<'a>,
     /// BT-120.
-    pub exemption_reason: Option<String>,
+    pub exemption_reason: Option<Text<'a>>,
     /// BT-121.
-    pub exemption_code: Option<String>,
+    pub exemption_code: Option<Text<'a>>,
 }
 
 /// BG-32 Item attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ItemAttribute {
+pub struct ItemAttribute<'a> {
     /// BT-160.
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// BT-161.
-    pub value: Option<String>,
+    pub value: Option<Text<'a>>,
 }
 
 /// BT-158 with its scheme BT-158-1 and scheme version BT-158-2.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Classification {
-    pub code: String,
-    pub list: Option<String>,
-    pub list_version: Option<String>,
+pub struct Classification<'a> {
+    pub code: Text<'a>,
+    pub list: Option<Text<'a>>,
+    pub list_version: Option<Text<'a>>,
 }
 
 /// BG-25 Invoice line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Line {
+pub struct Line<'a> {
     /// BT-126.
-    pub id: Option<String>,
+    pub id: Option<Text<'a>>,
     /// BT-127.
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
     /// BT-128.
-    pub object: Option<Identifier>,
+    pub object: Option<Identifier<'a>>,
     /// BT-129.
     pub quantity: Option<Decimal>,
     /// BT-130.
-    pub unit_code: Option<String>,
+    pub unit_code: Option<Text<'a>>,
     /// BT-131.
     pub net_amount: Option<Decimal>,
     /// BT-132.
-    pub order_line_reference: Option<String>,
+    pub order_line_reference: Option<Text<'a>>,
     /// BT-133.
-    pub accounting_reference: Option<String>,
+    pub accounting_reference: Option<Text<'a>>,
     /// BG-26.
     pub period: Option<Period>,
     /// BG-27 / BG-28.
-    pub allowances_charges: Vec<AllowanceCharge>,
+    pub allowances_charges: Vec<AllowanceCharge<'a>>,
     /// BT-146.
     pub net_price: Option<Decimal>,
     /// BT-147.
@@ -345,118 +349,118 @@ pub struct Line {
     /// BT-149.
     pub base_quantity: Option<Decimal>,
     /// BT-150.
-    pub base_quantity_unit: Option<String>,
+    pub base_quantity_unit: Option<Text<'a>>,
     /// BG-30: BT-151, BT-152.
-    pub vat: Option<VatCategory>,
+    pub vat: Option<VatCategory<'a>>,
     /// BT-153.
-    pub item_name: Option<String>,
+    pub item_name: Option<Text<'a>>,
     /// BT-154.
-    pub item_description: Option<String>,
+    pub item_description: Option<Text<'a>>,
     /// BT-155.
-    pub seller_item_id: Option<String>,
+    pub seller_item_id: Option<Text<'a>>,
     /// BT-156.
-    pub buyer_item_id: Option<String>,
+    pub buyer_item_id: Option<Text<'a>>,
     /// BT-157.
-    pub standard_item_id: Option<Identifier>,
+    pub standard_item_id: Option<Identifier<'a>>,
     /// BT-158.
-    pub classifications: Vec<Classification>,
+    pub classifications: Vec<Classification<'a>>,
     /// BT-159.
-    pub origin_country: Option<String>,
+    pub origin_country: Option<Text<'a>>,
     /// BG-32.
-    pub attributes: Vec<ItemAttribute>,
+    pub attributes: Vec<ItemAttribute<'a>>,
 }
 
 /// The invoice (or credit note): BT-1 … BT-24 and every group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Invoice<'a> {
     /// BT-1.
-    pub number: Option<String>,
+    pub number: Option<Text<'a>>,
     /// BT-2.
     pub issue_date: Option<NaiveDate>,
     /// BT-3 (380 invoice, 381 credit note…).
-    pub type_code: Option<String>,
+    pub type_code: Option<Text<'a>>,
     /// A credit note: in UBL the `CreditNote` root (with `CreditNoteTypeCode` and
     /// `CreditNoteLine`), in CII a BT-3 of the credit note list. Kept beside BT-3 because
     /// the UBL rules judge BT-3 against the list of its root.
     pub credit_note: bool,
     /// BT-5.
-    pub currency: Option<String>,
+    pub currency: Option<Text<'a>>,
     /// BT-6.
-    pub tax_currency: Option<String>,
+    pub tax_currency: Option<Text<'a>>,
     /// BT-7.
     pub tax_point_date: Option<NaiveDate>,
     /// BT-8.
-    pub tax_point_date_code: Option<String>,
+    pub tax_point_date_code: Option<Text<'a>>,
     /// BT-9.
     pub due_date: Option<NaiveDate>,
     /// BT-10 (Chorus Pro: the service code).
-    pub buyer_reference: Option<String>,
+    pub buyer_reference: Option<Text<'a>>,
     /// BT-11.
-    pub project_reference: Option<String>,
+    pub project_reference: Option<Text<'a>>,
     /// BT-12 (Chorus Pro: the market number).
-    pub contract_reference: Option<String>,
+    pub contract_reference: Option<Text<'a>>,
     /// BT-13 (Chorus Pro: the engagement number).
-    pub purchase_order_reference: Option<String>,
+    pub purchase_order_reference: Option<Text<'a>>,
     /// BT-14.
-    pub sales_order_reference: Option<String>,
+    pub sales_order_reference: Option<Text<'a>>,
     /// BT-15.
-    pub receiving_advice_reference: Option<String>,
+    pub receiving_advice_reference: Option<Text<'a>>,
     /// BT-16.
-    pub despatch_advice_reference: Option<String>,
+    pub despatch_advice_reference: Option<Text<'a>>,
     /// BT-17.
-    pub tender_reference: Option<String>,
+    pub tender_reference: Option<Text<'a>>,
     /// BT-18.
-    pub invoiced_object: Option<Identifier>,
+    pub invoiced_object: Option<Identifier<'a>>,
     /// BT-19.
-    pub buyer_accounting_reference: Option<String>,
+    pub buyer_accounting_reference: Option<Text<'a>>,
     /// BT-20.
-    pub payment_terms: Option<String>,
+    pub payment_terms: Option<Text<'a>>,
     /// BG-1.
-    pub notes: Vec<Note>,
+    pub notes: Vec<Note<'a>>,
     /// BT-23.
-    pub process: Option<String>,
+    pub process: Option<Text<'a>>,
     /// BT-24.
-    pub specification: Option<String>,
+    pub specification: Option<Text<'a>>,
     /// BG-3.
-    pub preceding_invoices: Vec<PrecedingInvoice>,
+    pub preceding_invoices: Vec<PrecedingInvoice<'a>>,
     /// BG-4.
-    pub seller: Seller,
+    pub seller: Seller<'a>,
     /// BG-7.
-    pub buyer: Buyer,
+    pub buyer: Buyer<'a>,
     /// BG-10.
-    pub payee: Option<Payee>,
+    pub payee: Option<Payee<'a>>,
     /// BG-11.
-    pub tax_representative: Option<TaxRepresentative>,
+    pub tax_representative: Option<TaxRepresentative<'a>>,
     /// BG-13.
-    pub delivery: Option<Delivery>,
+    pub delivery: Option<Delivery<'a>>,
     /// BG-14.
     pub invoicing_period: Option<Period>,
     /// BT-83 Remittance information.
-    pub remittance_information: Option<String>,
+    pub remittance_information: Option<Text<'a>>,
     /// BG-16.
-    pub payment_means: Vec<PaymentMeans>,
+    pub payment_means: Vec<PaymentMeans<'a>>,
     /// BT-89 Mandate reference (BG-19).
-    pub mandate_reference: Option<String>,
+    pub mandate_reference: Option<Text<'a>>,
     /// BG-20 and BG-21, in document order.
-    pub allowances_charges: Vec<AllowanceCharge>,
+    pub allowances_charges: Vec<AllowanceCharge<'a>>,
     /// BG-22.
     pub totals: Totals,
     /// BG-23.
-    pub vat_breakdown: Vec<VatBreakdown>,
+    pub vat_breakdown: Vec<VatBreakdown<'a>>,
     /// BG-24.
     pub supporting_documents: Vec<SupportingDocument<'a>>,
     /// BG-25.
-    pub lines: Vec<Line>,
+    pub lines: Vec<Line<'a>>,
 }
 
-impl Invoice<'_> {
+impl<'a> Invoice<'a> {
     /// BG-20.
-    pub fn document_allowances(&self) -> impl Iterator<Item = &AllowanceCharge> {
+    pub fn document_allowances(&self) -> impl Iterator<Item = &AllowanceCharge<'a>> {
         self.allowances_charges.iter().filter(|a| !a.charge)
     }
 
     /// BG-21.
-    pub fn document_charges(&self) -> impl Iterator<Item = &AllowanceCharge> {
+    pub fn document_charges(&self) -> impl Iterator<Item = &AllowanceCharge<'a>> {
         self.allowances_charges.iter().filter(|a| a.charge)
     }
 }

@@ -21,9 +21,9 @@ fn date(e: &Element, tag: &str, inner_ns: Ns, inner: &str) -> Option<NaiveDate> 
     NaiveDate::parse_from_str(d.text.trim(), "%Y%m%d").ok()
 }
 
-fn id_of(e: &Element) -> Identifier {
+fn id_of(e: &Element) -> Identifier<'static> {
     Identifier {
-        value: e.text.clone(),
+        value: e.term(),
         scheme: e.attr_string("schemeID"),
     }
 }
@@ -33,14 +33,14 @@ fn is_vat(tax: &Element) -> bool {
         .is_some_and(|t| t.trim().to_uppercase() == "VAT")
 }
 
-fn vat_category(tax: &Element) -> VatCategory {
+fn vat_category(tax: &Element) -> VatCategory<'static> {
     VatCategory {
         code: tax.text_of(RAM, "CategoryCode"),
         rate: tax.decimal_of(RAM, "RateApplicablePercent"),
     }
 }
 
-fn address(e: &Element) -> Address {
+fn address(e: &Element) -> Address<'static> {
     Address {
         line1: e.text_of(RAM, "LineOne"),
         line2: e.text_of(RAM, "LineTwo"),
@@ -52,7 +52,7 @@ fn address(e: &Element) -> Address {
     }
 }
 
-fn identifiers(party: &Element) -> Vec<Identifier> {
+fn identifiers(party: &Element) -> Vec<Identifier<'static>> {
     party
         .all(RAM, "ID")
         .chain(party.all(RAM, "GlobalID"))
@@ -60,45 +60,45 @@ fn identifiers(party: &Element) -> Vec<Identifier> {
         .collect()
 }
 
-fn tax_registration(party: &Element, scheme: &str) -> Option<String> {
+fn tax_registration(party: &Element, scheme: &str) -> Option<Text<'static>> {
     party
         .all(RAM, "SpecifiedTaxRegistration")
         .filter_map(|t| t.child(RAM, "ID"))
         .find(|id| id.attr("schemeID") == Some(scheme))
-        .map(|id| id.text.clone())
+        .map(Element::term)
 }
 
-fn contact(party: &Element) -> Option<Contact> {
+fn contact(party: &Element) -> Option<Contact<'static>> {
     party.child(RAM, "DefinedTradeContact").map(|c| Contact {
         name: c.text_of(RAM, "PersonName"),
         telephone: c
             .path(&[(RAM, "TelephoneUniversalCommunication"), (RAM, "CompleteNumber")])
-            .map(|t| t.text.clone()),
+            .map(Element::term),
         email: c
             .path(&[(RAM, "EmailURIUniversalCommunication"), (RAM, "URIID")])
-            .map(|t| t.text.clone()),
+            .map(Element::term),
     })
 }
 
-fn legal_id(party: &Element) -> Option<Identifier> {
+fn legal_id(party: &Element) -> Option<Identifier<'static>> {
     party
         .path(&[(RAM, "SpecifiedLegalOrganization"), (RAM, "ID")])
         .map(id_of)
 }
 
-fn trading_name(party: &Element) -> Option<String> {
+fn trading_name(party: &Element) -> Option<Text<'static>> {
     party
         .path(&[(RAM, "SpecifiedLegalOrganization"), (RAM, "TradingBusinessName")])
-        .map(|n| n.text.clone())
+        .map(Element::term)
 }
 
-fn electronic_address(party: &Element) -> Option<Identifier> {
+fn electronic_address(party: &Element) -> Option<Identifier<'static>> {
     party
         .path(&[(RAM, "URIUniversalCommunication"), (RAM, "URIID")])
         .map(id_of)
 }
 
-fn seller(p: &Element) -> Seller {
+fn seller(p: &Element) -> Seller<'static> {
     Seller {
         name: p.text_of(RAM, "Name"),
         trading_name: trading_name(p),
@@ -113,7 +113,7 @@ fn seller(p: &Element) -> Seller {
     }
 }
 
-fn buyer(p: &Element) -> Buyer {
+fn buyer(p: &Element) -> Buyer<'static> {
     Buyer {
         name: p.text_of(RAM, "Name"),
         trading_name: trading_name(p),
@@ -133,7 +133,7 @@ fn period(p: &Element) -> Period {
     }
 }
 
-fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge {
+fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge<'static> {
     AllowanceCharge {
         charge: e
             .path(&[(RAM, "ChargeIndicator"), (Ns::Udt, "Indicator")])
@@ -153,7 +153,7 @@ fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge {
     }
 }
 
-fn line(e: &Element) -> Line {
+fn line(e: &Element) -> Line<'static> {
     let doc = e.child(RAM, "AssociatedDocumentLineDocument");
     let product = e.child(RAM, "SpecifiedTradeProduct");
     let agreement = e.child(RAM, "SpecifiedLineTradeAgreement");
@@ -169,7 +169,7 @@ fn line(e: &Element) -> Line {
         id: text(doc, "LineID"),
         note: doc
             .and_then(|d| d.path(&[(RAM, "IncludedNote"), (RAM, "Content")]))
-            .map(|c| c.text.clone()),
+            .map(Element::term),
         object: settlement
             .and_then(|s| {
                 s.all(RAM, "AdditionalReferencedDocument").find(|d| {
@@ -193,10 +193,10 @@ fn line(e: &Element) -> Line {
             .and_then(|a| decimal(&a.text)),
         order_line_reference: agreement
             .and_then(|a| a.path(&[(RAM, "BuyerOrderReferencedDocument"), (RAM, "LineID")]))
-            .map(|l| l.text.clone()),
+            .map(Element::term),
         accounting_reference: settlement
             .and_then(|s| s.path(&[(RAM, "ReceivableSpecifiedTradeAccountingAccount"), (RAM, "ID")]))
-            .map(|a| a.text.clone()),
+            .map(Element::term),
         period: settlement
             .and_then(|s| s.child(RAM, "BillingSpecifiedPeriod"))
             .map(period),
@@ -229,7 +229,7 @@ fn line(e: &Element) -> Line {
                 p.all(RAM, "DesignatedProductClassification")
                     .filter_map(|c| c.child(RAM, "ClassCode"))
                     .map(|c| Classification {
-                        code: c.text.clone(),
+                        code: c.term(),
                         list: c.attr_string("listID"),
                         list_version: c.attr_string("listVersionID"),
                     })
@@ -238,7 +238,7 @@ fn line(e: &Element) -> Line {
             .unwrap_or_default(),
         origin_country: product
             .and_then(|p| p.path(&[(RAM, "OriginTradeCountry"), (RAM, "ID")]))
-            .map(|c| c.text.clone()),
+            .map(Element::term),
         attributes: product
             .map(|p| {
                 p.all(RAM, "ApplicableProductCharacteristic")
@@ -252,10 +252,10 @@ fn line(e: &Element) -> Line {
     }
 }
 
-fn issuer_ref(parent: &Element, tag: &str) -> Option<String> {
+fn issuer_ref(parent: &Element, tag: &str) -> Option<Text<'static>> {
     parent
         .path(&[(RAM, tag), (RAM, "IssuerAssignedID")])
-        .map(|e| e.text.clone())
+        .map(Element::term)
 }
 
 pub fn from_tree(root: &Element) -> Invoice<'static> {
@@ -263,10 +263,10 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
     if let Some(ctx) = root.child(RSM, "ExchangedDocumentContext") {
         inv.process = ctx
             .path(&[(RAM, "BusinessProcessSpecifiedDocumentContextParameter"), (RAM, "ID")])
-            .map(|e| e.text.clone());
+            .map(Element::term);
         inv.specification = ctx
             .path(&[(RAM, "GuidelineSpecifiedDocumentContextParameter"), (RAM, "ID")])
-            .map(|e| e.text.clone());
+            .map(Element::term);
     }
     if let Some(doc) = root.child(RSM, "ExchangedDocument") {
         inv.number = doc.text_of(RAM, "ID");
@@ -276,11 +276,12 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
             .all(RAM, "IncludedNote")
             .map(|n| Note {
                 subject_code: n.text_of(RAM, "SubjectCode"),
-                text: n
-                    .all(RAM, "Content")
-                    .map(|c| c.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text: Cow::Owned(
+                    n.all(RAM, "Content")
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
             })
             .collect();
     }
@@ -367,14 +368,14 @@ fn agreement(a: &Element, inv: &mut Invoice<'static>) {
     }
     inv.project_reference = a
         .path(&[(RAM, "SpecifiedProcuringProject"), (RAM, "ID")])
-        .map(|p| p.text.clone());
+        .map(Element::term);
 }
 
 fn settlement(s: &Element, inv: &mut Invoice<'static>) {
     if let Some(c) = s.child(RAM, "CreditorReferenceID") {
         inv.seller
             .identifiers
-            .push(Identifier::new(c.text.clone(), Some(SEPA)));
+            .push(Identifier::new(c.term(), Some(SEPA)));
     }
     inv.remittance_information = s.text_of(RAM, "PaymentReference");
     inv.tax_currency = s.text_of(RAM, "TaxCurrencyCode");
@@ -388,7 +389,7 @@ fn settlement(s: &Element, inv: &mut Invoice<'static>) {
         let account = pm.child(RAM, "PayeePartyCreditorFinancialAccount");
         let bic = pm
             .path(&[(RAM, "PayeeSpecifiedCreditorFinancialInstitution"), (RAM, "BICID")])
-            .map(|b| b.text.clone());
+            .map(Element::term);
         inv.payment_means.push(PaymentMeans {
             code: pm.text_of(RAM, "TypeCode"),
             text: pm.text_of(RAM, "Information"),
@@ -467,5 +468,5 @@ fn settlement(s: &Element, inv: &mut Invoice<'static>) {
         .collect();
     inv.buyer_accounting_reference = s
         .path(&[(RAM, "ReceivableSpecifiedTradeAccountingAccount"), (RAM, "ID")])
-        .map(|a| a.text.clone());
+        .map(Element::term);
 }

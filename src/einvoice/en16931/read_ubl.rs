@@ -18,9 +18,9 @@ fn date(e: &Element, name: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
 }
 
-fn id_of(e: &Element) -> Identifier {
+fn id_of(e: &Element) -> Identifier<'static> {
     Identifier {
-        value: e.text.clone(),
+        value: e.term(),
         scheme: e.attr_string("schemeID"),
     }
 }
@@ -35,28 +35,28 @@ fn is_vat(e: &Element) -> bool {
         .is_some_and(|id| id.text.trim().to_uppercase() == "VAT")
 }
 
-fn vat_category(e: &Element) -> VatCategory {
+fn vat_category(e: &Element) -> VatCategory<'static> {
     VatCategory {
         code: e.text_of(CBC, "ID"),
         rate: e.decimal_of(CBC, "Percent"),
     }
 }
 
-fn address(e: &Element) -> Address {
+fn address(e: &Element) -> Address<'static> {
     Address {
         line1: e.text_of(CBC, "StreetName"),
         line2: e.text_of(CBC, "AdditionalStreetName"),
-        line3: e.path(&[(CAC, "AddressLine"), (CBC, "Line")]).map(|l| l.text.clone()),
+        line3: e.path(&[(CAC, "AddressLine"), (CBC, "Line")]).map(Element::term),
         city: e.text_of(CBC, "CityName"),
         postal_code: e.text_of(CBC, "PostalZone"),
         subdivision: e.text_of(CBC, "CountrySubentity"),
         country: e
             .path(&[(CAC, "Country"), (CBC, "IdentificationCode")])
-            .map(|c| c.text.clone()),
+            .map(Element::term),
     }
 }
 
-fn contact(party: &Element) -> Option<Contact> {
+fn contact(party: &Element) -> Option<Contact<'static>> {
     party.child(CAC, "Contact").map(|c| Contact {
         name: c.text_of(CBC, "Name"),
         telephone: c.text_of(CBC, "Telephone"),
@@ -64,7 +64,7 @@ fn contact(party: &Element) -> Option<Contact> {
     })
 }
 
-fn identifiers(party: &Element) -> Vec<Identifier> {
+fn identifiers(party: &Element) -> Vec<Identifier<'static>> {
     party
         .all(CAC, "PartyIdentification")
         .filter_map(|p| p.child(CBC, "ID"))
@@ -72,14 +72,14 @@ fn identifiers(party: &Element) -> Vec<Identifier> {
         .collect()
 }
 
-fn party_name(party: &Element) -> Option<String> {
+fn party_name(party: &Element) -> Option<Text<'static>> {
     party
         .path(&[(CAC, "PartyName"), (CBC, "Name")])
-        .map(|n| n.text.clone())
+        .map(Element::term)
 }
 
 /// The VAT identifier and the other tax registration of a party.
-fn tax_schemes(party: &Element) -> (Option<String>, Option<String>) {
+fn tax_schemes(party: &Element) -> (Option<Text<'static>>, Option<Text<'static>>) {
     let (mut vat, mut other) = (None, None);
     for s in party.all(CAC, "PartyTaxScheme") {
         let Some(id) = s.text_of(CBC, "CompanyID") else {
@@ -98,7 +98,7 @@ fn legal(party: &Element) -> Option<&Element> {
     party.child(CAC, "PartyLegalEntity")
 }
 
-fn seller(party: &Element) -> Seller {
+fn seller(party: &Element) -> Seller<'static> {
     let (vat, other) = tax_schemes(party);
     Seller {
         name: legal(party).and_then(|l| l.text_of(CBC, "RegistrationName")),
@@ -114,7 +114,7 @@ fn seller(party: &Element) -> Seller {
     }
 }
 
-fn buyer(party: &Element) -> Buyer {
+fn buyer(party: &Element) -> Buyer<'static> {
     Buyer {
         name: legal(party).and_then(|l| l.text_of(CBC, "RegistrationName")),
         trading_name: party_name(party),
@@ -127,7 +127,7 @@ fn buyer(party: &Element) -> Buyer {
     }
 }
 
-fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge {
+fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge<'static> {
     AllowanceCharge {
         charge: e.child(CBC, "ChargeIndicator").is_some_and(bool_of),
         amount: e.decimal_of(CBC, "Amount"),
@@ -150,24 +150,24 @@ fn period(e: &Element) -> Period {
     }
 }
 
-fn note(text: &str) -> Note {
+fn note(text: &str) -> Note<'static> {
     // EN 16931-3-2: a subject code (BT-21) is written `#CODE#` before the text.
     if let Some(rest) = text.strip_prefix('#')
         && let Some((code, body)) = rest.split_once('#')
         && code.chars().count() == 3
     {
         return Note {
-            subject_code: Some(code.to_string()),
-            text: body.to_string(),
+            subject_code: Some(Cow::Owned(code.to_string())),
+            text: Cow::Owned(body.to_string()),
         };
     }
     Note {
         subject_code: None,
-        text: text.to_string(),
+        text: Cow::Owned(text.to_string()),
     }
 }
 
-fn line(e: &Element, credit_note: bool) -> Line {
+fn line(e: &Element, credit_note: bool) -> Line<'static> {
     let quantity = e.child(
         CBC,
         if credit_note {
@@ -181,7 +181,7 @@ fn line(e: &Element, credit_note: bool) -> Line {
     let price_ac = price.and_then(|p| p.child(CAC, "AllowanceCharge"));
     let item_id = |tag: &str| {
         item.and_then(|i| i.path(&[(CAC, tag), (CBC, "ID")]))
-            .map(|id| id.text.clone())
+            .map(Element::term)
     };
     Line {
         id: e.text_of(CBC, "ID"),
@@ -199,7 +199,7 @@ fn line(e: &Element, credit_note: bool) -> Line {
         net_amount: e.decimal_of(CBC, "LineExtensionAmount"),
         order_line_reference: e
             .path(&[(CAC, "OrderLineReference"), (CBC, "LineID")])
-            .map(|l| l.text.clone()),
+            .map(Element::term),
         accounting_reference: e.text_of(CBC, "AccountingCost"),
         period: e.child(CAC, "InvoicePeriod").map(period),
         allowances_charges: e
@@ -230,7 +230,7 @@ fn line(e: &Element, credit_note: bool) -> Line {
                 i.all(CAC, "CommodityClassification")
                     .filter_map(|c| c.child(CBC, "ItemClassificationCode"))
                     .map(|c| Classification {
-                        code: c.text.clone(),
+                        code: c.term(),
                         list: c.attr_string("listID"),
                         list_version: c.attr_string("listVersionID"),
                     })
@@ -239,7 +239,7 @@ fn line(e: &Element, credit_note: bool) -> Line {
             .unwrap_or_default(),
         origin_country: item
             .and_then(|i| i.path(&[(CAC, "OriginCountry"), (CBC, "IdentificationCode")]))
-            .map(|c| c.text.clone()),
+            .map(Element::term),
         attributes: item
             .map(|i| {
                 i.all(CAC, "AdditionalItemProperty")
@@ -253,8 +253,8 @@ fn line(e: &Element, credit_note: bool) -> Line {
     }
 }
 
-fn simple_ref(root: &Element, tag: &str) -> Option<String> {
-    root.path(&[(CAC, tag), (CBC, "ID")]).map(|e| e.text.clone())
+fn simple_ref(root: &Element, tag: &str) -> Option<Text<'static>> {
+    root.path(&[(CAC, tag), (CBC, "ID")]).map(Element::term)
 }
 
 pub fn from_tree(root: &Element) -> Invoice<'static> {
@@ -284,7 +284,7 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
         tender_reference: simple_ref(root, "OriginatorDocumentReference"),
         contract_reference: simple_ref(root, "ContractDocumentReference"),
         project_reference: simple_ref(root, "ProjectReference"),
-        payment_terms: root.path(&[(CAC, "PaymentTerms"), (CBC, "Note")]).map(|n| n.text.clone()),
+        payment_terms: root.path(&[(CAC, "PaymentTerms"), (CBC, "Note")]).map(Element::term),
         ..Invoice::default()
     };
     inv.due_date = if credit_note {
@@ -332,7 +332,7 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
                     description: d.text_of(CBC, "DocumentDescription"),
                     uri: att
                         .and_then(|a| a.path(&[(CAC, "ExternalReference"), (CBC, "URI")]))
-                        .map(|u| u.text.clone()),
+                        .map(Element::term),
                     attachment: att
                         .and_then(|a| a.child(CBC, "EmbeddedDocumentBinaryObject"))
                         .map(|b| Binary {
@@ -367,7 +367,7 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
         Delivery {
             party_name: d
                 .path(&[(CAC, "DeliveryParty"), (CAC, "PartyName"), (CBC, "Name")])
-                .map(|n| n.text.clone()),
+                .map(Element::term),
             location: location.and_then(|l| l.child(CBC, "ID")).map(id_of),
             actual_date: date(d, "ActualDeliveryDate"),
             address: location.and_then(|l| l.child(CAC, "Address")).map(address),
@@ -380,18 +380,18 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
         if inv.mandate_reference.is_none() {
             inv.mandate_reference = pm
                 .path(&[(CAC, "PaymentMandate"), (CBC, "ID")])
-                .map(|m| m.text.clone());
+                .map(Element::term);
         }
         let code = pm.child(CBC, "PaymentMeansCode");
         inv.payment_means.push(PaymentMeans {
-            code: code.map(|c| c.text.clone()),
+            code: code.map(Element::term),
             text: code.and_then(|c| c.attr_string("name")),
             credit_transfer: pm.child(CAC, "PayeeFinancialAccount").map(|a| CreditTransfer {
                 account_id: a.text_of(CBC, "ID"),
                 account_name: a.text_of(CBC, "Name"),
                 provider_id: a
                     .path(&[(CAC, "FinancialInstitutionBranch"), (CBC, "ID")])
-                    .map(|b| b.text.clone()),
+                    .map(Element::term),
             }),
             card: pm.child(CAC, "CardAccount").map(|c| Card {
                 primary_account_number: c.text_of(CBC, "PrimaryAccountNumberID"),

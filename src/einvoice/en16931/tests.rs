@@ -478,7 +478,7 @@ fn xslt_tests(syntax: &str) -> std::collections::HashMap<String, Vec<String>> {
                 .iter()
                 .find(|c| c.name == "attribute" && c.attr("name") == Some("id"))
                 .map(|a| a.text.trim().to_string())
-                .or_else(|| fa.attr_string("id"));
+                .or_else(|| fa.attr("id").map(str::to_string));
             if let (Some(id), Some(test)) = (id, when.attr("test")) {
                 out.entry(id).or_default().push(test.to_string());
             }

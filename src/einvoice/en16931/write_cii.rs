@@ -41,7 +41,7 @@ struct W {
 }
 
 impl W {
-    fn text(&mut self, name: &'static str, value: &Option<String>) {
+    fn text(&mut self, name: &'static str, value: &Option<Text<'_>>) {
         self.x.opt(name, &[], value.as_deref());
     }
 
@@ -61,12 +61,12 @@ impl W {
 
     fn id(&mut self, name: &'static str, id: &Identifier) {
         match &id.scheme {
-            Some(s) => self.x.leaf(name, &[("schemeID", s.as_str())], &id.value),
+            Some(s) => self.x.leaf(name, &[("schemeID", s.as_ref())], &id.value),
             None => self.x.leaf(name, &[], &id.value),
         }
     }
 
-    fn issuer_ref(&mut self, tag: &'static str, value: &Option<String>) {
+    fn issuer_ref(&mut self, tag: &'static str, value: &Option<Text<'_>>) {
         if let Some(v) = value {
             self.x.open(tag, &[]);
             self.x.leaf("ram:IssuerAssignedID", &[], v);
@@ -205,10 +205,10 @@ fn line_item(w: &mut W, l: &Line) {
         w.x.open("ram:DesignatedProductClassification", &[]);
         let mut attrs = Vec::with_capacity(2);
         if let Some(list) = &c.list {
-            attrs.push(("listID", list.as_str()));
+            attrs.push(("listID", list.as_ref()));
         }
         if let Some(v) = &c.list_version {
-            attrs.push(("listVersionID", v.as_str()));
+            attrs.push(("listVersionID", v.as_ref()));
         }
         w.x.leaf("ram:ClassCode", &attrs, &c.code);
         w.x.close();
@@ -244,7 +244,7 @@ fn line_item(w: &mut W, l: &Line) {
             match &l.base_quantity_unit {
                 Some(u) => w
                     .x
-                    .leaf("ram:BasisQuantity", &[("unitCode", u.as_str())], &q.to_string()),
+                    .leaf("ram:BasisQuantity", &[("unitCode", u.as_ref())], &q.to_string()),
                 None => w.x.leaf("ram:BasisQuantity", &[], &q.to_string()),
             }
         }
@@ -259,7 +259,7 @@ fn line_item(w: &mut W, l: &Line) {
         match &l.unit_code {
             Some(u) => w
                 .x
-                .leaf("ram:BilledQuantity", &[("unitCode", u.as_str())], &q),
+                .leaf("ram:BilledQuantity", &[("unitCode", u.as_ref())], &q),
             None => w.x.leaf("ram:BilledQuantity", &[], &q),
         }
     }
@@ -320,7 +320,7 @@ fn identifiers(w: &mut W, ids: &[Identifier]) {
     }
 }
 
-fn legal_organization(w: &mut W, id: &Option<Identifier>, trading_name: &Option<String>) {
+fn legal_organization(w: &mut W, id: &Option<Identifier>, trading_name: &Option<Text<'_>>) {
     if id.is_some() || trading_name.is_some() {
         w.x.open("ram:SpecifiedLegalOrganization", &[]);
         if let Some(id) = id {
@@ -357,7 +357,7 @@ fn electronic_address(w: &mut W, e: &Option<Identifier>) {
     }
 }
 
-fn tax_registration(w: &mut W, value: &Option<String>, scheme: &str) {
+fn tax_registration(w: &mut W, value: &Option<Text<'_>>, scheme: &str) {
     if let Some(v) = value {
         w.x.open("ram:SpecifiedTaxRegistration", &[]);
         w.x.leaf("ram:ID", &[("schemeID", scheme)], v);
@@ -420,10 +420,10 @@ fn agreement(w: &mut W, inv: &Invoice<'_>) {
         if let Some(bin) = &d.attachment {
             let mut attrs = Vec::with_capacity(2);
             if let Some(m) = &bin.mime_code {
-                attrs.push(("mimeCode", m.as_str()));
+                attrs.push(("mimeCode", m.as_ref()));
             }
             if let Some(f) = &bin.filename {
-                attrs.push(("filename", f.as_str()));
+                attrs.push(("filename", f.as_ref()));
             }
             let encoded = base64::engine::general_purpose::STANDARD.encode(&bin.content);
             w.x.raw_leaf("ram:AttachmentBinaryObject", &attrs, &encoded);
@@ -557,7 +557,7 @@ fn settlement(w: &mut W, inv: &Invoice<'_>) {
             match currency {
                 Some(c) => w
                     .x
-                    .leaf("ram:TaxTotalAmount", &[("currencyID", c.as_str())], &v.to_string()),
+                    .leaf("ram:TaxTotalAmount", &[("currencyID", c.as_ref())], &v.to_string()),
                 None => w.x.leaf("ram:TaxTotalAmount", &[], &v.to_string()),
             }
         }

@@ -41,7 +41,7 @@ impl W<'_> {
         }
     }
 
-    fn text(&mut self, name: &'static str, value: &Option<String>) {
+    fn text(&mut self, name: &'static str, value: &Option<Text<'_>>) {
         self.x.opt(name, &[], value.as_deref());
     }
 
@@ -64,7 +64,7 @@ impl W<'_> {
         }
     }
 
-    fn simple_ref(&mut self, outer: &'static str, value: &Option<String>) {
+    fn simple_ref(&mut self, outer: &'static str, value: &Option<Text<'_>>) {
         if let Some(v) = value {
             self.x.open(outer, &[]);
             self.x.leaf("cbc:ID", &[], v);
@@ -110,7 +110,7 @@ pub fn write(inv: &Invoice<'_>) -> String {
     for note in &inv.notes {
         let text = match &note.subject_code {
             Some(code) => format!("#{code}#{}", note.text),
-            None => note.text.clone(),
+            None => note.text.to_string(),
         };
         w.x.leaf("cbc:Note", &[], &text);
     }
@@ -242,10 +242,10 @@ fn supporting_document(w: &mut W<'_>, d: &SupportingDocument<'_>) {
         if let Some(b) = &d.attachment {
             let mut attrs = Vec::with_capacity(2);
             if let Some(m) = &b.mime_code {
-                attrs.push(("mimeCode", m.as_str()));
+                attrs.push(("mimeCode", m.as_ref()));
             }
             if let Some(f) = &b.filename {
-                attrs.push(("filename", f.as_str()));
+                attrs.push(("filename", f.as_ref()));
             }
             let encoded = base64::engine::general_purpose::STANDARD.encode(&b.content);
             w.x.raw_leaf("cbc:EmbeddedDocumentBinaryObject", &attrs, &encoded);
@@ -288,7 +288,7 @@ fn party_identifications(w: &mut W<'_>, ids: &[Identifier]) {
     }
 }
 
-fn party_name(w: &mut W<'_>, name: &Option<String>) {
+fn party_name(w: &mut W<'_>, name: &Option<Text<'_>>) {
     if let Some(n) = name {
         w.x.open("cac:PartyName", &[]);
         w.x.leaf("cbc:Name", &[], n);
@@ -307,9 +307,9 @@ fn tax_scheme(w: &mut W<'_>, company_id: &str, scheme: &str) {
 
 fn legal_entity(
     w: &mut W<'_>,
-    name: &Option<String>,
+    name: &Option<Text<'_>>,
     id: &Option<Identifier>,
-    form: &Option<String>,
+    form: &Option<Text<'_>>,
 ) {
     if name.is_some() || id.is_some() || form.is_some() {
         w.x.open("cac:PartyLegalEntity", &[]);
@@ -551,10 +551,10 @@ fn invoice_line(w: &mut W<'_>, l: &Line, cn: bool) {
         w.x.open("cac:CommodityClassification", &[]);
         let mut attrs = Vec::with_capacity(2);
         if let Some(list) = &c.list {
-            attrs.push(("listID", list.as_str()));
+            attrs.push(("listID", list.as_ref()));
         }
         if let Some(v) = &c.list_version {
-            attrs.push(("listVersionID", v.as_str()));
+            attrs.push(("listVersionID", v.as_ref()));
         }
         w.x.leaf("cbc:ItemClassificationCode", &attrs, &c.code);
         w.x.close();

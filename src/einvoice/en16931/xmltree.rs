@@ -3,6 +3,8 @@
 //! their own text. Comments, processing instructions and the DTD are skipped.
 
 use super::ReadError;
+use super::model::Text;
+use std::borrow::Cow;
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -219,16 +221,21 @@ pub fn decimal(text: &str) -> Option<rust_decimal::Decimal> {
 }
 
 impl Element {
+    /// The element's own text as a term, as written.
+    pub fn term(&self) -> Text<'static> {
+        Cow::Owned(self.text.clone())
+    }
+
     /// The text of the first child `ns:name`, as written.
-    pub fn text_of(&self, ns: Ns, name: &str) -> Option<String> {
-        self.child(ns, name).map(|e| e.text.clone())
+    pub fn text_of(&self, ns: Ns, name: &str) -> Option<Text<'static>> {
+        self.child(ns, name).map(Element::term)
     }
 
     pub fn decimal_of(&self, ns: Ns, name: &str) -> Option<rust_decimal::Decimal> {
         self.child(ns, name).and_then(|e| decimal(&e.text))
     }
 
-    pub fn attr_string(&self, name: &str) -> Option<String> {
-        self.attr(name).map(str::to_string)
+    pub fn attr_string(&self, name: &str) -> Option<Text<'static>> {
+        self.attr(name).map(|a| Cow::Owned(a.to_string()))
     }
 }

@@ -12,11 +12,12 @@ use crate::einvoice::InvoiceDocument;
 use crate::model::VatCategory;
 use crate::model::money::round_cents;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
-pub struct Amounts {
-    pub lines: Vec<Line>,
-    pub allowances_charges: Vec<AllowanceCharge>,
-    pub breakdown: Vec<VatBreakdown>,
+pub struct Amounts<'a> {
+    pub lines: Vec<Line<'a>>,
+    pub allowances_charges: Vec<AllowanceCharge<'a>>,
+    pub breakdown: Vec<VatBreakdown<'a>>,
     pub totals: Totals,
     /// Every line, allowance and charge is "not subject to VAT" (O).
     pub not_subject_only: bool,
@@ -51,18 +52,18 @@ fn rate(category: VatCategory, rate: Decimal) -> Option<Decimal> {
     }
 }
 
-struct Group {
+struct Group<'a> {
     category: VatCategory,
     rate: Option<Decimal>,
     taxable: Decimal,
-    reason: Option<String>,
+    reason: Option<model::Text<'a>>,
 }
 
-fn group<'g>(
-    groups: &'g mut Vec<Group>,
+fn group<'g, 'a>(
+    groups: &'g mut Vec<Group<'a>>,
     category: VatCategory,
     rate: Option<Decimal>,
-) -> &'g mut Group {
+) -> &'g mut Group<'a> {
     let i = match groups
         .iter()
         .position(|g| g.category == category && g.rate == rate)
@@ -104,14 +105,14 @@ fn add(sum: &mut Decimal, value: Decimal, findings: &mut Vec<Finding>, doc: &Inv
     }
 }
 
-fn category_of(code: VatCategory) -> model::VatCategory {
+fn category_of(code: VatCategory) -> model::VatCategory<'static> {
     model::VatCategory {
-        code: Some(code.code().to_string()),
+        code: Some(Cow::Borrowed(code.code())),
         rate: None,
     }
 }
 
-pub fn map(doc: &InvoiceDocument, findings: &mut Vec<Finding>) -> Amounts {
+pub fn map<'a>(doc: &'a InvoiceDocument, findings: &mut Vec<Finding>) -> Amounts<'a> {
     let mut groups: Vec<Group> = Vec::new();
     let mut lines = Vec::with_capacity(doc.lines.len());
     let mut line_net = Decimal::ZERO;
@@ -131,9 +132,9 @@ pub fn map(doc: &InvoiceDocument, findings: &mut Vec<Finding>) -> Amounts {
         }
         add(&mut line_net, net, findings, doc);
         lines.push(Line {
-            id: Some(l.line_number.to_string()),
+            id: Some(Cow::Owned(l.line_number.to_string())),
             quantity: Some(number(quantity)),
-            unit_code: Some(choices::unit_code(&l.unit).to_string()),
+            unit_code: Some(Cow::Borrowed(choices::unit_code(&l.unit))),
             net_amount: Some(net),
             allowances_charges: doc
                 .line_allowances
@@ -204,8 +205,8 @@ pub fn map(doc: &InvoiceDocument, findings: &mut Vec<Finding>) -> Amounts {
                 rate: g.rate,
                 ..category_of(g.category)
             },
-            exemption_reason: default_reason.map(|d| g.reason.unwrap_or_else(|| d.to_string())),
-            exemption_code: choices::exemption_code(g.category).map(str::to_string),
+            exemption_reason: default_reason.map(|d| g.reason.unwrap_or(Cow::Borrowed(d))),
+            exemption_code: choices::exemption_code(g.category).map(Cow::Borrowed),
         });
     }
 

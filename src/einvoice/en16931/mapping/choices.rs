@@ -2,9 +2,27 @@
 //! wrong is changed once: identifiers' schemes, where the Chorus Pro fields go, payment
 //! means, default texts, unit codes.
 
+use super::super::model::Text;
 use super::text;
 use crate::einvoice::InvoiceDocument;
 use crate::model::{InvoiceKind, VatCategory};
+use chrono::Datelike;
+use std::borrow::Cow;
+
+/// `f` on the ASCII upper case of `value` (trimmed), without allocating for the short ASCII
+/// codes an ERP writes; other texts are upper-cased the Unicode way.
+fn with_upper<T>(value: &str, f: impl FnOnce(&str) -> T) -> T {
+    let value = value.trim();
+    let mut buf = [0u8; 24];
+    if value.is_ascii() && value.len() <= buf.len() {
+        let upper = &mut buf[..value.len()];
+        upper.copy_from_slice(value.as_bytes());
+        upper.make_ascii_uppercase();
+        f(std::str::from_utf8(upper).unwrap_or(""))
+    } else {
+        f(&value.to_uppercase())
+    }
+}
 
 /// ISO 6523 scheme of the SIRET given as legal registration identifier (BT-30, BT-47).
 /// Sources disagree (formats.md, open point 3): the Factur-X spec says `0002` (SIRENE, SIREN
@@ -31,9 +49,9 @@ pub const PDF_DESCRIPTION: &str = "Facture PDF";
 /// Where the cadre de facturation goes: BT-23 (business process type), as most sources read
 /// the Chorus Pro specification; invopop reads BT-24 instead. Unconfirmed (formats.md open
 /// point 3): change here.
-pub fn billing_frame(doc: &InvoiceDocument) -> String {
+pub fn billing_frame(doc: &InvoiceDocument) -> Text<'_> {
     text(&doc.invoice.billing_frame)
-        .unwrap_or_else(|| crate::model::erp::DEFAULT_BILLING_FRAME.to_string())
+        .unwrap_or(Cow::Borrowed(crate::model::erp::DEFAULT_BILLING_FRAME))
 }
 
 /// BT-3: 380 commercial invoice, 381 credit note.
@@ -51,10 +69,10 @@ pub fn payment_means_code(doc: &InvoiceDocument) -> Option<&'static str> {
     if doc.invoice.kind == InvoiceKind::CreditNote {
         return None;
     }
-    let means = doc.invoice.payment_means.trim().to_uppercase();
-    Some(match means.as_str() {
+    Some(with_upper(&doc.invoice.payment_means, |means| match means {
         "58" | "VIREMENT SEPA" | "SEPA" => "58",
-        m if crate::model::erp::is_credit_transfer(m) => "30",
+        // As `model::erp::is_credit_transfer` reads them.
+        "VIREMENT" | "VIR" | "TRANSFER" | "30" | "31" | "42" => "30",
         // An invoice with no means given is paid by transfer in French public procurement
         // (the mandat administratif): our IBAN must be on it.
         "" => "30",
@@ -62,7 +80,7 @@ pub fn payment_means_code(doc: &InvoiceDocument) -> Option<&'static str> {
         "CB" | "CARTE" | "48" => "48",
         "ESPECES" | "ESPÈCES" | "10" => "10",
         _ => "1",
-    })
+    }))
 }
 
 /// True for the codes that carry the payee's account (BG-17).
@@ -71,41 +89,44 @@ pub fn is_credit_transfer(code: &str) -> bool {
 }
 
 /// BT-20: EN 16931 wants a due date or payment terms when something is due.
-pub fn payment_terms_text(doc: &InvoiceDocument) -> String {
+pub fn payment_terms_text(doc: &InvoiceDocument) -> Text<'static> {
     match doc.invoice.kind {
         InvoiceKind::CreditNote => match doc.preceding_invoice.as_ref().and_then(|p| text(&p.0)) {
-            Some(number) => format!("Avoir à déduire de la facture {number}"),
-            None => "Avoir à déduire du prochain règlement".into(),
+            Some(number) => Cow::Owned(format!("Avoir à déduire de la facture {number}")),
+            None => Cow::Borrowed("Avoir à déduire du prochain règlement"),
         },
         InvoiceKind::Invoice => match doc.invoice.due_date {
-            Some(d) => format!(
-                "Paiement à réception, au plus tard le {}",
-                d.format("%d/%m/%Y")
-            ),
-            None => "Paiement à 30 jours (délai de paiement de la commande publique)".into(),
+            Some(d) => Cow::Owned(format!(
+                "Paiement à réception, au plus tard le {:02}/{:02}/{}",
+                d.day(),
+                d.month(),
+                d.year()
+            )),
+            None => Cow::Borrowed("Paiement à 30 jours (délai de paiement de la commande publique)"),
         },
     }
 }
 
 /// BT-97 / BT-104 / BT-139: an allowance or charge needs a reason or a reason code
 /// (BR-33, BR-38, BR-42); a blank one gets a neutral French word.
-pub fn allowance_reason(charge: bool, reason: &str) -> String {
+pub fn allowance_reason(charge: bool, reason: &str) -> Text<'_> {
     match (text(reason), charge) {
         (Some(r), _) => r,
-        (None, false) => "Remise".into(),
-        (None, true) => "Frais".into(),
+        (None, false) => Cow::Borrowed("Remise"),
+        (None, true) => Cow::Borrowed("Frais"),
     }
 }
 
 /// BT-153 is mandatory: a line without a label gets a neutral one.
-pub fn item_name(label: &str, line_number: u32) -> String {
-    text(label).unwrap_or_else(|| format!("Ligne {line_number}"))
+pub fn item_name(label: &str, line_number: u32) -> Text<'_> {
+    text(label).unwrap_or_else(|| Cow::Owned(format!("Ligne {line_number}")))
 }
 
 /// BT-122 and the file name of the joined PDF: the ERP's, else one made from the invoice
 /// number (a binary object must carry a file name: UBL-DT-07).
-pub fn attachment_name(file_name: &str, invoice_number: &str) -> String {
-    text(file_name).unwrap_or_else(|| crate::einvoice::Format::FacturX.file_name(invoice_number))
+pub fn attachment_name<'a>(file_name: &'a str, invoice_number: &str) -> Text<'a> {
+    text(file_name)
+        .unwrap_or_else(|| Cow::Owned(crate::einvoice::Format::FacturX.file_name(invoice_number)))
 }
 
 /// BT-120 when the ERP gives no reason for a category that needs one (BR-E-10, BR-AE-10,
@@ -137,7 +158,7 @@ pub fn exemption_code(category: VatCategory) -> Option<&'static str> {
 /// UN/ECE Recommendation 20 code for the ERP's unit (BR-CL-23). Unknown units become "one"
 /// (C62): the quantity stays right, only the unit's name is lost.
 pub fn unit_code(unit: &str) -> &'static str {
-    match unit.trim().to_uppercase().as_str() {
+    with_upper(unit, |u| match u {
         "H" | "HEURE" | "HEURES" | "HR" => "HUR",
         "J" | "JOUR" | "JOURS" | "JR" => "DAY",
         "MOIS" => "MON",
@@ -152,5 +173,5 @@ pub fn unit_code(unit: &str) -> &'static str {
         "KM" => "KMT",
         "FORFAIT" | "FFT" | "LOT" => "LS",
         _ => "C62",
-    }
+    })
 }

@@ -24,19 +24,39 @@ pub struct Mapped<'a> {
 }
 
 /// A text term: trimmed, without the characters XML 1.0 cannot carry (ERP exports
-/// sometimes hold control characters); `None` when nothing is left.
-pub fn text(value: &str) -> Option<String> {
+/// sometimes hold control characters); `None` when nothing is left. Borrowed from the ERP's
+/// document when nothing had to be removed.
+pub fn text(value: &str) -> Option<Text<'_>> {
     let value = value.trim();
     if value.is_empty() {
         return None;
     }
-    let clean: String = if value.chars().all(xml_char) {
-        value.to_string()
+    let clean = value
+        .bytes()
+        .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+        && !value.contains(['\u{fffe}', '\u{ffff}']);
+    if clean {
+        return Some(Cow::Borrowed(value));
+    }
+    let cleaned: String = value.chars().filter(|c| xml_char(*c)).collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| Cow::Owned(cleaned.to_string()))
+}
+
+/// `value` without whitespace and in upper case (IBAN, BIC, VAT number), borrowed when it
+/// already is.
+fn compact(value: &str) -> Option<Text<'_>> {
+    let value = text(value)?;
+    if value.chars().any(|c| c.is_whitespace() || c.is_lowercase()) {
+        let c: String = value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        (!c.is_empty()).then_some(Cow::Owned(c))
     } else {
-        value.chars().filter(|c| xml_char(*c)).collect()
-    };
-    let clean = clean.trim();
-    (!clean.is_empty()).then(|| clean.to_string())
+        Some(value)
+    }
 }
 
 fn xml_char(c: char) -> bool {
@@ -63,13 +83,13 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
     let mut invoice = Invoice {
         number: text(&inv.number),
         issue_date: Some(issue_date.unwrap_or(inv.invoice_date)),
-        type_code: Some(choices::type_code(inv.kind).to_string()),
+        type_code: Some(Cow::Borrowed(choices::type_code(inv.kind))),
         credit_note,
-        currency: Some(
-            text(&inv.currency)
-                .map(|c| c.to_uppercase())
-                .unwrap_or_else(|| choices::DEFAULT_CURRENCY.to_string()),
-        ),
+        currency: Some(match text(&inv.currency) {
+            Some(c) if c.chars().any(char::is_lowercase) => Cow::Owned(c.to_uppercase()),
+            Some(c) => c,
+            None => Cow::Borrowed(choices::DEFAULT_CURRENCY),
+        }),
         due_date: if credit_note { None } else { inv.due_date },
         // Chorus Pro: service code in BT-10, engagement number in BT-13, market in BT-12.
         buyer_reference: text(&doc.service_code),
@@ -77,7 +97,7 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
         contract_reference: text(&doc.market_number),
         payment_terms: Some(choices::payment_terms_text(doc)),
         process: Some(choices::billing_frame(doc)),
-        specification: Some(choices::EN16931.to_string()),
+        specification: Some(Cow::Borrowed(choices::EN16931)),
         // A blank preceding invoice number is no reference at all (BG-3 without BT-25 would
         // break the syntaxes' structure).
         preceding_invoices: doc
@@ -121,12 +141,10 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
                 let name = choices::attachment_name(&att.file_name, &inv.number);
                 invoice.supporting_documents.push(SupportingDocument {
                     reference: Some(name.clone()),
-                    description: Some(choices::PDF_DESCRIPTION.to_string()),
+                    description: Some(Cow::Borrowed(choices::PDF_DESCRIPTION)),
                     uri: None,
                     attachment: Some(Binary {
-                        mime_code: Some(
-                            text(&att.mime).unwrap_or_else(|| choices::PDF_MIME.to_string()),
-                        ),
+                        mime_code: Some(text(&att.mime).unwrap_or(Cow::Borrowed(choices::PDF_MIME))),
                         filename: Some(name),
                         content: Cow::Borrowed(&att.bytes),
                     }),
@@ -137,23 +155,28 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
     Mapped { invoice, findings }
 }
 
-fn address(street: &str, city: &str, postal_code: &str) -> Address {
+fn address<'a>(street: &'a str, city: &'a str, postal_code: &'a str) -> Address<'a> {
     Address {
         line1: text(street),
         city: text(city),
         postal_code: text(postal_code),
-        country: Some(choices::COUNTRY.to_string()),
+        country: Some(Cow::Borrowed(choices::COUNTRY)),
         ..Address::default()
     }
 }
 
 /// The SIRET as the mirror holds it, spaces removed, with its scheme.
-fn siret_identifier(value: &str) -> Option<Identifier> {
-    let digits = siret::normalize(value);
-    text(&digits).map(|v| Identifier::new(v, Some(choices::SIRET_SCHEME)))
+fn siret_identifier(value: &str) -> Option<Identifier<'_>> {
+    let value = text(value)?;
+    let value = if value.chars().any(|c| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}') {
+        Cow::Owned(siret::normalize(&value))
+    } else {
+        value
+    };
+    (!value.is_empty()).then(|| Identifier::new(value, Some(choices::SIRET_SCHEME)))
 }
 
-fn seller(doc: &InvoiceDocument, not_subject_only: bool) -> Seller {
+fn seller(doc: &InvoiceDocument, not_subject_only: bool) -> Seller<'_> {
     let s = &doc.seller;
     Seller {
         name: text(&s.name),
@@ -161,14 +184,20 @@ fn seller(doc: &InvoiceDocument, not_subject_only: bool) -> Seller {
         vat_identifier: if not_subject_only {
             None
         } else {
-            text(&s.vat_number.replace(' ', ""))
+            text(&s.vat_number).map(|v| {
+                if v.contains(' ') {
+                    Cow::Owned(v.replace(' ', ""))
+                } else {
+                    v
+                }
+            })
         },
         address: Some(address(&s.address, &s.city, &s.postal_code)),
         ..Seller::default()
     }
 }
 
-fn buyer(doc: &InvoiceDocument) -> Buyer {
+fn buyer(doc: &InvoiceDocument) -> Buyer<'_> {
     let b = &doc.buyer;
     Buyer {
         name: text(&b.name),
@@ -184,23 +213,17 @@ fn buyer(doc: &InvoiceDocument) -> Buyer {
 
 /// BG-16 with its remittance information (BT-83, the invoice number): only when the invoice
 /// has payment means, since UBL carries BT-83 inside them.
-fn payment(doc: &InvoiceDocument, code: &'static str, invoice: &mut Invoice<'_>) {
+fn payment<'a>(doc: &'a InvoiceDocument, code: &'static str, invoice: &mut Invoice<'a>) {
     let s = &doc.seller;
-    let compact = |v: &str| -> String {
-        v.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase()
-    };
     let credit_transfer = choices::is_credit_transfer(code).then(|| CreditTransfer {
         // No IBAN stays no IBAN: BR-50 / BR-61 say so.
-        account_id: text(&compact(&s.iban)),
+        account_id: compact(&s.iban),
         account_name: text(&s.account_holder).or_else(|| text(&s.name)),
-        provider_id: text(&compact(&s.bic)),
+        provider_id: compact(&s.bic),
     });
     invoice.remittance_information = invoice.number.clone();
     invoice.payment_means.push(PaymentMeans {
-        code: Some(code.to_string()),
+        code: Some(Cow::Borrowed(code)),
         credit_transfer,
         ..PaymentMeans::default()
     });

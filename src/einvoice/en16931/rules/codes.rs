@@ -126,7 +126,7 @@ fn header(o: &mut Out<'_, '_>) {
         let ok = if ubl {
             let written = match &n.subject_code {
                 Some(code) => format!("#{code}#{}", n.text),
-                None => n.text.clone(),
+                None => n.text.to_string(),
             };
             match written.split_once('#') {
                 Some((_, after)) => {

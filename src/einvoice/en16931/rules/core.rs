@@ -142,7 +142,7 @@ fn parties(o: &mut Out<'_, '_>) {
         let plain = |ids: &[Identifier], ubl: bool| -> Vec<String> {
             ids.iter()
                 .filter(|i| ubl || i.scheme.is_none())
-                .map(|i| i.value.clone())
+                .map(|i| i.value.to_string())
                 .collect()
         };
         let payee_ids = plain(&p.identifiers, ubl);
@@ -591,7 +591,7 @@ fn references(o: &mut Out<'_, '_>) {
     // CII (also the tender, BT-17, and the line objects, BT-128).
     if ubl {
         let others = [
-            inv.invoiced_object.as_ref().map(|i| (i.value.as_str(), "BT-18")),
+            inv.invoiced_object.as_ref().map(|i| (i.value.as_ref(), "BT-18")),
             inv.project_reference
                 .as_deref()
                 .filter(|_| inv.credit_note)
@@ -610,12 +610,12 @@ fn references(o: &mut Out<'_, '_>) {
     } else {
         let others = [
             inv.tender_reference.as_deref().map(|t| (t, "BT-17")),
-            inv.invoiced_object.as_ref().map(|i| (i.value.as_str(), "BT-18")),
+            inv.invoiced_object.as_ref().map(|i| (i.value.as_ref(), "BT-18")),
         ];
         let line_objects = inv
             .lines
             .iter()
-            .filter_map(|l| l.object.as_ref().map(|i| (i.value.as_str(), "BT-128")));
+            .filter_map(|l| l.object.as_ref().map(|i| (i.value.as_ref(), "BT-128")));
         for (value, term) in others.into_iter().flatten().chain(line_objects) {
             if blank(Some(value)) {
                 o.fail(

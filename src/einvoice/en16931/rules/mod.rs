@@ -193,7 +193,7 @@ impl Out<'_, '_> {
 }
 
 /// The identifier of a line for messages and places: BT-126, else its position.
-pub(crate) fn line_id(line: &Line, index: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn line_id<'l>(line: &'l Line<'_>, index: usize) -> std::borrow::Cow<'l, str> {
     match line.id.as_deref() {
         Some(id) if !blank(Some(id)) => std::borrow::Cow::Borrowed(id.trim()),
         _ => std::borrow::Cow::Owned((index + 1).to_string()),
