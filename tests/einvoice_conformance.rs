@@ -15,8 +15,8 @@ use chorus_depot::einvoice::{self, Format, InvoiceDocument};
 use chorus_depot::model::InvoiceKind;
 use chorus_depot::progress::Silent;
 use chorus_depot::store::Store;
-use serde_json::Value;
 use common::venv_python;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

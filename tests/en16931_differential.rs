@@ -52,9 +52,15 @@ fn mutations() -> Vec<Mutation> {
     use VatCategory::*;
     vec![
         ("no_seller_vat", |d| d.seller.vat_number.clear()),
-        ("seller_vat_spaces", |d| d.seller.vat_number = "FR 32 412 345 679".into()),
-        ("seller_vat_bad_prefix", |d| d.seller.vat_number = "32412345679".into()),
-        ("seller_vat_one_letter", |d| d.seller.vat_number = "F".into()),
+        ("seller_vat_spaces", |d| {
+            d.seller.vat_number = "FR 32 412 345 679".into()
+        }),
+        ("seller_vat_bad_prefix", |d| {
+            d.seller.vat_number = "32412345679".into()
+        }),
+        ("seller_vat_one_letter", |d| {
+            d.seller.vat_number = "F".into()
+        }),
         ("no_seller_name", |d| d.seller.name = "   ".into()),
         ("no_buyer_name", |d| d.buyer.name.clear()),
         ("no_number", |d| d.invoice.number = " ".into()),
@@ -79,7 +85,9 @@ fn mutations() -> Vec<Mutation> {
             set_line(d, ZeroRated, "0");
             d.lines[0].exemption_reason = "Taux zéro".into();
         }),
-        ("s_with_reason", |d| d.lines[0].exemption_reason = "Raison".into()),
+        ("s_with_reason", |d| {
+            d.lines[0].exemption_reason = "Raison".into()
+        }),
         ("o_with_rate", |d| set_line(d, NotSubject, "20")),
         ("o_mixed", |d| set_line(d, NotSubject, "0")),
         ("o_only", |d| {
@@ -141,8 +149,12 @@ fn mutations() -> Vec<Mutation> {
                 l.line_total += dec("0.0049");
             }
         }),
-        ("rounding_half_negative", |d| d.lines[0].line_total = dec("-0.005")),
-        ("qty_price_mismatch", |d| d.lines[0].line_total = dec("123.45")),
+        ("rounding_half_negative", |d| {
+            d.lines[0].line_total = dec("-0.005")
+        }),
+        ("qty_price_mismatch", |d| {
+            d.lines[0].line_total = dec("123.45")
+        }),
         ("price_many_decimals", |d| {
             d.lines[0].unit_price = dec("0.123456");
             d.lines[0].quantity = dec("3.333");
@@ -172,7 +184,8 @@ fn mutations() -> Vec<Mutation> {
         }),
         ("credit_note_with_invoice", |d| {
             d.invoice.kind = InvoiceKind::CreditNote;
-            d.preceding_invoice = Some(("F0001".into(), chrono::NaiveDate::from_ymd_opt(2026, 1, 5)));
+            d.preceding_invoice =
+                Some(("F0001".into(), chrono::NaiveDate::from_ymd_opt(2026, 1, 5)));
         }),
         ("credit_note_alone", |d| {
             d.invoice.kind = InvoiceKind::CreditNote;
@@ -182,7 +195,9 @@ fn mutations() -> Vec<Mutation> {
             d.invoice.kind = InvoiceKind::CreditNote;
             d.preceding_invoice = Some(("  ".into(), None));
         }),
-        ("invoice_with_preceding", |d| d.preceding_invoice = Some(("F0".into(), None))),
+        ("invoice_with_preceding", |d| {
+            d.preceding_invoice = Some(("F0".into(), None))
+        }),
         ("empty_addresses", |d| {
             d.seller.address.clear();
             d.seller.city.clear();
@@ -214,7 +229,9 @@ fn mutations() -> Vec<Mutation> {
         ("cheque", |d| d.invoice.payment_means = "CHEQUE".into()),
         ("card", |d| d.invoice.payment_means = "CB".into()),
         ("cash", |d| d.invoice.payment_means = "Espèces".into()),
-        ("unknown_means", |d| d.invoice.payment_means = "TRAITE".into()),
+        ("unknown_means", |d| {
+            d.invoice.payment_means = "TRAITE".into()
+        }),
         ("sepa", |d| d.invoice.payment_means = "VIREMENT SEPA".into()),
         ("no_means_no_iban", |d| {
             d.invoice.payment_means.clear();
@@ -229,14 +246,18 @@ fn mutations() -> Vec<Mutation> {
             d.seller.account_holder.clear();
         }),
         ("no_due_date", |d| d.invoice.due_date = None),
-        ("due_before_issue", |d| d.invoice.due_date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)),
+        ("due_before_issue", |d| {
+            d.invoice.due_date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+        }),
         ("no_buyer_siret", |d| d.buyer.siret.clear()),
         ("no_seller_siret", |d| d.seller.siret.clear()),
         ("no_seller_ids", |d| {
             d.seller.siret.clear();
             d.seller.vat_number.clear();
         }),
-        ("siret_with_letters", |d| d.seller.siret = "4123 4567 ABC".into()),
+        ("siret_with_letters", |d| {
+            d.seller.siret = "4123 4567 ABC".into()
+        }),
         ("no_lines", |d| {
             d.lines.clear();
             d.line_allowances.clear();
@@ -262,7 +283,9 @@ fn mutations() -> Vec<Mutation> {
             d.engagement_number.clear();
             d.market_number.clear();
         }),
-        ("billing_frame", |d| d.invoice.billing_frame = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE".into()),
+        ("billing_frame", |d| {
+            d.invoice.billing_frame = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE".into()
+        }),
         ("allowances_categories", |d| {
             d.allowances_charges = vec![
                 AllowanceCharge {
@@ -377,11 +400,19 @@ fn first_row(m: &mut Model) -> &mut en16931::model::VatBreakdown<'static> {
 fn model_mutations() -> Vec<ModelMutation> {
     use en16931::model::*;
     vec![
-        ("line_net_total_off", |m| m.totals.line_net = m.totals.line_net.map(|v| v + dec("0.01"))),
+        ("line_net_total_off", |m| {
+            m.totals.line_net = m.totals.line_net.map(|v| v + dec("0.01"))
+        }),
         ("line_net_total_absent", |m| m.totals.line_net = None),
-        ("without_vat_off", |m| m.totals.without_vat = m.totals.without_vat.map(|v| v - dec("0.01"))),
-        ("with_vat_off", |m| m.totals.with_vat = m.totals.with_vat.map(|v| v + dec("0.01"))),
-        ("payable_off", |m| m.totals.payable = m.totals.payable.map(|v| v + dec("1"))),
+        ("without_vat_off", |m| {
+            m.totals.without_vat = m.totals.without_vat.map(|v| v - dec("0.01"))
+        }),
+        ("with_vat_off", |m| {
+            m.totals.with_vat = m.totals.with_vat.map(|v| v + dec("0.01"))
+        }),
+        ("payable_off", |m| {
+            m.totals.payable = m.totals.payable.map(|v| v + dec("1"))
+        }),
         ("prepaid", |m| {
             m.totals.prepaid = d("10.00");
             m.totals.payable = m.totals.payable.map(|v| v - dec("10"));
@@ -418,11 +449,18 @@ fn model_mutations() -> Vec<ModelMutation> {
         }),
         ("totals_3_decimals", |m| {
             let t = &mut m.totals;
-            for v in [&mut t.line_net, &mut t.without_vat, &mut t.with_vat, &mut t.payable] {
+            for v in [
+                &mut t.line_net,
+                &mut t.without_vat,
+                &mut t.with_vat,
+                &mut t.payable,
+            ] {
                 *v = v.map(|x| dec(&format!("{x}0")));
             }
         }),
-        ("line_net_3_decimals", |m| m.lines[0].net_amount = m.lines[0].net_amount.map(|v| v + dec("0.004"))),
+        ("line_net_3_decimals", |m| {
+            m.lines[0].net_amount = m.lines[0].net_amount.map(|v| v + dec("0.004"))
+        }),
         ("row_3_decimals", |m| {
             let r = first_row(m);
             r.taxable = r.taxable.map(|v| dec(&format!("{v}0")));
@@ -436,18 +474,32 @@ fn model_mutations() -> Vec<ModelMutation> {
             m.vat_breakdown.push(r);
         }),
         ("all_rows_removed", |m| m.vat_breakdown.clear()),
-        ("row_taxable_half_off", |m| first_row(m).taxable = first_row(m).taxable.map(|v| v + dec("0.50"))),
-        ("row_taxable_two_off", |m| first_row(m).taxable = first_row(m).taxable.map(|v| v + dec("2"))),
-        ("row_tax_half_off", |m| first_row(m).tax = first_row(m).tax.map(|v| v + dec("0.50"))),
-        ("row_tax_two_off", |m| first_row(m).tax = first_row(m).tax.map(|v| v + dec("2"))),
+        ("row_taxable_half_off", |m| {
+            first_row(m).taxable = first_row(m).taxable.map(|v| v + dec("0.50"))
+        }),
+        ("row_taxable_two_off", |m| {
+            first_row(m).taxable = first_row(m).taxable.map(|v| v + dec("2"))
+        }),
+        ("row_tax_half_off", |m| {
+            first_row(m).tax = first_row(m).tax.map(|v| v + dec("0.50"))
+        }),
+        ("row_tax_two_off", |m| {
+            first_row(m).tax = first_row(m).tax.map(|v| v + dec("2"))
+        }),
         ("row_rate_changed", |m| first_row(m).category.rate = d("7")),
         ("row_rate_absent", |m| first_row(m).category.rate = None),
         ("row_tax_absent", |m| first_row(m).tax = None),
         ("row_taxable_absent", |m| first_row(m).taxable = None),
         ("row_category_absent", |m| first_row(m).category.code = None),
-        ("row_category_unknown", |m| first_row(m).category.code = Some("X".into())),
-        ("row_reason_on_first", |m| first_row(m).exemption_reason = Some("Motif".into())),
-        ("row_code_on_first", |m| first_row(m).exemption_code = Some("VATEX-EU-79-C".into())),
+        ("row_category_unknown", |m| {
+            first_row(m).category.code = Some("X".into())
+        }),
+        ("row_reason_on_first", |m| {
+            first_row(m).exemption_reason = Some("Motif".into())
+        }),
+        ("row_code_on_first", |m| {
+            first_row(m).exemption_code = Some("VATEX-EU-79-C".into())
+        }),
         ("row_bad_vatex", |m| {
             for r in &mut m.vat_breakdown {
                 if r.exemption_code.is_some() {
@@ -469,12 +521,16 @@ fn model_mutations() -> Vec<ModelMutation> {
             }
         }),
         ("type_code_unknown", |m| m.type_code = Some("999".into())),
-        ("type_code_credit_on_invoice", |m| m.type_code = Some("381".into())),
+        ("type_code_credit_on_invoice", |m| {
+            m.type_code = Some("381".into())
+        }),
         ("type_code_389", |m| m.type_code = Some("389".into())),
         ("type_code_blank", |m| m.type_code = Some(" ".into())),
         ("currency_xxx", |m| m.currency = Some("XXX".into())),
         ("currency_lowercase", |m| m.currency = Some("eur".into())),
-        ("tax_currency_without_total", |m| m.tax_currency = Some("USD".into())),
+        ("tax_currency_without_total", |m| {
+            m.tax_currency = Some("USD".into())
+        }),
         ("tax_currency_with_total", |m| {
             m.tax_currency = Some("USD".into());
             m.totals.vat_accounting = d("12.34");
@@ -487,10 +543,18 @@ fn model_mutations() -> Vec<ModelMutation> {
             m.tax_currency = Some("DOLLAR".into());
             m.totals.vat_accounting = d("1.00");
         }),
-        ("country_zz", |m| m.seller.address.as_mut().unwrap().country = Some("ZZ".into())),
-        ("country_an", |m| m.buyer.address.as_mut().unwrap().country = Some("AN".into())),
-        ("country_ss", |m| m.buyer.address.as_mut().unwrap().country = Some("SS".into())),
-        ("country_blank", |m| m.seller.address.as_mut().unwrap().country = Some(" ".into())),
+        ("country_zz", |m| {
+            m.seller.address.as_mut().unwrap().country = Some("ZZ".into())
+        }),
+        ("country_an", |m| {
+            m.buyer.address.as_mut().unwrap().country = Some("AN".into())
+        }),
+        ("country_ss", |m| {
+            m.buyer.address.as_mut().unwrap().country = Some("SS".into())
+        }),
+        ("country_blank", |m| {
+            m.seller.address.as_mut().unwrap().country = Some(" ".into())
+        }),
         ("no_seller_address", |m| m.seller.address = None),
         ("no_buyer_address", |m| m.buyer.address = None),
         ("payment_code_zzz", |m| {
@@ -509,12 +573,20 @@ fn model_mutations() -> Vec<ModelMutation> {
             }
         }),
         ("payment_account_absent", |m| {
-            if let Some(ct) = m.payment_means.first_mut().and_then(|p| p.credit_transfer.as_mut()) {
+            if let Some(ct) = m
+                .payment_means
+                .first_mut()
+                .and_then(|p| p.credit_transfer.as_mut())
+            {
                 ct.account_id = None;
             }
         }),
         ("payment_account_blank", |m| {
-            if let Some(ct) = m.payment_means.first_mut().and_then(|p| p.credit_transfer.as_mut()) {
+            if let Some(ct) = m
+                .payment_means
+                .first_mut()
+                .and_then(|p| p.credit_transfer.as_mut())
+            {
                 ct.account_id = Some(" ".into());
             }
         }),
@@ -528,7 +600,9 @@ fn model_mutations() -> Vec<ModelMutation> {
                 ..PaymentMeans::default()
             });
         }),
-        ("unit_unknown", |m| m.lines[0].unit_code = Some("BIDULE".into())),
+        ("unit_unknown", |m| {
+            m.lines[0].unit_code = Some("BIDULE".into())
+        }),
         ("unit_absent", |m| m.lines[0].unit_code = None),
         ("quantity_absent", |m| m.lines[0].quantity = None),
         ("price_absent", |m| m.lines[0].net_price = None),
@@ -540,35 +614,49 @@ fn model_mutations() -> Vec<ModelMutation> {
         ("line_id_blank", |m| m.lines[0].id = Some(" ".into())),
         ("item_name_absent", |m| m.lines[0].item_name = None),
         ("line_category_absent", |m| m.lines[0].vat = None),
-        ("line_category_unknown", |m| m.lines[0].vat.as_mut().unwrap().code = Some("X".into())),
-        ("line_rate_absent", |m| m.lines[0].vat.as_mut().unwrap().rate = None),
+        ("line_category_unknown", |m| {
+            m.lines[0].vat.as_mut().unwrap().code = Some("X".into())
+        }),
+        ("line_rate_absent", |m| {
+            m.lines[0].vat.as_mut().unwrap().rate = None
+        }),
         ("line_period_reversed", |m| {
             m.lines[0].period = Some(Period {
                 start: chrono::NaiveDate::from_ymd_opt(2026, 2, 1),
                 end: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
             })
         }),
-        ("line_period_empty", |m| m.lines[0].period = Some(Period::default())),
+        ("line_period_empty", |m| {
+            m.lines[0].period = Some(Period::default())
+        }),
         ("invoice_period_reversed", |m| {
             m.invoicing_period = Some(Period {
                 start: chrono::NaiveDate::from_ymd_opt(2026, 2, 1),
                 end: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
             })
         }),
-        ("invoice_period_empty", |m| m.invoicing_period = Some(Period::default())),
+        ("invoice_period_empty", |m| {
+            m.invoicing_period = Some(Period::default())
+        }),
         ("tax_point_date_and_code", |m| {
             m.tax_point_date = m.issue_date;
             m.tax_point_date_code = Some("35".into());
         }),
-        ("tax_point_code_cii", |m| m.tax_point_date_code = Some("5".into())),
+        ("tax_point_code_cii", |m| {
+            m.tax_point_date_code = Some("5".into())
+        }),
         ("item_attribute_no_value", |m| {
             m.lines[0].attributes.push(ItemAttribute {
                 name: Some("Couleur".into()),
                 value: None,
             })
         }),
-        ("item_id_no_scheme", |m| m.lines[0].standard_item_id = Some(Identifier::new("123", None))),
-        ("item_id_bad_scheme", |m| m.lines[0].standard_item_id = Some(Identifier::new("123", Some("9999")))),
+        ("item_id_no_scheme", |m| {
+            m.lines[0].standard_item_id = Some(Identifier::new("123", None))
+        }),
+        ("item_id_bad_scheme", |m| {
+            m.lines[0].standard_item_id = Some(Identifier::new("123", Some("9999")))
+        }),
         ("classification_no_list", |m| {
             m.lines[0].classifications.push(Classification {
                 code: "12".into(),
@@ -583,11 +671,21 @@ fn model_mutations() -> Vec<ModelMutation> {
                 list_version: None,
             })
         }),
-        ("origin_country_bad", |m| m.lines[0].origin_country = Some("ZZ".into())),
-        ("line_object_bad_scheme", |m| m.lines[0].object = Some(Identifier::new("O1", Some("ZZZZ")))),
-        ("invoiced_object_good_scheme", |m| m.invoiced_object = Some(Identifier::new("O1", Some("AAA")))),
-        ("invoiced_object_blank", |m| m.invoiced_object = Some(Identifier::new(" ", None))),
-        ("tender_reference", |m| m.tender_reference = Some("LOT-1".into())),
+        ("origin_country_bad", |m| {
+            m.lines[0].origin_country = Some("ZZ".into())
+        }),
+        ("line_object_bad_scheme", |m| {
+            m.lines[0].object = Some(Identifier::new("O1", Some("ZZZZ")))
+        }),
+        ("invoiced_object_good_scheme", |m| {
+            m.invoiced_object = Some(Identifier::new("O1", Some("AAA")))
+        }),
+        ("invoiced_object_blank", |m| {
+            m.invoiced_object = Some(Identifier::new(" ", None))
+        }),
+        ("tender_reference", |m| {
+            m.tender_reference = Some("LOT-1".into())
+        }),
         ("line_allowance_without_reason", |m| {
             m.lines[0].allowances_charges.push(AllowanceCharge {
                 amount: d("1.00"),
@@ -657,7 +755,9 @@ fn model_mutations() -> Vec<ModelMutation> {
             })
         }),
         ("payee_no_name", |m| m.payee = Some(Payee::default())),
-        ("tax_representative_empty", |m| m.tax_representative = Some(TaxRepresentative::default())),
+        ("tax_representative_empty", |m| {
+            m.tax_representative = Some(TaxRepresentative::default())
+        }),
         ("tax_representative_full", |m| {
             m.tax_representative = Some(TaxRepresentative {
                 name: Some("Rep".into()),
@@ -707,12 +807,22 @@ fn model_mutations() -> Vec<ModelMutation> {
             m.seller.vat_identifier = None;
             m.seller.tax_registration = Some("123/456".into());
         }),
-        ("legal_scheme_bad", |m| m.buyer.legal_registration = Some(Identifier::new("1", Some("1")))),
-        ("buyer_vat", |m| m.buyer.vat_identifier = Some("FR1234".into())),
-        ("vat_el", |m| m.seller.vat_identifier = Some("EL123456789".into())),
+        ("legal_scheme_bad", |m| {
+            m.buyer.legal_registration = Some(Identifier::new("1", Some("1")))
+        }),
+        ("buyer_vat", |m| {
+            m.buyer.vat_identifier = Some("FR1234".into())
+        }),
+        ("vat_el", |m| {
+            m.seller.vat_identifier = Some("EL123456789".into())
+        }),
         ("vat_1a", |m| m.seller.vat_identifier = Some("1A123".into())),
-        ("vat_space_prefix", |m| m.seller.vat_identifier = Some(" F123".into())),
-        ("vat_one_char", |m| m.seller.vat_identifier = Some("R".into())),
+        ("vat_space_prefix", |m| {
+            m.seller.vat_identifier = Some(" F123".into())
+        }),
+        ("vat_one_char", |m| {
+            m.seller.vat_identifier = Some("R".into())
+        }),
         ("vat_blank", |m| m.seller.vat_identifier = Some("".into())),
         ("notes", |m| {
             m.notes = vec![
@@ -733,7 +843,11 @@ fn model_mutations() -> Vec<ModelMutation> {
             }]
         }),
         ("mime_text_xml", |m| {
-            if let Some(a) = m.supporting_documents.first_mut().and_then(|d| d.attachment.as_mut()) {
+            if let Some(a) = m
+                .supporting_documents
+                .first_mut()
+                .and_then(|d| d.attachment.as_mut())
+            {
                 a.mime_code = Some("text/xml".into());
             }
         }),
@@ -769,9 +883,7 @@ fn demo_documents(dir: &Path) -> Vec<Case> {
     report
         .checks
         .iter()
-        .filter_map(|c| {
-            chorus_depot::app::documents::load_document(&store, &c.invoice.number).ok()
-        })
+        .filter_map(|c| chorus_depot::app::documents::load_document(&store, &c.invoice.number).ok())
         .map(|doc| Case {
             name: format!("demo_{}", doc.invoice.number),
             doc,
@@ -889,20 +1001,27 @@ fn in_process_rules_agree_with_the_official_xslt() {
                             _ => en16931::write_cii::write(&model),
                         };
                         if file.bytes != expected.as_bytes() {
-                            guarantee_failures.push(format!("{} {format:?}: other bytes", case.name));
+                            guarantee_failures
+                                .push(format!("{} {format:?}: other bytes", case.name));
                         }
                     }
                 }
                 Err(_) if refused => {}
-                Ok(_) => guarantee_failures.push(format!("{} {format:?}: rendered though refused", case.name)),
-                Err(e) => guarantee_failures.push(format!("{} {format:?}: conformant but {e}", case.name)),
+                Ok(_) => guarantee_failures
+                    .push(format!("{} {format:?}: rendered though refused", case.name)),
+                Err(e) => {
+                    guarantee_failures.push(format!("{} {format:?}: conformant but {e}", case.name))
+                }
             }
         }
     }
     for g in &guarantee_failures {
         eprintln!("guarantee: {g}");
     }
-    assert!(guarantee_failures.is_empty(), "conformance and render disagree");
+    assert!(
+        guarantee_failures.is_empty(),
+        "conformance and render disagree"
+    );
 
     let mut judged = Vec::new();
     let mut round_trip_failures = Vec::new();
@@ -910,7 +1029,10 @@ fn in_process_rules_agree_with_the_official_xslt() {
     let mut model_cases = 0;
     let model_bases: Vec<(String, InvoiceDocument)> = einvoice_cases::edge_cases()
         .into_iter()
-        .filter(|d| ["EDGE-RATES", "EDGE-AVOIR", "EDGE-REMISES", "EDGE-AE-G-Z"].contains(&d.invoice.number.as_str()))
+        .filter(|d| {
+            ["EDGE-RATES", "EDGE-AVOIR", "EDGE-REMISES", "EDGE-AE-G-Z"]
+                .contains(&d.invoice.number.as_str())
+        })
         .map(|d| (d.invoice.number.clone(), d))
         .collect();
     for (base_name, doc) in &model_bases {
@@ -990,7 +1112,8 @@ fn in_process_rules_agree_with_the_official_xslt() {
         }
     }
     // The official examples go through the same comparison.
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/en16931-1.3.16/examples");
+    let examples =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/en16931-1.3.16/examples");
     for tag in ["ubl", "cii"] {
         let mut files: Vec<_> = std::fs::read_dir(examples.join(tag))
             .unwrap()
@@ -998,7 +1121,8 @@ fn in_process_rules_agree_with_the_official_xslt() {
             .collect();
         files.sort();
         for file in files {
-            let findings = chorus_depot::einvoice::validate_xml(&std::fs::read(&file).unwrap()).unwrap();
+            let findings =
+                chorus_depot::einvoice::validate_xml(&std::fs::read(&file).unwrap()).unwrap();
             let mut ours = BTreeMap::new();
             for f in findings {
                 *ours.entry(f.rule).or_insert(false) |= f.fatal;
@@ -1040,7 +1164,10 @@ fn in_process_rules_agree_with_the_official_xslt() {
                 *theirs.entry(id).or_insert(false) |= fatal;
             } else if fatal {
                 let text = e["text"].as_str().unwrap_or("");
-                other_fatal.push(format!("{id}: {}", text.chars().take(160).collect::<String>()));
+                other_fatal.push(format!(
+                    "{id}: {}",
+                    text.chars().take(160).collect::<String>()
+                ));
                 if j.structure_checked && (id.starts_with("UBL-") || id.starts_with("CII-")) {
                     syntax_rules.push(format!("{} {} {id}", j.name, j.syntax));
                 }
@@ -1087,7 +1214,12 @@ fn in_process_rules_agree_with_the_official_xslt() {
                 disagreements.push(line);
             }
         }
-        let ours_warn: BTreeSet<&str> = j.ours.iter().filter(|(_, f)| !**f).map(|(r, _)| *r).collect();
+        let ours_warn: BTreeSet<&str> = j
+            .ours
+            .iter()
+            .filter(|(_, f)| !**f)
+            .map(|(r, _)| *r)
+            .collect();
         let theirs_warn: BTreeSet<&str> = theirs
             .iter()
             .filter(|(_, f)| !**f)
@@ -1139,7 +1271,11 @@ fn in_process_rules_agree_with_the_official_xslt() {
     );
     std::fs::write(out.join("report.txt"), format!("{summary}\n{report}")).unwrap();
     eprintln!("{summary}");
-    for d in disagreements.iter().chain(&false_conformant).chain(&syntax_rules) {
+    for d in disagreements
+        .iter()
+        .chain(&false_conformant)
+        .chain(&syntax_rules)
+    {
         eprintln!("{d}");
     }
     for r in &round_trip_failures {
@@ -1147,6 +1283,12 @@ fn in_process_rules_agree_with_the_official_xslt() {
     }
     assert!(round_trip_failures.is_empty(), "round trips fail");
     assert!(syntax_rules.is_empty(), "the writers break syntax rules");
-    assert!(false_conformant.is_empty(), "conformant in-process, refused officially");
-    assert!(disagreements.is_empty(), "disagreements on implemented rules");
+    assert!(
+        false_conformant.is_empty(),
+        "conformant in-process, refused officially"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "disagreements on implemented rules"
+    );
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 
 #[test]
 fn official_examples_have_no_fatal_finding() {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/en16931-1.3.16/examples");
+    let base =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators/en16931-1.3.16/examples");
     let mut checked = 0;
     let mut failed = Vec::new();
     for syntax in ["ubl", "cii"] {
@@ -17,8 +18,8 @@ fn official_examples_have_no_fatal_finding() {
         files.sort();
         for file in files {
             let bytes = std::fs::read(&file).unwrap();
-            let findings = validate_xml(&bytes)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let findings =
+                validate_xml(&bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             checked += 1;
             for f in &findings {
                 eprintln!(

@@ -76,7 +76,11 @@ fn doc(lines: Vec<InvoiceLine>) -> InvoiceDocument {
 }
 
 fn fatal_rules(findings: &[Finding]) -> Vec<&'static str> {
-    let mut rules: Vec<_> = findings.iter().filter(|f| f.fatal).map(|f| f.rule).collect();
+    let mut rules: Vec<_> = findings
+        .iter()
+        .filter(|f| f.fatal)
+        .map(|f| f.rule)
+        .collect();
     rules.sort_unstable();
     rules.dedup();
     rules
@@ -118,7 +122,10 @@ fn inconsistent_categories_are_refused_in_french() {
         line(2, "1", "1", "20", VatCategory::Standard),
     ]);
     let rules = fatal_rules(&conformance(&d, Format::Cii));
-    assert!(rules.contains(&"BR-O-11") && rules.contains(&"BR-O-02"), "{rules:?}");
+    assert!(
+        rules.contains(&"BR-O-11") && rules.contains(&"BR-O-02"),
+        "{rules:?}"
+    );
     let err = render(&d, Format::Cii, None).unwrap_err();
     assert!(err.to_string().contains("catégorie O"), "{err}");
     let rules = fatal_rules(&conformance(&doc(vec![]), Format::Ubl));
@@ -134,7 +141,10 @@ fn a_seller_without_vat_number_is_named_with_where_to_fix_it() {
     let message = &findings[0].message;
     assert_eq!(findings[0].term, "BT-31");
     assert!(message.contains("Dupont & Fils <SARL>"), "{message}");
-    assert!(message.contains("Paramétrage › Sociétés émettrices"), "{message}");
+    assert!(
+        message.contains("Paramétrage › Sociétés émettrices"),
+        "{message}"
+    );
     assert!(render(&d, Format::Cii, None).is_err());
 }
 

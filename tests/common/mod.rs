@@ -61,4 +61,3 @@ pub fn venv_python() -> &'static Path {
         python
     })
 }
-

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes src/einvoice/en16931/codelists.rs from the official EN 16931 XSLTs (1.3.16).
 
-Usage: python3 tests/validators/gen_codelists.py > src/einvoice/en16931/codelists.rs
+Usage: python3 tests/validators/gen_codelists.py > src/einvoice/en16931/codelists.rs && cargo fmt
 
 Each list is the one the XSLT's BR-CL rule tests against (read from its `test` expression),
 sorted for a binary search. Where the UBL and CII artefacts disagree (BT-3 codes, UNTDID 4451,

@@ -4,7 +4,9 @@
 use super::codelists::CREDIT_NOTE_TYPE_UBL;
 use super::model::*;
 use super::read_ubl::base64_decode;
-use super::write_cii::{INVOICED_OBJECT, OTHER_TAX_SCHEME, SEPA, SUPPORTING_DOCUMENT, TENDER, VAT_SCHEME};
+use super::write_cii::{
+    INVOICED_OBJECT, OTHER_TAX_SCHEME, SEPA, SUPPORTING_DOCUMENT, TENDER, VAT_SCHEME,
+};
 use super::xmltree::{Element, Ns, decimal};
 use chrono::NaiveDate;
 use std::borrow::Cow;
@@ -72,7 +74,10 @@ fn contact(party: &Element) -> Option<Contact<'static>> {
     party.child(RAM, "DefinedTradeContact").map(|c| Contact {
         name: c.text_of(RAM, "PersonName"),
         telephone: c
-            .path(&[(RAM, "TelephoneUniversalCommunication"), (RAM, "CompleteNumber")])
+            .path(&[
+                (RAM, "TelephoneUniversalCommunication"),
+                (RAM, "CompleteNumber"),
+            ])
             .map(Element::term),
         email: c
             .path(&[(RAM, "EmailURIUniversalCommunication"), (RAM, "URIID")])
@@ -88,7 +93,10 @@ fn legal_id(party: &Element) -> Option<Identifier<'static>> {
 
 fn trading_name(party: &Element) -> Option<Text<'static>> {
     party
-        .path(&[(RAM, "SpecifiedLegalOrganization"), (RAM, "TradingBusinessName")])
+        .path(&[
+            (RAM, "SpecifiedLegalOrganization"),
+            (RAM, "TradingBusinessName"),
+        ])
         .map(Element::term)
 }
 
@@ -195,7 +203,12 @@ fn line(e: &Element) -> Line<'static> {
             .and_then(|a| a.path(&[(RAM, "BuyerOrderReferencedDocument"), (RAM, "LineID")]))
             .map(Element::term),
         accounting_reference: settlement
-            .and_then(|s| s.path(&[(RAM, "ReceivableSpecifiedTradeAccountingAccount"), (RAM, "ID")]))
+            .and_then(|s| {
+                s.path(&[
+                    (RAM, "ReceivableSpecifiedTradeAccountingAccount"),
+                    (RAM, "ID"),
+                ])
+            })
             .map(Element::term),
         period: settlement
             .and_then(|s| s.child(RAM, "BillingSpecifiedPeriod"))
@@ -262,10 +275,16 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
     let mut inv = Invoice::default();
     if let Some(ctx) = root.child(RSM, "ExchangedDocumentContext") {
         inv.process = ctx
-            .path(&[(RAM, "BusinessProcessSpecifiedDocumentContextParameter"), (RAM, "ID")])
+            .path(&[
+                (RAM, "BusinessProcessSpecifiedDocumentContextParameter"),
+                (RAM, "ID"),
+            ])
             .map(Element::term);
         inv.specification = ctx
-            .path(&[(RAM, "GuidelineSpecifiedDocumentContextParameter"), (RAM, "ID")])
+            .path(&[
+                (RAM, "GuidelineSpecifiedDocumentContextParameter"),
+                (RAM, "ID"),
+            ])
             .map(Element::term);
     }
     if let Some(doc) = root.child(RSM, "ExchangedDocument") {
@@ -332,13 +351,13 @@ fn agreement(a: &Element, inv: &mut Invoice<'static>) {
     if let Some(p) = a.child(RAM, "BuyerTradeParty") {
         inv.buyer = buyer(p);
     }
-    inv.tax_representative = a
-        .child(RAM, "SellerTaxRepresentativeTradeParty")
-        .map(|p| TaxRepresentative {
-            name: p.text_of(RAM, "Name"),
-            vat_identifier: tax_registration(p, VAT_SCHEME),
-            address: p.child(RAM, "PostalTradeAddress").map(address),
-        });
+    inv.tax_representative =
+        a.child(RAM, "SellerTaxRepresentativeTradeParty")
+            .map(|p| TaxRepresentative {
+                name: p.text_of(RAM, "Name"),
+                vat_identifier: tax_registration(p, VAT_SCHEME),
+                address: p.child(RAM, "PostalTradeAddress").map(address),
+            });
     inv.sales_order_reference = issuer_ref(a, "SellerOrderReferencedDocument");
     inv.purchase_order_reference = issuer_ref(a, "BuyerOrderReferencedDocument");
     inv.contract_reference = issuer_ref(a, "ContractReferencedDocument");
@@ -388,7 +407,10 @@ fn settlement(s: &Element, inv: &mut Invoice<'static>) {
     for pm in s.all(RAM, "SpecifiedTradeSettlementPaymentMeans") {
         let account = pm.child(RAM, "PayeePartyCreditorFinancialAccount");
         let bic = pm
-            .path(&[(RAM, "PayeeSpecifiedCreditorFinancialInstitution"), (RAM, "BICID")])
+            .path(&[
+                (RAM, "PayeeSpecifiedCreditorFinancialInstitution"),
+                (RAM, "BICID"),
+            ])
             .map(Element::term);
         inv.payment_means.push(PaymentMeans {
             code: pm.text_of(RAM, "TypeCode"),
@@ -467,6 +489,9 @@ fn settlement(s: &Element, inv: &mut Invoice<'static>) {
         })
         .collect();
     inv.buyer_accounting_reference = s
-        .path(&[(RAM, "ReceivableSpecifiedTradeAccountingAccount"), (RAM, "ID")])
+        .path(&[
+            (RAM, "ReceivableSpecifiedTradeAccountingAccount"),
+            (RAM, "ID"),
+        ])
         .map(Element::term);
 }

@@ -46,7 +46,9 @@ fn address(e: &Element) -> Address<'static> {
     Address {
         line1: e.text_of(CBC, "StreetName"),
         line2: e.text_of(CBC, "AdditionalStreetName"),
-        line3: e.path(&[(CAC, "AddressLine"), (CBC, "Line")]).map(Element::term),
+        line3: e
+            .path(&[(CAC, "AddressLine"), (CBC, "Line")])
+            .map(Element::term),
         city: e.text_of(CBC, "CityName"),
         postal_code: e.text_of(CBC, "PostalZone"),
         subdivision: e.text_of(CBC, "CountrySubentity"),
@@ -134,7 +136,9 @@ fn allowance_charge(e: &Element, document_level: bool) -> AllowanceCharge<'stati
         base_amount: e.decimal_of(CBC, "BaseAmount"),
         percentage: e.decimal_of(CBC, "MultiplierFactorNumeric"),
         vat: if document_level {
-            e.all(CAC, "TaxCategory").find(|t| is_vat(t)).map(vat_category)
+            e.all(CAC, "TaxCategory")
+                .find(|t| is_vat(t))
+                .map(vat_category)
         } else {
             None
         },
@@ -284,7 +288,9 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
         tender_reference: simple_ref(root, "OriginatorDocumentReference"),
         contract_reference: simple_ref(root, "ContractDocumentReference"),
         project_reference: simple_ref(root, "ProjectReference"),
-        payment_terms: root.path(&[(CAC, "PaymentTerms"), (CBC, "Note")]).map(Element::term),
+        payment_terms: root
+            .path(&[(CAC, "PaymentTerms"), (CBC, "Note")])
+            .map(Element::term),
         ..Invoice::default()
     };
     inv.due_date = if credit_note {
@@ -386,13 +392,15 @@ pub fn from_tree(root: &Element) -> Invoice<'static> {
         inv.payment_means.push(PaymentMeans {
             code: code.map(Element::term),
             text: code.and_then(|c| c.attr_string("name")),
-            credit_transfer: pm.child(CAC, "PayeeFinancialAccount").map(|a| CreditTransfer {
-                account_id: a.text_of(CBC, "ID"),
-                account_name: a.text_of(CBC, "Name"),
-                provider_id: a
-                    .path(&[(CAC, "FinancialInstitutionBranch"), (CBC, "ID")])
-                    .map(Element::term),
-            }),
+            credit_transfer: pm
+                .child(CAC, "PayeeFinancialAccount")
+                .map(|a| CreditTransfer {
+                    account_id: a.text_of(CBC, "ID"),
+                    account_name: a.text_of(CBC, "Name"),
+                    provider_id: a
+                        .path(&[(CAC, "FinancialInstitutionBranch"), (CBC, "ID")])
+                        .map(Element::term),
+                }),
             card: pm.child(CAC, "CardAccount").map(|c| Card {
                 primary_account_number: c.text_of(CBC, "PrimaryAccountNumberID"),
                 holder_name: c.text_of(CBC, "HolderName"),

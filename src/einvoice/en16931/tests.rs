@@ -265,7 +265,10 @@ fn vat_category_rules() {
     ]);
     assert_eq!(both(&model(&doc)), ["BR-O-02", "BR-O-11", "BR-O-12"]);
     let doc = document(vec![erp_line(1, "1", "100", "0", Cat::NotSubject)]);
-    assert!(both(&model(&doc)).is_empty(), "O alone, no seller VAT number");
+    assert!(
+        both(&model(&doc)).is_empty(),
+        "O alone, no seller VAT number"
+    );
     let doc = document(vec![erp_line(1, "1", "100", "0", Cat::Exempt)]);
     let mut inv = model(&doc);
     inv.vat_breakdown[0].exemption_reason = None;
@@ -347,7 +350,8 @@ fn messages_say_where_to_fix_with_the_documents_values() {
     let findings = check(&inv, Syntax::Cii, origin);
     let cl23 = findings.iter().find(|f| f.rule == "BR-CL-23").unwrap();
     assert!(
-        cl23.message.contains("« BIDULE »") && cl23.message.contains("ligne 2 de la facture dans l'ERP"),
+        cl23.message.contains("« BIDULE »")
+            && cl23.message.contains("ligne 2 de la facture dans l'ERP"),
         "{}",
         cl23.message
     );
@@ -450,7 +454,10 @@ fn a_non_xml_input_is_an_error_and_a_missing_element_an_absent_term() {
         read(br#"<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>"#)
             .unwrap();
     let rules = fatal(&inv, Syntax::Ubl);
-    assert!(rules.contains(&"BR-01") && rules.contains(&"BR-16"), "{rules:?}");
+    assert!(
+        rules.contains(&"BR-01") && rules.contains(&"BR-16"),
+        "{rules:?}"
+    );
 }
 
 /// The `test` expressions of an official XSLT, by rule id.
@@ -471,7 +478,10 @@ fn xslt_tests(syntax: &str) -> std::collections::HashMap<String, Vec<String>> {
                 e.children.iter().find(|c| c.name == "when"),
                 e.children.iter().find(|c| c.name == "otherwise"),
             )
-            && let Some(fa) = otherwise.children.iter().find(|c| c.name == "failed-assert")
+            && let Some(fa) = otherwise
+                .children
+                .iter()
+                .find(|c| c.name == "failed-assert")
         {
             let id = fa
                 .children
@@ -547,7 +557,10 @@ fn implemented_rules_and_code_lists_match_the_xslt() {
     assert_eq!(list(&ubl, "BR-CO-09", 0), ours(cl::VAT_PREFIX_UBL));
     assert_eq!(list(&cii, "BR-CO-09", 0), ours(cl::VAT_PREFIX_CII));
     for l in [cl::UNIT, cl::CURRENCY, cl::COUNTRY_UBL, cl::ICD, cl::VATEX] {
-        assert!(l.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+        assert!(
+            l.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
     }
 }
 

@@ -76,7 +76,8 @@ impl W {
 
     fn indicator(&mut self, charge: bool) {
         self.x.open("ram:ChargeIndicator", &[]);
-        self.x.leaf("udt:Indicator", &[], if charge { "true" } else { "false" });
+        self.x
+            .leaf("udt:Indicator", &[], if charge { "true" } else { "false" });
         self.x.close();
     }
 
@@ -242,9 +243,11 @@ fn line_item(w: &mut W, l: &Line) {
         w.decimal("ram:ChargeAmount", l.net_price);
         if let Some(q) = l.base_quantity {
             match &l.base_quantity_unit {
-                Some(u) => w
-                    .x
-                    .leaf("ram:BasisQuantity", &[("unitCode", u.as_ref())], &q.to_string()),
+                Some(u) => w.x.leaf(
+                    "ram:BasisQuantity",
+                    &[("unitCode", u.as_ref())],
+                    &q.to_string(),
+                ),
                 None => w.x.leaf("ram:BasisQuantity", &[], &q.to_string()),
             }
         }
@@ -257,9 +260,9 @@ fn line_item(w: &mut W, l: &Line) {
     if let Some(q) = l.quantity {
         let q = q.to_string();
         match &l.unit_code {
-            Some(u) => w
-                .x
-                .leaf("ram:BilledQuantity", &[("unitCode", u.as_ref())], &q),
+            Some(u) => {
+                w.x.leaf("ram:BilledQuantity", &[("unitCode", u.as_ref())], &q)
+            }
             None => w.x.leaf("ram:BilledQuantity", &[], &q),
         }
     }
@@ -405,7 +408,10 @@ fn agreement(w: &mut W, inv: &Invoice<'_>) {
         tax_registration(w, &t.vat_identifier, VAT_SCHEME);
         w.x.close();
     }
-    w.issuer_ref("ram:SellerOrderReferencedDocument", &inv.sales_order_reference);
+    w.issuer_ref(
+        "ram:SellerOrderReferencedDocument",
+        &inv.sales_order_reference,
+    );
     w.issuer_ref(
         "ram:BuyerOrderReferencedDocument",
         &inv.purchase_order_reference,
@@ -535,8 +541,7 @@ fn settlement(w: &mut W, inv: &Invoice<'_>) {
     for ac in &inv.allowances_charges {
         allowance_charge(w, ac, true);
     }
-    if inv.payment_terms.is_some() || inv.due_date.is_some() || inv.mandate_reference.is_some()
-    {
+    if inv.payment_terms.is_some() || inv.due_date.is_some() || inv.mandate_reference.is_some() {
         w.x.open("ram:SpecifiedTradePaymentTerms", &[]);
         w.text("ram:Description", &inv.payment_terms);
         w.date("ram:DueDateDateTime", "udt:DateTimeString", inv.due_date);
@@ -555,9 +560,11 @@ fn settlement(w: &mut W, inv: &Invoice<'_>) {
     ] {
         if let Some(v) = value {
             match currency {
-                Some(c) => w
-                    .x
-                    .leaf("ram:TaxTotalAmount", &[("currencyID", c.as_ref())], &v.to_string()),
+                Some(c) => w.x.leaf(
+                    "ram:TaxTotalAmount",
+                    &[("currencyID", c.as_ref())],
+                    &v.to_string(),
+                ),
                 None => w.x.leaf("ram:TaxTotalAmount", &[], &v.to_string()),
             }
         }

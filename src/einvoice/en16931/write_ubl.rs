@@ -144,8 +144,14 @@ pub fn write(inv: &Invoice<'_>) -> String {
         w.x.close();
         w.x.close();
     }
-    w.simple_ref("cac:DespatchDocumentReference", &inv.despatch_advice_reference);
-    w.simple_ref("cac:ReceiptDocumentReference", &inv.receiving_advice_reference);
+    w.simple_ref(
+        "cac:DespatchDocumentReference",
+        &inv.despatch_advice_reference,
+    );
+    w.simple_ref(
+        "cac:ReceiptDocumentReference",
+        &inv.receiving_advice_reference,
+    );
     if !cn {
         w.simple_ref("cac:OriginatorDocumentReference", &inv.tender_reference);
     }
@@ -349,12 +355,7 @@ fn seller(w: &mut W<'_>, s: &Seller) {
     if let Some(v) = &s.tax_registration {
         tax_scheme(w, v, OTHER_TAX_SCHEME);
     }
-    legal_entity(
-        w,
-        &s.name,
-        &s.legal_registration,
-        &s.additional_legal_info,
-    );
+    legal_entity(w, &s.name, &s.legal_registration, &s.additional_legal_info);
     contact(w, &s.contact);
     w.x.close();
     w.x.close();
@@ -582,7 +583,9 @@ fn invoice_line(w: &mut W<'_>, l: &Line, cn: bool) {
         w.amount("cbc:PriceAmount", l.net_price);
         if let Some(q) = l.base_quantity {
             match &l.base_quantity_unit {
-                Some(u) => w.x.leaf("cbc:BaseQuantity", &[("unitCode", u)], &q.to_string()),
+                Some(u) => {
+                    w.x.leaf("cbc:BaseQuantity", &[("unitCode", u)], &q.to_string())
+                }
                 None => w.x.leaf("cbc:BaseQuantity", &[], &q.to_string()),
             }
         }

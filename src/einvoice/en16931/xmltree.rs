@@ -4,10 +4,10 @@
 
 use super::ReadError;
 use super::model::Text;
-use std::borrow::Cow;
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
+use std::borrow::Cow;
 
 /// The namespaces the readers look at; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

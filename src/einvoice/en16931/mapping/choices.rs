@@ -69,18 +69,21 @@ pub fn payment_means_code(doc: &InvoiceDocument) -> Option<&'static str> {
     if doc.invoice.kind == InvoiceKind::CreditNote {
         return None;
     }
-    Some(with_upper(&doc.invoice.payment_means, |means| match means {
-        "58" | "VIREMENT SEPA" | "SEPA" => "58",
-        // As `model::erp::is_credit_transfer` reads them.
-        "VIREMENT" | "VIR" | "TRANSFER" | "30" | "31" | "42" => "30",
-        // An invoice with no means given is paid by transfer in French public procurement
-        // (the mandat administratif): our IBAN must be on it.
-        "" => "30",
-        "CHEQUE" | "CHÈQUE" | "CHQ" | "20" => "20",
-        "CB" | "CARTE" | "48" => "48",
-        "ESPECES" | "ESPÈCES" | "10" => "10",
-        _ => "1",
-    }))
+    Some(with_upper(
+        &doc.invoice.payment_means,
+        |means| match means {
+            "58" | "VIREMENT SEPA" | "SEPA" => "58",
+            // As `model::erp::is_credit_transfer` reads them.
+            "VIREMENT" | "VIR" | "TRANSFER" | "30" | "31" | "42" => "30",
+            // An invoice with no means given is paid by transfer in French public procurement
+            // (the mandat administratif): our IBAN must be on it.
+            "" => "30",
+            "CHEQUE" | "CHÈQUE" | "CHQ" | "20" => "20",
+            "CB" | "CARTE" | "48" => "48",
+            "ESPECES" | "ESPÈCES" | "10" => "10",
+            _ => "1",
+        },
+    ))
 }
 
 /// True for the codes that carry the payee's account (BG-17).
@@ -102,7 +105,9 @@ pub fn payment_terms_text(doc: &InvoiceDocument) -> Text<'static> {
                 d.month(),
                 d.year()
             )),
-            None => Cow::Borrowed("Paiement à 30 jours (délai de paiement de la commande publique)"),
+            None => {
+                Cow::Borrowed("Paiement à 30 jours (délai de paiement de la commande publique)")
+            }
         },
     }
 }

@@ -31,10 +31,14 @@ pub fn text(value: &str) -> Option<Text<'_>> {
     if value.is_empty() {
         return None;
     }
-    let clean = value
-        .bytes()
-        .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
-        && !value.contains(['\u{fffe}', '\u{ffff}']);
+    // One pass over the bytes: control characters, and U+FFFE / U+FFFF (EF BF BE / EF BF BF).
+    let bytes = value.as_bytes();
+    let clean = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => true,
+        0..0x20 => false,
+        0xEF => !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))),
+        _ => true,
+    });
     if clean {
         return Some(Cow::Borrowed(value));
     }
@@ -144,7 +148,9 @@ pub fn map(doc: &InvoiceDocument, format: Format, issue_date: Option<NaiveDate>)
                     description: Some(Cow::Borrowed(choices::PDF_DESCRIPTION)),
                     uri: None,
                     attachment: Some(Binary {
-                        mime_code: Some(text(&att.mime).unwrap_or(Cow::Borrowed(choices::PDF_MIME))),
+                        mime_code: Some(
+                            text(&att.mime).unwrap_or(Cow::Borrowed(choices::PDF_MIME)),
+                        ),
                         filename: Some(name),
                         content: Cow::Borrowed(&att.bytes),
                     }),
@@ -168,7 +174,10 @@ fn address<'a>(street: &'a str, city: &'a str, postal_code: &'a str) -> Address<
 /// The SIRET as the mirror holds it, spaces removed, with its scheme.
 fn siret_identifier(value: &str) -> Option<Identifier<'_>> {
     let value = text(value)?;
-    let value = if value.chars().any(|c| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}') {
+    let value = if value
+        .chars()
+        .any(|c| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
+    {
         Cow::Owned(siret::normalize(&value))
     } else {
         value

@@ -38,7 +38,8 @@ fn exclusive_terms(o: &mut Out<'_, '_>) {
         );
     }
     let period_empty = |p: &Option<super::super::model::Period>| {
-        p.as_ref().is_some_and(|p| p.start.is_none() && p.end.is_none())
+        p.as_ref()
+            .is_some_and(|p| p.start.is_none() && p.end.is_none())
     };
     // In UBL the period element may carry only the VAT point date code (BT-8).
     if period_empty(&inv.invoicing_period) && (!o.ubl() || inv.tax_point_date_code.is_none()) {
@@ -178,7 +179,9 @@ fn totals(o: &mut Out<'_, '_>) {
     // accounting currency is the same.
     if let Some(currency) = inv.currency.as_deref() {
         let count = usize::from(t.vat.is_some())
-            + usize::from(t.vat_accounting.is_some() && inv.tax_currency.as_deref() == Some(currency));
+            + usize::from(
+                t.vat_accounting.is_some() && inv.tax_currency.as_deref() == Some(currency),
+            );
         let sum_ok = match (t.with_vat, t.without_vat, t.vat) {
             (Some(g), Some(w), Some(v)) => g == round2(w + v),
             _ => false,
@@ -318,8 +321,7 @@ fn lines(o: &mut Out<'_, '_>) {
                 format!("La ligne {id} n'a pas de catégorie de TVA (BT-151)"),
             );
         }
-        if l
-            .period
+        if l.period
             .as_ref()
             .is_some_and(|p| p.start.is_none() && p.end.is_none())
         {
@@ -347,7 +349,9 @@ fn reasons(o: &mut Out<'_, '_>) {
                 rule,
                 term,
                 Place::Invoice,
-                format!("Une remise ou des frais de pied de facture n'ont ni motif ni code ({term})"),
+                format!(
+                    "Une remise ou des frais de pied de facture n'ont ni motif ni code ({term})"
+                ),
             );
         }
     }
@@ -364,7 +368,9 @@ fn reasons(o: &mut Out<'_, '_>) {
                     rule,
                     term,
                     Place::Line(&id),
-                    format!("Une remise ou des frais de la ligne {id} n'ont ni motif ni code ({term})"),
+                    format!(
+                        "Une remise ou des frais de la ligne {id} n'ont ni motif ni code ({term})"
+                    ),
                 );
             }
         }

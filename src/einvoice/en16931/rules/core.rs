@@ -113,7 +113,10 @@ fn parties(o: &mut Out<'_, '_>) {
             "BR-09",
             "BT-40",
             Place::Seller,
-            format!("Le code pays de l'adresse de {} (BT-40) est absent", o.seller()),
+            format!(
+                "Le code pays de l'adresse de {} (BT-40) est absent",
+                o.seller()
+            ),
         );
     }
     if inv.buyer.address.is_none() {
@@ -129,7 +132,10 @@ fn parties(o: &mut Out<'_, '_>) {
             "BR-11",
             "BT-55",
             Place::Buyer,
-            format!("Le code pays de l'adresse {} (BT-55) est absent", o.of_buyer()),
+            format!(
+                "Le code pays de l'adresse {} (BT-55) est absent",
+                o.of_buyer()
+            ),
         );
     }
     if let Some(p) = &inv.payee {
@@ -220,12 +226,7 @@ fn parties(o: &mut Out<'_, '_>) {
         }
     }
     for (rule, address, term, who) in [
-        (
-            "BR-62",
-            &inv.seller.electronic_address,
-            "BT-34",
-            o.seller(),
-        ),
+        ("BR-62", &inv.seller.electronic_address, "BT-34", o.seller()),
         (
             "BR-63",
             &inv.buyer.electronic_address,
@@ -263,7 +264,12 @@ fn parties(o: &mut Out<'_, '_>) {
 fn totals(o: &mut Out<'_, '_>) {
     let t = &o.inv.totals;
     for (rule, value, term, label) in [
-        ("BR-12", t.line_net, "BT-106", "La somme des montants nets des lignes"),
+        (
+            "BR-12",
+            t.line_net,
+            "BT-106",
+            "La somme des montants nets des lignes",
+        ),
         ("BR-13", t.without_vat, "BT-109", "Le total hors TVA"),
         ("BR-14", t.with_vat, "BT-112", "Le total TTC"),
         ("BR-15", t.payable, "BT-115", "Le montant à payer"),
@@ -302,11 +308,31 @@ fn lines(o: &mut Out<'_, '_>) {
             );
         }
         let checks: [(bool, &'static str, &'static str, &str); 5] = [
-            (l.quantity.is_none(), "BR-22", "BT-129", "la quantité facturée"),
-            (l.unit_code.is_none(), "BR-23", "BT-130", "l'unité de la quantité"),
+            (
+                l.quantity.is_none(),
+                "BR-22",
+                "BT-129",
+                "la quantité facturée",
+            ),
+            (
+                l.unit_code.is_none(),
+                "BR-23",
+                "BT-130",
+                "l'unité de la quantité",
+            ),
             (l.net_amount.is_none(), "BR-24", "BT-131", "le montant net"),
-            (blank(l.item_name.as_deref()), "BR-25", "BT-153", "le libellé de l'article"),
-            (l.net_price.is_none(), "BR-26", "BT-146", "le prix unitaire net"),
+            (
+                blank(l.item_name.as_deref()),
+                "BR-25",
+                "BT-153",
+                "le libellé de l'article",
+            ),
+            (
+                l.net_price.is_none(),
+                "BR-26",
+                "BT-146",
+                "le prix unitaire net",
+            ),
         ];
         for (missing, rule, term, what) in checks {
             if missing {
@@ -319,7 +345,7 @@ fn lines(o: &mut Out<'_, '_>) {
             }
         }
         // `(cac:Price/cbc:PriceAmount) >= 0`: an absent price fails too.
-        if !l.net_price.is_some_and(|p| p >= Decimal::ZERO) {
+        if l.net_price.is_none_or(|p| p < Decimal::ZERO) {
             o.fail(
                 "BR-27",
                 "BT-146",
@@ -436,9 +462,21 @@ fn lines(o: &mut Out<'_, '_>) {
 fn allowances(o: &mut Out<'_, '_>) {
     for ac in &o.inv.allowances_charges {
         let (amount_rule, vat_rule, reason_rule, term, what) = if ac.charge {
-            ("BR-36", "BR-37", "BR-38", "BG-21", "Des frais de pied de facture")
+            (
+                "BR-36",
+                "BR-37",
+                "BR-38",
+                "BG-21",
+                "Des frais de pied de facture",
+            )
         } else {
-            ("BR-31", "BR-32", "BR-33", "BG-20", "Une remise de pied de facture")
+            (
+                "BR-31",
+                "BR-32",
+                "BR-33",
+                "BG-20",
+                "Une remise de pied de facture",
+            )
         };
         let label = ac
             .reason
@@ -481,7 +519,12 @@ fn breakdown(o: &mut Out<'_, '_>) {
         for (missing, rule, term, what) in [
             (b.taxable.is_none(), "BR-45", "BT-116", "la base imposable"),
             (b.tax.is_none(), "BR-46", "BT-117", "le montant de TVA"),
-            (b.category.code.is_none(), "BR-47", "BT-118", "la catégorie de TVA"),
+            (
+                b.category.code.is_none(),
+                "BR-47",
+                "BT-118",
+                "la catégorie de TVA",
+            ),
         ] {
             if missing {
                 o.fail(
@@ -591,7 +634,9 @@ fn references(o: &mut Out<'_, '_>) {
     // CII (also the tender, BT-17, and the line objects, BT-128).
     if ubl {
         let others = [
-            inv.invoiced_object.as_ref().map(|i| (i.value.as_ref(), "BT-18")),
+            inv.invoiced_object
+                .as_ref()
+                .map(|i| (i.value.as_ref(), "BT-18")),
             inv.project_reference
                 .as_deref()
                 .filter(|_| inv.credit_note)
@@ -610,7 +655,9 @@ fn references(o: &mut Out<'_, '_>) {
     } else {
         let others = [
             inv.tender_reference.as_deref().map(|t| (t, "BT-17")),
-            inv.invoiced_object.as_ref().map(|i| (i.value.as_ref(), "BT-18")),
+            inv.invoiced_object
+                .as_ref()
+                .map(|i| (i.value.as_ref(), "BT-18")),
         ];
         let line_objects = inv
             .lines

@@ -20,7 +20,14 @@ fn two_decimals_by_value(v: Decimal) -> bool {
         .is_none_or(|h| xround(h) / Decimal::ONE_HUNDRED == v)
 }
 
-fn fail(o: &mut Out<'_, '_>, rule: &'static str, term: &'static str, place: Place<'_>, what: &str, v: Option<Decimal>) {
+fn fail(
+    o: &mut Out<'_, '_>,
+    rule: &'static str,
+    term: &'static str,
+    place: Place<'_>,
+    what: &str,
+    v: Option<Decimal>,
+) {
     o.fail(
         rule,
         term,
@@ -36,15 +43,34 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
     let inv = o.inv;
     for ac in &inv.allowances_charges {
         let (amount_rule, base_rule, term, base_term, what) = if ac.charge {
-            ("BR-DEC-05", "BR-DEC-06", "BT-99", "BT-100", "Le montant de frais de pied de facture")
+            (
+                "BR-DEC-05",
+                "BR-DEC-06",
+                "BT-99",
+                "BT-100",
+                "Le montant de frais de pied de facture",
+            )
         } else {
-            ("BR-DEC-01", "BR-DEC-02", "BT-92", "BT-93", "Le montant d'une remise de pied de facture")
+            (
+                "BR-DEC-01",
+                "BR-DEC-02",
+                "BT-92",
+                "BT-93",
+                "Le montant d'une remise de pied de facture",
+            )
         };
         if too_precise(ac.amount) {
             fail(o, amount_rule, term, Place::Invoice, what, ac.amount);
         }
         if too_precise(ac.base_amount) {
-            fail(o, base_rule, base_term, Place::Invoice, "La base d'une remise ou de frais", ac.base_amount);
+            fail(
+                o,
+                base_rule,
+                base_term,
+                Place::Invoice,
+                "La base d'une remise ou de frais",
+                ac.base_amount,
+            );
         }
     }
     let t = &inv.totals;
@@ -70,17 +96,38 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
             continue;
         }
         if too_precise(b.taxable) {
-            fail(o, "BR-DEC-19", "BT-116", Place::Computed, "Une base imposable", b.taxable);
+            fail(
+                o,
+                "BR-DEC-19",
+                "BT-116",
+                Place::Computed,
+                "Une base imposable",
+                b.taxable,
+            );
         }
         if too_precise(b.tax) {
-            fail(o, "BR-DEC-20", "BT-117", Place::Computed, "Un montant de TVA", b.tax);
+            fail(
+                o,
+                "BR-DEC-20",
+                "BT-117",
+                Place::Computed,
+                "Un montant de TVA",
+                b.tax,
+            );
         }
     }
     for (i, l) in inv.lines.iter().enumerate() {
         let id = line_id(l, i);
         let place = Place::Line(&id);
         if too_precise(l.net_amount) {
-            fail(o, "BR-DEC-23", "BT-131", place, &format!("Le montant net de la ligne {id}"), l.net_amount);
+            fail(
+                o,
+                "BR-DEC-23",
+                "BT-131",
+                place,
+                &format!("Le montant net de la ligne {id}"),
+                l.net_amount,
+            );
         }
         for ac in &l.allowances_charges {
             let (amount_rule, base_rule, term, base_term) = if ac.charge {
@@ -89,10 +136,24 @@ pub(super) fn check(o: &mut Out<'_, '_>) {
                 ("BR-DEC-24", "BR-DEC-25", "BT-136", "BT-137")
             };
             if too_precise(ac.amount) {
-                fail(o, amount_rule, term, place, &format!("Une remise ou des frais de la ligne {id}"), ac.amount);
+                fail(
+                    o,
+                    amount_rule,
+                    term,
+                    place,
+                    &format!("Une remise ou des frais de la ligne {id}"),
+                    ac.amount,
+                );
             }
             if too_precise(ac.base_amount) {
-                fail(o, base_rule, base_term, place, &format!("La base d'une remise de la ligne {id}"), ac.base_amount);
+                fail(
+                    o,
+                    base_rule,
+                    base_term,
+                    place,
+                    &format!("La base d'une remise de la ligne {id}"),
+                    ac.base_amount,
+                );
             }
         }
     }
@@ -115,17 +176,31 @@ fn vat_totals_cii(o: &mut Out<'_, '_>) {
     let currency = inv.currency.as_deref();
     let ok13 = written.iter().any(|(v, c)| {
         let invoice_currency = c.is_some() && *c == currency;
-        (invoice_currency && two_decimals_by_value(*v)) || !invoice_currency
+        !invoice_currency || two_decimals_by_value(*v)
     });
     if !ok13 {
-        fail(o, "BR-DEC-13", "BT-110", Place::Computed, "Le total de TVA", t.vat);
+        fail(
+            o,
+            "BR-DEC-13",
+            "BT-110",
+            Place::Computed,
+            "Le total de TVA",
+            t.vat,
+        );
     }
     if let Some(tax_currency) = inv.tax_currency.as_deref() {
         let ok15 = written
             .iter()
             .any(|(v, c)| *c == Some(tax_currency) && two_decimals_by_value(*v));
         if !ok15 {
-            fail(o, "BR-DEC-15", "BT-111", Place::Computed, "Le total de TVA en devise de comptabilisation", t.vat_accounting);
+            fail(
+                o,
+                "BR-DEC-15",
+                "BT-111",
+                Place::Computed,
+                "Le total de TVA en devise de comptabilisation",
+                t.vat_accounting,
+            );
         }
     }
 }

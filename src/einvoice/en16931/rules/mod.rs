@@ -25,34 +25,34 @@ use rust_decimal::Decimal;
 /// Every official rule id these rules implement: the BR-* ids of the 1.3.16 artefacts, but
 /// BR-AF-*, BR-AG-* and BR-B-* (see the module documentation). BR-CO-05 … 08 never fire there
 /// nor here. Checked against the XSLTs by a unit test.
+#[rustfmt::skip]
 pub const IMPLEMENTED: &[&str] = &[
-    "BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09",
-    "BR-10", "BR-11", "BR-12", "BR-13", "BR-14", "BR-15", "BR-16", "BR-17", "BR-18",
-    "BR-19", "BR-20", "BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27",
-    "BR-28", "BR-29", "BR-30", "BR-31", "BR-32", "BR-33", "BR-36", "BR-37", "BR-38",
-    "BR-41", "BR-42", "BR-43", "BR-44", "BR-45", "BR-46", "BR-47", "BR-48", "BR-49",
-    "BR-50", "BR-51", "BR-52", "BR-53", "BR-54", "BR-55", "BR-56", "BR-57", "BR-61",
-    "BR-62", "BR-63", "BR-64", "BR-65", "BR-CO-03", "BR-CO-04", "BR-CO-05", "BR-CO-06",
-    "BR-CO-07", "BR-CO-08", "BR-CO-09", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13",
-    "BR-CO-14", "BR-CO-15", "BR-CO-16", "BR-CO-17", "BR-CO-18", "BR-CO-19", "BR-CO-20",
-    "BR-CO-21", "BR-CO-22", "BR-CO-23", "BR-CO-24", "BR-CO-26", "BR-DEC-01", "BR-DEC-02",
-    "BR-DEC-05", "BR-DEC-06", "BR-DEC-09", "BR-DEC-10", "BR-DEC-11", "BR-DEC-12",
-    "BR-DEC-13", "BR-DEC-14", "BR-DEC-15", "BR-DEC-16", "BR-DEC-17", "BR-DEC-18",
-    "BR-DEC-19", "BR-DEC-20", "BR-DEC-23", "BR-DEC-24", "BR-DEC-25", "BR-DEC-27",
+    "BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09", "BR-10",
+    "BR-11", "BR-12", "BR-13", "BR-14", "BR-15", "BR-16", "BR-17", "BR-18", "BR-19", "BR-20",
+    "BR-21", "BR-22", "BR-23", "BR-24", "BR-25", "BR-26", "BR-27", "BR-28", "BR-29", "BR-30",
+    "BR-31", "BR-32", "BR-33", "BR-36", "BR-37", "BR-38", "BR-41", "BR-42", "BR-43", "BR-44",
+    "BR-45", "BR-46", "BR-47", "BR-48", "BR-49", "BR-50", "BR-51", "BR-52", "BR-53", "BR-54",
+    "BR-55", "BR-56", "BR-57", "BR-61", "BR-62", "BR-63", "BR-64", "BR-65", "BR-CO-03",
+    "BR-CO-04", "BR-CO-05", "BR-CO-06", "BR-CO-07", "BR-CO-08", "BR-CO-09", "BR-CO-10",
+    "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15", "BR-CO-16", "BR-CO-17",
+    "BR-CO-18", "BR-CO-19", "BR-CO-20", "BR-CO-21", "BR-CO-22", "BR-CO-23", "BR-CO-24",
+    "BR-CO-26", "BR-DEC-01", "BR-DEC-02", "BR-DEC-05", "BR-DEC-06", "BR-DEC-09", "BR-DEC-10",
+    "BR-DEC-11", "BR-DEC-12", "BR-DEC-13", "BR-DEC-14", "BR-DEC-15", "BR-DEC-16", "BR-DEC-17",
+    "BR-DEC-18", "BR-DEC-19", "BR-DEC-20", "BR-DEC-23", "BR-DEC-24", "BR-DEC-25", "BR-DEC-27",
     "BR-DEC-28", "BR-CL-01", "BR-CL-03", "BR-CL-04", "BR-CL-05", "BR-CL-06", "BR-CL-07",
     "BR-CL-08", "BR-CL-10", "BR-CL-11", "BR-CL-13", "BR-CL-14", "BR-CL-15", "BR-CL-16",
     "BR-CL-17", "BR-CL-18", "BR-CL-19", "BR-CL-20", "BR-CL-21", "BR-CL-22", "BR-CL-23",
-    "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-S-01", "BR-S-02", "BR-S-03", "BR-S-04",
-    "BR-S-05", "BR-S-06", "BR-S-07", "BR-S-08", "BR-S-09", "BR-S-10", "BR-Z-01", "BR-Z-02",
-    "BR-Z-03", "BR-Z-04", "BR-Z-05", "BR-Z-06", "BR-Z-07", "BR-Z-08", "BR-Z-09", "BR-Z-10",
-    "BR-E-01", "BR-E-02", "BR-E-03", "BR-E-04", "BR-E-05", "BR-E-06", "BR-E-07", "BR-E-08",
-    "BR-E-09", "BR-E-10", "BR-AE-01", "BR-AE-02", "BR-AE-03", "BR-AE-04", "BR-AE-05",
-    "BR-AE-06", "BR-AE-07", "BR-AE-08", "BR-AE-09", "BR-AE-10", "BR-IC-01", "BR-IC-02",
-    "BR-IC-03", "BR-IC-04", "BR-IC-05", "BR-IC-06", "BR-IC-07", "BR-IC-08", "BR-IC-09",
-    "BR-IC-10", "BR-IC-11", "BR-IC-12", "BR-G-01", "BR-G-02", "BR-G-03", "BR-G-04",
-    "BR-G-05", "BR-G-06", "BR-G-07", "BR-G-08", "BR-G-09", "BR-G-10", "BR-O-01", "BR-O-02",
-    "BR-O-03", "BR-O-04", "BR-O-05", "BR-O-06", "BR-O-07", "BR-O-08", "BR-O-09", "BR-O-10",
-    "BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14",
+    "BR-CL-24", "BR-CL-25", "BR-CL-26", "BR-S-01", "BR-S-02", "BR-S-03", "BR-S-04", "BR-S-05",
+    "BR-S-06", "BR-S-07", "BR-S-08", "BR-S-09", "BR-S-10", "BR-Z-01", "BR-Z-02", "BR-Z-03",
+    "BR-Z-04", "BR-Z-05", "BR-Z-06", "BR-Z-07", "BR-Z-08", "BR-Z-09", "BR-Z-10", "BR-E-01",
+    "BR-E-02", "BR-E-03", "BR-E-04", "BR-E-05", "BR-E-06", "BR-E-07", "BR-E-08", "BR-E-09",
+    "BR-E-10", "BR-AE-01", "BR-AE-02", "BR-AE-03", "BR-AE-04", "BR-AE-05", "BR-AE-06",
+    "BR-AE-07", "BR-AE-08", "BR-AE-09", "BR-AE-10", "BR-IC-01", "BR-IC-02", "BR-IC-03",
+    "BR-IC-04", "BR-IC-05", "BR-IC-06", "BR-IC-07", "BR-IC-08", "BR-IC-09", "BR-IC-10",
+    "BR-IC-11", "BR-IC-12", "BR-G-01", "BR-G-02", "BR-G-03", "BR-G-04", "BR-G-05", "BR-G-06",
+    "BR-G-07", "BR-G-08", "BR-G-09", "BR-G-10", "BR-O-01", "BR-O-02", "BR-O-03", "BR-O-04",
+    "BR-O-05", "BR-O-06", "BR-O-07", "BR-O-08", "BR-O-09", "BR-O-10", "BR-O-11", "BR-O-12",
+    "BR-O-13", "BR-O-14",
 ];
 
 /// The syntax rules (UBL-*, CII-*) judged here too: CII-SR-470, which what the ERP holds can
@@ -225,9 +225,13 @@ pub(crate) fn round2(value: Decimal) -> Decimal {
 /// `normalize-space(cbc:ID) = 'S'`, CII with `ram:CategoryCode = 'S'` (exact).
 pub(crate) fn is_category(found: Option<&str>, code: &str, syntax: Syntax) -> bool {
     match (found, syntax) {
-        (Some(c), Syntax::Ubl) => c.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) == code,
-        (Some(c), Syntax::Cii) => c == code,
-        (None, _) => false,
+        (Some(c), _) if c == code => true,
+        (Some(c), Syntax::Ubl) => {
+            let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+            let padded = c.bytes().next().is_some_and(ws) || c.bytes().last().is_some_and(ws);
+            padded && c.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) == code
+        }
+        _ => false,
     }
 }
 

@@ -98,7 +98,10 @@ fn payee(o: &mut Out<'_, '_>) {
     };
     let checks = [
         ("UBL-SR-19", different),
-        ("UBL-SR-20", different && p.identifiers.iter().filter(sepa).count() <= 1),
+        (
+            "UBL-SR-20",
+            different && p.identifiers.iter().filter(sepa).count() <= 1,
+        ),
         ("UBL-SR-21", different),
     ];
     for (rule, ok) in checks {

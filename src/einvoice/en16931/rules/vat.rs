@@ -135,7 +135,11 @@ fn row_is(b: &VatBreakdown, code: &str, syntax: Syntax) -> bool {
 fn category(o: &mut Out<'_, '_>, c: &Category) {
     let inv = o.inv;
     let syntax = o.syntax;
-    let n_lines = inv.lines.iter().filter(|l| line_is(l, c.code, syntax)).count();
+    let n_lines = inv
+        .lines
+        .iter()
+        .filter(|l| line_is(l, c.code, syntax))
+        .count();
     let n_ac = inv
         .allowances_charges
         .iter()
@@ -152,7 +156,11 @@ fn category(o: &mut Out<'_, '_>, c: &Category) {
     presence(o, c, n_lines, n_ac, n_rows);
     identifiers(o, c);
     rates(o, c);
-    for b in inv.vat_breakdown.iter().filter(|b| row_is(b, c.code, syntax)) {
+    for b in inv
+        .vat_breakdown
+        .iter()
+        .filter(|b| row_is(b, c.code, syntax))
+    {
         taxable(o, c, b);
         tax(o, c, b);
         exemption(o, c, b);
@@ -453,37 +461,30 @@ fn taxable(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown) {
 }
 
 /// Rule 09.
-fn tax(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown) {
-    let (ok, text) = match c.kind {
-        Kind::Standard => {
-            let expected = match (b.taxable, b.category.rate) {
-                (Some(t), Some(r)) => t
-                    .abs()
-                    .checked_mul(r)
-                    .map(|p| xround(p) / Decimal::ONE_HUNDRED),
-                _ => None,
-            };
-            let ok = matches!((b.tax, expected), (Some(t), Some(e)) if within_one(t.abs(), e));
-            (
-                ok,
-                format!(
-                    "La TVA de la catégorie S à {} (BT-117) vaut {} au lieu de {}",
-                    show_rate(b.category.rate),
-                    opt_money(b.tax),
-                    opt_money(expected)
-                ),
-            )
+fn tax(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown<'_>) {
+    if c.kind == Kind::Standard {
+        let expected = match (b.taxable, b.category.rate) {
+            (Some(t), Some(r)) => t
+                .abs()
+                .checked_mul(r)
+                .map(|p| xround(p) / Decimal::ONE_HUNDRED),
+            _ => None,
+        };
+        if !matches!((b.tax, expected), (Some(t), Some(e)) if within_one(t.abs(), e)) {
+            let text = format!(
+                "La TVA de la catégorie S à {} (BT-117) vaut {} au lieu de {}",
+                show_rate(b.category.rate),
+                opt_money(b.tax),
+                opt_money(expected)
+            );
+            o.fail(c.ids[8], "BT-117", Place::Computed, text);
         }
-        _ => (
-            b.tax.is_some_and(|t| t.is_zero()),
-            format!(
-                "La TVA de la catégorie {} (BT-117) vaut {} : elle doit être nulle",
-                c.code,
-                opt_money(b.tax)
-            ),
-        ),
-    };
-    if !ok {
+    } else if !b.tax.is_some_and(|t| t.is_zero()) {
+        let text = format!(
+            "La TVA de la catégorie {} (BT-117) vaut {} : elle doit être nulle",
+            c.code,
+            opt_money(b.tax)
+        );
         o.fail(c.ids[8], "BT-117", Place::Computed, text);
     }
 }
@@ -531,9 +532,8 @@ fn intra_community(o: &mut Out<'_, '_>) {
     let delivery = inv.delivery.as_ref();
     let actual = delivery.is_some_and(|d| d.actual_date.is_some());
     // UBL: `cac:InvoicePeriod/*`, any child, so the VAT point date code (BT-8) counts.
-    let dated = actual
-        || period_dates
-        || (syntax == Syntax::Ubl && inv.tax_point_date_code.is_some());
+    let dated =
+        actual || period_dates || (syntax == Syntax::Ubl && inv.tax_point_date_code.is_some());
     if !dated {
         o.fail(
             "BR-IC-11",
@@ -609,9 +609,24 @@ fn not_subject_alone(o: &mut Out<'_, '_>) {
     };
     for (fires, rule, term, what) in [
         (r11, "BR-O-11", "BG-23", "d'autre catégorie de TVA"),
-        (r12, "BR-O-12", "BT-151", "de ligne d'une autre catégorie de TVA"),
-        (r13, "BR-O-13", "BT-95", "de remise d'une autre catégorie de TVA"),
-        (r14, "BR-O-14", "BT-102", "de frais d'une autre catégorie de TVA"),
+        (
+            r12,
+            "BR-O-12",
+            "BT-151",
+            "de ligne d'une autre catégorie de TVA",
+        ),
+        (
+            r13,
+            "BR-O-13",
+            "BT-95",
+            "de remise d'une autre catégorie de TVA",
+        ),
+        (
+            r14,
+            "BR-O-14",
+            "BT-102",
+            "de frais d'une autre catégorie de TVA",
+        ),
     ] {
         if fires {
             o.fail(
