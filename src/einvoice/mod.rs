@@ -45,9 +45,16 @@ impl Format {
 }
 
 fn origin(doc: &InvoiceDocument) -> Origin<'_> {
+    fn first<'s>(a: &'s str, b: &'s str) -> &'s str {
+        if a.trim().is_empty() {
+            b.trim()
+        } else {
+            a.trim()
+        }
+    }
     Origin::Erp {
-        company: doc.seller.code.trim(),
-        client: doc.buyer.code.trim(),
+        company: first(&doc.seller.code, &doc.invoice.company_code),
+        client: first(&doc.buyer.code, &doc.invoice.client_code),
     }
 }
 

@@ -578,3 +578,66 @@ fn control_characters_round_trip() {
     assert_eq!(back.buyer, inv.buyer);
     round_trip(&inv);
 }
+
+#[test]
+fn damaged_files_never_panic() {
+    let doc = base();
+    let inv = model(&doc);
+    for xml in [write_ubl::write(&inv), write_cii::write(&inv)] {
+        let bytes = xml.as_bytes();
+        // Every truncation, and a byte changed every few positions: an error or findings,
+        // never a panic.
+        for cut in (0..bytes.len()).step_by(7) {
+            let _ = crate::einvoice::validate_xml(&bytes[..cut]);
+        }
+        for pos in (0..bytes.len()).step_by(11) {
+            for b in [b'<', b'>', b'&', b'"', b'x', 0xFF, b'9', b'.'] {
+                let mut damaged = bytes.to_vec();
+                damaged[pos] = b;
+                let _ = crate::einvoice::validate_xml(&damaged);
+            }
+        }
+    }
+}
+
+#[test]
+fn huge_amounts_never_panic() {
+    let max = Decimal::MAX;
+    let mut doc = base();
+    doc.lines[0].line_total = max;
+    doc.lines[1].line_total = max;
+    doc.lines[0].unit_price = max;
+    let mapped = mapping::map(&doc, Format::Ubl, None);
+    assert!(mapped.findings.iter().any(|f| f.rule == "MAP-AMOUNT"));
+    for syntax in [Syntax::Ubl, Syntax::Cii] {
+        let _ = check(&mapped.invoice, syntax, Origin::File);
+    }
+    let doc = base();
+    let mut inv = model(&doc);
+    let t = &mut inv.totals;
+    for v in [
+        &mut t.line_net,
+        &mut t.without_vat,
+        &mut t.with_vat,
+        &mut t.payable,
+        &mut t.vat,
+        &mut t.prepaid,
+        &mut t.rounding,
+        &mut t.allowances,
+        &mut t.charges,
+    ] {
+        *v = Some(max);
+    }
+    inv.vat_breakdown[0].taxable = Some(-max);
+    inv.vat_breakdown[0].tax = Some(max);
+    inv.lines[0].net_amount = Some(max);
+    inv.lines[1].net_amount = Some(max);
+    for syntax in [Syntax::Ubl, Syntax::Cii] {
+        assert!(!fatal(&inv, syntax).is_empty());
+        let xml = match syntax {
+            Syntax::Ubl => write_ubl::write(&inv),
+            Syntax::Cii => write_cii::write(&inv),
+        };
+        let _ = crate::einvoice::validate_xml(xml.as_bytes()).unwrap();
+    }
+}

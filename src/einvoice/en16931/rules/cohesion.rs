@@ -5,7 +5,7 @@
 
 use super::super::codelists::{VAT_PREFIX_CII, VAT_PREFIX_UBL};
 use super::super::{Syntax, write_cii::SEPA};
-use super::{Out, Place, line_id, money, opt_money, round2, sum, xround};
+use super::{Out, Place, line_id, minus, money, opt_money, plus, round2, sum, xround};
 use rust_decimal::Decimal;
 
 pub(super) fn check(o: &mut Out<'_, '_>) {
@@ -155,9 +155,9 @@ fn totals(o: &mut Out<'_, '_>) {
     }
     let ok13 = match (t.without_vat, t.line_net) {
         (Some(w), Some(l)) => match (t.charges, t.allowances) {
-            (Some(c), Some(a)) => w == round2(l + c - a),
-            (None, Some(a)) => w == round2(l - a),
-            (Some(c), None) => w == round2(l + c),
+            (Some(c), Some(a)) => plus(l, c).and_then(|x| minus(x, a)).map(round2) == Some(w),
+            (None, Some(a)) => minus(l, a).map(round2) == Some(w),
+            (Some(c), None) => plus(l, c).map(round2) == Some(w),
             // UBL compares with BT-106 as written, CII rounds it.
             (None, None) => w == if ubl { l } else { round2(l) },
         },
@@ -183,7 +183,7 @@ fn totals(o: &mut Out<'_, '_>) {
                 t.vat_accounting.is_some() && inv.tax_currency.as_deref() == Some(currency),
             );
         let sum_ok = match (t.with_vat, t.without_vat, t.vat) {
-            (Some(g), Some(w), Some(v)) => g == round2(w + v),
+            (Some(g), Some(w), Some(v)) => plus(w, v).map(round2) == Some(g),
             _ => false,
         };
         let ok = if ubl {
@@ -209,13 +209,16 @@ fn totals(o: &mut Out<'_, '_>) {
     }
     let ok16 = match (t.payable, t.with_vat) {
         (Some(d), Some(g)) => match (t.prepaid, t.rounding, ubl) {
-            (Some(p), None, true) => d == round2(g - p),
+            (Some(p), None, true) => minus(g, p).map(round2) == Some(d),
             (None, None, _) => d == g,
-            (Some(p), Some(r), true) => round2(d - r) == round2(g - p),
-            (None, Some(r), true) => round2(d - r) == g,
-            (Some(p), Some(r), false) => d == g - p + r,
-            (None, Some(r), false) => d == g + r,
-            (Some(p), None, false) => d == g - p,
+            (Some(p), Some(r), true) => {
+                let left = minus(d, r).map(round2);
+                left.is_some() && left == minus(g, p).map(round2)
+            }
+            (None, Some(r), true) => minus(d, r).map(round2) == Some(g),
+            (Some(p), Some(r), false) => minus(g, p).and_then(|x| plus(x, r)) == Some(d),
+            (None, Some(r), false) => plus(g, r) == Some(d),
+            (Some(p), None, false) => minus(g, p) == Some(d),
         },
         _ => false,
     };
@@ -268,11 +271,14 @@ fn breakdown(o: &mut Out<'_, '_>) {
             (Some(r), Some(tax)) => match b.taxable.and_then(|base| base.abs().checked_mul(r)) {
                 Some(product) => {
                     let expected = xround(product) / Decimal::ONE_HUNDRED;
-                    let (low, high) = (tax.abs() - Decimal::ONE, tax.abs() + Decimal::ONE);
-                    if ubl {
-                        low < expected && high > expected
-                    } else {
-                        low <= expected && high >= expected
+                    let (low, high) = (
+                        minus(tax.abs(), Decimal::ONE),
+                        plus(tax.abs(), Decimal::ONE),
+                    );
+                    match (low, high) {
+                        (Some(low), Some(high)) if ubl => low < expected && high > expected,
+                        (Some(low), Some(high)) => low <= expected && high >= expected,
+                        _ => false,
                     }
                 }
                 None => false,

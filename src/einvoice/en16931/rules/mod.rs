@@ -210,7 +210,28 @@ pub(crate) fn normalize_space(text: &str) -> String {
 
 /// XPath 2.0 `round()`: half towards positive infinity (`round(-2.5) = -2`).
 pub(crate) fn xround(value: Decimal) -> Decimal {
-    (value + Decimal::new(5, 1)).floor()
+    match value.checked_add(Decimal::new(5, 1)) {
+        Some(v) => v.floor(),
+        // Beyond 28 digits there are no decimals left to round.
+        None => value.floor(),
+    }
+}
+
+/// `a + b`, `None` beyond `Decimal`'s range (a file may hold any number): an overflowing
+/// sum equals nothing.
+pub(crate) fn plus(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_add(b)
+}
+
+/// `a - b`, `None` beyond `Decimal`'s range.
+pub(crate) fn minus(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_sub(b)
+}
+
+/// `value - 1 < target < value + 1` (the artefacts' tolerance of one currency unit).
+pub(crate) fn within_one(value: Decimal, target: Decimal) -> bool {
+    minus(value, Decimal::ONE).is_some_and(|low| low < target)
+        && plus(value, Decimal::ONE).is_some_and(|high| high > target)
 }
 
 /// The artefacts' `round(x * 10 * 10) div 100`.

@@ -7,7 +7,9 @@
 
 use super::super::Syntax;
 use super::super::model::{AllowanceCharge, Invoice, Line, VatBreakdown};
-use super::{Out, Place, fr, is_category, line_id, opt_money, round2, sum, xround};
+use super::{
+    Out, Place, fr, is_category, line_id, minus, opt_money, plus, round2, sum, within_one, xround,
+};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -396,8 +398,10 @@ fn sums(inv: &Invoice<'_>, code: &str, rate: Option<Decimal>, syntax: Syntax) ->
     }
 }
 
-fn within_one(value: Decimal, target: Decimal) -> bool {
-    value - Decimal::ONE < target && value + Decimal::ONE > target
+/// `lines + charges - allowances`, each rounded first when `rounded` (the CII way).
+fn net(s: &Sums, rounded: bool) -> Option<Decimal> {
+    let r = |v: Decimal| if rounded { round2(v) } else { v };
+    plus(r(s.lines), r(s.charges)).and_then(|x| minus(x, r(s.allowances)))
 }
 
 /// Rule 08.
@@ -409,38 +413,34 @@ fn taxable(o: &mut Out<'_, '_>, c: &Category, b: &VatBreakdown) {
         (Kind::Standard, _) if rate.is_none() => (true, None),
         (Kind::Standard, Syntax::Ubl) => {
             let s = sums(inv, c.code, rate, syntax);
-            let with_lines = s.lines + s.charges - s.allowances;
-            let without_lines = s.charges - s.allowances;
+            let with_lines = net(&s, false);
+            let without_lines = minus(s.charges, s.allowances);
             let ok = b.taxable.is_some_and(|t| {
-                (s.any && within_one(t, with_lines)) || (s.any_ac && within_one(t, without_lines))
+                (s.any && with_lines.is_some_and(|e| within_one(t, e)))
+                    || (s.any_ac && without_lines.is_some_and(|e| within_one(t, e)))
             });
-            (ok, Some(with_lines))
+            (ok, with_lines)
         }
-        (Kind::Standard, Syntax::Cii) => {
-            let s = sums(inv, c.code, rate, syntax);
-            let expected = round2(s.lines) + round2(s.charges) - round2(s.allowances);
-            (b.taxable == Some(expected), Some(expected))
+        (Kind::Standard | Kind::NotSubject, Syntax::Cii) => {
+            // S per rate, O all rates together (BR-O-08 has no rate).
+            let by_rate = if c.kind == Kind::Standard { rate } else { None };
+            let s = sums(inv, c.code, by_rate, syntax);
+            let expected = net(&s, true);
+            (expected.is_some() && b.taxable == expected, expected)
         }
         (_, Syntax::Ubl) => {
             let s = sums(inv, c.code, None, syntax);
-            let expected = s.lines + s.charges - s.allowances;
+            let expected = net(&s, false);
             (
-                !inv.lines.is_empty() && b.taxable == Some(expected),
-                Some(expected),
+                !inv.lines.is_empty() && expected.is_some() && b.taxable == expected,
+                expected,
             )
         }
         (Kind::Zero, Syntax::Cii) => {
             let s = sums(inv, c.code, None, syntax);
-            let expected = round2(s.lines) + round2(s.charges) - round2(s.allowances);
-            (
-                b.taxable.is_some_and(|t| within_one(t, expected)),
-                Some(expected),
-            )
-        }
-        (Kind::NotSubject, Syntax::Cii) => {
-            let s = sums(inv, c.code, None, syntax);
-            let expected = round2(s.lines) + round2(s.charges) - round2(s.allowances);
-            (b.taxable == Some(expected), Some(expected))
+            let expected = net(&s, true);
+            let ok = matches!((b.taxable, expected), (Some(t), Some(e)) if within_one(t, e));
+            (ok, expected)
         }
     };
     if !ok {
