@@ -2,7 +2,7 @@
 //! Factur-X (profile EN 16931) embeds. Writes the model's terms as they are, in the order
 //! of the D16B schema; no business decision is left here. What the syntax cannot hold is
 //! documented where it is dropped (one preceding invoice only, BT-7/BT-8 inside the VAT
-//! breakdown).
+//! breakdown, so none without a breakdown row).
 
 use super::model::*;
 use crate::einvoice::xml::Xml;
@@ -518,7 +518,7 @@ fn settlement(w: &mut W, inv: &Invoice<'_>) {
         }
         w.x.close();
     }
-    for b in &inv.vat_breakdown {
+    for (i, b) in inv.vat_breakdown.iter().enumerate() {
         w.x.open("ram:ApplicableTradeTax", &[]);
         w.decimal("ram:CalculatedAmount", b.tax);
         w.x.leaf("ram:TypeCode", &[], "VAT");
@@ -526,7 +526,11 @@ fn settlement(w: &mut W, inv: &Invoice<'_>) {
         w.decimal("ram:BasisAmount", b.taxable);
         w.text("ram:CategoryCode", &b.category.code);
         w.text("ram:ExemptionReasonCode", &b.exemption_code);
-        if let Some(d) = inv.tax_point_date {
+        // BT-7 once (CII-SR-461), in the first row; BT-8 in every row (CII-SR-462 wants
+        // them equal).
+        if i == 0
+            && let Some(d) = inv.tax_point_date
+        {
             w.x.open("ram:TaxPointDate", &[]);
             w.x.leaf("udt:DateString", &[("format", "102")], &ymd(d));
             w.x.close();
