@@ -164,7 +164,9 @@ impl Out<'_, '_> {
             Place::Computed => "montant calculé par Chorus Depot à partir des lignes de \
                                 l'ERP : vérifiez les lignes, sinon signalez l'anomalie"
                 .into(),
-            Place::Other => "donnée absente de l'ERP : signalez l'anomalie".into(),
+            Place::Other => "donnée que l'ERP ne fournit pas à Chorus Depot : vérifiez la \
+                             catégorie de TVA ou émettez cette facture autrement"
+                .into(),
         })
     }
 

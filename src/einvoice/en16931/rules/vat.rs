@@ -239,30 +239,22 @@ fn identifiers(o: &mut Out<'_, '_>, c: &Category) {
         if !present {
             continue;
         }
+        // The fix of a VAT number that must not be there is the category of the lines.
         let (term, place, text) = if c.needs == Needs::NoVat {
-            if !seller_ok {
-                (
-                    "BT-31",
-                    Place::Seller,
-                    format!(
-                        "Le numéro de TVA intracommunautaire de {} (BT-31) ne doit pas figurer \
-                         sur une facture dont {what} est {}",
-                        o.seller(),
-                        c.label
-                    ),
-                )
+            let (term, whose) = if !seller_ok {
+                ("BT-31", o.seller())
             } else {
-                (
-                    "BT-48",
-                    Place::Buyer,
-                    format!(
-                        "Le numéro de TVA {} (BT-48) ne doit pas figurer sur une facture dont \
-                         {what} est {}",
-                        o.of_buyer(),
-                        c.label
-                    ),
-                )
-            }
+                ("BT-48", format!("l'acheteur {}", o.of_buyer()))
+            };
+            (
+                term,
+                Place::Invoice,
+                format!(
+                    "Une facture dont {what} est {} ne doit pas porter le numéro de TVA de \
+                     {whose} ({term}) : vérifiez la catégorie de TVA des lignes",
+                    c.label
+                ),
+            )
         } else if !seller_ok {
             (
                 "BT-31",
