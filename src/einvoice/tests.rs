@@ -75,6 +75,17 @@ fn doc(lines: Vec<InvoiceLine>) -> InvoiceDocument {
     }
 }
 
+fn fatal_rules(findings: &[Finding]) -> Vec<&'static str> {
+    let mut rules: Vec<_> = findings
+        .iter()
+        .filter(|f| f.fatal)
+        .map(|f| f.rule)
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
 #[test]
 fn totals_add_up_per_rate_rounded_half_away_from_zero() {
     let d = doc(vec![
@@ -82,33 +93,59 @@ fn totals_add_up_per_rate_rounded_half_away_from_zero() {
         line(2, "1", "10.05", "5.5", VatCategory::Standard),
         line(3, "2", "7.5", "0", VatCategory::Exempt),
     ]);
-    let a = compute(&d).unwrap();
-    assert_eq!(a.lines[0].net_amount, dec("1.01")); // 1.005 → 1.01
-    assert_eq!(a.breakdown.len(), 3);
-    assert_eq!(a.breakdown[1].tax, dec("0.55")); // 10.05 × 5.5 % = 0.55275
-    assert_eq!(a.line_total, dec("26.06"));
-    assert_eq!(a.tax_total, dec("0.20") + dec("0.55"));
-    assert_eq!(a.tax_inclusive, a.line_total + a.tax_total);
+    let m = en16931::mapping::map(&d, Format::Ubl, None).invoice;
+    assert_eq!(m.lines[0].net_amount, Some(dec("1.01"))); // 1.005 → 1.01
+    assert_eq!(m.vat_breakdown.len(), 3);
+    assert_eq!(m.vat_breakdown[1].tax, Some(dec("0.55"))); // 10.05 × 5.5 % = 0.55275
+    assert_eq!(m.totals.line_net, Some(dec("26.06")));
+    assert_eq!(m.totals.vat, Some(dec("0.20") + dec("0.55")));
+    assert_eq!(m.totals.with_vat, Some(dec("26.81")));
     assert_eq!(
-        a.breakdown[2].exemption_reason.as_deref(),
+        m.vat_breakdown[2].exemption_reason.as_deref(),
         Some("Exonération de TVA")
     );
+    // Written as EN 16931 wants: two decimals, even for round amounts.
+    assert_eq!(m.totals.line_net.unwrap().to_string(), "26.06");
+    assert_eq!(m.vat_breakdown[2].tax.unwrap().to_string(), "0.00");
+    assert!(conformance(&d, Format::Ubl).is_empty());
 }
 
 #[test]
 fn inconsistent_categories_are_refused_in_french() {
-    let err = compute(&doc(vec![line(1, "1", "1", "0", VatCategory::Standard)])).unwrap_err();
-    assert!(err.to_string().contains("taux nul"), "{err}");
-    let err = compute(&doc(vec![
+    let d = doc(vec![line(1, "1", "1", "0", VatCategory::Standard)]);
+    assert_eq!(fatal_rules(&conformance(&d, Format::Ubl)), ["BR-S-05"]);
+    let err = render(&d, Format::Ubl, None).unwrap_err();
+    assert!(err.to_string().contains("taux de 0 %"), "{err}");
+    assert!(err.to_string().contains("[BR-S-05]"), "{err}");
+    let d = doc(vec![
         line(1, "1", "1", "0", VatCategory::NotSubject),
         line(2, "1", "1", "20", VatCategory::Standard),
-    ]))
-    .unwrap_err();
+    ]);
+    let rules = fatal_rules(&conformance(&d, Format::Cii));
+    assert!(
+        rules.contains(&"BR-O-11") && rules.contains(&"BR-O-02"),
+        "{rules:?}"
+    );
+    let err = render(&d, Format::Cii, None).unwrap_err();
     assert!(err.to_string().contains("catégorie O"), "{err}");
-    assert!(matches!(
-        compute(&doc(vec![])),
-        Err(EInvoiceError::NoLines(_))
-    ));
+    let rules = fatal_rules(&conformance(&doc(vec![]), Format::Ubl));
+    assert!(rules.contains(&"BR-16"), "{rules:?}");
+}
+
+#[test]
+fn a_seller_without_vat_number_is_named_with_where_to_fix_it() {
+    let mut d = doc(vec![line(1, "1", "100", "20", VatCategory::Standard)]);
+    d.seller.vat_number.clear();
+    let findings = conformance(&d, Format::Ubl);
+    assert_eq!(fatal_rules(&findings), ["BR-S-02"]);
+    let message = &findings[0].message;
+    assert_eq!(findings[0].term, "BT-31");
+    assert!(message.contains("Dupont & Fils <SARL>"), "{message}");
+    assert!(
+        message.contains("Paramétrage › Sociétés émettrices"),
+        "{message}"
+    );
+    assert!(render(&d, Format::Cii, None).is_err());
 }
 
 #[test]
@@ -142,6 +179,8 @@ fn facturx_needs_the_pdf() {
         render(&d, Format::FacturX, None).unwrap_err(),
         EInvoiceError::MissingPdf
     );
+    assert_eq!(fatal_rules(&conformance(&d, Format::FacturX)), ["FX-PDF"]);
+    assert!(conformance(&d, Format::Cii).is_empty());
 }
 
 #[test]

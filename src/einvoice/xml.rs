@@ -1,10 +1,9 @@
 //! A tiny XML text builder: every text and attribute goes through [`escape`], so names
-//! with `&`, `<`, `>` or quotes cannot break the document.
+//! with `&`, `<`, `>` or quotes cannot break the document, and what a parser would
+//! normalise away (a carriage return in a text, a tab or line break in an attribute) is
+//! written as a character reference, so that the text read back is the text written.
 
-use rust_decimal::Decimal;
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+fn escape_into(out: &mut String, text: &str, attribute: bool) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -12,27 +11,21 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids (ERP exports sometimes carry them): dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            // Characters XML 1.0 forbids: the mapping already left them out of the model.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, false);
     out
-}
-
-/// An amount as EN 16931 wants it: already rounded, exactly two decimals, `.` separator.
-pub fn amount(value: Decimal) -> String {
-    format!("{:.2}", crate::model::money::round_cents(value))
-}
-
-/// A quantity, price or rate: no trailing zeros, no exponent.
-pub fn number(value: Decimal) -> String {
-    let n = value.normalize();
-    if n.is_zero() {
-        "0".into()
-    } else {
-        n.to_string()
-    }
 }
 
 pub struct Xml {
@@ -79,16 +72,16 @@ impl Xml {
         self.out.push_str(name);
         self.attrs(attrs);
         self.out.push('>');
-        self.out.push_str(&escape(text));
+        escape_into(&mut self.out, text, false);
         self.out.push_str("</");
         self.out.push_str(name);
         self.out.push('>');
     }
 
-    /// A leaf only when the text is not blank: optional business terms stay out.
-    pub fn opt_leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
-        if !text.trim().is_empty() {
-            self.leaf(name, attrs, text.trim());
+    /// A leaf only when the term is present.
+    pub fn opt(&mut self, name: &str, attrs: &[(&str, &str)], text: Option<&str>) {
+        if let Some(text) = text {
+            self.leaf(name, attrs, text);
         }
     }
 
@@ -109,7 +102,7 @@ impl Xml {
             self.out.push(' ');
             self.out.push_str(k);
             self.out.push_str("=\"");
-            self.out.push_str(&escape(v));
+            escape_into(&mut self.out, v, true);
             self.out.push('"');
         }
     }

