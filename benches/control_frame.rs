@@ -87,6 +87,7 @@ fn report(n: usize) -> CheckReport {
         directory: None,
         environment: Default::default(),
         deposited: Default::default(),
+        verdicts: Default::default(),
         elapsed: Duration::ZERO,
     }
 }

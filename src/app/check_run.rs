@@ -2,7 +2,8 @@
 //! verdicts, then apply the rules. Shared by `chorus-depot check` and the window.
 
 use crate::checks::{CheckData, DirectorySnapshot, InvoiceCheck, check_all};
-use crate::model::{ClientType, Company};
+use crate::einvoice::Format;
+use crate::model::{ClientType, Company, InvoiceLine};
 use crate::pdf_files::PdfCache;
 use crate::progress::Progress;
 use crate::store::deposit_marks::DepositMark;
@@ -23,6 +24,8 @@ pub struct CheckReport {
     /// Invoices already on Chorus Pro (or to verify), with their flux and status: the
     /// conformant list hides them, and shows them marked when asked.
     pub deposited: HashMap<String, DepositMark>,
+    /// How many EN 16931 verdicts were remembered, how many made.
+    pub verdicts: super::einvoice_checks::VerdictCounts,
     pub elapsed: Duration,
 }
 
@@ -55,7 +58,7 @@ pub fn run_checks(
 ) -> Result<CheckReport, CheckRunError> {
     let started = Instant::now();
     progress.update(0.0, "Lecture de la base…");
-    // The line totals and the remembered PDF verdicts are read on a second connection
+    // The invoice lines and the remembered PDF verdicts are read on a second connection
     // while this one reads the invoices: the two biggest reads, one per core.
     let second = SecondReader::start(store);
     let conn = store.conn();
@@ -80,8 +83,8 @@ pub fn run_checks(
     data.deposited = deposited.keys().cloned().collect();
     data.overrides = crate::store::overrides::load_all(conn)?;
     tracing::debug!(elapsed = ?started.elapsed(), "invoices read");
-    let (line_totals, pdf_cache) = second.finish(store)?;
-    data.line_totals = line_totals.into_iter().collect();
+    let (lines, pdf_cache) = second.finish(store)?;
+    data.set_lines(lines);
     tracing::debug!(elapsed = ?started.elapsed(), invoices = invoices.len(), "mirror read");
     if progress.is_cancelled() {
         return Err(CheckRunError::Cancelled);
@@ -89,7 +92,8 @@ pub fn run_checks(
     progress.update(0.1, "Lecture de l'annuaire…");
     data.directory = directory_for_clients(store, &data)?;
     let directory = dir_db::latest_import(store.conn())?;
-    let environment = crate::app::connection::ConnectionSettings::load(store.conn())?.environment;
+    let settings = crate::app::connection::ConnectionSettings::load(store.conn())?;
+    let environment = settings.environment;
 
     tracing::debug!(elapsed = ?started.elapsed(), "directory read");
     let paths: Vec<&str> = invoices.iter().map(|i| i.pdf_path.as_str()).collect();
@@ -100,8 +104,12 @@ pub fn run_checks(
     }
     progress.update(0.9, "Application des règles…");
     let mut checks = check_all(invoices, &data);
-    add_integration_rejections(store.conn(), &mut checks)?;
     tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
+    progress.update(0.95, "Contrôle des factures électroniques (EN 16931)…");
+    let format = Format::from_code(&settings.deposit.format).unwrap_or(Format::FacturX);
+    let verdicts = super::einvoice_checks::apply(store, &mut checks, &data, format)?;
+    tracing::debug!(elapsed = ?started.elapsed(), ?verdicts, "EN 16931 verdicts");
+    add_integration_rejections(store.conn(), &mut checks)?;
     progress.update(1.0, "Vérification terminée");
     Ok(CheckReport {
         checks,
@@ -109,6 +117,7 @@ pub fn run_checks(
         directory,
         environment,
         deposited,
+        verdicts,
         elapsed: started.elapsed(),
     })
 }
@@ -165,7 +174,7 @@ fn directory_for_clients(
     Ok(snapshot)
 }
 
-type SecondRead = Result<(Vec<(String, rust_decimal::Decimal)>, PdfCache), CheckRunError>;
+type SecondRead = Result<(HashMap<String, Vec<InvoiceLine>>, PdfCache), CheckRunError>;
 
 /// Reads on a second connection to the same file, on its own thread. An in-memory
 /// database has no second connection: it is then read afterwards on the first.
@@ -192,7 +201,7 @@ impl SecondReader {
 
 fn read_second(store: &Store) -> SecondRead {
     Ok((
-        erp_db::line_totals(store.conn())?,
+        erp_db::all_lines(store.conn())?,
         crate::pdf_files::load_cache(store)?,
     ))
 }

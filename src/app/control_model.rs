@@ -532,6 +532,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            verdicts: Default::default(),
             elapsed: std::time::Duration::ZERO,
         })
     }

@@ -80,7 +80,7 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
                 let why: Vec<String> = c
                     .anomalies
                     .iter()
-                    .map(|a| format!("{} — {}", a.code, a.message))
+                    .map(|a| format!("{} — {}", a.code_text(), a.message))
                     .collect();
                 eprintln!("{n} : non envoyée (en anomalie : {})", why.join(" ; "));
             }

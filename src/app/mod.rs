@@ -11,6 +11,7 @@ pub mod deposit_setup;
 pub mod deposit_summary;
 pub mod deposit_wiring;
 pub mod documents;
+pub mod einvoice_checks;
 pub mod jobs;
 pub mod lookup;
 pub mod manager_data;

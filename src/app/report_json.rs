@@ -17,7 +17,7 @@ struct JsonInvoice<'a> {
 
 #[derive(Serialize)]
 struct JsonAnomaly<'a> {
-    code: &'static str,
+    code: String,
     message: &'a str,
 }
 
@@ -33,7 +33,7 @@ pub fn to_json(checks: &[InvoiceCheck]) -> String {
                 .anomalies
                 .iter()
                 .map(|a| JsonAnomaly {
-                    code: a.code.as_str(),
+                    code: a.code_text(),
                     message: &a.message,
                 })
                 .collect(),

@@ -30,7 +30,13 @@ pub fn to_text(report: &CheckReport) -> String {
     }
     for check in anomalous {
         for a in &check.anomalies {
-            let _ = writeln!(out, "{} — {} [{}]", check.invoice.number, a.message, a.code);
+            let _ = writeln!(
+                out,
+                "{} — {} [{}]",
+                check.invoice.number,
+                a.message,
+                a.code_text()
+            );
         }
     }
     out

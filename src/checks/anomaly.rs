@@ -28,13 +28,16 @@ pub enum AnomalyCode {
     /// The ERP's payments and credit notes cover the invoice, never deposited: depositing it
     /// would bill the buyer twice. The clerk may override it (« Déposer quand même »).
     DejaReglee,
+    /// The e-invoice that would be sent breaks an EN 16931 business rule (or the format's
+    /// needs): the anomaly carries the official rule id, `EN16931_BR-S-02` in `check --json`.
+    En16931,
     /// Not a rule on the ERP data: Chorus Pro refused the invoice when it integrated its
     /// flux (listeErreurDP). Outside `ALL`, which the demo plants.
     RejeteeALIntegration,
 }
 
 impl AnomalyCode {
-    pub const ALL: [AnomalyCode; 21] = [
+    pub const ALL: [AnomalyCode; 22] = [
         AnomalyCode::ClientSiretManquant,
         AnomalyCode::ClientSiretInvalide,
         AnomalyCode::StructureInconnue,
@@ -56,6 +59,7 @@ impl AnomalyCode {
         AnomalyCode::FournisseurIncomplet,
         AnomalyCode::AvoirSansFactureOrigine,
         AnomalyCode::DejaReglee,
+        AnomalyCode::En16931,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +85,7 @@ impl AnomalyCode {
             AnomalyCode::FournisseurIncomplet => "FOURNISSEUR_INCOMPLET",
             AnomalyCode::AvoirSansFactureOrigine => "AVOIR_SANS_FACTURE_ORIGINE",
             AnomalyCode::DejaReglee => "DEJA_REGLEE",
+            AnomalyCode::En16931 => "EN16931",
             AnomalyCode::RejeteeALIntegration => "REJETEE_A_L_INTEGRATION",
         }
     }
@@ -109,6 +114,7 @@ impl AnomalyCode {
             AnomalyCode::FournisseurIncomplet => "Fournisseur incomplet",
             AnomalyCode::AvoirSansFactureOrigine => "Avoir sans facture d'origine",
             AnomalyCode::DejaReglee => "Déjà réglée dans l'ERP",
+            AnomalyCode::En16931 => "Règle EN 16931 de la facture électronique",
             AnomalyCode::RejeteeALIntegration => "Rejetée par Chorus Pro à l'intégration",
         }
     }
@@ -132,6 +138,8 @@ impl fmt::Display for AnomalyCode {
 pub struct Anomaly {
     pub code: AnomalyCode,
     pub message: String,
+    /// The official rule broken (`BR-S-02`), for the EN 16931 anomalies.
+    pub rule: Option<String>,
 }
 
 impl Anomaly {
@@ -139,6 +147,25 @@ impl Anomaly {
         Anomaly {
             code,
             message: message.into(),
+            rule: None,
+        }
+    }
+
+    /// An EN 16931 rule broken by the e-invoice that would be sent.
+    pub fn en16931(rule: &str, message: impl Into<String>) -> Anomaly {
+        Anomaly {
+            code: AnomalyCode::En16931,
+            message: message.into(),
+            rule: Some(rule.to_string()),
+        }
+    }
+
+    /// The code as `check --json` and the detail panel give it: `SERVICE_INCONNU`,
+    /// `EN16931_BR-S-02`.
+    pub fn code_text(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("{}_{rule}", self.code.as_str()),
+            None => self.code.as_str().to_string(),
         }
     }
 }

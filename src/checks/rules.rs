@@ -159,7 +159,7 @@ fn check_one(
     });
     let fingerprint = super::fingerprint::fingerprint(&super::fingerprint::Inputs {
         invoice: &invoice,
-        lines: None,
+        lines: data.lines.get(&invoice.number).map(Vec::as_slice),
         line_total: data.line_totals.get(&invoice.number),
         seller: data.companies.get(&invoice.company_code),
         buyer: client,

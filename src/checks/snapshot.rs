@@ -2,7 +2,8 @@
 
 use super::rules::PdfState;
 use crate::model::{
-    BillingReference, Client, Company, Invoice, InvoiceKind, Market, Service, Structure,
+    BillingReference, Client, Company, Invoice, InvoiceKind, InvoiceLine, Market, Service,
+    Structure,
 };
 use crate::store::erp::PaidInErp;
 use chrono::NaiveDate;
@@ -52,6 +53,8 @@ pub struct CheckData {
     pub markets: HashMap<String, HashMap<String, Market>>,
     /// Sum of the lines' HT amounts, for invoices that have lines.
     pub line_totals: HashMap<String, Decimal>,
+    /// The lines themselves, by invoice number: the e-invoice is written from them.
+    pub lines: HashMap<String, Vec<InvoiceLine>>,
     pub directory: DirectorySnapshot,
     /// By the PDF's absolute path.
     pub pdf: HashMap<String, PdfState>,
@@ -72,6 +75,21 @@ impl CheckData {
             .entry(market.client_code.clone())
             .or_default()
             .insert(market.number.clone(), market);
+    }
+
+    /// Takes every invoice's lines, and their HT totals for the amount rules.
+    pub fn set_lines(&mut self, lines: HashMap<String, Vec<InvoiceLine>>) {
+        self.line_totals = lines
+            .iter()
+            .map(|(number, lines)| {
+                let total = lines.iter().fold(Decimal::ZERO, |sum, l| {
+                    // An absurd amount saturates rather than stopping the whole check.
+                    sum.checked_add(l.line_total).unwrap_or(Decimal::MAX)
+                });
+                (number.clone(), total)
+            })
+            .collect();
+        self.lines = lines;
     }
 
     pub fn market(&self, client_code: &str, number: &str) -> Option<&Market> {

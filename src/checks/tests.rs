@@ -1145,7 +1145,8 @@ fn every_code_is_distinct_and_upper_snake_case() {
         let text = code.as_str();
         assert!(seen.insert(text), "{text} twice");
         assert!(
-            text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+            text.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
             "{text}"
         );
         assert!(!code.title().is_empty());

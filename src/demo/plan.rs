@@ -55,11 +55,14 @@ pub enum Plant {
     CreditNoteWithoutOrigin,
     /// Paid in full in the ERP (sent by another way before), never deposited.
     AlreadyPaid,
+    /// A line marked exempt from VAT (category E) that still carries a rate: the
+    /// e-invoice would break EN 16931 (BR-E-05).
+    ExemptLineWithRate,
 }
 
 impl Plant {
     /// Every plant with its weight: how many invoices carry it per 2,000.
-    pub const WEIGHTS: [(Plant, u32); 23] = [
+    pub const WEIGHTS: [(Plant, u32); 24] = [
         (Plant::SiretMissing, 10),
         (Plant::SiretInvalid, 8),
         (Plant::UnknownStructure, 10),
@@ -83,6 +86,7 @@ impl Plant {
         (Plant::SupplierIncomplete, 10),
         (Plant::CreditNoteWithoutOrigin, 6),
         (Plant::AlreadyPaid, 6),
+        (Plant::ExemptLineWithRate, 6),
     ];
 
     /// The anomaly the checks report for it.
@@ -111,6 +115,7 @@ impl Plant {
             Plant::SupplierIncomplete => AnomalyCode::FournisseurIncomplet,
             Plant::CreditNoteWithoutOrigin => AnomalyCode::AvoirSansFactureOrigine,
             Plant::AlreadyPaid => AnomalyCode::DejaReglee,
+            Plant::ExemptLineWithRate => AnomalyCode::En16931,
         }
     }
 }

@@ -72,7 +72,7 @@ pub fn show(
                     ui.label(RichText::new(&anomaly.message).color(style::ERROR_RED));
                 });
                 ui.label(
-                    RichText::new(anomaly.code.as_str())
+                    RichText::new(anomaly.code_text())
                         .small()
                         .color(style::MUTED),
                 );

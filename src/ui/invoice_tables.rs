@@ -388,7 +388,11 @@ fn anomaly_row(
                 .wrap_mode(egui::TextWrapMode::Extend)
                 .sense(Sense::click()),
             )
-            .on_hover_text(format!("{} : {}", anomaly.code, anomaly.code.title()));
+            .on_hover_text(format!(
+                "{} : {}",
+                anomaly.code_text(),
+                anomaly.code.title()
+            ));
         clicked = response.clicked();
     });
     clicked

@@ -176,6 +176,17 @@ pub(super) fn apply_plant(rng: &mut Rng, plant: Plant, draft: &mut Draft) {
         }
         // The other kind of `LinesMismatch`: `finish` drops the last line after the totals
         // are taken.
+        Plant::ExemptLineWithRate => {
+            // Typed « exonéré » in the ERP while the rate stayed (the totals still add up);
+            // on an invoice of exempt lines only, the other way round: « taux normal » at 0 %.
+            if let Some(line) = draft.lines.first_mut() {
+                line.category = if line.vat_rate > Decimal::ZERO {
+                    crate::model::VatCategory::Exempt
+                } else {
+                    crate::model::VatCategory::Standard
+                };
+            }
+        }
         Plant::SupplierIncomplete => {
             draft.company = BRANCH_CODE;
             draft.means = "VIREMENT".into();
