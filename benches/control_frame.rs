@@ -87,7 +87,9 @@ fn report(n: usize) -> CheckReport {
         directory: None,
         environment: Default::default(),
         deposited: Default::default(),
+        format: chorus_depot::einvoice::Format::FacturX,
         verdicts: Default::default(),
+        freshness: None,
         elapsed: Duration::ZERO,
     }
 }

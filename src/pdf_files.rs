@@ -18,61 +18,99 @@ const TOO_LARGE: &str = "TROP_VOLUMINEUX";
 /// The verdicts remembered from earlier runs, by path.
 pub type PdfCache = HashMap<String, StoredVerdict>;
 
+/// What a file looked like: its size and modification time, or `None` when there was no
+/// regular file at that path. Two equal stamps: the file did not change.
+pub type Stamp = Option<(u64, i64)>;
+
+/// The examined files' states and stamps, by path, and the verdicts to remember.
+pub struct Inspection {
+    pub states: HashMap<String, PdfState>,
+    /// Sorted by path.
+    pub stamps: Vec<(String, Stamp)>,
+    /// Verdicts made by this inspection (files new or changed), for the caller to save
+    /// with `store::pdf_verdicts::save_all`.
+    pub fresh: Vec<(String, StoredVerdict)>,
+}
+
+fn stamp_of(meta: &std::fs::Metadata) -> (u64, i64) {
+    let modified_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    (meta.len(), modified_ns)
+}
+
+/// The stamp of one path.
+pub fn stamp(path: &str) -> Stamp {
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| stamp_of(&m))
+}
+
+/// Whether every file still has the stamp it had (stat calls on both cores).
+pub fn unchanged(stamps: &[(String, Stamp)]) -> bool {
+    stamps.par_iter().all(|(path, s)| stamp(path) == *s)
+}
+
 pub fn load_cache(store: &Store) -> Result<PdfCache, rusqlite::Error> {
     pdf_verdicts::load_all(store.conn())
 }
 
-/// The state of every distinct path in `paths`; new verdicts are saved in the store.
-pub fn inspect_all(
-    store: &mut Store,
-    cache: &PdfCache,
-    paths: &[&str],
-    progress: &dyn Progress,
-) -> Result<HashMap<String, PdfState>, rusqlite::Error> {
+/// The state of every distinct path in `paths`, and the new verdicts to remember.
+pub fn inspect_all(cache: &PdfCache, paths: &[&str], progress: &dyn Progress) -> Inspection {
     let mut distinct: Vec<&str> = paths.iter().copied().filter(|p| !p.is_empty()).collect();
     distinct.sort_unstable();
     distinct.dedup();
     let total = distinct.len().max(1) as f32;
     let done = std::sync::atomic::AtomicUsize::new(0);
     // Stat calls and PDF parsing are independent per file: both cores help.
-    let results: Vec<(String, PdfState, Option<StoredVerdict>)> = distinct
+    let results: Vec<(String, PdfState, Option<StoredVerdict>, Stamp)> = distinct
         .par_iter()
         .map(|path| {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if n.is_multiple_of(2048) {
                 progress.update(n as f32 / total, "Examen des fichiers PDF…");
             }
-            let (state, fresh) = inspect_one(path, cache.get(*path));
-            (path.to_string(), state, fresh)
+            let (state, fresh, stamp) = inspect_one(path, cache.get(*path));
+            (path.to_string(), state, fresh, stamp)
         })
         .collect();
     let fresh: Vec<(String, StoredVerdict)> = results
         .iter()
-        .filter_map(|(p, _, f)| f.clone().map(|f| (p.clone(), f)))
+        .filter_map(|(p, _, f, _)| f.clone().map(|f| (p.clone(), f)))
         .collect();
-    pdf_verdicts::save_all(store.conn_mut(), &fresh)?;
-    Ok(results.into_iter().map(|(p, s, _)| (p, s)).collect())
+    let mut inspection = Inspection {
+        states: HashMap::with_capacity(results.len()),
+        stamps: Vec::with_capacity(results.len()),
+        fresh,
+    };
+    for (path, state, _, stamp) in results {
+        inspection.stamps.push((path.clone(), stamp));
+        inspection.states.insert(path, state);
+    }
+    inspection
 }
 
-/// The file's state, and a verdict to remember when it was not already known.
-fn inspect_one(path: &str, cached: Option<&StoredVerdict>) -> (PdfState, Option<StoredVerdict>) {
+/// The file's state, a verdict to remember when it was not already known, and its stamp.
+fn inspect_one(
+    path: &str,
+    cached: Option<&StoredVerdict>,
+) -> (PdfState, Option<StoredVerdict>, Stamp) {
     let Ok(meta) = std::fs::metadata(path) else {
-        return (PdfState::NotFound, None);
+        return (PdfState::NotFound, None, None);
     };
     if !meta.is_file() {
-        return (PdfState::NotFound, None);
+        return (PdfState::NotFound, None, None);
     }
-    let size = meta.len();
-    let modified_ns = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64);
+    let (size, modified_ns) = stamp_of(&meta);
+    let stamp = Some((size, modified_ns));
     if let Some(c) = cached
         && c.size == size
         && c.modified_ns == modified_ns
     {
-        return (state_of(c), None);
+        return (state_of(c), None, stamp);
     }
     let (verdict, pages, detail) = if size > MAX_PDF_BYTES {
         (TOO_LARGE, 0, String::new())
@@ -89,7 +127,7 @@ fn inspect_one(path: &str, cached: Option<&StoredVerdict>) -> (PdfState, Option<
         pages,
         detail,
     };
-    (state_of(&stored), Some(stored))
+    (state_of(&stored), Some(stored), stamp)
 }
 
 fn state_of(v: &StoredVerdict) -> PdfState {

@@ -5,8 +5,7 @@
 mod common;
 
 use chorus_depot::sandbox::{FaultKind, SandboxConfig, SandboxHandle};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -74,25 +73,6 @@ fn deposit(db: &Path, sandbox: &SandboxHandle, args: &[&str]) -> Output {
     deposit_command(db, sandbox).args(args).output().unwrap()
 }
 
-/// `GET /sandbox/deposits`: every invoice number received and how many times.
-fn received(sandbox: &SandboxHandle) -> BTreeMap<String, u64> {
-    let body: Value = reqwest::blocking::get(format!("{}/sandbox/deposits", sandbox.base_url()))
-        .unwrap()
-        .json()
-        .unwrap();
-    body["deposits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["numero"].as_str().unwrap().to_string(),
-                d["count"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 fn conformance(db: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut store = chorus_depot::store::Store::open(db).unwrap();
     let report =
@@ -137,7 +117,7 @@ fn sequential_deposits_with_faults_end_exactly_once() {
         // Let the sandbox integrate what was recorded before its connection dropped.
         std::thread::sleep(Duration::from_millis(1500));
     }
-    let got = received(&sandbox);
+    let got = common::sandbox_received(&sandbox);
     for n in &conformant {
         assert_eq!(
             got.get(n),
@@ -193,7 +173,7 @@ fn a_lot_deposit_sends_one_flux_per_company_and_never_twice() {
     // Again: nothing is sent twice.
     let out = deposit(&db, &sandbox, &["--mode", "lot", "--all-conformant"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 déposée(s), 0 en échec"));
-    let got = received(&sandbox);
+    let got = common::sandbox_received(&sandbox);
     assert!(conformant.iter().all(|n| got.get(n) == Some(&1)));
 }
 
@@ -219,7 +199,7 @@ fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
     std::thread::sleep(Duration::from_millis(1500));
     child.kill().unwrap();
     child.wait().unwrap();
-    let partial = received(&sandbox).len();
+    let partial = common::sandbox_received(&sandbox).len();
     assert!(
         partial > 0 && partial < conformant.len(),
         "killed midway: {partial}"
@@ -243,7 +223,7 @@ fn a_sequential_run_killed_midway_then_resumed_deposits_exactly_once() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let got = received(&sandbox);
+    let got = common::sandbox_received(&sandbox);
     for n in &conformant {
         assert_eq!(got.get(n), Some(&1), "{n} exactly once");
     }

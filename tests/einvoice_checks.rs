@@ -135,12 +135,9 @@ fn unchanged_invoices_reuse_their_verdict_and_a_change_is_judged_again() {
         "UPDATE companies SET address = '5 rue Neuve' WHERE code = 'SIEGE'",
     );
     assert_eq!(check(&db).verdicts.judged, siege);
-    // A verdict edited by hand is not believed: it is judged again.
-    execute(
-        &db,
-        "UPDATE einvoice_verdicts SET findings = 'pas du JSON' WHERE invoice_number = 'F2600001'",
-    );
-    assert_eq!(check(&db).verdicts.judged, 1);
+    // Remembered verdicts edited by hand are not believed: every one is made again.
+    execute(&db, "UPDATE einvoice_verdicts SET verdicts = 'pas du JSON'");
+    assert_eq!(check(&db).verdicts.judged, n);
     // Another default format: every invoice, since its file would be another.
     let store = Store::open(&db).unwrap();
     let mut settings =
@@ -181,4 +178,49 @@ fn every_conformant_invoice_of_the_demo_is_written_in_the_default_format() {
             });
         }
     }
+}
+
+/// « Actualiser » with nothing changed keeps the report; a commit by anyone (another
+/// window, the CLI, a scheduled sync) or a PDF file touched makes it run again.
+#[test]
+fn a_recheck_keeps_the_report_until_the_base_or_a_pdf_changes() {
+    use chorus_depot::app::check_run::{Recheck, recheck};
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    let first = run_checks(&mut store, &Silent).unwrap();
+    assert!(first.freshness.is_some());
+    assert!(matches!(
+        recheck(&mut store, Some(&first), &Silent).unwrap(),
+        Recheck::Unchanged
+    ));
+    // A PDF rewritten with the same bytes: its stamp changed, so everything is looked at.
+    let pdf = common::fixtures().join("erp_small/pdf/F2600001.pdf");
+    let copy = dir.path().join("F2600001.pdf");
+    std::fs::copy(&pdf, &copy).unwrap();
+    execute(
+        &db,
+        &format!(
+            "UPDATE invoices SET pdf_path = '{}' WHERE number = 'F2600001'",
+            copy.display()
+        ),
+    );
+    let Recheck::New(second) = recheck(&mut store, Some(&first), &Silent).unwrap() else {
+        panic!("a commit by another connection must be seen");
+    };
+    assert!(matches!(
+        recheck(&mut store, Some(&second), &Silent).unwrap(),
+        Recheck::Unchanged
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&copy, std::fs::read(&pdf).unwrap()).unwrap();
+    let Recheck::New(third) = recheck(&mut store, Some(&second), &Silent).unwrap() else {
+        panic!("a PDF file touched must be seen");
+    };
+    // Nothing else changed: every EN 16931 verdict is reused.
+    assert_eq!(third.verdicts.judged, 0);
+    assert!(matches!(
+        recheck(&mut store, Some(&third), &Silent).unwrap(),
+        Recheck::Unchanged
+    ));
 }

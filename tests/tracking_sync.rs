@@ -2,6 +2,8 @@
 //! embedded sandbox (loopback, fast time so invoice lives end in seconds), then the `sync`
 //! and `status` commands and the library's `sync`, checked against the sandbox's own view.
 
+mod common;
+
 use chorus_depot::chorus::factures::RechercherFacturesFournisseurRequest;
 use chorus_depot::chorus::{ChorusClient, ClientOptions, Credentials, Environment, Secret};
 use chorus_depot::sandbox::{FaultKind, SandboxConfig, SandboxHandle};
@@ -772,25 +774,6 @@ fn the_window_syncs_in_the_background_and_a_stopped_sync_writes_nothing() {
     );
 }
 
-/// `GET /sandbox/deposits`: every invoice number received and how many times.
-fn received(sandbox: &SandboxHandle) -> BTreeMap<String, u64> {
-    let body: Value = reqwest::blocking::get(format!("{}/sandbox/deposits", sandbox.base_url()))
-        .unwrap()
-        .json()
-        .unwrap();
-    body["deposits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["numero"].as_str().unwrap().to_string(),
-                d["count"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// Invoices the checks put among the anomalies because Chorus Pro rejected them.
 fn integration_anomalies(db: &Path) -> Vec<String> {
     let mut store = Store::open(db).unwrap();
@@ -829,7 +812,7 @@ fn the_same_invoices_deposited_from_two_databases_are_followed_by_both_never_ano
     // flux (a number) and refuses each invoice at integration.
     let out = deposit_lot(&second, &sandbox, None);
     assert!(out.contains(&format!("{} déposée(s)", ok.len())), "{out}");
-    assert!(received(&sandbox).values().all(|&n| n == 2));
+    assert!(common::sandbox_received(&sandbox).values().all(|&n| n == 2));
 
     let out = run(&second, &sandbox, "sync", &[]);
     let said = text(&out);
@@ -887,5 +870,5 @@ fn the_same_invoices_deposited_from_two_databases_are_followed_by_both_never_ano
         );
         assert!(text(&out).contains("0 déposée(s)"), "{}", text(&out));
     }
-    assert!(received(&sandbox).values().all(|&n| n == 2));
+    assert!(common::sandbox_received(&sandbox).values().all(|&n| n == 2));
 }

@@ -12,7 +12,6 @@ use chorus_depot::sandbox::{SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
 use chorus_depot::ui::ChorusDepotApp;
 use common::ui::{AppHarness, checks_done, click_settled, confirm_deposit, wait_for};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,19 +54,7 @@ fn setup(invoices: usize) -> Setup {
 }
 
 fn harness(db: &Path, connector: &Arc<Connector>) -> AppHarness {
-    let db = db.to_path_buf();
-    let connector = connector.clone();
-    Harness::builder()
-        .with_size(egui::vec2(1440.0, 1000.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<ChorusDepotApp>| {
-                app.get_or_insert_with(|| {
-                    ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone())
-                })
-                .show(ui);
-            },
-            None,
-        )
+    common::ui::harness_with(db.to_path_buf(), connector.clone())
 }
 
 /// The test reaches its sandbox through an imposed API address, and the confirmation says

@@ -9,9 +9,7 @@ use chorus_depot::app::deposit_wiring::Connector;
 use chorus_depot::sandbox::{SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
 use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
-use chorus_depot::ui::ChorusDepotApp;
 use common::ui::{AppHarness, wait_for};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use sandbox_support::*;
 use std::path::PathBuf;
@@ -131,19 +129,7 @@ fn setup() -> Setup {
 }
 
 fn harness(setup: &Setup) -> AppHarness {
-    let db = setup.db.clone();
-    let connector = setup.connector.clone();
-    Harness::builder()
-        .with_size(egui::vec2(1440.0, 1000.0))
-        .build_ui_state(
-            move |ui, app: &mut Option<ChorusDepotApp>| {
-                app.get_or_insert_with(|| {
-                    ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone())
-                })
-                .show(ui);
-            },
-            None,
-        )
+    common::ui::harness_with(setup.db.clone(), setup.connector.clone())
 }
 
 fn open_manager(h: &mut AppHarness) {

@@ -4,8 +4,8 @@
 use crate::checks::{CheckData, DirectorySnapshot, InvoiceCheck, check_all};
 use crate::einvoice::Format;
 use crate::model::{ClientType, Company, InvoiceLine};
-use crate::pdf_files::PdfCache;
 use crate::progress::Progress;
+use crate::store::change_watch::ChangeWatch;
 use crate::store::deposit_marks::DepositMark;
 use crate::store::directory::DirectoryImport;
 use crate::store::{Store, directory as dir_db, erp as erp_db};
@@ -24,9 +24,41 @@ pub struct CheckReport {
     /// Invoices already on Chorus Pro (or to verify), with their flux and status: the
     /// conformant list hides them, and shows them marked when asked.
     pub deposited: HashMap<String, DepositMark>,
+    /// The format the e-invoices were built and judged in (the settings' default).
+    pub format: Format,
     /// How many EN 16931 verdicts were remembered, how many made.
     pub verdicts: super::einvoice_checks::VerdictCounts,
+    /// What a re-check compares with to know that nothing changed since this report:
+    /// `None` when something was committed to the base while it was made.
+    pub freshness: Option<Freshness>,
     pub elapsed: Duration,
+}
+
+/// The state of the world a report was made from: the base's version as a watch sees it,
+/// and every PDF file's stamp.
+#[derive(Clone)]
+pub struct Freshness {
+    pub watch: std::sync::Arc<ChangeWatch>,
+    pub version: i64,
+    pub pdf_stamps: std::sync::Arc<Vec<(String, crate::pdf_files::Stamp)>>,
+}
+
+impl std::fmt::Debug for Freshness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Freshness")
+            .field("version", &self.version)
+            .field("pdf_files", &self.pdf_stamps.len())
+            .finish()
+    }
+}
+
+/// What a re-check found.
+#[derive(Debug)]
+pub enum Recheck {
+    /// Nothing committed to the base and no PDF file changed since the previous report:
+    /// it still holds.
+    Unchanged,
+    New(Box<CheckReport>),
 }
 
 impl CheckReport {
@@ -56,10 +88,52 @@ pub fn run_checks(
     store: &mut Store,
     progress: &dyn Progress,
 ) -> Result<CheckReport, CheckRunError> {
+    let watch = match store.path().as_os_str() == ":memory:" {
+        true => None,
+        false => Some(std::sync::Arc::new(ChangeWatch::open(store.path())?)),
+    };
+    run_full(store, watch, progress)
+}
+
+/// « Actualiser »: the previous report when nothing was committed to the base and no PDF
+/// file changed since it was made (a look at the base's version and a stat of each file),
+/// else a full run — where each invoice's EN 16931 verdict is still reused while nothing
+/// it depends on changed.
+pub fn recheck(
+    store: &mut Store,
+    previous: Option<&CheckReport>,
+    progress: &dyn Progress,
+) -> Result<Recheck, CheckRunError> {
+    let fresh = previous.and_then(|p| p.freshness.clone());
+    if let Some(f) = &fresh {
+        progress.update(0.0, "Recherche des changements…");
+        if f.watch.version()? == f.version && crate::pdf_files::unchanged(&f.pdf_stamps) {
+            return Ok(Recheck::Unchanged);
+        }
+    }
+    let watch = match fresh {
+        Some(f) => Some(f.watch),
+        None => match store.path().as_os_str() == ":memory:" {
+            true => None,
+            false => Some(std::sync::Arc::new(ChangeWatch::open(store.path())?)),
+        },
+    };
+    run_full(store, watch, progress).map(|r| Recheck::New(Box::new(r)))
+}
+
+fn run_full(
+    store: &mut Store,
+    watch: Option<std::sync::Arc<ChangeWatch>>,
+    progress: &dyn Progress,
+) -> Result<CheckReport, CheckRunError> {
     let started = Instant::now();
+    // Read before anything else: a commit by anyone during the run makes it differ at the
+    // end, and the report is then not taken as the state of this version.
+    let version_at_start = watch.as_ref().map(|w| w.version()).transpose()?;
     progress.update(0.0, "Lecture de la base…");
-    // The invoice lines and the remembered PDF verdicts are read on a second connection
-    // while this one reads the invoices: the two biggest reads, one per core.
+    // The invoice lines and the remembered EN 16931 verdicts are read on a second
+    // connection while this one reads the invoices and the remembered PDF verdicts: the
+    // reads shared between the two cores about evenly.
     let second = SecondReader::start(store);
     let conn = store.conn();
     let mut data = CheckData::default();
@@ -76,15 +150,20 @@ pub fn run_checks(
     for r in erp_db::load_references(conn)? {
         data.references.insert(r.reference.clone(), r);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "parties and references read");
     let invoices = erp_db::load_public_invoices(conn)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "invoice rows read");
     data.add_credit_notes(&invoices);
     data.paid = erp_db::payment_totals(conn)?;
     let deposited = crate::store::deposit_marks::deposit_marks(conn)?;
     data.deposited = deposited.keys().cloned().collect();
     data.overrides = crate::store::overrides::load_all(conn)?;
     tracing::debug!(elapsed = ?started.elapsed(), "invoices read");
-    let (lines, pdf_cache) = second.finish(store)?;
-    data.set_lines(lines);
+    let pdf_cache = crate::pdf_files::load_cache(store)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "PDF verdicts read");
+    let (lines, remembered) = second.finish(store)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "second connection joined");
+    data.lines = lines;
     tracing::debug!(elapsed = ?started.elapsed(), invoices = invoices.len(), "mirror read");
     if progress.is_cancelled() {
         return Err(CheckRunError::Cancelled);
@@ -97,7 +176,8 @@ pub fn run_checks(
 
     tracing::debug!(elapsed = ?started.elapsed(), "directory read");
     let paths: Vec<&str> = invoices.iter().map(|i| i.pdf_path.as_str()).collect();
-    data.pdf = crate::pdf_files::inspect_all(store, &pdf_cache, &paths, progress)?;
+    let inspection = crate::pdf_files::inspect_all(&pdf_cache, &paths, progress);
+    data.pdf = inspection.states;
     tracing::debug!(elapsed = ?started.elapsed(), "PDF files examined");
     if progress.is_cancelled() {
         return Err(CheckRunError::Cancelled);
@@ -107,9 +187,32 @@ pub fn run_checks(
     tracing::debug!(elapsed = ?started.elapsed(), "rules applied");
     progress.update(0.95, "Contrôle des factures électroniques (EN 16931)…");
     let format = Format::from_code(&settings.deposit.format).unwrap_or(Format::FacturX);
-    let verdicts = super::einvoice_checks::apply(store, &mut checks, &data, format)?;
+    let (verdicts, to_remember) =
+        super::einvoice_checks::apply(&mut checks, &data, format, &remembered);
     tracing::debug!(elapsed = ?started.elapsed(), ?verdicts, "EN 16931 verdicts");
     add_integration_rejections(store.conn(), &mut checks)?;
+    // The caches are written by the watch's own connection: its own commits do not change
+    // the version it reads, anyone else's do.
+    let save = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+        crate::store::pdf_verdicts::save_all(conn, &inspection.fresh)?;
+        if let Some(rows) = &to_remember {
+            super::einvoice_checks::remember(conn, rows)?;
+        }
+        Ok(())
+    };
+    match &watch {
+        Some(w) => w.with_conn(save)?,
+        None => save(store.conn_mut())?,
+    }
+    let freshness = match (watch, version_at_start) {
+        (Some(watch), Some(start)) if watch.version()? == start => Some(Freshness {
+            watch,
+            version: start,
+            pdf_stamps: std::sync::Arc::new(inspection.stamps),
+        }),
+        _ => None,
+    };
+    tracing::debug!(elapsed = ?started.elapsed(), "caches saved");
     progress.update(1.0, "Vérification terminée");
     Ok(CheckReport {
         checks,
@@ -117,7 +220,9 @@ pub fn run_checks(
         directory,
         environment,
         deposited,
+        format,
         verdicts,
+        freshness,
         elapsed: started.elapsed(),
     })
 }
@@ -174,7 +279,8 @@ fn directory_for_clients(
     Ok(snapshot)
 }
 
-type SecondRead = Result<(HashMap<String, Vec<InvoiceLine>>, PdfCache), CheckRunError>;
+type SecondRead = Result<(HashMap<String, Vec<InvoiceLine>>, RememberedVerdicts), CheckRunError>;
+type RememberedVerdicts = HashMap<String, crate::store::einvoice_verdicts::StoredVerdict>;
 
 /// Reads on a second connection to the same file, on its own thread. An in-memory
 /// database has no second connection: it is then read afterwards on the first.
@@ -200,8 +306,10 @@ impl SecondReader {
 }
 
 fn read_second(store: &Store) -> SecondRead {
-    Ok((
-        erp_db::all_lines(store.conn())?,
-        crate::pdf_files::load_cache(store)?,
-    ))
+    let started = Instant::now();
+    let lines = erp_db::all_lines(store.conn())?;
+    tracing::debug!(elapsed = ?started.elapsed(), "lines read (second connection)");
+    let verdicts = crate::store::einvoice_verdicts::load_all(store.conn())?;
+    tracing::debug!(elapsed = ?started.elapsed(), "verdicts read (second connection)");
+    Ok((lines, verdicts))
 }

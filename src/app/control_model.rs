@@ -532,7 +532,9 @@ mod tests {
                     )
                 })
                 .collect(),
+            format: crate::einvoice::Format::FacturX,
             verdicts: Default::default(),
+            freshness: None,
             elapsed: std::time::Duration::ZERO,
         })
     }

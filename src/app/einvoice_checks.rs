@@ -11,13 +11,12 @@
 use crate::app::documents::{attachment_of, document_from};
 use crate::checks::{Anomaly, CheckData, InvoiceCheck};
 use crate::einvoice::{Finding, Format};
-use crate::store::Store;
 use crate::store::einvoice_verdicts::{self, StoredVerdict};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 /// The fingerprint of the code that decides a verdict (see `build.rs`).
 pub const RULES_FINGERPRINT: &str = env!("CHORUS_DEPOT_RULES_FINGERPRINT");
@@ -55,54 +54,85 @@ pub struct VerdictCounts {
     pub judged: usize,
 }
 
+/// The verdicts to remember after a check run (`None`: nothing changed).
+pub type ToRemember = Option<Vec<(String, StoredVerdict)>>;
+
 /// Judges every checked invoice's e-invoice in `format` and adds the fatal findings to its
-/// anomalies; remembers the new verdicts.
+/// anomalies; gives back the verdicts to remember, for the caller to save.
 pub fn apply(
-    store: &mut Store,
     checks: &mut [InvoiceCheck],
     data: &CheckData,
     format: Format,
-) -> rusqlite::Result<VerdictCounts> {
-    let remembered = einvoice_verdicts::load_all(store.conn())?;
+    remembered: &HashMap<String, StoredVerdict>,
+) -> (VerdictCounts, ToRemember) {
+    let started = std::time::Instant::now();
     let dates: HashMap<&str, NaiveDate> = checks
         .iter()
         .map(|c| (c.invoice.number.as_str(), c.invoice.invoice_date))
         .collect();
     let verdicts: Vec<Verdict> = checks
         .par_iter()
-        .map(|check| verdict(check, data, format, &remembered, &dates))
+        .map(|check| {
+            let preceding = dates
+                .get(check.invoice.original_invoice_number.trim())
+                .copied();
+            verdict(check, preceding, data, format, remembered)
+        })
         .collect();
+    tracing::debug!(elapsed = ?started.elapsed(), "verdicts made or found");
     let mut counts = VerdictCounts::default();
-    let mut fresh = Vec::new();
+    let mut kept: Vec<(String, StoredVerdict)> = Vec::with_capacity(checks.len());
     for (check, v) in checks.iter_mut().zip(verdicts) {
         check.anomalies.extend(v.anomalies);
-        match v.fresh {
-            Some(stored) => {
+        let number = check.invoice.number.clone();
+        match v.stored {
+            Stored::Fresh(stored) => {
                 counts.judged += 1;
-                fresh.push((check.invoice.number.clone(), stored));
+                kept.push((number, stored));
             }
-            None => counts.reused += 1,
+            Stored::Remembered(stored) => {
+                counts.reused += 1;
+                kept.push((number, stored));
+            }
+            Stored::None => {}
         }
     }
-    einvoice_verdicts::save(store.conn_mut(), &fresh)?;
-    Ok(counts)
+    // Written whole, and only when it changed (a verdict made, an invoice gone).
+    let changed = counts.judged > 0 || kept.len() != remembered.len();
+    (counts, changed.then_some(kept))
+}
+
+/// Saves what `apply` gave back.
+pub fn remember(
+    conn: &rusqlite::Connection,
+    verdicts: &[(String, StoredVerdict)],
+) -> rusqlite::Result<()> {
+    let rows: Vec<(&str, &StoredVerdict)> = verdicts.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    einvoice_verdicts::save_all(conn, &rows)
 }
 
 struct Verdict {
     anomalies: Vec<Anomaly>,
+    stored: Stored,
+}
+
+enum Stored {
     /// Made by this run: to remember.
-    fresh: Option<StoredVerdict>,
+    Fresh(StoredVerdict),
+    /// Found remembered, still valid.
+    Remembered(StoredVerdict),
+    /// No document to judge (a party missing).
+    None,
 }
 
 fn verdict(
     check: &InvoiceCheck,
+    preceding: Option<NaiveDate>,
     data: &CheckData,
     format: Format,
     remembered: &HashMap<String, StoredVerdict>,
-    dates: &HashMap<&str, NaiveDate>,
 ) -> Verdict {
     let invoice = &check.invoice;
-    let preceding = dates.get(invoice.original_invoice_number.trim()).copied();
     let fingerprint = fingerprint(check, format, preceding);
     if let Some(stored) = remembered.get(&invoice.number)
         && stored.fingerprint == fingerprint
@@ -110,7 +140,7 @@ fn verdict(
     {
         return Verdict {
             anomalies: anomalies(&findings),
-            fresh: None,
+            stored: Stored::Remembered(stored.clone()),
         };
     }
     // The ERP mirror's foreign keys make both parties exist; should one be missing, the
@@ -121,7 +151,7 @@ fn verdict(
     ) else {
         return Verdict {
             anomalies: Vec::new(),
-            fresh: None,
+            stored: Stored::None,
         };
     };
     // Only the PDF's presence matters to the rules: its bytes are not read here (the PDF
@@ -146,7 +176,7 @@ fn verdict(
     let findings_json = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
     Verdict {
         anomalies: anomalies(&findings),
-        fresh: Some(StoredVerdict {
+        stored: Stored::Fresh(StoredVerdict {
             fingerprint,
             findings_json,
         }),
@@ -173,7 +203,7 @@ fn anomalies(findings: &[StoredFinding]) -> Vec<Anomaly> {
 /// Everything the verdict depends on: the check's own fingerprint (invoice, lines, both
 /// parties, billing data, PDF), the preceding invoice's date, the format, the rules.
 fn fingerprint(check: &InvoiceCheck, format: Format, preceding: Option<NaiveDate>) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = crate::model::fast_hash::FastHasher::default();
     RULES_FINGERPRINT.hash(&mut h);
     format.code().hash(&mut h);
     check.fingerprint.hash(&mut h);

@@ -2,10 +2,10 @@
 //! queries the views asked for, and the job under way. Commands start work on worker
 //! threads; `poll` applies what came back. Nothing here blocks the caller.
 
+use super::CheckReport;
 use super::deposit_setup::SetupFactory;
 use super::jobs::{JobKind, JobProgress, RunningJob, Waker};
 use super::lookup::{StructureEntry, lookup_siret};
-use super::{CheckReport, run_checks};
 use crate::demo::{DemoOptions, write_demo};
 use crate::deposit::DepositReport;
 use crate::model::{InvoiceLine, Payment, Structure};
@@ -79,6 +79,8 @@ enum Reply {
 
 enum JobOutput {
     Report(Box<CheckReport>),
+    /// A re-check found nothing changed since the report shown.
+    Unchanged,
     /// « Génération du flux » done: the files to show before sending.
     Prepared(Box<super::prepared_lot::PreparedLot>),
     Deposited(DepositReport),
@@ -296,14 +298,18 @@ impl Session {
         }
     }
 
-    /// "Actualiser": runs every check again in the background.
+    /// "Actualiser": runs every check again in the background, unless nothing changed
+    /// since the report shown (then it stays, and the user is told).
     pub fn refresh(&mut self) {
         let db = self.db_path.clone();
+        let previous = self.report.clone();
         self.start_job(JobKind::Checks, move |progress| {
             let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-            run_checks(&mut store, progress)
-                .map(|r| JobOutput::Report(Box::new(r)))
-                .map_err(|e| e.to_string())
+            match super::check_run::recheck(&mut store, previous.as_deref(), progress) {
+                Ok(super::check_run::Recheck::Unchanged) => Ok(JobOutput::Unchanged),
+                Ok(super::check_run::Recheck::New(report)) => Ok(JobOutput::Report(report)),
+                Err(e) => Err(e.to_string()),
+            }
         });
     }
 
@@ -596,6 +602,13 @@ impl Session {
                 if let Some(why) = stale {
                     self.discard_prepared_lot(why);
                 }
+            }
+            Ok(JobOutput::Unchanged) => {
+                self.notice(
+                    false,
+                    "Vérification : rien n'a changé dans la base ni dans les PDF depuis la \
+                     dernière",
+                );
             }
             Ok(JobOutput::Prepared(lot)) => {
                 self.prepared_lot = Some(*lot);

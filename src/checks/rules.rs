@@ -75,11 +75,12 @@ pub fn check_all(invoices: Vec<Invoice>, data: &CheckData) -> Vec<InvoiceCheck> 
         .values()
         .map(|c| (c.code.as_str(), supplier_problems(c)))
         .collect();
+    let parties = Parties::of(data);
     invoices
         .into_par_iter()
         .map(|invoice| {
             let supplier = suppliers.get(invoice.company_code.as_str());
-            check_one(invoice, data, supplier)
+            check_one(invoice, data, supplier, &parties)
         })
         .collect()
 }
@@ -89,13 +90,38 @@ pub fn check_invoice(invoice: Invoice, data: &CheckData) -> InvoiceCheck {
         .companies
         .get(&invoice.company_code)
         .map(supplier_problems);
-    check_one(invoice, data, supplier.as_ref())
+    check_one(invoice, data, supplier.as_ref(), &Parties::of(data))
+}
+
+/// The fingerprint of each company and client, computed once per run.
+struct Parties<'a> {
+    companies: HashMap<&'a str, u64>,
+    clients: HashMap<&'a str, u64>,
+}
+
+impl<'a> Parties<'a> {
+    fn of(data: &'a CheckData) -> Parties<'a> {
+        use crate::model::fast_hash::of;
+        Parties {
+            companies: data
+                .companies
+                .iter()
+                .map(|(k, c)| (k.as_str(), of(c)))
+                .collect(),
+            clients: data
+                .clients
+                .iter()
+                .map(|(k, c)| (k.as_str(), of(c)))
+                .collect(),
+        }
+    }
 }
 
 fn check_one(
     invoice: Invoice,
     data: &CheckData,
     supplier: Option<&SupplierProblems>,
+    parties: &Parties<'_>,
 ) -> InvoiceCheck {
     let mut found = Vec::new();
     let client = data.clients.get(&invoice.client_code);
@@ -159,10 +185,15 @@ fn check_one(
     });
     let fingerprint = super::fingerprint::fingerprint(&super::fingerprint::Inputs {
         invoice: &invoice,
-        lines: data.lines.get(&invoice.number).map(Vec::as_slice),
-        line_total: data.line_totals.get(&invoice.number),
-        seller: data.companies.get(&invoice.company_code),
-        buyer: client,
+        lines: data
+            .lines
+            .get(&invoice.number)
+            .map(crate::model::fast_hash::of),
+        seller: parties
+            .companies
+            .get(invoice.company_code.as_str())
+            .copied(),
+        buyer: parties.clients.get(invoice.client_code.as_str()).copied(),
         billing: &billing,
         pdf: &pdf,
     });
@@ -419,14 +450,14 @@ fn amount_rules(invoice: &Invoice, data: &CheckData, found: &mut Vec<Anomaly>) {
             ),
         ));
     }
-    if let Some(lines) = data.line_totals.get(&invoice.number)
-        && (*lines - invoice.total_excl_tax).abs() > tolerance
+    if let Some(lines) = data.line_total(&invoice.number)
+        && (lines - invoice.total_excl_tax).abs() > tolerance
     {
         found.push(Anomaly::new(
             Code::MontantsIncoherents,
             format!(
                 "Le total HT des lignes ({}) diffère du montant HT de la facture ({})",
-                format_money(*lines, cur),
+                format_money(lines, cur),
                 format_money(invoice.total_excl_tax, cur)
             ),
         ));

@@ -51,9 +51,8 @@ pub struct CheckData {
     pub references: HashMap<String, BillingReference>,
     /// By client code, then market number.
     pub markets: HashMap<String, HashMap<String, Market>>,
-    /// Sum of the lines' HT amounts, for invoices that have lines.
-    pub line_totals: HashMap<String, Decimal>,
-    /// The lines themselves, by invoice number: the e-invoice is written from them.
+    /// Every invoice's lines, by invoice number: the amount rules add them up, its
+    /// e-invoice is written from them.
     pub lines: HashMap<String, Vec<InvoiceLine>>,
     pub directory: DirectorySnapshot,
     /// By the PDF's absolute path.
@@ -77,19 +76,14 @@ impl CheckData {
             .insert(market.number.clone(), market);
     }
 
-    /// Takes every invoice's lines, and their HT totals for the amount rules.
-    pub fn set_lines(&mut self, lines: HashMap<String, Vec<InvoiceLine>>) {
-        self.line_totals = lines
-            .iter()
-            .map(|(number, lines)| {
-                let total = lines.iter().fold(Decimal::ZERO, |sum, l| {
-                    // An absurd amount saturates rather than stopping the whole check.
-                    sum.checked_add(l.line_total).unwrap_or(Decimal::MAX)
-                });
-                (number.clone(), total)
+    /// The sum of an invoice's lines' HT amounts, when it has lines. An absurd amount
+    /// saturates rather than stopping the whole check.
+    pub fn line_total(&self, number: &str) -> Option<Decimal> {
+        self.lines.get(number).map(|lines| {
+            lines.iter().fold(Decimal::ZERO, |sum, l| {
+                sum.checked_add(l.line_total).unwrap_or(Decimal::MAX)
             })
-            .collect();
-        self.lines = lines;
+        })
     }
 
     pub fn market(&self, client_code: &str, number: &str) -> Option<&Market> {

@@ -3,6 +3,7 @@
 pub mod date;
 pub mod directory;
 pub mod erp;
+pub mod fast_hash;
 pub mod iban;
 pub mod money;
 pub mod siret;

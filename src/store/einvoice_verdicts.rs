@@ -1,7 +1,15 @@
-//! The remembered EN 16931 verdicts (migrations/0012_einvoice_verdicts.sql).
+//! The remembered EN 16931 verdicts (migrations/0012_einvoice_verdicts.sql): one blob
+//! holding every invoice's verdict, read and written whole.
+//!
+//! Layout, little-endian: a magic `CDV1`, then for each verdict the invoice number (u16
+//! length, UTF-8 bytes), the fingerprint (u64), the findings JSON (u32 length, UTF-8 bytes).
+//! Decoding checks every length against what is left: a damaged blob reads as no verdict at
+//! all (every verdict is then made again), never as a wrong one.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
+
+const MAGIC: &[u8; 4] = b"CDV1";
 
 /// One invoice's remembered verdict: the fingerprint it was made for and its findings as
 /// JSON (the caller owns their shape).
@@ -11,38 +19,89 @@ pub struct StoredVerdict {
     pub findings_json: String,
 }
 
+/// Every remembered verdict, by invoice number.
 pub fn load_all(conn: &Connection) -> rusqlite::Result<HashMap<String, StoredVerdict>> {
-    let mut stmt =
-        conn.prepare("SELECT invoice_number, fingerprint, findings FROM einvoice_verdicts")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            StoredVerdict {
-                // Stored as the same 64 bits, signed: SQLite integers are.
-                fingerprint: r.get::<_, i64>(1)? as u64,
-                findings_json: r.get(2)?,
+    // Whatever the cell holds (edited by hand, it may be text): its bytes are decoded.
+    let blob: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT verdicts FROM einvoice_verdicts WHERE id = 1",
+            [],
+            |r| {
+                Ok(match r.get_ref(0)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                        b.to_vec()
+                    }
+                    _ => Vec::new(),
+                })
             },
-        ))
-    })?;
-    rows.collect()
+        )
+        .optional()?;
+    Ok(blob.and_then(|b| decode(&b)).unwrap_or_default())
 }
 
-/// Writes the verdicts made by a check run, in one transaction.
-pub fn save(conn: &mut Connection, verdicts: &[(String, StoredVerdict)]) -> rusqlite::Result<()> {
-    if verdicts.is_empty() {
-        return Ok(());
+/// Replaces the remembered verdicts with `verdicts` (the invoices of the last check).
+pub fn save_all(conn: &Connection, verdicts: &[(&str, &StoredVerdict)]) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO einvoice_verdicts (id, verdicts) VALUES (1, ?1)
+         ON CONFLICT(id) DO UPDATE SET verdicts = excluded.verdicts",
+        params![encode(verdicts)],
+    )?;
+    Ok(())
+}
+
+fn encode(verdicts: &[(&str, &StoredVerdict)]) -> Vec<u8> {
+    let size: usize = verdicts
+        .iter()
+        .map(|(n, v)| 14 + n.len() + v.findings_json.len())
+        .sum();
+    let mut out = Vec::with_capacity(4 + size);
+    out.extend_from_slice(MAGIC);
+    for (number, v) in verdicts {
+        // An invoice number is at most 20 characters for Chorus Pro; one longer than a u16
+        // can tell is left out (it is judged again each time).
+        let Ok(len) = u16::try_from(number.len()) else {
+            continue;
+        };
+        let Ok(findings_len) = u32::try_from(v.findings_json.len()) else {
+            continue;
+        };
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(number.as_bytes());
+        out.extend_from_slice(&v.fingerprint.to_le_bytes());
+        out.extend_from_slice(&findings_len.to_le_bytes());
+        out.extend_from_slice(v.findings_json.as_bytes());
     }
-    let tx = conn.transaction()?;
-    {
-        let mut stmt = tx.prepare(
-            "INSERT OR REPLACE INTO einvoice_verdicts (invoice_number, fingerprint, findings)
-             VALUES (?1, ?2, ?3)",
-        )?;
-        for (number, v) in verdicts {
-            stmt.execute(params![number, v.fingerprint as i64, v.findings_json])?;
+    out
+}
+
+fn decode(blob: &[u8]) -> Option<HashMap<String, StoredVerdict>> {
+    let mut rest = blob.strip_prefix(MAGIC.as_slice())?;
+    let mut out = HashMap::new();
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        if rest.len() < n {
+            return None;
         }
+        let (head, tail) = rest.split_at(n);
+        *rest = tail;
+        Some(head)
     }
-    tx.commit()
+    while !rest.is_empty() {
+        let len = u16::from_le_bytes(take(&mut rest, 2)?.try_into().ok()?) as usize;
+        let number = std::str::from_utf8(take(&mut rest, len)?).ok()?.to_string();
+        let fingerprint = u64::from_le_bytes(take(&mut rest, 8)?.try_into().ok()?);
+        let findings_len = u32::from_le_bytes(take(&mut rest, 4)?.try_into().ok()?) as usize;
+        let findings_json = std::str::from_utf8(take(&mut rest, findings_len)?)
+            .ok()?
+            .to_string();
+        out.insert(
+            number,
+            StoredVerdict {
+                fingerprint,
+                findings_json,
+            },
+        );
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -52,12 +111,38 @@ mod tests {
 
     #[test]
     fn verdicts_round_trip_with_their_64_bits() {
-        let mut store = Store::open_in_memory().unwrap();
+        let store = Store::open_in_memory().unwrap();
         let v = StoredVerdict {
             fingerprint: u64::MAX - 7,
+            findings_json: "[{\"rule\":\"BR-16\"}]".into(),
+        };
+        let w = StoredVerdict {
+            fingerprint: 3,
             findings_json: "[]".into(),
         };
-        save(store.conn_mut(), &[("F1".into(), v.clone())]).unwrap();
-        assert_eq!(load_all(store.conn()).unwrap()["F1"], v);
+        save_all(store.conn(), &[("F1", &v), ("AV-2026/é", &w)]).unwrap();
+        let all = load_all(store.conn()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all["F1"], v);
+        assert_eq!(all["AV-2026/é"], w);
+    }
+
+    #[test]
+    fn a_damaged_blob_is_no_verdict_at_all_never_a_wrong_one() {
+        let v = StoredVerdict {
+            fingerprint: 42,
+            findings_json: "[]".into(),
+        };
+        let blob = encode(&[("F1", &v), ("F2", &v)]);
+        // Cut anywhere but at an entry's end, or another magic: nothing is believed.
+        for cut in 1..blob.len() {
+            let decoded = decode(&blob[..cut]);
+            let at_boundary = cut == 4 || cut == blob.len() / 2 + 2;
+            if !at_boundary {
+                assert!(decoded.is_none(), "cut at {cut}");
+            }
+        }
+        assert!(decode(b"XXXX").is_none());
+        assert_eq!(decode(&blob).unwrap().len(), 2);
     }
 }

@@ -424,6 +424,80 @@ pub fn lines_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec
         .collect()
 }
 
+/// What the checks need of an invoice's lines when they need not read them: the sum of
+/// their HT amounts and a fingerprint of their stored text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineDigest {
+    pub total: Decimal,
+    pub fingerprint: u64,
+}
+
+/// Every invoice's line digest, by invoice number, in one pass without materialising the
+/// lines (a re-check of unchanged invoices reads only this).
+pub fn line_digests(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<String, LineDigest>> {
+    use crate::model::fast_hash::FastHasher;
+    use std::hash::{Hash, Hasher};
+    let sql =
+        format!("SELECT {LINE_COLUMNS} FROM invoice_lines ORDER BY invoice_number, line_number");
+    let mut stmt = conn.prepare(&sql)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([])?;
+    let mut out = std::collections::HashMap::new();
+    let mut current: Option<(String, Decimal, FastHasher)> = None;
+    while let Some(row) = rows.next()? {
+        let number = row.get_ref(0)?.as_str()?;
+        if current.as_ref().is_none_or(|(n, _, _)| n != number) {
+            if let Some((n, total, h)) = current.take() {
+                out.insert(
+                    n,
+                    LineDigest {
+                        total,
+                        fingerprint: h.finish(),
+                    },
+                );
+            }
+            current = Some((number.to_string(), Decimal::ZERO, FastHasher::default()));
+        }
+        let Some((_, total, hasher)) = current.as_mut() else {
+            continue;
+        };
+        for i in 1..columns {
+            match row.get_ref(i)? {
+                rusqlite::types::ValueRef::Text(t) => t.hash(hasher),
+                rusqlite::types::ValueRef::Integer(n) => n.hash(hasher),
+                other => format!("{other:?}").hash(hasher),
+            }
+        }
+        let amount = decimal_at(row, 7)?;
+        // An absurd amount saturates rather than stopping the whole check.
+        *total = total.checked_add(amount).unwrap_or(Decimal::MAX);
+    }
+    if let Some((n, total, h)) = current {
+        out.insert(
+            n,
+            LineDigest {
+                total,
+                fingerprint: h.finish(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The lines of the given invoices, by invoice number.
+pub fn lines_of_many(
+    conn: &Connection,
+    numbers: &[&str],
+) -> rusqlite::Result<std::collections::HashMap<String, Vec<InvoiceLine>>> {
+    let mut out = std::collections::HashMap::with_capacity(numbers.len());
+    for number in numbers {
+        out.insert(number.to_string(), lines_of(conn, number)?);
+    }
+    Ok(out)
+}
+
 /// Every invoice's lines, by invoice number, in line order (the primary key's order).
 pub fn all_lines(
     conn: &Connection,

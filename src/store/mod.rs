@@ -1,5 +1,6 @@
 //! SQLite storage: opening the database file, migrating it, and one module per table group.
 
+pub mod change_watch;
 pub mod deposit_marks;
 pub mod deposits;
 pub mod directory;

@@ -8,6 +8,7 @@ use crate::app::deposit_summary::DepositTarget;
 use crate::app::jobs::JobKind;
 use crate::app::session::{DepositRequest, Session};
 use crate::deposit::{DepositReport, Outcome};
+use crate::einvoice::Format;
 use crate::model::format_count;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
@@ -20,7 +21,9 @@ enum Mode {
 
 pub struct DepositTab {
     mode: Mode,
-    format: String,
+    /// The format chosen here; `None`: the one the invoices were checked in (the
+    /// settings' default).
+    format: Option<String>,
     date_today: bool,
     flux_name: String,
     wait_ms: u64,
@@ -31,7 +34,7 @@ impl Default for DepositTab {
     fn default() -> DepositTab {
         DepositTab {
             mode: Mode::Lot,
-            format: "facturx".into(),
+            format: None,
             date_today: false,
             flux_name: format!("Factures du {}", chrono::Local::now().format("%d/%m/%Y")),
             wait_ms: 1000,
@@ -52,7 +55,7 @@ pub fn watch_lot(tab: &DepositTab, session: &mut Session, control: Option<&Contr
             "la sélection a changé depuis la génération du flux ({})",
             model.last_tick_change
         )),
-        _ => lot.options_changed(&tab.choices(), &tab.flux_name),
+        _ => lot.options_changed(&tab.choices(control), &tab.flux_name),
     };
     if let Some(reason) = reason {
         session.discard_prepared_lot(reason);
@@ -60,9 +63,20 @@ pub fn watch_lot(tab: &DepositTab, session: &mut Session, control: Option<&Contr
 }
 
 impl DepositTab {
-    fn choices(&self) -> DepositChoices {
+    /// The format the invoices were checked in, then the one that will be written.
+    fn formats(&self, control: Option<&ControlModel>) -> (Option<Format>, String) {
+        let checked = control.map(|c| c.report().format);
+        let chosen = self
+            .format
+            .clone()
+            .or_else(|| checked.map(|f| f.code().to_string()))
+            .unwrap_or_else(|| Format::FacturX.code().to_string());
+        (checked, chosen)
+    }
+
+    fn choices(&self, control: Option<&ControlModel>) -> DepositChoices {
         DepositChoices {
-            format: self.format.clone(),
+            format: self.formats(control).1,
             date_today: self.date_today,
         }
     }
@@ -122,13 +136,30 @@ pub fn show(
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             ui.label("Format");
-            egui::ComboBox::from_id_salt("format")
-                .selected_text(format_label(&tab.format))
-                .show_ui(ui, |ui| {
-                    for f in ["facturx", "ubl", "cii"] {
-                        ui.selectable_value(&mut tab.format, f.to_string(), format_label(f));
-                    }
-                });
+            let (checked, chosen) = tab.formats(control);
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("format")
+                    .selected_text(format_label(&chosen))
+                    .show_ui(ui, |ui| {
+                        for f in ["facturx", "ubl", "cii"] {
+                            if ui.selectable_label(chosen == f, format_label(f)).clicked() {
+                                tab.format = Some(f.to_string());
+                            }
+                        }
+                    });
+                if let Some(checked) = checked.filter(|c| c.code() != chosen) {
+                    ui.label(
+                        RichText::new(format!(
+                            "Les factures ont été vérifiées en {} (format du paramétrage) : en {}, \
+                         chaque fichier est vérifié à la génération et refusé s'il ne passe \
+                         pas les règles EN 16931",
+                            checked.label(),
+                            format_label(&chosen)
+                        ))
+                        .color(style::WARNING_AMBER),
+                    );
+                }
+            });
             ui.end_row();
             ui.label("Date de facture");
             ui.horizontal(|ui| {
@@ -164,7 +195,7 @@ pub fn show(
             }
         });
     ui.add_space(6.0);
-    let choices = tab.choices();
+    let choices = tab.choices(control);
     let can_start = !selection.numbers.is_empty() && !session.is_busy() && session.can_deposit();
     match tab.mode {
         Mode::Lot => lot_controls(
@@ -172,8 +203,11 @@ pub fn show(
             tab,
             session,
             selection.numbers,
-            tick_generation,
-            can_start,
+            LotStart {
+                choices: choices.clone(),
+                tick_generation,
+                can_start,
+            },
         ),
         Mode::Sequential => {
             if ui
@@ -305,25 +339,31 @@ fn format_label(format: &str) -> &'static str {
     }
 }
 
+/// What « Génération du flux » starts from.
+struct LotStart {
+    choices: DepositChoices,
+    tick_generation: u64,
+    can_start: bool,
+}
+
 fn lot_controls(
     ui: &mut egui::Ui,
     tab: &DepositTab,
     session: &mut Session,
     selection: Vec<String>,
-    tick_generation: u64,
-    can_start: bool,
+    start: LotStart,
 ) {
+    let LotStart {
+        choices,
+        tick_generation,
+        can_start,
+    } = start;
     if ui
         .add_enabled(can_start, egui::Button::new("Génération du flux"))
         .on_hover_text("Écrit les fichiers sans rien envoyer")
         .clicked()
     {
-        session.prepare_lot(
-            selection,
-            tab.flux_name.clone(),
-            tab.choices(),
-            tick_generation,
-        );
+        session.prepare_lot(selection, tab.flux_name.clone(), choices, tick_generation);
     }
     if session.prepared_lot.is_none()
         && let Some(why) = &session.lot_discarded

@@ -19,6 +19,24 @@ pub fn harness(db: PathBuf) -> AppHarness {
         )
 }
 
+/// The window on `db`, talking to Chorus Pro through `connector` (a test's own sandbox).
+pub fn harness_with(
+    db: PathBuf,
+    connector: std::sync::Arc<chorus_depot::app::deposit_wiring::Connector>,
+) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(1440.0, 1000.0))
+        .build_ui_state(
+            move |ui, app: &mut Option<ChorusDepotApp>| {
+                app.get_or_insert_with(|| {
+                    ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone())
+                })
+                .show(ui);
+            },
+            None,
+        )
+}
+
 /// Steps the window until `done` holds: the work runs on worker threads.
 pub fn wait_for(h: &mut AppHarness, what: &str, done: impl Fn(&AppHarness) -> bool) {
     let end = Instant::now() + Duration::from_secs(60);
