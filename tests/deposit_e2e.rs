@@ -105,6 +105,21 @@ fn sequential_deposits_with_faults_end_exactly_once() {
         runs += 1;
         let out = deposit(&db, &sandbox, &args);
         let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if runs == 1 {
+            // The summary the window asks to confirm comes first, with where it goes.
+            let summary = format!(
+                "Dépôt sur Chorus Pro :\n  Destination : Adresse imposée — Adresse de l'API \
+                 imposée par CHORUS_DEPOT_API_URL : {}\n  Factures : {} factures\n",
+                sandbox.base_url(),
+                conformant.len()
+            );
+            assert!(text.starts_with(&summary), "{text}");
+            assert!(text.contains("  Format : Factur-X (EN 16931)\n"), "{text}");
+            assert!(
+                text.contains("  Mode : dépôt séquentiel (un flux par facture)\n"),
+                "{text}"
+            );
+        }
         if out.status.success() && !text.contains("à vérifier") {
             assert!(text.contains(" 0 en échec"), "{text}");
             break;
