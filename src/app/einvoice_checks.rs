@@ -191,12 +191,48 @@ fn parse(json: &str) -> Option<Vec<StoredFinding>> {
     serde_json::from_str(json).ok()
 }
 
-/// The fatal findings, as anomalies; warnings do not break conformance.
+/// The terms Chorus Depot computes from the ERP's lines (the VAT breakdown and the document
+/// totals): a rule broken there is most often the consequence of a line or party field
+/// broken elsewhere.
+const COMPUTED_TERMS: &[&str] = &[
+    "BG-22", "BG-23", "BT-106", "BT-107", "BT-108", "BT-109", "BT-110", "BT-111", "BT-112",
+    "BT-113", "BT-114", "BT-115", "BT-116", "BT-117", "BT-118", "BT-119",
+];
+
+/// The fatal findings, as anomalies; warnings do not break conformance. One mistake in
+/// the ERP (an exempt line with a rate) breaks the rule of that field and, through the
+/// totals computed from it, several others: the clerk gets one anomaly per field to fix,
+/// the consequences named in it by their rule ids.
 fn anomalies(findings: &[StoredFinding]) -> Vec<Anomaly> {
-    findings
+    let fatal: Vec<&StoredFinding> = findings
         .iter()
         .filter(|f| f.fatal && !COVERED_BY_THE_PDF_RULES.contains(&f.rule.as_str()))
-        .map(|f| Anomaly::en16931(&f.rule, f.message.clone()))
+        .collect();
+    let (computed, causes): (Vec<&StoredFinding>, Vec<&StoredFinding>) = fatal
+        .into_iter()
+        .partition(|f| COMPUTED_TERMS.contains(&f.term.as_str()));
+    if causes.is_empty() {
+        return computed
+            .iter()
+            .map(|f| Anomaly::en16931(&f.rule, f.message.clone()))
+            .collect();
+    }
+    let mut consequences: Vec<&str> = computed.iter().map(|f| f.rule.as_str()).collect();
+    consequences.sort_unstable();
+    consequences.dedup();
+    causes
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut message = f.message.clone();
+            if i == 0 && !consequences.is_empty() {
+                message.push_str(&format!(
+                    " ; en découlent aussi dans les totaux de TVA : {}",
+                    consequences.join(", ")
+                ));
+            }
+            Anomaly::en16931(&f.rule, message)
+        })
         .collect()
 }
 
@@ -209,4 +245,45 @@ fn fingerprint(check: &InvoiceCheck, format: Format, preceding: Option<NaiveDate
     check.fingerprint.hash(&mut h);
     preceding.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, term: &str) -> StoredFinding {
+        StoredFinding {
+            rule: rule.into(),
+            fatal: true,
+            term: term.into(),
+            message: format!("Règle {rule}"),
+        }
+    }
+
+    #[test]
+    fn the_consequences_in_the_computed_totals_are_named_in_the_anomaly_of_their_cause() {
+        let found = anomalies(&[
+            finding("BR-CO-17", "BT-117"),
+            finding("BR-E-05", "BT-152"),
+            finding("BR-E-08", "BT-116"),
+            finding("BR-E-08", "BT-116"),
+            finding("FX-PDF", "BG-24"),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code_text(), "EN16931_BR-E-05");
+        assert!(
+            found[0]
+                .message
+                .ends_with("en découlent aussi dans les totaux de TVA : BR-CO-17, BR-E-08"),
+            "{}",
+            found[0].message
+        );
+        // Alone, a broken total is the anomaly itself.
+        let found = anomalies(&[finding("BR-CO-15", "BT-112")]);
+        assert_eq!(found[0].code_text(), "EN16931_BR-CO-15");
+        // A warning is no anomaly.
+        let mut warning = finding("BR-CL-23", "BT-130");
+        warning.fatal = false;
+        assert!(anomalies(&[warning]).is_empty());
+    }
 }
