@@ -155,10 +155,28 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Erreur : {e:#}");
+            eprintln!("Erreur : {}", error_text(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: most of our errors already quote
+/// their cause (`#[error("{0}")]`), which anyhow's `{:#}` would print a second time
+/// (« Erreur : X: X »).
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if message.is_empty() || text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(" : ");
+        }
+        text.push_str(&message);
+    }
+    text
 }
 
 fn init_logging() {
@@ -284,4 +302,22 @@ fn export(db: &Path, invoice: &str, format: &str, out: &Path) -> Result<()> {
         format.syntaxe_flux()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let inner = crate::tabular::TabularError::file("factures.csv", "le fichier est vide");
+        let wrapped = anyhow::Error::from(crate::erp_import::ErpImportError::File(inner));
+        assert_eq!(error_text(&wrapped), "factures.csv : le fichier est vide");
+        let with_context = anyhow::Error::from(std::io::Error::other("disque plein"))
+            .context("écriture de la facture impossible");
+        assert_eq!(
+            error_text(&with_context),
+            "écriture de la facture impossible : disque plein"
+        );
+    }
 }

@@ -14,6 +14,7 @@ use std::time::UNIX_EPOCH;
 const READABLE: &str = "LISIBLE";
 const UNREADABLE: &str = "ILLISIBLE";
 const TOO_LARGE: &str = "TROP_VOLUMINEUX";
+const PROTECTED: &str = "PROTEGE";
 
 /// The verdicts remembered from earlier runs, by path.
 pub type PdfCache = HashMap<String, StoredVerdict>;
@@ -98,11 +99,22 @@ fn inspect_one(
     path: &str,
     cached: Option<&StoredVerdict>,
 ) -> (PdfState, Option<StoredVerdict>, Stamp) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return (PdfState::NotFound, None, None);
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (PdfState::NotFound, None, None);
+        }
+        Err(e) => return (PdfState::Unreadable(access_error(&e)), None, None),
     };
+    // Only a regular file is opened: a FIFO would block the check forever, a device
+    // (`/dev/zero`) would be read until memory runs out.
     if !meta.is_file() {
-        return (PdfState::NotFound, None, None);
+        let what = special_file_kind(&meta);
+        return (
+            PdfState::Unreadable(format!("le chemin n'est pas un fichier : c'est {what}")),
+            None,
+            None,
+        );
     }
     let (size, modified_ns) = stamp_of(&meta);
     let stamp = Some((size, modified_ns));
@@ -117,7 +129,8 @@ fn inspect_one(
     } else {
         match examine(Path::new(path)) {
             Ok(pages) => (READABLE, pages, String::new()),
-            Err(why) => (UNREADABLE, 0, why),
+            Err(Examined::Protected) => (PROTECTED, 0, String::new()),
+            Err(Examined::Unreadable(why)) => (UNREADABLE, 0, why),
         }
     };
     let stored = StoredVerdict {
@@ -134,31 +147,146 @@ fn state_of(v: &StoredVerdict) -> PdfState {
     match v.verdict.as_str() {
         READABLE => PdfState::Readable { pages: v.pages },
         TOO_LARGE => PdfState::TooLarge(v.size),
+        PROTECTED => PdfState::Protected,
         _ => PdfState::Unreadable(v.detail.clone()),
     }
 }
 
-/// Parses the file; returns its page count or why it cannot be read, in French.
-pub fn examine(path: &Path) -> Result<u32, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("lecture impossible ({e})"))?;
+/// Why a PDF cannot be joined to an e-invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Examined {
+    /// Encrypted (an owner or a user password): Chorus Pro and the buyer's software may not
+    /// open it, and embedding it would carry the encryption into the UBL or CII.
+    Protected,
+    /// Why, in French.
+    Unreadable(String),
+}
+
+/// Parses the file; returns its page count, or why it cannot be joined.
+pub fn examine(path: &Path) -> Result<u32, Examined> {
+    let unreadable = |why: String| Examined::Unreadable(why);
+    let bytes = std::fs::read(path).map_err(|e| unreadable(format!("lecture impossible ({e})")))?;
+    examine_bytes(&bytes)
+}
+
+/// The same examination on bytes already read (the e-invoice's attachment).
+pub fn examine_bytes(bytes: &[u8]) -> Result<u32, Examined> {
+    let unreadable = |why: &str| Examined::Unreadable(why.to_string());
     if bytes.is_empty() {
-        return Err("le fichier est vide".into());
+        return Err(unreadable("le fichier est vide"));
     }
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
-        return Err("ce n'est pas un fichier PDF (en-tête %PDF absent)".into());
+        return Err(unreadable(
+            "ce n'est pas un fichier PDF (en-tête %PDF absent)",
+        ));
     }
     // A parser bug on a hostile file must not take the whole check run down.
-    let parsed = std::panic::catch_unwind(|| lopdf::Document::load_mem(&bytes));
+    let parsed = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
     match parsed {
-        Err(_) => Err("structure PDF invalide".into()),
-        Ok(Err(e)) => Err(format!("structure PDF invalide ({e})")),
+        Err(_) => Err(unreadable("structure PDF invalide")),
+        // A user password makes the parser fail: the trailer still says why.
+        Ok(Err(_)) if trailer_names_encryption(bytes) => Err(Examined::Protected),
+        Ok(Err(e)) => Err(Examined::Unreadable(format!(
+            "structure PDF invalide ({e})"
+        ))),
+        Ok(Ok(doc)) if doc.was_encrypted() || doc.is_encrypted() => Err(Examined::Protected),
         Ok(Ok(doc)) => {
             let pages = doc.get_pages().len() as u32;
             if pages == 0 {
-                Err("le document n'a aucune page".into())
+                Err(unreadable("le document n'a aucune page"))
             } else {
                 Ok(pages)
+            }
+        }
+    }
+}
+
+/// An `/Encrypt` entry in the trailer, or in the cross-reference stream's dictionary that
+/// stands for it: both sit in the file's last kilobytes.
+fn trailer_names_encryption(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+    tail.windows(8).any(|w| w == b"/Encrypt")
+}
+
+/// « un dossier », « un tube nommé (FIFO) »…: what stands at a path that is not a file.
+pub fn special_file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "un tube nommé (FIFO)";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "un périphérique";
+        }
+        if t.is_socket() {
+            return "une socket";
+        }
+    }
+    if meta.is_dir() {
+        "un dossier"
+    } else {
+        "un fichier spécial"
+    }
+}
+
+/// A path that exists but cannot be reached: a loop of symbolic links, a permission.
+fn access_error(e: &std::io::Error) -> String {
+    // ELOOP (40 on Linux, 62 on macOS): its kind is not stable in std yet.
+    if matches!(e.raw_os_error(), Some(40) | Some(62)) {
+        "le chemin est une boucle de liens symboliques".into()
+    } else {
+        format!("accès impossible ({e})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture_pdf() -> Vec<u8> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/erp_small/pdf/F2600001.pdf"
+        );
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn the_fixture_is_readable_and_its_cuts_are_not() {
+        let bytes = fixture_pdf();
+        assert_eq!(examine_bytes(&bytes), Ok(1));
+        assert!(matches!(
+            examine_bytes(&bytes[..bytes.len() / 2]),
+            Err(Examined::Unreadable(_))
+        ));
+        assert_eq!(
+            examine_bytes(b""),
+            Err(Examined::Unreadable("le fichier est vide".into()))
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// A hostile file (bytes flipped, cut, spliced) gets a verdict: never a panic, never
+        /// « protégé » for a file that names no encryption.
+        #[test]
+        fn any_damaged_pdf_gets_a_verdict(
+            flips in proptest::collection::vec((0usize..4096, proptest::num::u8::ANY), 0..12),
+            cut in 0usize..4096,
+        ) {
+            let mut bytes = fixture_pdf();
+            for (at, value) in flips {
+                let at = at % bytes.len();
+                bytes[at] = value;
+            }
+            let keep = bytes.len() - cut.min(bytes.len());
+            bytes.truncate(keep);
+            let verdict = examine_bytes(&bytes);
+            if verdict == Err(Examined::Protected) {
+                proptest::prop_assert!(trailer_names_encryption(&bytes));
             }
         }
     }

@@ -20,6 +20,14 @@ pub enum DocumentError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "le PDF de la facture {invoice} ({path}) {why} : il ne peut être joint à la facture électronique"
+    )]
+    PdfRefused {
+        invoice: String,
+        path: String,
+        why: String,
+    },
     #[error("erreur de la base de données : {0}")]
     Database(#[from] rusqlite::Error),
 }
@@ -66,6 +74,22 @@ pub fn load_document(
                 path: path.to_string(),
                 source,
             })?;
+            // Examined again: the file may have changed since the check, and an encrypted
+            // PDF must never travel inside an e-invoice.
+            if let Err(refused) = crate::pdf_files::examine_bytes(&bytes) {
+                return Err(DocumentError::PdfRefused {
+                    invoice: invoice.number.clone(),
+                    path: path.to_string(),
+                    why: match refused {
+                        crate::pdf_files::Examined::Protected => {
+                            "est protégé par un mot de passe".to_string()
+                        }
+                        crate::pdf_files::Examined::Unreadable(why) => {
+                            format!("est illisible ({why})")
+                        }
+                    },
+                });
+            }
             Some(attachment_of(path, &invoice.number, bytes))
         }
     };

@@ -143,6 +143,18 @@ fn verdict(
             stored: Stored::Remembered(stored.clone()),
         };
     }
+    // Amounts out of bounds (an old base): no e-invoice can be computed from them, the
+    // check's own anomaly says so.
+    if check
+        .anomalies
+        .iter()
+        .any(|a| a.code == crate::checks::AnomalyCode::ValeurHorsLimites)
+    {
+        return Verdict {
+            anomalies: Vec::new(),
+            stored: Stored::None,
+        };
+    }
     // The ERP mirror's foreign keys make both parties exist; should one be missing, the
     // other rules say so and there is no document to judge.
     let (Some(seller), Some(buyer)) = (

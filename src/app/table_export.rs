@@ -2,6 +2,7 @@
 //! French Excel opens as is) or to XLSX (numbers as numbers, dates as dates).
 
 use crate::model::format_date;
+use crate::model::spreadsheet_csv::SpreadsheetCsv;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -41,23 +42,12 @@ pub struct Table {
 }
 
 pub fn to_csv(table: &Table) -> Result<Vec<u8>, String> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        writer
-            .write_record(&table.headers)
-            .map_err(|e| e.to_string())?;
-        for row in &table.rows {
-            writer
-                .write_record(row.iter().map(Cell::csv))
-                .map_err(|e| e.to_string())?;
-        }
-        writer.flush().map_err(|e| e.to_string())?;
+    let err = |e: csv::Error| format!("fichier CSV non écrit : {e}");
+    let mut writer = SpreadsheetCsv::new(&table.headers).map_err(err)?;
+    for row in &table.rows {
+        writer.row(row.iter().map(Cell::csv)).map_err(err)?;
     }
-    Ok(out)
+    writer.finish().map_err(err)
 }
 
 pub fn to_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, String> {
@@ -133,6 +123,38 @@ mod tests {
             csv,
             "\u{feff}N° facture;Montant TTC;Date\r\n\"F0001; « été »\";1234,56;23/11/2026\r\n"
         );
+    }
+
+    /// A client named like a formula in the ERP: text in both files, never run.
+    #[test]
+    fn formulas_in_the_data_stay_text() {
+        let table = Table {
+            headers: vec!["Client".into(), "Montant TTC".into()],
+            rows: vec![
+                vec![
+                    Cell::Text("=HYPERLINK(\"http://evil.example\";\"x\")".into()),
+                    Cell::Money(Decimal::new(-1250, 2)),
+                ],
+                vec![Cell::Text("@SUM(1;1)".into()), Cell::Money(Decimal::ONE)],
+            ],
+        };
+        let csv = String::from_utf8(to_csv(&table).unwrap()).unwrap();
+        assert_eq!(
+            csv,
+            "\u{feff}Client;Montant TTC\r\n\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"x\"\")\";-12,50\r\n\"'@SUM(1;1)\";1\r\n"
+        );
+        use calamine::{Data, Reader, Xlsx};
+        let bytes = to_xlsx(&table, "Factures").unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("Factures").unwrap();
+        assert_eq!(
+            range.get((1, 0)),
+            Some(&Data::String(
+                "=HYPERLINK(\"http://evil.example\";\"x\")".into()
+            ))
+        );
+        let formulas = book.worksheet_formula("Factures").unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
     }
 
     #[test]

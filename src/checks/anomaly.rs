@@ -31,6 +31,13 @@ pub enum AnomalyCode {
     /// The e-invoice that would be sent breaks an EN 16931 business rule (or the format's
     /// needs): the anomaly carries the official rule id, `EN16931_BR-S-02` in `check --json`.
     En16931,
+    /// An amount, a rate or a date no invoice can have, in a base imported before the import
+    /// refused them (issue 9). Outside `ALL`: the import of today cannot produce it, so the
+    /// demo cannot plant it.
+    ValeurHorsLimites,
+    /// The invoice's PDF is encrypted (issue 9). Outside `ALL` for now: the demo does not
+    /// plant an encrypted PDF.
+    PdfProtege,
     /// Not a rule on the ERP data: Chorus Pro refused the invoice when it integrated its
     /// flux (listeErreurDP). Outside `ALL`, which the demo plants.
     RejeteeALIntegration,
@@ -87,6 +94,8 @@ impl AnomalyCode {
             AnomalyCode::DejaReglee => "DEJA_REGLEE",
             AnomalyCode::En16931 => "EN16931",
             AnomalyCode::RejeteeALIntegration => "REJETEE_A_L_INTEGRATION",
+            AnomalyCode::ValeurHorsLimites => "VALEUR_HORS_LIMITES",
+            AnomalyCode::PdfProtege => "PDF_PROTEGE",
         }
     }
 
@@ -116,6 +125,8 @@ impl AnomalyCode {
             AnomalyCode::DejaReglee => "Déjà réglée dans l'ERP",
             AnomalyCode::En16931 => "Règle EN 16931 de la facture électronique",
             AnomalyCode::RejeteeALIntegration => "Rejetée par Chorus Pro à l'intégration",
+            AnomalyCode::ValeurHorsLimites => "Montant ou date impossible",
+            AnomalyCode::PdfProtege => "PDF protégé par mot de passe",
         }
     }
 }

@@ -14,6 +14,42 @@ use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// The typed cells whose values must also be plausible for an invoice: amounts bounded
+/// (issue 9: a 28-digit amount once made `check` panic for the whole base), rates in
+/// percent, and dates between 2000 and two years ahead.
+trait BoundedCells {
+    fn amount(&self, col: Col) -> Result<rust_decimal::Decimal, TabularError>;
+    fn rate(&self, col: Col) -> Result<rust_decimal::Decimal, TabularError>;
+    fn plausible_date(&self, col: Col) -> Result<chrono::NaiveDate, TabularError>;
+    fn opt_plausible_date(&self, col: Col) -> Result<Option<chrono::NaiveDate>, TabularError>;
+}
+
+impl BoundedCells for Cells<'_> {
+    fn amount(&self, col: Col) -> Result<rust_decimal::Decimal, TabularError> {
+        let text = self.required(col)?;
+        crate::model::parse_amount(text).map_err(|e| self.error(col, e.to_string()))
+    }
+
+    fn rate(&self, col: Col) -> Result<rust_decimal::Decimal, TabularError> {
+        let text = self.required(col)?;
+        crate::model::parse_rate(text).map_err(|e| self.error(col, e.to_string()))
+    }
+
+    fn plausible_date(&self, col: Col) -> Result<chrono::NaiveDate, TabularError> {
+        let date = self.date(col)?;
+        let today = chrono::Local::now().date_naive();
+        crate::model::check_plausible(date, today).map_err(|e| self.error(col, e.to_string()))
+    }
+
+    fn opt_plausible_date(&self, col: Col) -> Result<Option<chrono::NaiveDate>, TabularError> {
+        if self.text(col).is_empty() {
+            Ok(None)
+        } else {
+            self.plausible_date(col).map(Some)
+        }
+    }
+}
+
 /// Remembers the line of each key of a file, to report duplicates where they are.
 struct SeenKeys(HashMap<String, u64>);
 
@@ -249,16 +285,16 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
             company_code: company_code.to_string(),
             client_code: client_code.to_string(),
             kind: cells.code(h.col("type"), InvoiceKind::from_code, "FACTURE ou AVOIR")?,
-            invoice_date: cells.date(h.col("date_facture"))?,
-            due_date: cells.opt_date(h.col("date_echeance"))?,
+            invoice_date: cells.plausible_date(h.col("date_facture"))?,
+            due_date: cells.opt_plausible_date(h.col("date_echeance"))?,
             currency: if currency.is_empty() {
                 "EUR".into()
             } else {
                 currency
             },
-            total_excl_tax: cells.decimal(h.col("montant_ht"))?,
-            total_tax: cells.decimal(h.col("montant_tva"))?,
-            total_incl_tax: cells.decimal(h.col("montant_ttc"))?,
+            total_excl_tax: cells.amount(h.col("montant_ht"))?,
+            total_tax: cells.amount(h.col("montant_tva"))?,
+            total_incl_tax: cells.amount(h.col("montant_ttc"))?,
             service_code: cells.text(h.col("code_service")).to_string(),
             engagement_number: cells.text(h.col("numero_engagement")).to_string(),
             market_number: cells.text(h.col("numero_marche")).to_string(),
@@ -310,7 +346,7 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
             )?;
             db::delete_lines_of(conn, invoice_number)?;
         }
-        let rate = cells.decimal(h.col("taux_tva"))?;
+        let rate = cells.rate(h.col("taux_tva"))?;
         let category_col = h.col("categorie_tva");
         let category = if cells.text(category_col).is_empty() {
             VatCategory::default_for_rate(rate)
@@ -325,11 +361,11 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
             invoice_number: invoice_number.to_string(),
             line_number,
             label: cells.text(h.col("libelle")).to_string(),
-            quantity: cells.decimal(h.col("quantite"))?,
+            quantity: cells.amount(h.col("quantite"))?,
             unit: cells.text(h.col("unite")).to_string(),
-            unit_price: cells.decimal(h.col("prix_unitaire_ht"))?,
+            unit_price: cells.amount(h.col("prix_unitaire_ht"))?,
             vat_rate: rate,
-            line_total: cells.decimal(h.col("montant_ht"))?,
+            line_total: cells.amount(h.col("montant_ht"))?,
             vat_category: category,
             exemption_reason: cells.text(h.col("motif_exoneration")).to_string(),
         };
@@ -358,8 +394,8 @@ pub fn payments(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportEr
         }
         let payment = Payment {
             invoice_number: invoice_number.to_string(),
-            date: cells.date(h.col("date"))?,
-            amount: cells.decimal(h.col("montant"))?,
+            date: cells.plausible_date(h.col("date"))?,
+            amount: cells.amount(h.col("montant"))?,
             means: cells.text(h.col("mode")).to_string(),
         };
         db::insert_payment(conn, &payment)?;

@@ -7,14 +7,18 @@ pub mod fast_hash;
 pub mod iban;
 pub mod money;
 pub mod siret;
+pub mod spreadsheet_csv;
 pub mod status;
 
-pub use date::{format_date, format_opt_date, parse_date};
+pub use date::{check_plausible, format_date, format_opt_date, parse_date};
 pub use directory::{Service, Structure};
 pub use erp::{
     BillingReference, Client, ClientType, Company, Invoice, InvoiceKind, InvoiceLine, Market,
     Payment, ReferenceKind, VatCategory,
 };
 pub use iban::{Bic, Iban};
-pub use money::{format_amount, format_count, format_money, parse_decimal};
+pub use money::{
+    AMOUNT_LIMIT, NumberError, format_amount, format_count, format_money, parse_amount,
+    parse_decimal, parse_rate,
+};
 pub use siret::Siret;

@@ -541,7 +541,8 @@ pub fn line_totals(conn: &Connection) -> rusqlite::Result<Vec<(String, Decimal)>
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
         })?;
         match totals.last_mut() {
-            Some((last, sum)) if last == number => *sum += amount,
+            // Saturates: an absurd amount (an old base) is the check's anomaly, not a panic.
+            Some((last, sum)) if last == number => *sum = sum.saturating_add(amount),
             _ => totals.push((number.to_string(), amount)),
         }
     }

@@ -33,6 +33,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0010_duplicate_deposits.sql")),
     M::up(include_str!("../../migrations/0011_deposit_overrides.sql")),
     M::up(include_str!("../../migrations/0012_einvoice_verdicts.sql")),
+    M::up(include_str!(
+        "../../migrations/0013_pdf_verdict_protected.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -85,6 +85,7 @@ fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<Paid
         conn.prepare("SELECT invoice_number, date, amount FROM payments ORDER BY date, id")?;
     let mut rows = stmt.query([])?;
     let mut out: HashMap<String, Vec<PaidAmount>> = HashMap::new();
+    let today = chrono::Local::now().date_naive();
     while let Some(row) = rows.next()? {
         let number: String = row.get(0)?;
         let amount = amount_at(row, 2, &number)?;
@@ -92,6 +93,14 @@ fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<Paid
             tracing::warn!(invoice = %number, "règlement sans date lisible : ignoré");
             continue;
         };
+        // Values the import refuses (issue 9), left by an earlier version: the check names
+        // the invoice (VALEUR_HORS_LIMITES); no figure is computed from them.
+        if crate::model::money::check_amount(amount).is_err()
+            || crate::model::check_plausible(date, today).is_err()
+        {
+            tracing::warn!(invoice = %number, %amount, %date, "règlement impossible : ignoré");
+            continue;
+        }
         out.entry(number)
             .or_default()
             .push(PaidAmount { date, amount });
@@ -161,6 +170,10 @@ pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFact
             ));
         };
         let amount_incl_tax = amount_at(row, 7, &number)?;
+        if crate::model::money::check_amount(amount_incl_tax).is_err() {
+            tracing::warn!(invoice = %number, "montant TTC impossible : facture ignorée");
+            continue;
+        }
         let status: Option<String> = row.get(12)?;
         out.push(PaymentFacts {
             kind,

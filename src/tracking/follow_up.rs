@@ -5,6 +5,7 @@
 use super::payments::{PaymentRow, PaymentState};
 use crate::model::format_date;
 use crate::model::money::round_cents;
+use crate::model::spreadsheet_csv::SpreadsheetCsv;
 use crate::tracking::tree::Stage;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -116,15 +117,11 @@ pub const FOLLOW_UP_HEADER: [&str; 11] = [
 /// The follow-up as the house writes CSV for spreadsheets: UTF-8 with a BOM (Excel then
 /// reads the accents), `;`-separated, CRLF, decimal commas; a last « Total » line.
 pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(FOLLOW_UP_HEADER)?;
+    let mut writer = SpreadsheetCsv::new(FOLLOW_UP_HEADER)?;
     let mut total = ClientFollowUp::default();
     let mut total_days = Decimal::ZERO;
     for c in lines {
-        writer.write_record([
+        writer.row([
             c.client_code.as_str(),
             c.client_name.as_str(),
             &c.invoice_count.to_string(),
@@ -153,7 +150,7 @@ pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
     }
     let overall = (total.paid_with_dates > 0)
         .then(|| (total_days / Decimal::from(total.paid_with_dates)).round_dp(1));
-    writer.write_record([
+    writer.row([
         "",
         "Total",
         &total.invoice_count.to_string(),
@@ -166,9 +163,7 @@ pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
         &csv_amount(total.penalties),
         &csv_days(overall),
     ])?;
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    writer.finish()
 }
 
 /// Column headers of the payment list export.
@@ -198,18 +193,14 @@ pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
 pub fn payment_rows_csv<'a>(
     rows: impl IntoIterator<Item = &'a PaymentRow>,
 ) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(PAYMENT_ROWS_HEADER)?;
+    let mut writer = SpreadsheetCsv::new(PAYMENT_ROWS_HEADER)?;
     for r in rows {
         let kind = if r.is_credit_note() {
             "Avoir"
         } else {
             "Facture"
         };
-        writer.write_record([
+        writer.row([
             r.number.as_str(),
             kind,
             r.client_code.as_str(),
@@ -230,9 +221,7 @@ pub fn payment_rows_csv<'a>(
             &csv_amount(r.indemnity),
         ])?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    writer.finish()
 }
 
 /// Where an invoice is, for the « montants par statut » chart: its Chorus Pro status, or

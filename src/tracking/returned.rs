@@ -382,13 +382,9 @@ fn french_date(text: &str) -> String {
 pub fn credit_notes_due_csv(
     rows: &[crate::store::returned::CreditNoteDueRow],
 ) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(CREDIT_NOTES_DUE_HEADER)?;
+    let mut writer = crate::model::spreadsheet_csv::SpreadsheetCsv::new(CREDIT_NOTES_DUE_HEADER)?;
     for r in rows {
-        writer.write_record([
+        writer.row([
             r.invoice_number.as_str(),
             r.company_code.as_str(),
             r.client_code.as_str(),
@@ -400,9 +396,7 @@ pub fn credit_notes_due_csv(
             &french_date(&r.marked_at),
         ])?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    writer.finish()
 }
 
 #[cfg(test)]

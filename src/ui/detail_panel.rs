@@ -192,6 +192,7 @@ pub fn show(
                         PdfState::TooLarge(size) => {
                             (format!("Trop volumineux : {}", format_size(*size)), false)
                         }
+                        PdfState::Protected => ("Protégé par un mot de passe".to_string(), false),
                     };
                     ui.label(RichText::new(text).color(if ok {
                         style::OK_GREEN

@@ -56,7 +56,11 @@ pub fn show(ctx: &egui::Context, open: &mut bool) {
                     .num_columns(2)
                     .striped(true)
                     .show(ui, |ui| {
-                        let from_chorus = [AnomalyCode::RejeteeALIntegration];
+                        let from_chorus = [
+                            AnomalyCode::PdfProtege,
+                            AnomalyCode::ValeurHorsLimites,
+                            AnomalyCode::RejeteeALIntegration,
+                        ];
                         for code in AnomalyCode::ALL.into_iter().chain(from_chorus) {
                             ui.label(RichText::new(code.as_str()).monospace().small());
                             ui.label(code.title());

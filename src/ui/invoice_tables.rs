@@ -355,6 +355,9 @@ fn attachment_cell(ui: &mut egui::Ui, pdf: &PdfState) {
         PdfState::TooLarge(_) => {
             ui.label(RichText::new("✖ > 10 Mo").color(style::ERROR_RED));
         }
+        PdfState::Protected => {
+            ui.label(RichText::new("✖ protégé").color(style::ERROR_RED));
+        }
     }
 }
 
