@@ -140,10 +140,10 @@ fn read_with_every_reader(status: u16, body: &[u8]) {
     typed::<ConsulterServiceAnswer>("service", status, body);
     typed::<CoordonneesBancairesAnswer>("coordonnées bancaires", status, body);
     typed::<StructuresActivesFournisseurAnswer>("structures du fournisseur", status, body);
-    if let Some(directory) = typed::<AnnuaireDestinataireAnswer>("annuaire", status, body) {
-        if let Err(error) = directory.file(ROUTE) {
-            assert_french("annuaire", &error);
-        }
+    if let Some(directory) = typed::<AnnuaireDestinataireAnswer>("annuaire", status, body)
+        && let Err(error) = directory.file(ROUTE)
+    {
+        assert_french("annuaire", &error);
     }
 }
 

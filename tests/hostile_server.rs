@@ -70,8 +70,8 @@ fn token() -> Act {
 struct Routes {
     /// Replies per path, in order; the last one is repeated.
     acts: HashMap<String, VecDeque<Act>>,
-    /// (method, path, headers, body) of every request.
-    seen: Vec<(String, String, Vec<(String, String)>, Vec<u8>)>,
+    /// The path of every request, in order.
+    seen: Vec<String>,
 }
 
 struct Hostile {
@@ -111,7 +111,7 @@ impl Hostile {
 
     fn hits(&self, path: &str) -> usize {
         let routes = self.routes.lock().unwrap();
-        routes.seen.iter().filter(|r| r.1 == path).count()
+        routes.seen.iter().filter(|p| *p == path).count()
     }
 }
 
@@ -123,8 +123,7 @@ fn serve(stream: TcpStream, routes: &Mutex<Routes>) {
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             return;
         }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or_default().to_string();
+        let mut parts = line.split_whitespace().skip(1);
         let path = parts
             .next()
             .unwrap_or_default()
@@ -157,7 +156,7 @@ fn serve(stream: TcpStream, routes: &Mutex<Routes>) {
         }
         let act = {
             let mut routes = routes.lock().unwrap();
-            routes.seen.push((method, path.clone(), headers, body));
+            routes.seen.push(path.clone());
             match routes.acts.get_mut(&path) {
                 Some(queue) if queue.len() > 1 => queue.pop_front(),
                 Some(queue) => queue.front().cloned(),
@@ -865,4 +864,52 @@ fn a_silent_or_trickling_server_stops_the_sync_within_its_budget() {
             assert_eq!(journal_state(&db, n), "DEPOSEE", "{name}");
         }
     }
+}
+
+/// The lookup of a deposit left « à vérifier » (`rechercher/fournisseur`, before a sync or
+/// a deposit run) redirected: the second server gets nothing, the deposit stays « à
+/// vérifier » (never « déposée » under the target's flux number, never resent).
+#[test]
+fn a_redirected_lookup_leaves_the_deposit_to_verify() {
+    let elsewhere = Elsewhere::start();
+    let (_, _, fresh) = template();
+    let (_dir, db) = copy_of_template();
+    let server = Hostile::start();
+    server.set(DEPOSIT, vec![Act::Drop]);
+    let run = depot(
+        &db,
+        &server,
+        &["deposit", "--mode", "sequential", "--invoices", &fresh[2]],
+    );
+    assert_clean("dépôt coupé", &db, &run);
+    assert_eq!(journal_state(&db, &fresh[2]), "A_VERIFIER", "{}", run.text);
+    for status in [302, 307] {
+        server.set(
+            SEARCH_INVOICES,
+            vec![Act::Redirect(status, elsewhere.url(SEARCH_INVOICES))],
+        );
+        let run = depot(&db, &server, &["sync"]);
+        assert_clean("recherche redirigée", &db, &run);
+        assert!(
+            run.text
+                .contains("Dépôts sans réponse recherchés sur Chorus Pro : 1")
+                && run.text.contains(&format!("redirection (HTTP {status})")),
+            "{}",
+            run.text
+        );
+        assert_eq!(journal_state(&db, &fresh[2]), "A_VERIFIER", "{}", run.text);
+        let run = depot(
+            &db,
+            &server,
+            &["deposit", "--mode", "sequential", "--invoices", &fresh[2]],
+        );
+        assert_clean("recherche redirigée (dépôt)", &db, &run);
+        assert_eq!(journal_state(&db, &fresh[2]), "A_VERIFIER", "{}", run.text);
+    }
+    assert_eq!(server.hits(DEPOSIT), 1, "never resent");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "the redirect target was reached"
+    );
 }

@@ -119,6 +119,18 @@ mod tests {
     }
 
     #[test]
+    fn the_defaults_stop_a_silent_run_within_two_minutes() {
+        use crate::chorus::{ClientOptions, RetryPolicy};
+        let options = ClientOptions::default();
+        // One call never lasts what the retry policy alone would allow (4 × 30 s + waits).
+        let policy = RetryPolicy::default();
+        assert!(options.call_budget < options.request_timeout * policy.max_attempts);
+        // A silent Chorus Pro: the run stops once its patience is spent; the attempt in
+        // flight then is cut to what is left of it, so a minute, plus one call at worst.
+        assert!(options.patience.limit() + options.call_budget <= Duration::from_secs(120));
+    }
+
+    #[test]
     fn a_failure_long_after_the_last_one_starts_a_new_silence() {
         let patience = Patience::new(Duration::from_millis(50));
         patience.no_answer(Instant::now());
