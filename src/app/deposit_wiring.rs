@@ -9,7 +9,7 @@ use super::secrets::SecretStore;
 use crate::chorus::factures::{DeposerFluxRequest, RechercherFacturesFournisseurRequest};
 use crate::chorus::{
     ChorusClient, ClientOptions, ClientSource, Clients, Credentials, Environment, Exchange,
-    ExchangeLog, FluxSyntax, Secret,
+    ExchangeLog, FluxSyntax, Patience, Secret,
 };
 use crate::deposit::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
 use crate::einvoice::{self, EInvoiceFile, Format};
@@ -23,6 +23,8 @@ use std::sync::{Arc, Mutex};
 /// company (its own technical account), opened on first use and kept for the run.
 pub struct ChorusGateway {
     clients: Clients,
+    /// The run's patience, shared by its clients: once it is spent, the engines stop.
+    patience: Option<Arc<Patience>>,
 }
 
 impl ChorusGateway {
@@ -32,14 +34,23 @@ impl ChorusGateway {
     ) -> ChorusGateway {
         ChorusGateway {
             clients: Clients::new(open),
+            patience: None,
         }
     }
 
     /// One client for every company (tests, benchmarks, a single account).
     pub fn single(client: ChorusClient) -> ChorusGateway {
         ChorusGateway {
+            patience: Some(client.patience().clone()),
             clients: Clients::single(client),
         }
+    }
+
+    /// The patience its clients share (opened with it): when Chorus Pro has been silent
+    /// for all of it, [`Gateway::gave_up`] says so.
+    pub fn with_patience(mut self, patience: Arc<Patience>) -> ChorusGateway {
+        self.patience = Some(patience);
+        self
     }
 
     fn client(&self, company_code: &str) -> Result<Arc<ChorusClient>, String> {
@@ -93,6 +104,20 @@ impl Gateway for ChorusGateway {
             .find(|f| f.numero_facture.as_deref() == Some(invoice_number))
             .map(|f| f.numero_flux_depot.unwrap_or_default()))
     }
+
+    fn gave_up(&self) -> Option<String> {
+        let silent_for = self.patience.as_ref()?.exhausted()?;
+        Some(no_answer_message(silent_for))
+    }
+}
+
+/// « Chorus Pro ne répond pas » with how long it has been silent.
+pub fn no_answer_message(silent_for: std::time::Duration) -> String {
+    format!(
+        "Chorus Pro ne répond pas (aucune réponse depuis {} s) : arrêt des envois, à reprendre \
+         plus tard",
+        silent_for.as_secs().max(1)
+    )
 }
 
 /// The e-invoice of each invoice, read from the mirror, in the chosen format.
@@ -292,6 +317,17 @@ impl Connector {
 
     /// The client of one invoicing company, with its own technical account.
     pub fn client_for(&self, db: &Path, company_code: &str) -> Result<ChorusClient, String> {
+        self.client_in_run(db, company_code, None)
+    }
+
+    /// The client of one invoicing company for a run (a sync, a deposit) whose clients
+    /// share `patience`: once Chorus Pro has been silent for all of it, none sends more.
+    pub fn client_in_run(
+        &self,
+        db: &Path,
+        company_code: &str,
+        patience: Option<Arc<Patience>>,
+    ) -> Result<ChorusClient, String> {
         let settings = self.settings(db)?;
         let (environment, credentials) = if Connector::uses_embedded_sandbox(&settings) {
             let mut guard = self
@@ -336,17 +372,33 @@ impl Connector {
             log: Arc::new(SqliteExchangeLog::open(db)?),
             ..ClientOptions::default()
         };
-        if let Some(timeout) = http_timeout_override() {
+        if let Some(timeout) = duration_override("CHORUS_DEPOT_HTTP_TIMEOUT_MS") {
             options.request_timeout = timeout;
         }
+        if let Some(budget) = duration_override("CHORUS_DEPOT_CALL_BUDGET_MS") {
+            options.call_budget = budget;
+        }
+        options.patience = patience.unwrap_or_else(run_patience);
         ChorusClient::new(environment, credentials, options).map_err(|e| e.to_string())
     }
 }
 
-/// `CHORUS_DEPOT_HTTP_TIMEOUT_MS`: how long a call may wait for Chorus Pro's answer
-/// (30 s by default; longer on a slow line, shorter in tests of the timeout path).
-fn http_timeout_override() -> Option<std::time::Duration> {
-    std::env::var("CHORUS_DEPOT_HTTP_TIMEOUT_MS")
+/// A run's patience: how long Chorus Pro may stay silent before the run stops sending
+/// (60 s, or `CHORUS_DEPOT_SILENCE_MS`).
+pub fn run_patience() -> Arc<Patience> {
+    Arc::new(Patience::new(
+        duration_override("CHORUS_DEPOT_SILENCE_MS")
+            .unwrap_or(crate::chorus::budget::DEFAULT_SILENCE_LIMIT),
+    ))
+}
+
+/// A duration in milliseconds from an environment variable, for tests and slow lines:
+/// `CHORUS_DEPOT_HTTP_TIMEOUT_MS` (one attempt, 30 s by default),
+/// `CHORUS_DEPOT_CALL_BUDGET_MS` (one call with its retries, 45 s),
+/// `CHORUS_DEPOT_SILENCE_MS` (a run without any answer, 60 s),
+/// `CHORUS_DEPOT_SYNC_BUDGET_MS` (one sync in all, 1 h).
+pub fn duration_override(name: &str) -> Option<std::time::Duration> {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|ms| *ms > 0)
@@ -359,7 +411,12 @@ pub fn setup_factory(connector: Arc<Connector>) -> SetupFactory {
         let settings = connector.settings(db)?;
         let target = connector.target(&settings);
         let (connector, db_path) = (connector.clone(), db.to_path_buf());
-        let gateway = ChorusGateway::new(move |company| connector.client_for(&db_path, company));
+        let patience = run_patience();
+        let shared = patience.clone();
+        let gateway = ChorusGateway::new(move |company| {
+            connector.client_in_run(&db_path, company, Some(shared.clone()))
+        })
+        .with_patience(patience);
         Ok(DepositSetup {
             gateway: Box::new(gateway),
             writer: Box::new(EInvoiceFluxWriter::open(db, choices)?),

@@ -24,16 +24,25 @@ pub fn sync_database(
     // to send must not wait for a deposit run to learn whether they arrived (until then
     // they can be neither followed nor ticked again).
     let settings = connector.settings(db)?;
-    let (opener, db_path) = (connector.clone(), db.to_path_buf());
-    let gateway =
-        super::deposit_wiring::ChorusGateway::new(move |c| opener.client_for(&db_path, c));
+    // One patience for the whole run, lookups and sync: when Chorus Pro does not answer,
+    // the run stops after a minute of silence instead of trying every call in turn.
+    let patience = super::deposit_wiring::run_patience();
+    let (opener, db_path, shared) = (connector.clone(), db.to_path_buf(), patience.clone());
+    let gateway = super::deposit_wiring::ChorusGateway::new(move |c| {
+        opener.client_in_run(&db_path, c, Some(shared.clone()))
+    })
+    .with_patience(patience.clone());
     let verified = crate::deposit::reconcile(&store, &gateway, settings.uncertain_after())
         .map_err(|e| format!("vérification des dépôts sans réponse impossible : {e}"))?;
-    let (opener, db_path) = (connector.clone(), db.to_path_buf());
-    let clients = Clients::new(move |company| opener.client_for(&db_path, company));
-    let mut report =
-        crate::tracking::sync(store.conn(), &clients, &SyncOptions::default(), progress)
-            .map_err(|e| e.to_string())?;
+    let (opener, db_path, shared) = (connector.clone(), db.to_path_buf(), patience.clone());
+    let clients =
+        Clients::new(move |company| opener.client_in_run(&db_path, company, Some(shared.clone())));
+    let mut options = SyncOptions::default();
+    if let Some(budget) = super::deposit_wiring::duration_override("CHORUS_DEPOT_SYNC_BUDGET_MS") {
+        options.budget = budget;
+    }
+    let mut report = crate::tracking::sync(store.conn(), &clients, &options, progress)
+        .map_err(|e| e.to_string())?;
     report.verified_deposits = verified
         .into_iter()
         .map(|r| {
@@ -43,7 +52,7 @@ pub fn sync_database(
             )
         })
         .collect();
-    if !report.cancelled {
+    if !report.cancelled && report.interrupted.is_none() {
         remember_password_expiry(connector, db, &store);
     }
     Ok(report)

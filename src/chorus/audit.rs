@@ -108,27 +108,43 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A JSON body fit for the audit trail. A body that is not JSON is kept if short, else cut.
+/// The most of one body the audit trail keeps: enough to read any ordinary answer whole,
+/// never the megabytes a broken or hostile server can send (each call would add them to
+/// the database).
+pub const MAX_AUDIT_BODY: usize = 4096;
+
+/// A body fit for the audit trail: JSON with its secrets and files replaced, then cut to
+/// [`MAX_AUDIT_BODY`] with its total size said. A body that is not JSON is cut the same
+/// way, and not kept at all when it names a secret field (a token answer cut short).
 pub fn redact_body(body: &[u8]) -> String {
-    match serde_json::from_slice::<Value>(body) {
+    let text = match serde_json::from_slice::<Value>(body) {
         Ok(mut value) => {
             redact_value(&mut value);
             value.to_string()
         }
         Err(_) => {
             let text = String::from_utf8_lossy(body);
-            const MAX: usize = 4096;
-            if text.len() > MAX {
-                let mut cut = MAX;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                format!("{}… ({} octets en tout)", &text[..cut], body.len())
-            } else {
-                text.into_owned()
+            if SECRET_KEYS.iter().any(|key| text.contains(key)) {
+                return format!(
+                    "<réponse non JSON de {} octets nommant un champ secret : non conservée>",
+                    body.len()
+                );
             }
+            text.into_owned()
         }
+    };
+    cut(&text, body.len())
+}
+
+fn cut(text: &str, total: usize) -> String {
+    if text.len() <= MAX_AUDIT_BODY {
+        return text.to_string();
     }
+    let mut end = MAX_AUDIT_BODY;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({total} octets en tout)", &text[..end])
 }
 
 /// The token request form, `client_secret` hidden.
@@ -204,6 +220,24 @@ mod tests {
         );
         assert!(!out.contains("\"pw\"") && !out.contains("\"cs\""), "{out}");
         assert!(out.contains("f.xml"));
+    }
+
+    #[test]
+    fn big_bodies_are_cut_and_their_size_said() {
+        let big = format!(r#"{{"codeRetour":0,"x":"{}"}}"#, "a".repeat(50_000));
+        let out = redact_body(big.as_bytes());
+        assert!(out.len() < MAX_AUDIT_BODY + 100, "{}", out.len());
+        assert!(
+            out.ends_with(&format!("({} octets en tout)", big.len())),
+            "{out}"
+        );
+        let html = "é".repeat(10_000);
+        let out = redact_body(html.as_bytes());
+        assert!(out.ends_with("(20000 octets en tout)"), "{out}");
+        let cut_token = br#"{"access_token":"abcdef"#;
+        let out = redact_body(cut_token);
+        assert!(!out.contains("abcdef"), "{out}");
+        assert!(out.contains("non conservée"), "{out}");
     }
 
     #[test]

@@ -55,8 +55,8 @@ pub enum ChorusError {
 
     /// No answer in time.
     #[error(
-        "Chorus Pro n'a pas répondu dans le délai de {} s ({route}). Réessayez plus tard.",
-        .after.as_secs()
+        "Chorus Pro n'a pas répondu dans le délai de {} ({route}). Réessayez plus tard.",
+        seconds(*.after)
     )]
     Timeout { route: String, after: Duration },
 
@@ -93,6 +93,37 @@ pub enum ChorusError {
         detail: String,
     },
 
+    /// A 3xx: redirects are never followed, so the technical account and the PISTE secret
+    /// only ever go to the configured token and API addresses.
+    #[error(
+        "Chorus Pro a répondu à {route} par une redirection (HTTP {status}) vers « {location} » : \
+         Chorus Depot ne suit pas les redirections (les identifiants ne partent que vers les \
+         adresses configurées). Vérifiez les adresses de l'API et du jeton dans Paramétrage ; \
+         si elles sont justes, réessayez plus tard."
+    )]
+    Redirected {
+        status: u16,
+        route: String,
+        location: String,
+    },
+
+    /// An answer longer than the client reads: reading stopped at the limit.
+    #[error(
+        "Réponse de Chorus Pro trop volumineuse (plus de {}) à {route} : lecture arrêtée. \
+         Réessayez plus tard ; si cela persiste, transmettez le journal des échanges au support.",
+        crate::chorus::transport::megabytes(*.limit)
+    )]
+    AnswerTooLarge { route: String, limit: usize },
+
+    /// Chorus Pro has answered nothing for the run's whole patience: the call was not sent.
+    #[error(
+        "Chorus Pro ne répond pas (aucune réponse depuis {} s) : appel à {route} abandonné sans \
+         être envoyé. Réessayez plus tard ; si cela dure, vérifiez la connexion Internet ou la \
+         page d'état de Chorus Pro.",
+        .silent_for.as_secs()
+    )]
+    NoAnswer { route: String, silent_for: Duration },
+
     /// The client could not be set up (bad URL, TLS initialisation).
     #[error("Connexion Chorus Pro mal configurée : {detail}")]
     Configuration { detail: String },
@@ -112,6 +143,15 @@ pub enum ChorusError {
     /// once the cause is fixed.
     #[error("Dépôt non effectué : {cause}")]
     DepositNotReceived { cause: Box<ChorusError> },
+}
+
+/// `30 s`, `1,5 s`: a delay as the user reads it.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64()).replace('.', ",")
+    }
 }
 
 fn retry_hint(retry_after: Option<Duration>) -> String {
@@ -149,10 +189,21 @@ impl ChorusError {
         )
     }
 
+    /// Chorus Pro gave no answer in time or at all (for the sync's and deposits' patience).
+    pub fn is_no_answer(&self) -> bool {
+        matches!(
+            self.root(),
+            ChorusError::NoAnswer { .. }
+                | ChorusError::Timeout { .. }
+                | ChorusError::Unavailable { status: None, .. }
+        )
+    }
+
     /// The user must fix the connection settings (credentials, subscription) before retrying.
     pub fn is_configuration_problem(&self) -> bool {
         match self {
-            ChorusError::InvalidClientCredentials { .. }
+            ChorusError::Redirected { .. }
+            | ChorusError::InvalidClientCredentials { .. }
             | ChorusError::TokenRefused { .. }
             | ChorusError::BadTechnicalAccount { .. }
             | ChorusError::ApiNotSubscribed { .. }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::client::{CallKind, ChorusClient};
 use super::error::ChorusError;
 use super::types::{
-    FluxSyntax, InvoiceStatus, PageInfo, ReturnCode, SortDirection, list, opt_i64, opt_text,
+    FluxSyntax, InvoiceStatus, PageInfo, ReturnCode, SortDirection, list, opt_i64, opt_identifier,
+    opt_text,
 };
 
 const API: &str = "factures";
@@ -65,7 +66,7 @@ pub struct DeposerFluxAnswer {
     pub code_retour: i64,
     #[serde(default)]
     pub libelle: String,
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_identifier")]
     pub numero_flux_depot: Option<String>,
     #[serde(default, deserialize_with = "opt_text")]
     pub date_depot: Option<String>,
@@ -418,8 +419,12 @@ pub fn classify_deposit_answer(
     match status {
         200 => match code_retour {
             Some(0) => {
-                let answer: DeposerFluxAnswer = serde_json::from_slice(body)
-                    .map_err(|e| unknown(format!("réponse « codeRetour 0 » illisible ({e})")))?;
+                let answer: DeposerFluxAnswer = serde_json::from_slice(body).map_err(|e| {
+                    unknown(format!(
+                        "réponse « codeRetour 0 » illisible ({})",
+                        super::client::json_error_fr(&e)
+                    ))
+                })?;
                 match answer.numero_flux_depot.as_deref().map(str::trim) {
                     Some(number) if !number.is_empty() => Ok(DeposerFluxAnswer {
                         numero_flux_depot: Some(number.to_string()),

@@ -2,13 +2,14 @@
 //!
 //! One module per job: `environment` (where), `secret` and `token` (who), `transport` (one
 //! HTTP exchange), `client` (headers, 401 replay, statuses, retries), `error` (French
-//! messages), `retry`, `audit` (what was said, secrets removed), and one module per API with
+//! messages), `retry`, `budget` (how long to wait for Chorus Pro), `audit` (what was said, secrets removed), and one module per API with
 //! its typed requests and answers: `factures`, `structures`, `transverses`.
 //!
 //! Type fields mirror the API's names (`numero_flux_depot` ↔ `numeroFluxDepot`) so that they
 //! can be checked word for word against the documentation and the official Swagger.
 
 pub mod audit;
+pub mod budget;
 pub mod client;
 pub mod clients;
 pub mod environment;
@@ -23,6 +24,7 @@ pub mod transverses;
 pub mod types;
 
 pub use audit::{Exchange, ExchangeLog, MemoryLog, NoLog};
+pub use budget::Patience;
 pub use client::{ChorusClient, ClientOptions, Credentials, JSON_CONTENT_TYPE};
 pub use clients::{ClientSource, Clients};
 pub use environment::Environment;

@@ -1,6 +1,7 @@
 //! One HTTP exchange over reqwest (blocking, rustls), timed and written to the audit log.
 //! No Chorus Pro semantics here: statuses are interpreted by the client.
 
+use std::io::Read as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,6 +17,8 @@ pub(crate) struct HttpAnswer {
     pub status: u16,
     pub www_authenticate: Option<String>,
     pub retry_after: Option<String>,
+    /// The `Location` of a 3xx: named in the error, never followed.
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -29,6 +32,9 @@ pub(crate) enum TransportFailure {
     Timeout,
     /// The request (or part of it) left, then the connection broke.
     Broken(String),
+    /// The answer is longer than `limit` bytes: reading stopped there (its `Content-Length`
+    /// said so, or that many bytes came without the end).
+    TooLarge { limit: usize },
 }
 
 /// The request to send. `audit_body` is the body as the log may show it.
@@ -39,6 +45,10 @@ pub(crate) struct Outgoing<'a> {
     pub body: Option<Vec<u8>>,
     pub audit_body: String,
     pub attempt: u32,
+    /// The whole exchange, answer body included, must end within this time.
+    pub timeout: Duration,
+    /// The longest answer body read; beyond it the answer is `TooLarge`.
+    pub max_body: usize,
 }
 
 pub(crate) struct Transport {
@@ -56,9 +66,11 @@ impl Transport {
             .connect_timeout(connect_timeout)
             .timeout(request_timeout)
             .user_agent(concat!("chorus-depot/", env!("CARGO_PKG_VERSION")))
-            // A redirect is given back to the client as it came: followed, a 307/308 would
-            // send a deposit a second time behind the journal's back, and PISTE documents
-            // none.
+            // A redirect is given back to the client, which makes it an error naming its
+            // target: followed, it would carry the `cpro-account` header (the technical
+            // login and password) or the token form's `client_secret` to another host, a
+            // 307/308 would send a deposit a second time behind the journal's back, and the
+            // other host's answer would be believed. PISTE documents none.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ChorusError::Configuration {
@@ -70,7 +82,11 @@ impl Transport {
     pub fn send(&self, outgoing: Outgoing<'_>) -> Result<HttpAnswer, TransportFailure> {
         let started_at = SystemTime::now();
         let start = Instant::now();
-        let mut request = self.http.request(outgoing.method.clone(), outgoing.url);
+        let deadline = start + outgoing.timeout;
+        let mut request = self
+            .http
+            .request(outgoing.method.clone(), outgoing.url)
+            .timeout(outgoing.timeout);
         for (name, value) in &outgoing.headers {
             request = request.header(name.as_str(), value.as_str());
         }
@@ -88,20 +104,15 @@ impl Transport {
             let www_authenticate = header("www-authenticate");
             let retry_after = header("retry-after");
             let content_type = header("content-type");
-            // Reading the body can time out too: the request has left by then.
-            let body = response.bytes().map_err(|e| {
-                if e.is_timeout() {
-                    TransportFailure::Timeout
-                } else {
-                    TransportFailure::Broken(error_chain(&e))
-                }
-            })?;
+            let location = header("location");
+            let body = read_body(response, outgoing.max_body, deadline)?;
             Ok((
                 HttpAnswer {
                     status,
                     www_authenticate,
                     retry_after,
-                    body: body.to_vec(),
+                    location,
+                    body,
                 },
                 content_type,
             ))
@@ -132,6 +143,7 @@ impl Transport {
                     ("Content-Type", content_type),
                     ("WWW-Authenticate", &answer.www_authenticate),
                     ("Retry-After", &answer.retry_after),
+                    ("Location", &answer.location),
                 ] {
                     if let Some(value) = value {
                         exchange
@@ -179,5 +191,71 @@ pub(crate) fn describe(failure: &TransportFailure) -> String {
         TransportFailure::NotSent(detail) => format!("connexion impossible : {detail}"),
         TransportFailure::Timeout => "délai dépassé".to_string(),
         TransportFailure::Broken(detail) => format!("connexion interrompue : {detail}"),
+        TransportFailure::TooLarge { limit } => {
+            format!("réponse trop volumineuse (plus de {})", megabytes(*limit))
+        }
+    }
+}
+
+/// `20 Mo`, `512 Ko`, `300 octets`: a limit as the user reads it.
+pub(crate) fn megabytes(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} Mo", bytes / (1024 * 1024))
+    } else if bytes >= 1024 * 1024 {
+        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{} Ko", bytes / 1024)
+    } else {
+        format!("{bytes} octets")
+    }
+}
+
+/// Reads the answer body through a limit: never more than `max_body + 1` bytes buffered,
+/// whatever `Content-Length` says or does not say, and never past `deadline` (a server
+/// trickling one byte at a time gets no more time than a silent one).
+fn read_body(
+    mut response: reqwest::blocking::Response,
+    max_body: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>, TransportFailure> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > max_body as u64)
+    {
+        return Err(TransportFailure::TooLarge { limit: max_body });
+    }
+    let mut body = Vec::with_capacity(
+        response
+            .content_length()
+            .map_or(8 * 1024, |l| l as usize)
+            .min(max_body)
+            .min(1024 * 1024),
+    );
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        if Instant::now() >= deadline {
+            return Err(TransportFailure::Timeout);
+        }
+        let read = match response.read(&mut chunk) {
+            Ok(0) => return Ok(body),
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                    || e.get_ref()
+                        .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+                        .is_some_and(reqwest::Error::is_timeout)
+                    || Instant::now() >= deadline;
+                return Err(if timed_out {
+                    TransportFailure::Timeout
+                } else {
+                    TransportFailure::Broken(error_chain(&e))
+                });
+            }
+        };
+        if body.len() + read > max_body {
+            return Err(TransportFailure::TooLarge { limit: max_body });
+        }
+        body.extend_from_slice(&chunk[..read]);
     }
 }

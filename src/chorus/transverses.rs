@@ -243,7 +243,13 @@ impl AnnuaireDestinataireAnswer {
             .decode(cleaned)
             .map_err(|e| ChorusError::MalformedAnswer {
                 route: route.to_string(),
-                detail: format!("fichierResultat n'est pas du base64 ({e})"),
+                detail: match e {
+                    base64::DecodeError::InvalidByte(offset, _) => format!(
+                        "fichierResultat n'est pas du base64 (caractère invalide à la position {})",
+                        offset + 1
+                    ),
+                    _ => "fichierResultat n'est pas du base64 (longueur ou fin incorrecte)".into(),
+                },
             })
     }
 }
@@ -354,7 +360,7 @@ impl ChorusClient {
             API,
             "telecharger/annuaire/destinataire",
             &Empty {},
-            CallKind::Read,
+            CallKind::FileDownload,
         )
     }
 

@@ -111,7 +111,12 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Number(n)) => n
             .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            // A whole number written as a float (`3.0`), within i64: never saturated.
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e18)
+                    .map(|f| f as i64)
+            })
             .map(Some)
             .ok_or_else(|| D::Error::custom(format!("nombre entier attendu, reçu {n}"))),
         Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -138,6 +143,23 @@ pub fn opt_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Str
 }
 
 /// Reads a boolean from `true`/`false`, `"true"`/`"false"`, `"OUI"`/`"NON"` or 0/1.
+/// An identifier: a string, or a whole number written without quotes. An object, a list, a
+/// boolean or a fraction is an error, never turned into text (a flux number `{"a":1}`
+/// must not be recorded).
+pub fn opt_identifier<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "identifiant attendu (texte), reçu {other}"
+        ))),
+    }
+}
+
 pub fn opt_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
     use serde::de::Error;
     match Option::<serde_json::Value>::deserialize(deserializer)? {

@@ -350,6 +350,12 @@ pub fn run_sequential(
             report.push(number, "", blocked_outcome(store, number)?);
             continue;
         }
+        if let Some(why) = gateway.gave_up() {
+            report.notices.push(why.clone());
+            stop_reason = Some(why.clone());
+            report.push(number, "", Outcome::NotSent(why));
+            continue;
+        }
         if sent > 0 {
             wait_or_stop(options.wait, progress);
         }
@@ -543,14 +549,18 @@ pub fn send_lots(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if progress.is_cancelled() {
+        let stop = if progress.is_cancelled() {
             report.cancelled = true;
+            Some("dépôt arrêté par l'utilisateur".to_string())
+        } else {
+            gateway.gave_up()
+        };
+        if let Some(why) = stop {
+            if !report.cancelled && !report.notices.contains(&why) {
+                report.notices.push(why.clone());
+            }
             for n in &flux.invoices {
-                report.push(
-                    n,
-                    &file_name,
-                    Outcome::NotSent("dépôt arrêté par l'utilisateur".into()),
-                );
+                report.push(n, &file_name, Outcome::NotSent(why.clone()));
             }
             continue;
         }

@@ -41,6 +41,16 @@ pub fn reconcile(
     let conn = store.conn();
     let mut resolutions = Vec::new();
     for entry in deposits::unresolved(conn)? {
+        // Chorus Pro no longer answers: the rest stays « à vérifier », untouched, for the
+        // next run (never resent meanwhile).
+        if let Some(why) = gateway.gave_up() {
+            resolutions.push(Resolution {
+                invoice_number: entry.invoice_number,
+                state: entry.state,
+                note: format!("vérification remise à plus tard : {why}"),
+            });
+            continue;
+        }
         let (state, note) = match gateway.find_invoice(&entry.company_code, &entry.invoice_number) {
             Ok(Some(flux_number)) => {
                 match deposits::flux_confirmed(conn, entry.flux_id, &flux_number)? {

@@ -51,6 +51,13 @@ pub trait Gateway: Sync {
         company_code: &str,
         invoice_number: &str,
     ) -> Result<Option<String>, String>;
+
+    /// Set once Chorus Pro has not answered for the run's whole patience: why nothing more
+    /// is sent (the engines stop there; what is left stays « non envoyée » or « à
+    /// vérifier », as the journal says). `None` while it answers.
+    fn gave_up(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One invoice's e-invoice file, ready to be sent or put in a lot.

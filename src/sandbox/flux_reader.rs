@@ -401,11 +401,15 @@ fn iso_date(raw: &str) -> String {
 
 /// The `factur-x.xml` embedded in a Factur-X PDF/A-3.
 fn embedded_facturx_xml(pdf: &[u8]) -> Result<Vec<u8>, String> {
+    // lopdf can panic on hostile input (loading, but also reading objects and inflating
+    // streams): a deposit must never take the sandbox down.
+    std::panic::catch_unwind(|| facturx_xml_of(pdf))
+        .unwrap_or_else(|_| Err("PDF illisible".to_string()))
+}
+
+fn facturx_xml_of(pdf: &[u8]) -> Result<Vec<u8>, String> {
     use lopdf::Object;
-    // lopdf can panic on hostile input; a deposit must never take the sandbox down.
-    let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(pdf))
-        .map_err(|_| "PDF illisible".to_string())?;
-    let doc = loaded.map_err(|e| format!("PDF illisible ({e})"))?;
+    let doc = lopdf::Document::load_mem(pdf).map_err(|e| format!("PDF illisible ({e})"))?;
     let deref = |obj: &Object| -> Option<Object> {
         match obj {
             Object::Reference(id) => doc.get_object(*id).ok().cloned(),
@@ -512,6 +516,179 @@ mod tests {
         ] {
             let read = read_flux(bytes, "x", syntax);
             assert!(matches!(read[0], FileRead::Unreadable { .. }), "{read:?}");
+        }
+    }
+
+    // ---- fuzzing: arbitrary and mutated files and archives never panic ------------------
+
+    use proptest::prelude::*;
+    use std::io::Write as _;
+
+    const CII: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>F-002</ram:ID><ram:TypeCode>380</ram:TypeCode>
+ <ram:IssueDateTime><udt:DateTimeString format="102">20261102</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement><ram:BuyerReference>S1</ram:BuyerReference>
+ <ram:SellerTradeParty><ram:Name>V</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">90000000000011</ram:ID></ram:SpecifiedLegalOrganization></ram:SellerTradeParty>
+ <ram:BuyerTradeParty><ram:Name>A</ram:Name><ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">21690001900016</ram:ID></ram:SpecifiedLegalOrganization></ram:BuyerTradeParty>
+ </ram:ApplicableHeaderTradeAgreement><ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+ <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:GrandTotalAmount>12.00</ram:GrandTotalAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+ </ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>"#;
+
+    /// What hurts an XML reader, inserted anywhere.
+    const FRAGMENTS: &[&str] = &[
+        "<",
+        ">",
+        "&",
+        "&#x0;",
+        "&#xFFFFFF;",
+        "&#99999999999;",
+        "&unknown;",
+        "&amp",
+        "]]>",
+        "<![CDATA[",
+        "<!--",
+        "<?xml version=\"1.0\"?>",
+        "</Invoice>",
+        "<Invoice>",
+        "<!DOCTYPE x [<!ENTITY a \"b\">]>",
+        "\u{0}",
+        "\u{FEFF}",
+        "\u{FFFF}",
+        "é",
+        "\u{ff}",
+        "<a:b:c>",
+        "xmlns:=\"\"",
+        "<cbc:ID>",
+        "</cbc:ID>",
+        "&lt;&gt;",
+    ];
+
+    fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, content) in files {
+            // Names the writer refuses (empty, repeated) are left out.
+            if out
+                .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .is_ok()
+            {
+                out.write_all(content).unwrap();
+            }
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn tar_gz_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut tar = tar::Builder::new(gz);
+        for (name, content) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(content.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            // Names the writer refuses (empty, absolute) are left out.
+            let _ = tar.append_data(&mut header, name.as_str(), content.as_slice());
+        }
+        tar.into_inner().unwrap().finish().unwrap()
+    }
+
+    /// An XML seed with fragments inserted, bytes flipped, and maybe cut short.
+    fn mutated_xml() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::sample::select(vec![UBL, CII]),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    prop::sample::select(FRAGMENTS),
+                ),
+                0..5,
+            ),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+            prop::option::of(any::<prop::sample::Index>()),
+        )
+            .prop_map(|(seed, inserts, flips, cut)| {
+                let mut bytes = seed.as_bytes().to_vec();
+                for (at, fragment) in inserts {
+                    let i = at.index(bytes.len() + 1);
+                    bytes.splice(i..i, fragment.bytes());
+                }
+                for (at, byte) in flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+                if let Some(cut) = cut {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                bytes
+            })
+    }
+
+    fn syntaxes() -> impl Strategy<Value = Syntax> {
+        prop::sample::select(vec![
+            Syntax::Ubl,
+            Syntax::Cii,
+            Syntax::FacturX,
+            Syntax::Lenient,
+        ])
+    }
+
+    /// The rule: one result per file (at least one), each an invoice with a number or a
+    /// reason in French.
+    fn check(read: &[FileRead]) {
+        assert!(!read.is_empty());
+        for r in read {
+            match r {
+                FileRead::Invoice(inv) => assert!(!inv.number.is_empty()),
+                FileRead::Unreadable { reason, .. } => assert!(!reason.trim().is_empty()),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_xml_never_panics(xml in mutated_xml(), syntax in syntaxes()) {
+            check(&read_flux(&xml, "f.xml", syntax));
+        }
+
+        #[test]
+        fn archives_of_mutated_files_never_panic(
+            files in prop::collection::vec(("[a-z._/]{0,12}", mutated_xml()), 0..4),
+            gz in any::<bool>(),
+            flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+            cut in prop::option::of(any::<prop::sample::Index>()),
+            syntax in syntaxes(),
+        ) {
+            let mut bytes = if gz { tar_gz_of(&files) } else { zip_of(&files) };
+            for (at, byte) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len() + 1).max(2));
+            }
+            check(&read_flux(&bytes, "lot.zip", syntax));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            prefix in prop::sample::select(vec![
+                &b""[..],
+                &b"PK\x03\x04"[..],
+                &b"PK\x05\x06"[..],
+                &b"\x1f\x8b"[..],
+                &b"%PDF-1.7\n"[..],
+                &b"\xEF\xBB\xBF<"[..],
+            ]),
+            body in prop::collection::vec(any::<u8>(), 0..512),
+            syntax in syntaxes(),
+        ) {
+            let mut bytes = prefix.to_vec();
+            bytes.extend(body);
+            check(&read_flux(&bytes, "f", syntax));
         }
     }
 }

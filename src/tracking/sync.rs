@@ -55,7 +55,14 @@ pub struct SyncOptions {
     pub batch_size: usize,
     /// History calls in flight at once.
     pub workers: usize,
+    /// The whole sync: past it, no call is started any more and the sync says what it did
+    /// and what is left for the next one. (A Chorus Pro that does not answer at all stops
+    /// it much sooner: the clients' patience, `chorus::Patience`.)
+    pub budget: Duration,
 }
+
+/// A sync's budget by default: the largest bases (100,000 invoices followed) take ~45 min.
+pub const DEFAULT_SYNC_BUDGET: Duration = Duration::from_secs(2 * 3600);
 
 impl Default for SyncOptions {
     fn default() -> SyncOptions {
@@ -63,6 +70,7 @@ impl Default for SyncOptions {
             search_page_size: 100,
             batch_size: 500,
             workers: 4,
+            budget: DEFAULT_SYNC_BUDGET,
         }
     }
 }
@@ -105,6 +113,9 @@ pub struct SyncReport {
     /// Transient problems (French), each left for the next sync.
     pub errors: Vec<String>,
     pub cancelled: bool,
+    /// Why the sync stopped before the end (Chorus Pro does not answer, the budget is
+    /// spent), with what was done and what was not; also the last of `errors`.
+    pub interrupted: Option<String>,
     pub elapsed: Duration,
 }
 
@@ -116,6 +127,8 @@ impl SyncReport {
              identifiée(s) sur Chorus Pro, {} changement(s) de statut.\n",
             if self.cancelled {
                 "arrêtée"
+            } else if self.interrupted.is_some() {
+                "interrompue"
             } else {
                 "terminée"
             },
@@ -124,6 +137,10 @@ impl SyncReport {
             self.invoices_learnt,
             self.statuses_changed
         );
+        if let Some(why) = &self.interrupted {
+            out.push_str(why);
+            out.push('\n');
+        }
         if !self.new_rejections.is_empty() {
             out.push_str(&format!(
                 "Rejetées à l'intégration, à corriger : {}\n",
@@ -233,6 +250,10 @@ pub fn sync(
         broken: HashMap::new(),
         failures_in_a_row: 0,
         gave_up: false,
+        deadline: started + options.budget,
+        phase: Phase::FluxReports,
+        flux_total: 0,
+        histories_left: 0,
     };
     let outcome = run.go();
     let mut report = run.report;
@@ -267,6 +288,20 @@ struct Run<'a> {
     /// Calls failed in a row (after the client's own retries): Chorus Pro is down, stop.
     failures_in_a_row: usize,
     gave_up: bool,
+    /// Past it, the sync's budget is spent.
+    deadline: Instant,
+    /// Where the sync is, to say what is left when it stops early.
+    phase: Phase,
+    flux_total: usize,
+    histories_left: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    FluxReports,
+    Duplicates,
+    Searches,
+    Histories,
 }
 
 /// Failed calls in a row after which the sync stops until the next one.
@@ -287,7 +322,47 @@ impl Run<'_> {
         if self.progress.is_cancelled() {
             self.report.cancelled = true;
         }
+        if !self.gave_up && !self.report.cancelled && Instant::now() >= self.deadline {
+            self.give_up(format!(
+                "Durée maximale de la synchronisation atteinte ({} min)",
+                self.options.budget.as_secs().div_ceil(60)
+            ));
+        }
         self.report.cancelled || self.gave_up
+    }
+
+    /// Stops the sync (no call is started any more) and says why, what was done and what
+    /// was not.
+    fn give_up(&mut self, reason: String) {
+        if self.gave_up {
+            return;
+        }
+        self.gave_up = true;
+        let left = match self.phase {
+            Phase::FluxReports => format!(
+                "{} compte(s) rendu(s) de flux sur {} non lu(s), ni les factures des flux \
+                 intégrés ni leurs historiques",
+                self.flux_total.saturating_sub(self.report.fluxes_checked),
+                self.flux_total
+            ),
+            Phase::Duplicates => "la recherche des factures déjà sur Chorus Pro, les factures \
+                                  des flux intégrés et leurs historiques"
+                .to_string(),
+            Phase::Searches => {
+                "une partie des factures des flux intégrés et leurs historiques".to_string()
+            }
+            Phase::Histories => {
+                format!("{} historique(s) de facture non lu(s)", self.histories_left)
+            }
+        };
+        let message = format!(
+            "{reason} : synchronisation interrompue. Fait : {} compte(s) rendu(s) de flux lu(s), \
+             {} facture(s) identifiée(s), {} changement(s) de statut enregistré(s). Non fait : \
+             {left}. Tout reprendra à la prochaine synchronisation.",
+            self.report.fluxes_checked, self.report.invoices_learnt, self.report.statuses_changed
+        );
+        self.report.errors.push(message.clone());
+        self.report.interrupted = Some(message);
     }
 
     fn call_ok(&mut self) {
@@ -319,17 +394,40 @@ impl Run<'_> {
         if self.broken.contains_key(company) {
             return;
         }
+        if self.gave_up {
+            // Calls in flight when the sync stopped: their failure is that stop's.
+            return;
+        }
         if e.is_configuration_problem() {
             self.company_broken(company, e.to_string());
             return;
         }
+        if let ChorusError::NoAnswer { silent_for, .. } = e.root() {
+            self.give_up(format!(
+                "Chorus Pro ne répond pas (aucune réponse depuis {} s)",
+                silent_for.as_secs().max(1)
+            ));
+            return;
+        }
         self.report.errors.push(format!("{what} : {e}"));
+        // The call that used up the run's patience: no other call is started.
+        if e.is_no_answer()
+            && let Some(silent_for) = self
+                .clients
+                .client(company)
+                .ok()
+                .and_then(|c| c.patience().exhausted())
+        {
+            self.give_up(format!(
+                "Chorus Pro ne répond pas (aucune réponse depuis {} s)",
+                silent_for.as_secs().max(1)
+            ));
+            return;
+        }
         self.failures_in_a_row += 1;
-        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW && !self.gave_up {
-            self.gave_up = true;
-            self.report.errors.push(format!(
-                "Chorus Pro ne répond plus ({MAX_FAILURES_IN_A_ROW} appels en échec de suite) : \
-                 synchronisation interrompue, elle reprendra à la prochaine"
+        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW {
+            self.give_up(format!(
+                "Chorus Pro ne répond plus ({MAX_FAILURES_IN_A_ROW} appels en échec de suite)"
             ));
         }
     }
@@ -343,10 +441,12 @@ impl Run<'_> {
         if self.stopped() {
             return Ok(());
         }
+        self.phase = Phase::Duplicates;
         self.duplicate_lookups()?;
         if self.stopped() {
             return Ok(());
         }
+        self.phase = Phase::Searches;
         self.progress
             .update(0.2, "Recherche des factures des flux intégrés…");
         let jobs = self.searches()?;
@@ -354,6 +454,8 @@ impl Run<'_> {
         if self.stopped() {
             return Ok(());
         }
+        self.phase = Phase::Histories;
+        self.histories_left = jobs.len();
         self.histories(jobs)?;
         tracing::debug!(elapsed = ?started.elapsed(), "histories read");
         Ok(())
@@ -363,6 +465,7 @@ impl Run<'_> {
 
     fn flux_reports(&mut self) -> Result<(), SyncError> {
         let fluxes = db::fluxes_to_check(self.conn)?;
+        self.flux_total = fluxes.len();
         let total = fluxes.len().max(1);
         for (i, flux) in fluxes.iter().enumerate() {
             if self.stopped() {
@@ -820,6 +923,7 @@ impl Run<'_> {
             let mut result = Ok(());
             for (i, answer) in rx {
                 done += 1;
+                self.histories_left = self.histories_left.saturating_sub(1);
                 let job = &runnable[i];
                 match answer {
                     Ok(answer) => {
@@ -1401,5 +1505,101 @@ mod tests {
         assert!(u.is_final, "payment not reported: MANDATEE is final");
         assert_eq!(u.entries[0].status, "DEPOSEE");
         assert!(history_update(&job, &ConsulterHistoriqueAnswer::default()).is_none());
+    }
+
+    // ---- what the sync makes of any answer: never a panic ----------------------------------
+
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            Just(String::new()),
+            Just("2026-11-20T10:00:00.000+00:00".to_string()),
+            Just("2026-11-20T10:00:00+01:00".to_string()),
+            Just("9999-99-99T99:99".to_string()),
+            Just("MISE_EN_PAIEMENT".to_string()),
+            Just("déjà reçue de ce fournisseur".to_string()),
+            "\\PC{0,16}",
+        ])
+    }
+
+    fn code() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("IN_INTEGRE".to_string()),
+            Just("IN_INTEGRE_PARTIEL".to_string()),
+            Just("IN_REJETE".to_string()),
+            Just("IN_INCIDENTE".to_string()),
+            Just("DEPOSEE".to_string()),
+            Just("MANDATEE".to_string()),
+            Just("REJETEE".to_string()),
+            Just(String::new()),
+            "\\PC{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_flux_report_is_read_without_panic(
+            state in code(),
+            errors in prop::collection::vec((text(), text(), text()), 0..5),
+            date in text(),
+        ) {
+            let answer = ConsulterCrDetailleAnswer {
+                etat_courant_depot_flux: Some(FluxState::from_code(&state)),
+                date_heure_etat_courant_flux: date,
+                liste_erreur_dp: errors
+                    .into_iter()
+                    .map(|(numero, libelle, fournisseur)| ErreurDp {
+                        numero_dp: numero,
+                        libelle_erreur_dp: libelle,
+                        identifiant_fournisseur: fournisseur,
+                        ..ErreurDp::default()
+                    })
+                    .collect(),
+                ..ConsulterCrDetailleAnswer::default()
+            };
+            let report = flux_report(&flux(), &FluxState::from_code(&state), &answer, "t");
+            prop_assert_eq!(report.chorus_state, FluxState::from_code(&state).code().to_string());
+        }
+
+        #[test]
+        fn any_history_is_read_without_panic(
+            steps in prop::collection::vec((prop::option::of(code()), text(), text()), 0..8),
+            current in prop::option::of(code()),
+            payment_not_reported in any::<bool>(),
+        ) {
+            let job = HistoryJob {
+                invoice_number: "F1".into(),
+                company_code: "S".into(),
+                cpp_id: 1,
+                payment_not_reported,
+                old_status: String::new(),
+            };
+            let answer = ConsulterHistoriqueAnswer {
+                statut_courant_code: current.map(|c| crate::chorus::InvoiceStatus::from_code(&c)),
+                historiques_des_statuts: Some(HistoriquesDesStatuts {
+                    histo_statut: steps
+                        .into_iter()
+                        .map(|(code, at, comment)| HistoStatut {
+                            histo_statut_code: code
+                                .map(|c| crate::chorus::InvoiceStatus::from_code(&c)),
+                            histo_statut_date_passage: at,
+                            histo_statut_commentaire: comment,
+                            ..HistoStatut::default()
+                        })
+                        .collect(),
+                    ..HistoriquesDesStatuts::default()
+                }),
+                ..ConsulterHistoriqueAnswer::default()
+            };
+            if let Some(update) = history_update(&job, &answer) {
+                prop_assert_eq!(
+                    update.is_final,
+                    is_final_status(&update.status, payment_not_reported)
+                );
+            }
+        }
     }
 }
