@@ -1303,3 +1303,79 @@ fn the_fixture_cut_anywhere_is_refused_or_keeps_what_the_checks_see() {
         }
     }
 }
+
+/// Finding 3 in the window: the refused shrink becomes a question with both counts;
+/// « Annuler » keeps the cache and says so, « Remplacer » imports the same files again.
+#[test]
+fn the_window_asks_before_an_import_removes_structures() {
+    use common::ui::{checks_done, click_settled, harness, wait_for};
+    use egui_kittest::kittest::Queryable as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let fixture = common::fixtures().join("annuaire_small");
+    let structures =
+        std::fs::read_to_string(fixture.join("AIFE-Chorus-Pro-Annuaire_20261112-structures.csv"))
+            .unwrap();
+    // Two structures of the three: -33 %.
+    let two: Vec<&str> = structures.lines().take(3).collect();
+    let cut = dir
+        .path()
+        .join("AIFE-Chorus-Pro-Annuaire_20261119-structures.csv");
+    std::fs::write(&cut, two.join("\n") + "\n").unwrap();
+    let files = [
+        cut.display().to_string(),
+        fixture
+            .join("AIFE-Chorus-Pro-Annuaire_20261112-services.csv")
+            .display()
+            .to_string(),
+    ]
+    .join("\n");
+
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Annuaire Chorus PRO").click();
+    h.run_steps(2);
+    h.get_by_label("Importer un export de l'annuaire").click();
+    h.run_steps(2);
+    let field = || egui::accesskit::Role::MultilineTextInput;
+    h.get_all_by_role(field()).next().unwrap().focus();
+    h.step();
+    h.get_all_by_role(field()).next().unwrap().type_text(&files);
+    h.run_steps(2);
+    let question = "L'annuaire importé contient 2 structures contre 3 en cache (-33 %). Un \
+                    export complet n'en perd pas autant d'un coup : vérifiez que le fichier \
+                    n'est pas tronqué. Remplacer quand même ?";
+    let structure_count = |db: &std::path::Path| {
+        let store = Store::open(db).unwrap();
+        chorus_depot::store::directory::structure_count(store.conn()).unwrap()
+    };
+
+    h.get_by_label("Importer l'annuaire").click();
+    wait_for(&mut h, "la question avant de remplacer", |h| {
+        h.query_by_label(question).is_some()
+    });
+    click_settled(&mut h, "Annuler");
+    wait_for(&mut h, "l'annulation", |h| {
+        h.query_by_label(question).is_none()
+            && h.query_by_label_contains(
+                "Import de l'annuaire annulé : l'annuaire en cache est conservé",
+            )
+            .is_some()
+    });
+    assert_eq!(structure_count(&db), 3);
+
+    h.get_by_label("Importer l'annuaire").click();
+    wait_for(&mut h, "la question, de nouveau", |h| {
+        h.query_by_label(question).is_some()
+    });
+    click_settled(&mut h, "Remplacer");
+    wait_for(&mut h, "l'annuaire remplacé puis vérifié", |h| {
+        checks_done(h)
+            && h.query_by_label(question).is_none()
+            && h.query_all_by_label_contains("Annuaire du 19/11/2026 — 2 structures")
+                .next()
+                .is_some()
+    });
+    assert_eq!(structure_count(&db), 2);
+}
