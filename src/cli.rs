@@ -51,6 +51,10 @@ pub enum Command {
         /// Fichiers de l'export officiel.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Remplace l'annuaire en cache même si l'import retire plus de 20 % des structures
+        /// (sans cette option, un tel import est refusé et rien ne change).
+        #[arg(long)]
+        accept_shrink: bool,
     },
     /// Vérifie les factures des clients publics et affiche les anomalies.
     Check {
@@ -213,10 +217,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let summary = crate::erp_import::import_erp(&mut store, &dir, &Silent)?;
             print!("{summary}");
         }
-        Command::ImportDirectory { db, files } => {
+        Command::ImportDirectory {
+            db,
+            files,
+            accept_shrink,
+        } => {
             let mut store = open(&db)?;
-            let import = crate::directory::import_directory(&mut store, &files, &Silent)?;
-            println!("{}", app::status::directory_line(Some(&import)));
+            let options = crate::directory::ImportOptions { accept_shrink };
+            let summary =
+                match crate::directory::import_directory_with(&mut store, &files, options, &Silent)
+                {
+                    Ok(summary) => summary,
+                    Err(e @ crate::directory::DirectoryImportError::Shrink { .. }) => {
+                        anyhow::bail!(
+                            "{e}. Pour remplacer quand même l'annuaire en cache, relancez avec \
+                             --accept-shrink"
+                        )
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+            for line in app::status::directory_import_lines(&summary) {
+                println!("{line}");
+            }
         }
         Command::Check { db, json } => {
             let mut store = open(&db)?;

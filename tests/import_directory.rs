@@ -1,7 +1,9 @@
 //! `import-directory` on small exports of the Chorus Pro directory, CSV and XLSX: what the
 //! cache holds afterwards, what the status bar shows, and what a bad file leaves behind.
 
-use chorus_depot::directory::import_directory;
+use chorus_depot::directory::{
+    DirectoryImportError, ImportOptions, ImportSummary, import_directory, import_directory_with,
+};
 use chorus_depot::progress::Silent;
 use chorus_depot::store::Store;
 use chorus_depot::store::directory::{
@@ -10,6 +12,8 @@ use chorus_depot::store::directory::{
 use chrono::NaiveDate;
 use std::path::PathBuf;
 use tempfile::TempDir;
+
+mod common;
 
 const STRUCTURES_HEADER: &str = "TypeIdentifiant;Identifiant;RaisonSociale;EmetteurEdi;RecepteurEdi;GestionStatutMiseEnPaiement;GestionEngagement;GestionService;GestionServiceEngagement;EstMOA;EstMOAUniquement;StructureActive;Adresse;ComplementAdresse1;ComplementAdresse2;CodePostal;Ville;NumTelephone;Courriel;CodePays;LibellePays";
 
@@ -60,6 +64,23 @@ impl Bench {
 
     fn import(&mut self, files: &[PathBuf]) -> Result<DirectoryImport, String> {
         import_directory(&mut self.store, files, &Silent).map_err(|e| e.to_string())
+    }
+
+    fn import_with(
+        &mut self,
+        files: &[PathBuf],
+        accept_shrink: bool,
+    ) -> Result<ImportSummary, DirectoryImportError> {
+        import_directory_with(
+            &mut self.store,
+            files,
+            ImportOptions { accept_shrink },
+            &Silent,
+        )
+    }
+
+    fn import_accepting_shrink(&mut self, files: &[PathBuf]) -> Result<ImportSummary, String> {
+        self.import_with(files, true).map_err(|e| e.to_string())
     }
 
     /// A first good import: the directory every bad-file test must leave intact.
@@ -173,9 +194,13 @@ fn booleans_read_true_false_one_zero_and_oui_non() {
     );
     let files = [
         bench.file("s.csv", header_only),
-        bench.file("v.csv", format!("{SERVICES_HEADER}\n")),
+        bench.file(
+            "v.csv",
+            format!("{SERVICES_HEADER}\n21750001600019;VILLE DE PARIS;S;Service;0;1;;;;;;;;;\n"),
+        ),
     ];
-    bench.import(&files).unwrap();
+    // One structure instead of four: confirmed.
+    bench.import_accepting_shrink(&files).unwrap();
     let paris = find_structure(bench.store.conn(), "21750001600019")
         .unwrap()
         .unwrap();
@@ -229,7 +254,10 @@ fn a_windows_1252_export_keeps_its_accents() {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&structures);
     let files = [
         bench.file("structures.csv", &bytes),
-        bench.file("services.csv", format!("{SERVICES_HEADER}\n")),
+        bench.file(
+            "services.csv",
+            format!("{SERVICES_HEADER}\n21750001600019;RÉGION;S;Service;0;1;;;;;;;;;\n"),
+        ),
     ];
     bench.import(&files).unwrap();
     let region = find_structure(bench.store.conn(), "21750001600019")
@@ -417,7 +445,23 @@ fn an_import_replaces_the_previous_directory() {
         bench.file("AIFE-Chorus-Pro-Annuaire_20261119.csv", structures),
         bench.file("AIFE-Chorus-Pro-Annuaire_20261119-services.csv", services),
     ];
-    bench.import(&files).unwrap();
+    // Four structures in the cache, one in the files: refused unless confirmed.
+    let before = bench.dump();
+    assert!(matches!(
+        bench.import_with(&files, false),
+        Err(DirectoryImportError::Shrink {
+            before: 4,
+            after: 1
+        })
+    ));
+    assert_eq!(bench.dump(), before);
+    let summary = bench.import_accepting_shrink(&files).unwrap();
+    assert_eq!(
+        summary.warnings,
+        [
+            "l'annuaire importé contient 1 structure contre 4 en cache (-75 %) : remplacement confirmé"
+        ]
+    );
     let conn = bench.store.conn();
     assert!(find_structure(conn, "21750001600019").unwrap().is_none());
     assert!(services_of(conn, "21750001600019").unwrap().is_empty());
@@ -624,4 +668,714 @@ fn an_empty_or_binary_file_is_refused() {
 fn no_file_at_all_is_refused() {
     let err = refused(|_| Vec::new());
     assert_eq!(err, "aucun fichier d'annuaire n'a été donné");
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad-input campaign (issue 9): nothing weakens the directory without a word.
+
+/// What the checks read from the cache (src/checks/rules.rs): per structure its type,
+/// active, engagement, service and service-or-engagement flags; per service its active and
+/// engagement flags. Two caches with the same projection give every invoice the same verdict.
+fn projection(bench: &Bench) -> (Vec<String>, Vec<String>) {
+    let conn = bench.store.conn();
+    let rows = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |row| {
+            Ok((0..n)
+                .map(|i| format!("{:?}", row.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    (
+        rows(
+            "SELECT identifier, identifier_type, active, engagement_required, service_required,
+                 service_or_engagement_required FROM directory_structures ORDER BY 1",
+        ),
+        rows(
+            "SELECT structure_identifier, code, active, engagement_required
+             FROM directory_services ORDER BY 1, 2",
+        ),
+    )
+}
+
+/// `text` without its column `name` (header and every row).
+fn without_column(text: &str, name: &str) -> String {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let index = header.iter().position(|h| *h == name).unwrap();
+    let mut out = String::new();
+    for line in std::iter::once(header.join(";").as_str()).chain(lines) {
+        let mut cells: Vec<&str> = line.split(';').collect();
+        cells.remove(index);
+        out.push_str(&cells.join(";"));
+        out.push('\n');
+    }
+    out
+}
+
+/// Finding 1, the whole class: take away any one column of either table; the import is
+/// refused (naming the column, cache unchanged) or gives a cache on which every check has
+/// the same verdict as with the full files.
+#[test]
+fn no_missing_column_changes_what_the_checks_see() {
+    let mut full = Bench::new();
+    let files = [
+        full.file("structures.csv", structures_csv()),
+        full.file("services.csv", services_csv()),
+    ];
+    full.import(&files).unwrap();
+    let expected = projection(&full);
+    let mut refused_columns = Vec::new();
+    for (part, header) in [(0, STRUCTURES_HEADER), (1, SERVICES_HEADER)] {
+        for column in header.split(';') {
+            let (structures, services) = if part == 0 {
+                (without_column(&structures_csv(), column), services_csv())
+            } else {
+                (structures_csv(), without_column(&services_csv(), column))
+            };
+            let mut bench = Bench::with_directory();
+            let before = bench.dump();
+            let files = [
+                bench.file("structures.csv", structures),
+                bench.file("services.csv", services),
+            ];
+            match bench.import(&files) {
+                Ok(_) => assert_eq!(
+                    projection(&bench),
+                    expected,
+                    "without « {column} » the import changed what the checks see"
+                ),
+                Err(err) => {
+                    assert_eq!(bench.dump(), before, "{err}");
+                    assert!(err.contains(column), "without « {column} »: {err}");
+                    refused_columns.push(column);
+                }
+            }
+        }
+    }
+    // Every column the checks read is among the refused ones.
+    for column in [
+        "TypeIdentifiant",
+        "Identifiant",
+        "GestionEngagement",
+        "GestionService",
+        "GestionServiceEngagement",
+        "StructureActive",
+        "Code",
+        "GestionEGMT",
+        "ServiceActif",
+    ] {
+        assert!(refused_columns.contains(&column), "{column}");
+    }
+}
+
+#[test]
+fn a_missing_flag_column_is_named_in_french() {
+    let err = refused(|b| {
+        vec![
+            b.file(
+                "structures.csv",
+                without_column(&structures_csv(), "GestionService"),
+            ),
+            b.file("services.csv", services_csv()),
+        ]
+    });
+    assert_eq!(
+        err,
+        "structures.csv, ligne 1 : colonne obligatoire absente de l'en-tête : « GestionService » \
+         (ou « CodeServiceDoitEtreRenseigne ») ; sans elle, chaque ligne serait lue comme \
+         « false » et des factures que Chorus Pro refuse paraîtraient conformes ; l'annuaire en \
+         cache est conservé"
+    );
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", structures_csv()),
+            b.file(
+                "services.csv",
+                without_column(&services_csv(), "GestionEGMT"),
+            ),
+        ]
+    });
+    assert!(
+        err.starts_with(
+            "services.csv, ligne 1 : colonne obligatoire absente de l'en-tête : « GestionEGMT » \
+             (ou « NumeroEngagement »)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_workbook_without_a_flag_column_is_refused() {
+    let err = refused(|b| {
+        let path = b.tmp.path().join("annuaire.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let structures = workbook.add_worksheet();
+        structures.set_name("Structures").unwrap();
+        let header: Vec<&str> = STRUCTURES_HEADER
+            .split(';')
+            .filter(|c| *c != "GestionEngagement")
+            .collect();
+        for (col, name) in header.iter().enumerate() {
+            structures.write_string(0, col as u16, *name).unwrap();
+        }
+        structures.write_number(1, 0, 1.0).unwrap();
+        structures.write_number(1, 1, 21750001600019.0).unwrap();
+        let services = workbook.add_worksheet();
+        services.set_name("Services").unwrap();
+        for (col, name) in SERVICES_HEADER.split(';').enumerate() {
+            services.write_string(0, col as u16, name).unwrap();
+        }
+        services.write_number(1, 0, 21750001600019.0).unwrap();
+        services.write_string(1, 2, "S").unwrap();
+        workbook.save(&path).unwrap();
+        vec![path]
+    });
+    assert!(
+        err.starts_with(
+            "annuaire.xlsx (feuille « Structures »), ligne 1 : colonne obligatoire absente de \
+             l'en-tête : « GestionEngagement »"
+        ),
+        "{err}"
+    );
+}
+
+/// The API's names for the same flags (README, directory import) read like the official ones.
+#[test]
+fn the_api_names_of_the_flags_are_read_like_the_official_ones() {
+    let mut official = Bench::new();
+    let files = [
+        official.file("structures.csv", structures_csv()),
+        official.file("services.csv", services_csv()),
+    ];
+    official.import(&files).unwrap();
+    let renamed = |text: String, pairs: &[(&str, &str)]| {
+        let (header, rest) = text.split_once('\n').unwrap();
+        let header = header
+            .split(';')
+            .map(|c| {
+                pairs
+                    .iter()
+                    .find(|(from, _)| *from == c)
+                    .map_or(c, |(_, to)| *to)
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        format!("{header}\n{rest}")
+    };
+    let mut api = Bench::new();
+    let files = [
+        api.file(
+            "structures.csv",
+            renamed(
+                structures_csv(),
+                &[
+                    ("GestionService", "codeServiceDoitEtreRenseigne"),
+                    ("GestionEngagement", "numeroEJDoitEtreRenseigne"),
+                    ("GestionServiceEngagement", "gestionNumeroEJOuCodeService"),
+                    ("EstMOA", "getaMoa"),
+                ],
+            ),
+        ),
+        api.file(
+            "services.csv",
+            renamed(
+                services_csv(),
+                &[
+                    ("GestionEGMT", "numeroEngagement"),
+                    ("ServiceActif", "estActif"),
+                ],
+            ),
+        ),
+    ];
+    api.import(&files).unwrap();
+    assert_eq!(projection(&api), projection(&official));
+    let paris = find_structure(api.store.conn(), "21750001600019")
+        .unwrap()
+        .unwrap();
+    assert!(paris.engagement_required && !paris.service_required);
+}
+
+/// Finding 2: a header-only file (CSV or sheet) never replaces the directory.
+#[test]
+fn a_header_only_file_is_refused() {
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", format!("{STRUCTURES_HEADER}\n")),
+            b.file("services.csv", services_csv()),
+        ]
+    });
+    assert_eq!(
+        err,
+        "structures.csv : aucune ligne sous l'en-tête, alors qu'un export de l'annuaire contient \
+         toujours des structures (fichier tronqué ou mauvais fichier ?)"
+    );
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", structures_csv()),
+            b.file("services.csv", format!("{SERVICES_HEADER}\r\n\r\n;;\n")),
+        ]
+    });
+    assert_eq!(
+        err,
+        "services.csv : aucune ligne sous l'en-tête, alors qu'un export de l'annuaire contient \
+         toujours des services (fichier tronqué ou mauvais fichier ?)"
+    );
+    // On an empty cache too: no shrink there, still refused.
+    let mut bench = Bench::new();
+    let files = [
+        bench.file("structures.csv", format!("{STRUCTURES_HEADER}\n")),
+        bench.file("services.csv", services_csv()),
+    ];
+    assert!(bench.import(&files).is_err());
+    assert_eq!(latest_import(bench.store.conn()).unwrap(), None);
+    // A workbook whose structures sheet has only its header.
+    let err = refused(|b| {
+        let path = b.tmp.path().join("annuaire.xlsx");
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let structures = workbook.add_worksheet();
+        structures.set_name("Structures").unwrap();
+        for (col, name) in STRUCTURES_HEADER.split(';').enumerate() {
+            structures.write_string(0, col as u16, name).unwrap();
+        }
+        let services = workbook.add_worksheet();
+        services.set_name("Services").unwrap();
+        for (col, name) in SERVICES_HEADER.split(';').enumerate() {
+            services.write_string(0, col as u16, name).unwrap();
+        }
+        services.write_number(1, 0, 21750001600019.0).unwrap();
+        services.write_string(1, 2, "S").unwrap();
+        workbook.save(&path).unwrap();
+        vec![path]
+    });
+    assert!(
+        err.starts_with("annuaire.xlsx (feuille « Structures ») : aucune ligne sous l'en-tête"),
+        "{err}"
+    );
+}
+
+/// The first `n` structures of `structures_csv()` and the services of those structures.
+fn first_structures(n: usize) -> (String, String) {
+    let all = structures_csv();
+    let kept: Vec<&str> = all.lines().skip(1).take(n).collect();
+    let text = format!("{STRUCTURES_HEADER}\n{}\n", kept.join("\n"));
+    let services = format!(
+        "{SERVICES_HEADER}\n21750001600019;VILLE DE PARIS;SERV-COMPTA;Direction des finances;false;true;;;;75004;PARIS;;;FR;France\n"
+    );
+    (text, services)
+}
+
+/// Finding 3: more than 20 % fewer structures is refused, both counts given, nothing
+/// changed; confirmed, it goes through and says so.
+#[test]
+fn an_import_that_removes_more_than_a_fifth_of_the_structures_is_refused() {
+    // 4 cached, 3 imported: -25 %.
+    let (structures, services) = first_structures(3);
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", &structures),
+            b.file("services.csv", &services),
+        ]
+    });
+    assert_eq!(
+        err,
+        "l'annuaire importé contient 3 structures contre 4 en cache (-25 %) : un export complet \
+         n'en perd pas autant d'un coup (fichier tronqué ?) ; import refusé, l'annuaire en cache \
+         est conservé"
+    );
+    let mut bench = Bench::with_directory();
+    let files = [
+        bench.file("structures.csv", &structures),
+        bench.file("services.csv", &services),
+    ];
+    let summary = bench.import_accepting_shrink(&files).unwrap();
+    assert_eq!(summary.recorded.structure_count, 3);
+    assert_eq!(
+        summary.warnings,
+        [
+            "l'annuaire importé contient 3 structures contre 4 en cache (-25 %) : remplacement confirmé"
+        ]
+    );
+    // From 3 to 3 (the same count) and then a new structure more: no question asked.
+    bench.import(&files).unwrap();
+}
+
+#[test]
+fn removing_exactly_a_fifth_is_allowed() {
+    // 5 cached (the 4 + one), 4 imported: -20 %.
+    let mut bench = Bench::new();
+    let five = format!(
+        "{}1;44312197500025;COMMUNE NOUVELLE;0;0;0;0;0;0;0;0;1;;;;01000;BOURG;;;FR;France\n",
+        structures_csv()
+    );
+    let files = [
+        bench.file("structures.csv", five),
+        bench.file("services.csv", services_csv()),
+    ];
+    bench.import(&files).unwrap();
+    let files = [
+        bench.file("structures.csv", structures_csv()),
+        bench.file("services.csv", services_csv()),
+    ];
+    let summary = bench.import_with(&files, false).unwrap();
+    assert_eq!(summary.recorded.structure_count, 4);
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+}
+
+/// Finding 4: a structure twice is refused with both lines, whichever way it is twice.
+#[test]
+fn a_duplicated_structure_is_refused_with_both_lines() {
+    let doubled = format!(
+        "{}1;21750001600019;VILLE DE PARIS (BIS);0;0;0;0;0;0;0;0;0;;;;;;;;;\n",
+        structures_csv()
+    );
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", &doubled),
+            b.file("services.csv", services_csv()),
+        ]
+    });
+    assert_eq!(
+        err,
+        "structures.csv, lignes 2 et 6 : l'identifiant 21750001600019 figure deux fois, alors \
+         qu'une structure n'apparaît qu'une fois dans l'export de l'annuaire (fichiers \
+         concaténés ou export corrompu ?)"
+    );
+    // The same SIRET once with and once without its leading zero.
+    let padded = format!(
+        "{}1;01234567400019;CHU DE LYON;0;0;1;0;1;0;0;0;1;;;;69002;LYON;;;FR;France\n",
+        structures_csv()
+    );
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", &padded),
+            b.file("services.csv", services_csv()),
+        ]
+    });
+    assert!(
+        err.starts_with("structures.csv, lignes 3 et 6 : l'identifiant 01234567400019 figure"),
+        "{err}"
+    );
+    // Across two structures files, and under two identifier types.
+    let other =
+        format!("{STRUCTURES_HEADER}\n6;1234567;AUTRE PROVINCE;0;0;0;0;0;0;0;0;1;;;;;;;;;\n");
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", structures_csv()),
+            b.file("autres.csv", &other),
+            b.file("services.csv", services_csv()),
+        ]
+    });
+    assert!(
+        err.starts_with(
+            "structures.csv, ligne 5, et autres.csv, ligne 2 : l'identifiant 1234567 (types 4 et 6) figure deux fois"
+        ),
+        "{err}"
+    );
+}
+
+/// Finding 4, services: the same code twice with different flags is refused; twice with
+/// the same flags (an old and a new service of one code) is accepted, the verdicts being
+/// the same whichever is kept.
+#[test]
+fn a_service_twice_is_refused_only_when_its_flags_disagree() {
+    let conflicting = format!(
+        "{}21750001600019;VILLE DE PARIS;SERV-EJ;Achats (ancien);false;false;;;;75004;PARIS;;;FR;France\n",
+        services_csv()
+    );
+    let err = refused(|b| {
+        vec![
+            b.file("structures.csv", structures_csv()),
+            b.file("services.csv", &conflicting),
+        ]
+    });
+    assert_eq!(
+        err,
+        "services.csv, lignes 3 et 7 : le service SERV-EJ de la structure 21750001600019 figure \
+         deux fois avec des indicateurs différents (actif : oui puis non ; n° d'engagement \
+         obligatoire : oui puis non) : impossible de savoir lequel Chorus Pro applique"
+    );
+    let agreeing = format!(
+        "{}21750001600019;VILLE DE PARIS;SERV-EJ;Achats (nouveau nom);1;1;;;;75004;PARIS;;;FR;France\n",
+        services_csv()
+    );
+    let mut bench = Bench::with_directory();
+    let files = [
+        bench.file("structures.csv", structures_csv()),
+        bench.file("services.csv", &agreeing),
+    ];
+    let summary = bench.import(&files).unwrap();
+    assert_eq!(summary.service_count, 5);
+    let ej = services_of(bench.store.conn(), "21750001600019").unwrap();
+    assert_eq!(ej[1].code, "SERV-EJ");
+    assert!(ej[1].active && ej[1].engagement_required);
+}
+
+/// Finding 5: a file name whose 8-digit run is no date is said in the summary, with the
+/// date retained; the import itself goes on (the date only labels the cache).
+#[test]
+fn an_unreadable_date_in_a_file_name_is_said_in_the_summary() {
+    let mut bench = Bench::with_directory();
+    let files = [
+        bench.file("AIFE-Chorus-Pro-Annuaire_20261399.csv", structures_csv()),
+        bench.file("services.csv", services_csv()),
+    ];
+    let noon = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_772_452_800);
+    for f in &files {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(noon)
+            .unwrap();
+    }
+    let summary = bench.import_with(&files, false).unwrap();
+    assert_eq!(summary.recorded.export_date, date(2026, 3, 2));
+    assert_eq!(
+        chorus_depot::app::status::directory_import_lines(&summary),
+        [
+            "Annuaire du 02/03/2026 — 4 structures, 5 services",
+            "Attention : AIFE-Chorus-Pro-Annuaire_20261399.csv : « 20261399 » dans le nom ne se \
+             lit pas comme une date (AAAAMMJJ ou JJMMAAAA entre 2015 et 2100) ; date de l'export \
+             retenue : 02/03/2026 (date de modification du fichier)"
+        ]
+    );
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+        .args(args)
+        .env("CHORUS_DEPOT_LOG", "off")
+        .output()
+        .unwrap()
+}
+
+/// Findings 3 and 5 in the CLI: `--accept-shrink`, and the warnings printed.
+#[test]
+fn the_cli_refuses_a_shrink_unless_accepted_and_prints_the_warnings() {
+    let bench = Bench::with_directory();
+    let db = bench.tmp.path().join("cache.sqlite");
+    let before = bench.dump();
+    drop(bench.store);
+    let (structures, services) = first_structures(2);
+    let s = bench.tmp.path().join("annuaire_99999999-structures.csv");
+    let v = bench.tmp.path().join("annuaire_20261119-services.csv");
+    std::fs::write(&s, structures).unwrap();
+    std::fs::write(&v, services).unwrap();
+    let args = |extra: Option<&'static str>| {
+        let mut a = vec![
+            "import-directory".to_string(),
+            "--db".into(),
+            db.display().to_string(),
+            s.display().to_string(),
+            v.display().to_string(),
+        ];
+        a.extend(extra.map(str::to_string));
+        a
+    };
+    let run = |a: Vec<String>| cli(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = run(args(None));
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "Erreur : l'annuaire importé contient 2 structures contre 4 en cache (-50 %) : un export \
+         complet n'en perd pas autant d'un coup (fichier tronqué ?) ; import refusé, l'annuaire \
+         en cache est conservé. Pour remplacer quand même l'annuaire en cache, relancez avec \
+         --accept-shrink"
+    );
+    let store = Store::open(&db).unwrap();
+    let unchanged = Bench {
+        tmp: tempfile::tempdir().unwrap(),
+        store,
+    };
+    assert_eq!(unchanged.dump(), before);
+    drop(unchanged);
+    let out = run(args(Some("--accept-shrink")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Annuaire du 19/11/2026 — 2 structures, 1 services\n\
+         Attention : annuaire_99999999-structures.csv : « 99999999 » dans le nom ne se lit pas \
+         comme une date (AAAAMMJJ ou JJMMAAAA entre 2015 et 2100) ; date de l'export retenue : \
+         19/11/2026 (date lue dans le nom d'un autre fichier)\n\
+         Attention : l'annuaire importé contient 2 structures contre 4 en cache (-50 %) : \
+         remplacement confirmé"
+    );
+}
+
+/// Finding 6: a cut workbook (zip cut anywhere) gives a French error and changes nothing.
+#[test]
+fn a_truncated_workbook_is_refused_and_changes_nothing() {
+    let mut bench = Bench::with_directory();
+    let before = bench.dump();
+    let whole = bench.tmp.path().join("whole.xlsx");
+    write_workbook(&whole);
+    let bytes = std::fs::read(&whole).unwrap();
+    // Cut points spread over the whole archive, the last byte included.
+    let cuts = (1..16)
+        .map(|i| bytes.len() * i / 16)
+        .chain([bytes.len() - 1]);
+    for cut in cuts {
+        let path = bench.file("AIFE-Chorus-Pro-Annuaire_20261119.xlsx", &bytes[..cut]);
+        let err = bench
+            .import(&[path])
+            .expect_err("a cut workbook must be refused");
+        assert!(
+            err.starts_with("AIFE-Chorus-Pro-Annuaire_20261119.xlsx : classeur illisible"),
+            "cut at {cut}: {err}"
+        );
+        assert_eq!(bench.dump(), before, "cut at {cut}");
+    }
+}
+
+/// Finding 6: the directory fixture cut at every byte. Each cut is refused with a French
+/// error and the cache unchanged, except a cut that leaves complete rows (at a line end, or
+/// inside the last field of the last row, `LibellePays`): then the import goes on if it
+/// keeps what the checks see, or is refused by the shrink rule / the header-only rule.
+/// A services file cut at a line end imports with fewer services (nothing in the file says
+/// how many there were): the structures are intact and the services kept are exact; a
+/// missing service makes invoices naming it anomalous (« service inconnu »), never
+/// conformant.
+#[test]
+fn the_fixture_cut_anywhere_is_refused_or_keeps_what_the_checks_see() {
+    let fixture = common::fixtures().join("annuaire_small");
+    let structures =
+        std::fs::read(fixture.join("AIFE-Chorus-Pro-Annuaire_20261112-structures.csv")).unwrap();
+    let services =
+        std::fs::read(fixture.join("AIFE-Chorus-Pro-Annuaire_20261112-services.csv")).unwrap();
+    let mut bench = Bench::new();
+    let whole = [
+        bench.file("structures.csv", &structures),
+        bench.file("services.csv", &services),
+    ];
+    bench.import(&whole).unwrap();
+    let (full_structures, full_services) = projection(&bench);
+    for (part, bytes) in [(0, &structures), (1, &services)] {
+        for cut in 0..bytes.len() {
+            let cut_bytes = &bytes[..cut];
+            let (s, v) = if part == 0 {
+                (cut_bytes, services.as_slice())
+            } else {
+                (structures.as_slice(), cut_bytes)
+            };
+            let before = bench.dump();
+            let files = [
+                bench.file("structures.csv", s),
+                bench.file("services.csv", v),
+            ];
+            match bench.import(&files) {
+                Err(err) => {
+                    assert_eq!(bench.dump(), before, "part {part} cut at {cut}: {err}");
+                    assert!(
+                        err.starts_with("structures.csv")
+                            || err.starts_with("services.csv")
+                            || err.starts_with("l'annuaire importé contient"),
+                        "part {part} cut at {cut}: {err}"
+                    );
+                }
+                Ok(_) => {
+                    let (now_structures, now_services) = projection(&bench);
+                    assert_eq!(now_structures, full_structures, "part {part} cut at {cut}");
+                    assert!(
+                        now_services.iter().all(|s| full_services.contains(s)),
+                        "part {part} cut at {cut}: {now_services:?}"
+                    );
+                    if part == 0 {
+                        assert_eq!(now_services, full_services, "part {part} cut at {cut}");
+                    }
+                    // Back to the whole fixture for the next cut.
+                    let files = [
+                        bench.file("structures.csv", &structures),
+                        bench.file("services.csv", &services),
+                    ];
+                    bench.import(&files).unwrap();
+                }
+            }
+        }
+    }
+}
+
+/// Finding 3 in the window: the refused shrink becomes a question with both counts;
+/// « Annuler » keeps the cache and says so, « Remplacer » imports the same files again.
+#[test]
+fn the_window_asks_before_an_import_removes_structures() {
+    use common::ui::{checks_done, click_settled, harness, wait_for};
+    use egui_kittest::kittest::Queryable as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let fixture = common::fixtures().join("annuaire_small");
+    let structures =
+        std::fs::read_to_string(fixture.join("AIFE-Chorus-Pro-Annuaire_20261112-structures.csv"))
+            .unwrap();
+    // Two structures of the three: -33 %.
+    let two: Vec<&str> = structures.lines().take(3).collect();
+    let cut = dir
+        .path()
+        .join("AIFE-Chorus-Pro-Annuaire_20261119-structures.csv");
+    std::fs::write(&cut, two.join("\n") + "\n").unwrap();
+    let files = [
+        cut.display().to_string(),
+        fixture
+            .join("AIFE-Chorus-Pro-Annuaire_20261112-services.csv")
+            .display()
+            .to_string(),
+    ]
+    .join("\n");
+
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    h.get_by_label("Annuaire Chorus PRO").click();
+    h.run_steps(2);
+    h.get_by_label("Importer un export de l'annuaire").click();
+    h.run_steps(2);
+    let field = || egui::accesskit::Role::MultilineTextInput;
+    h.get_all_by_role(field()).next().unwrap().focus();
+    h.step();
+    h.get_all_by_role(field()).next().unwrap().type_text(&files);
+    h.run_steps(2);
+    let question = "L'annuaire importé contient 2 structures contre 3 en cache (-33 %). Un \
+                    export complet n'en perd pas autant d'un coup : vérifiez que le fichier \
+                    n'est pas tronqué. Remplacer quand même ?";
+    let structure_count = |db: &std::path::Path| {
+        let store = Store::open(db).unwrap();
+        chorus_depot::store::directory::structure_count(store.conn()).unwrap()
+    };
+
+    h.get_by_label("Importer l'annuaire").click();
+    wait_for(&mut h, "la question avant de remplacer", |h| {
+        h.query_by_label(question).is_some()
+    });
+    click_settled(&mut h, "Annuler");
+    wait_for(&mut h, "l'annulation", |h| {
+        h.query_by_label(question).is_none()
+            && h.query_by_label_contains(
+                "Import de l'annuaire annulé : l'annuaire en cache est conservé",
+            )
+            .is_some()
+    });
+    assert_eq!(structure_count(&db), 3);
+
+    h.get_by_label("Importer l'annuaire").click();
+    wait_for(&mut h, "la question, de nouveau", |h| {
+        h.query_by_label(question).is_some()
+    });
+    click_settled(&mut h, "Remplacer");
+    wait_for(&mut h, "l'annuaire remplacé puis vérifié", |h| {
+        checks_done(h)
+            && h.query_by_label(question).is_none()
+            && h.query_all_by_label_contains("Annuaire du 19/11/2026 — 2 structures")
+                .next()
+                .is_some()
+    });
+    assert_eq!(structure_count(&db), 2);
 }

@@ -100,6 +100,36 @@ enum JobOutput {
     ReturnedDone(String),
     /// A synchronisation with Chorus Pro ended.
     Synced(Box<crate::tracking::SyncReport>),
+    /// A directory imported: the status line, then the warnings.
+    DirectoryImported(Vec<String>),
+    /// A directory import refused because it removes too many structures: nothing changed,
+    /// the user is asked whether to replace anyway.
+    DirectoryShrink(PendingDirectoryShrink),
+}
+
+/// A directory import that would remove more than 20 % of the cached structures, waiting
+/// for « Remplacer » (import again, accepting it) or « Annuler ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDirectoryShrink {
+    pub files: Vec<PathBuf>,
+    /// Structures in the cache.
+    pub before: usize,
+    /// Structures in the files.
+    pub after: usize,
+}
+
+impl PendingDirectoryShrink {
+    /// The question the confirmation dialog asks, with both counts.
+    pub fn question(&self) -> String {
+        format!(
+            "L'annuaire importé contient {} contre {} en cache (-{} %). \
+             Un export complet n'en perd pas autant d'un coup : vérifiez que le fichier n'est \
+             pas tronqué. Remplacer quand même ?",
+            crate::directory::import::structures(self.after),
+            crate::model::format_count(self.before),
+            crate::directory::shrink_percent(self.before, self.after)
+        )
+    }
 }
 
 /// Why a native file dialog was opened.
@@ -136,6 +166,8 @@ pub struct Session {
     pub lot_discarded: Option<String>,
     /// A deposit waiting for the user's confirmation.
     pub pending_deposit: Option<PendingDeposit>,
+    /// A directory import that shrinks the cache, waiting for the user's confirmation.
+    pub pending_directory_shrink: Option<PendingDirectoryShrink>,
     /// The report of the latest deposit.
     pub deposit_report: Option<DepositReport>,
     /// What « Comptes Chorus PRO » shows, once loaded.
@@ -197,6 +229,7 @@ impl Session {
             prepared_lot: None,
             lot_discarded: None,
             pending_deposit: None,
+            pending_directory_shrink: None,
             deposit_report: None,
             connection_view: None,
             connection_view_generation: 0,
@@ -314,12 +347,52 @@ impl Session {
     }
 
     pub fn import_directory(&mut self, files: Vec<PathBuf>) {
+        self.start_directory_import(files, crate::directory::ImportOptions::default());
+    }
+
+    /// « Remplacer » in the shrink dialog: the same files again, the shrink accepted.
+    pub fn confirm_directory_shrink(&mut self) {
+        if let Some(pending) = self.pending_directory_shrink.take() {
+            self.start_directory_import(
+                pending.files,
+                crate::directory::ImportOptions {
+                    accept_shrink: true,
+                },
+            );
+        }
+    }
+
+    /// « Annuler » in the shrink dialog: nothing was changed, say so.
+    pub fn cancel_directory_shrink(&mut self) {
+        if self.pending_directory_shrink.take().is_some() {
+            self.notice(
+                false,
+                "Import de l'annuaire annulé : l'annuaire en cache est conservé",
+            );
+        }
+    }
+
+    fn start_directory_import(
+        &mut self,
+        files: Vec<PathBuf>,
+        options: crate::directory::ImportOptions,
+    ) {
         let db = self.db_path.clone();
         self.start_job(JobKind::DirectoryImport, move |progress| {
             let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-            crate::directory::import_directory(&mut store, &files, progress)
-                .map(|i| JobOutput::NeedsRecheck(super::status::directory_line(Some(&i))))
-                .map_err(|e| e.to_string())
+            match crate::directory::import_directory_with(&mut store, &files, options, progress) {
+                Ok(summary) => Ok(JobOutput::DirectoryImported(
+                    super::status::directory_import_lines(&summary),
+                )),
+                Err(crate::directory::DirectoryImportError::Shrink { before, after }) => {
+                    Ok(JobOutput::DirectoryShrink(PendingDirectoryShrink {
+                        files,
+                        before,
+                        after,
+                    }))
+                }
+                Err(e) => Err(e.to_string()),
+            }
         });
     }
 
@@ -637,6 +710,20 @@ impl Session {
                 self.sync_report = Some(Arc::new(*report));
                 self.sync_generation += 1;
                 self.refresh_manager();
+            }
+            Ok(JobOutput::DirectoryImported(lines)) => {
+                let mut lines = lines.into_iter();
+                if let Some(first) = lines.next() {
+                    self.notice(false, first);
+                }
+                // Warnings last, so the status bar shows them.
+                for warning in lines {
+                    self.notice(true, warning);
+                }
+                self.recheck_pending = true;
+            }
+            Ok(JobOutput::DirectoryShrink(pending)) => {
+                self.pending_directory_shrink = Some(pending);
             }
             Ok(JobOutput::NeedsRecheck(message)) => {
                 self.notice(false, message);

@@ -16,6 +16,14 @@ pub fn directory_line(import: Option<&DirectoryImport>) -> String {
     }
 }
 
+/// The summary of a directory import: the status line, then each warning
+/// (« Attention : … »), as the CLI prints them and the window shows them.
+pub fn directory_import_lines(summary: &crate::directory::ImportSummary) -> Vec<String> {
+    std::iter::once(directory_line(Some(&summary.recorded)))
+        .chain(summary.warnings.iter().map(|w| format!("Attention : {w}")))
+        .collect()
+}
+
 /// `1 facture`, `2 factures`, `1 234 factures` (French: 0 and 1 are singular).
 pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", format_count(n), if n <= 1 { one } else { many })

@@ -3,4 +3,7 @@
 pub mod export_date;
 pub mod import;
 
-pub use import::{DirectoryImportError, import_directory};
+pub use import::{
+    DirectoryImportError, ImportOptions, ImportSummary, MAX_SHRINK_PERCENT, import_directory,
+    import_directory_with, shrink_percent,
+};

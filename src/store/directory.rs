@@ -111,6 +111,14 @@ pub fn replace_structure(
     Ok(())
 }
 
+/// How many structures the cache holds (an import compares its own count with it).
+pub fn structure_count(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.query_row("SELECT count(*) FROM directory_structures", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as usize)
+}
+
 /// Records an import, with the counts as they stand in the tables after it.
 pub fn record_import(
     tx: &Transaction<'_>,

@@ -48,6 +48,7 @@ impl DirectoryTab {
 
 pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) -> Option<Action> {
     let mut action = None;
+    shrink_confirmation(ui.ctx(), session);
     let wanted = (tab.query.trim().to_string(), tab.only_active, tab.offset);
     if tab.requested.as_ref() != Some(&wanted) {
         session.request_directory_page(wanted.0.clone(), wanted.1, wanted.2);
@@ -215,4 +216,42 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
             });
         });
     action
+}
+
+/// « Remplacer » / « Annuler » when an import would remove more than 20 % of the cached
+/// structures: nothing changed yet; « Remplacer » imports the same files again, accepting it.
+fn shrink_confirmation(ctx: &egui::Context, session: &mut Session) {
+    let Some(pending) = &session.pending_directory_shrink else {
+        return;
+    };
+    let question = pending.question();
+    let mut decision = None;
+    let response =
+        egui::Modal::new(egui::Id::unique("directory-shrink-confirmation")).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.label(RichText::new("Remplacer l'annuaire en cache ?").heading());
+            ui.add_space(6.0);
+            ui.add(egui::Label::new(RichText::new(question).color(style::WARNING_AMBER)).wrap());
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .button(RichText::new("Remplacer").strong())
+                    .on_hover_text("Importe ces fichiers et remplace l'annuaire en cache")
+                    .clicked()
+                {
+                    decision = Some(true);
+                }
+                if ui.button("Annuler").clicked() {
+                    decision = Some(false);
+                }
+            });
+        });
+    if response.should_close() && decision.is_none() {
+        decision = Some(false);
+    }
+    match decision {
+        Some(true) => session.confirm_directory_shrink(),
+        Some(false) => session.cancel_directory_shrink(),
+        None => {}
+    }
 }
