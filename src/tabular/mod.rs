@@ -257,7 +257,9 @@ fn looks_binary(bytes: &[u8]) -> bool {
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
         .count();
-    controls * 100 > sample.len()
+    // A few stray control characters (one NUL in a short file) are a damaged text, refused
+    // with their line below, not a binary file.
+    controls >= 4 && controls * 100 > sample.len()
 }
 
 /// Column names normalised for lookup: trimmed, lower case, no BOM, no quotes.
