@@ -144,12 +144,12 @@ fn apply(bytes: &mut Vec<u8>, mutation: &Mutation) {
     }
 }
 
+/// The header's column indexes and the data rows with their lines.
+type ReadCsv = (Vec<String>, Vec<(u64, Vec<String>)>);
+
 /// Every data row of a CSV file as the importers read it (header, then rows with their
 /// lines), or the error the user would see.
-fn read_csv(
-    bytes: &[u8],
-    label: &str,
-) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), TabularError> {
+fn read_csv(bytes: &[u8], label: &str) -> Result<ReadCsv, TabularError> {
     let text = decode_text(bytes, label)?;
     let mut sheet = CsvSheet::from_text(text, label)?;
     let mut header = Vec::new();

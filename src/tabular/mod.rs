@@ -148,7 +148,7 @@ pub fn human_size(bytes: u64) -> String {
     for (unit, name) in UNITS {
         if bytes >= unit {
             let tenths = bytes.saturating_mul(10) / unit;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {name}", tenths / 10)
             } else {
                 format!("{},{} {name}", tenths / 10, tenths % 10)
@@ -239,7 +239,7 @@ fn first_mixed_line(body: &[u8]) -> Option<u64> {
             utf8 |= !chunk.valid().is_ascii();
             invalid |= !chunk.invalid().is_empty();
         }
-        let mixed = (utf8 && invalid) || (utf8 && seen_invalid) || (invalid && seen_utf8);
+        let mixed = (utf8 && (invalid || seen_invalid)) || (invalid && seen_utf8);
         if mixed {
             return Some(i as u64 + 1);
         }
@@ -285,11 +285,12 @@ impl Header {
         for raw in names {
             let name = normalize_name(raw);
             // Unnamed columns (a trailing `;`) are never looked up: several are harmless.
-            if duplicate.is_none() && !name.is_empty() {
-                if let Some(first) = normalized.iter().position(|n| *n == name) {
-                    let written = raw.trim_start_matches('\u{feff}').trim().trim_matches('"');
-                    duplicate = Some((written.trim().to_string(), first + 1, normalized.len() + 1));
-                }
+            if duplicate.is_none()
+                && !name.is_empty()
+                && let Some(first) = normalized.iter().position(|n| *n == name)
+            {
+                let written = raw.trim_start_matches('\u{feff}').trim().trim_matches('"');
+                duplicate = Some((written.trim().to_string(), first + 1, normalized.len() + 1));
             }
             normalized.push(name);
         }
