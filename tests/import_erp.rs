@@ -717,3 +717,169 @@ fn a_currency_that_is_no_iso_code_is_refused() {
         "factures.csv, ligne 2, colonne « devise » : « EURO » n'est pas un code de devise ISO 4217 (ex. EUR)"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Untrusted files (issue 9): damaged, cut, mixed or special files are refused, naming the
+// file and the line, and the mirror stays as it was.
+
+#[test]
+fn a_row_cut_short_is_refused_with_its_field_count() {
+    // The last payment cut inside its amount: `600,30` then `VIREMENT` lost.
+    let reglements = "\
+numero_facture;date;montant;mode
+F2026-0001;2026-07-10;600,30;VIREMENT
+F2026-0001;20/07/2026;60
+";
+    let err = refused_text(&with_changes("reglements.csv", reglements));
+    assert_eq!(
+        err,
+        "reglements.csv, ligne 3 : 4 champs attendus (autant que de colonnes dans l'en-tête), 3 trouvés : ligne coupée, ou point-virgule en trop ou manquant"
+    );
+}
+
+#[test]
+fn a_file_cut_inside_its_last_value_is_refused() {
+    // Right field count, but `VIREMENT` cut to `VIREME` and no line break after it.
+    let reglements = "\
+numero_facture;date;montant;mode
+F2026-0001;2026-07-10;600,30;VIREMENT
+F2026-0001;20/07/2026;600,30;VIREME";
+    let err = refused_text(&with_changes("reglements.csv", reglements));
+    assert_eq!(
+        err,
+        "reglements.csv, ligne 3 : la dernière ligne ne se termine pas par un saut de ligne : le fichier semble coupé (export ou copie interrompus) et sa dernière valeur peut-être tronquée ; s'il est complet, ajoutez un saut de ligne à la fin de la dernière ligne"
+    );
+}
+
+#[test]
+fn a_utf8_export_with_one_windows_1252_line_is_refused() {
+    // CLIENTS is UTF-8 (« Hôtel »); one line pasted from an old Windows export.
+    let mut clients = CLIENTS.as_bytes().to_vec();
+    clients.extend_from_slice(b"C3;Cr\xe8che municipale;;PRIVE;;30000;N\xeemes;\n");
+    let mut files: Vec<(&str, &[u8])> = with_changes("", "")
+        .iter()
+        .map(|(f, t)| (*f, t.as_bytes()))
+        .collect();
+    for f in files.iter_mut() {
+        if f.0 == "clients.csv" {
+            f.1 = &clients;
+        }
+    }
+    let err = refused(&files);
+    assert_eq!(
+        err,
+        "clients.csv, ligne 4 : texte qui n'est ni en UTF-8 ni en Windows-1252 homogène"
+    );
+}
+
+#[test]
+fn a_header_with_a_column_twice_is_refused() {
+    let marches = "\
+code_client;numero;libelle;date_debut;date_fin;Numero 
+C1;M2026-007;Entretien;2026-01-01;31/12/2026;M2026-008
+";
+    let err = refused_text(&with_changes("marches.csv", marches));
+    assert_eq!(
+        err,
+        "marches.csv, ligne 1, colonne « Numero » : colonne présente deux fois dans l'en-tête (colonnes n° 2 et n° 6) : impossible de savoir laquelle lire, supprimez ou renommez l'une des deux"
+    );
+}
+
+#[test]
+fn a_nul_byte_far_in_a_file_is_refused() {
+    let mut lignes = LIGNES.as_bytes().to_vec();
+    for i in 0..300 {
+        lignes.extend_from_slice(
+            format!(
+                "F2026-0001;{};Tonte des pelouses, passage {i};1;h;1;20;1\n",
+                i + 3
+            )
+            .as_bytes(),
+        );
+    }
+    assert!(lignes.len() > 8192);
+    lignes.extend_from_slice(b"F2026-0001;999;Ton\0te;1;h;1;20;1\n");
+    let mut files: Vec<(&str, &[u8])> = GOOD.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
+    for f in files.iter_mut() {
+        if f.0 == "lignes.csv" {
+            f.1 = &lignes;
+        }
+    }
+    let err = refused(&files);
+    assert_eq!(
+        err,
+        "lignes.csv, ligne 305 : octet nul : ce n'est pas un fichier texte CSV (contenu binaire ou fichier abîmé)"
+    );
+}
+
+#[test]
+fn two_files_whose_names_differ_only_by_case_are_refused() {
+    let mut files = with_changes("", "");
+    files.push(("FACTURES.CSV", FACTURES));
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(f, t)| (*f, t.as_bytes())).collect();
+    let mut bench = Bench::with_good_import();
+    let before = bench.dump();
+    let dir = bench.folder("double", &bytes);
+    let err = bench.import(&dir).unwrap_err();
+    assert_eq!(
+        err,
+        format!(
+            "le dossier {} contient à la fois « FACTURES.CSV » et « factures.csv » : ces noms ne diffèrent que par les majuscules, impossible de savoir lequel importer ; retirez l'un des deux",
+            dir.display()
+        )
+    );
+    assert_eq!(bench.dump(), before);
+}
+
+/// Imports `dir` on a thread, failing after 10 s instead of hanging (a FIFO blocks its
+/// reader until a writer comes).
+fn import_within_10_s(mut bench: Bench, dir: PathBuf) -> (Bench, String) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let err = bench.import(&dir).unwrap_err();
+        let _ = tx.send((bench, err));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the import blocked on a special file")
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_named_like_exports_are_refused_without_blocking() {
+    let bench = Bench::with_good_import();
+    let before = bench.dump();
+    let good: Vec<(&str, &[u8])> = with_changes("", "")
+        .iter()
+        .filter(|(f, _)| *f != "factures.csv")
+        .map(|(f, t)| (*f, t.as_bytes()))
+        .collect();
+    // A FIFO named factures.csv.
+    let dir = bench.folder("fifo", &good);
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("factures.csv"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (bench, err) = import_within_10_s(bench, dir);
+    assert_eq!(
+        err,
+        "factures.csv : ce n'est pas un fichier ordinaire (c'est un tube nommé (FIFO)) : seul un fichier enregistré sur le disque peut être importé"
+    );
+    // /dev/zero through a symlink: never read (it would be read until memory runs out).
+    let dir = bench.folder("zero", &good);
+    std::os::unix::fs::symlink("/dev/zero", dir.join("factures.csv")).unwrap();
+    let (bench, err) = import_within_10_s(bench, dir);
+    assert_eq!(
+        err,
+        "factures.csv : ce n'est pas un fichier ordinaire (c'est un périphérique) : seul un fichier enregistré sur le disque peut être importé"
+    );
+    // A folder named factures.csv.
+    let dir = bench.folder("dossier", &good);
+    std::fs::create_dir(dir.join("factures.csv")).unwrap();
+    let (bench, err) = import_within_10_s(bench, dir);
+    assert_eq!(
+        err,
+        "factures.csv : ce n'est pas un fichier ordinaire (c'est un dossier) : seul un fichier enregistré sur le disque peut être importé"
+    );
+    assert_eq!(bench.dump(), before);
+}

@@ -29,6 +29,14 @@ pub enum ErpImportError {
     NoFolder(PathBuf),
     #[error("le dossier {dir} ne contient aucun des fichiers attendus ({expected})")]
     NoFiles { dir: PathBuf, expected: String },
+    #[error(
+        "le dossier {dir} contient à la fois « {first} » et « {second} » : ces noms ne diffèrent que par les majuscules, impossible de savoir lequel importer ; retirez l'un des deux"
+    )]
+    SameFileTwice {
+        dir: PathBuf,
+        first: String,
+        second: String,
+    },
     #[error("import annulé : la base n'a pas été modifiée")]
     Cancelled,
     #[error("erreur de la base de données pendant l'import : {0}")]
@@ -51,15 +59,37 @@ impl std::fmt::Display for ErpImportSummary {
     }
 }
 
-/// Finds `name` in `dir` whatever the case of the file name (exports from Windows).
-fn find_file(entries: &[PathBuf], name: &str) -> Option<PathBuf> {
-    entries
-        .iter()
-        .find(|p| {
+/// Finds `name` among the entries of a folder whatever the case of the file name (exports
+/// from Windows). Two entries matching (`factures.csv` and `FACTURES.CSV`, possible on
+/// Linux) are refused: importing one and ignoring the other would be a silent guess.
+fn find_file(
+    dir: &Path,
+    entries: &[PathBuf],
+    name: &str,
+) -> Result<Option<PathBuf>, ErpImportError> {
+    let mut found = entries.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(name))
+    });
+    let Some(first) = found.next() else {
+        return Ok(None);
+    };
+    if let Some(second) = found.next() {
+        let label = |p: &PathBuf| {
             p.file_name()
-                .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(name))
-        })
-        .cloned()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let mut names = [label(first), label(second)];
+        names.sort();
+        let [first, second] = names;
+        return Err(ErpImportError::SameFileTwice {
+            dir: dir.to_path_buf(),
+            first,
+            second,
+        });
+    }
+    Ok(Some(first.clone()))
 }
 
 pub fn import_erp(
@@ -72,17 +102,21 @@ pub fn import_erp(
         .map_err(|_| ErpImportError::NoFolder(dir.clone()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
-    let present: Vec<(&str, PathBuf)> = ERP_FILES
-        .iter()
-        .filter_map(|name| find_file(&entries, name).map(|p| (*name, p)))
-        .collect();
+    let mut present: Vec<(&str, PathBuf)> = Vec::new();
+    for name in ERP_FILES {
+        if let Some(path) = find_file(&dir, &entries, name)? {
+            present.push((name, path));
+        }
+    }
     if present.is_empty() {
         return Err(ErpImportError::NoFiles {
             dir,
             expected: ERP_FILES.join(", "),
         });
     }
-    // Read and decode every file before touching the database.
+    // Read and decode every file before touching the database (each through
+    // `tabular::read_regular_file`: a FIFO, a device or a folder named `factures.csv` is
+    // refused before it is opened).
     let mut sheets = Vec::with_capacity(present.len());
     for (name, path) in &present {
         let label = path
