@@ -160,3 +160,92 @@ fn switching_to_production_asks_for_the_piste_application_and_saves_secrets_apar
         );
     }
 }
+
+/// The drop-downs of the modal « Paramétrage » (issue 10): each item chosen with the mouse,
+/// again after the dialog itself was clicked (which once put the list behind the dialog:
+/// the click went through to the field below), changes the value; the choice is saved.
+#[test]
+fn every_drop_down_of_the_settings_dialog_takes_the_item_clicked_again_and_again() {
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    open_connection_tab(&mut h);
+    settle(&mut h, "Tester la connexion");
+    let combo_value = |h: &AppHarness, index: usize| {
+        h.get_all_by_role(Role::ComboBox)
+            .nth(index)
+            .unwrap()
+            .value()
+            .unwrap_or_default()
+    };
+    let choose = |h: &mut AppHarness, index: usize, item: &str| {
+        // A click on the dialog first: it brings the dialog's layer to the top.
+        h.get_by_label_contains("Dépôt et suivi").click();
+        h.run_steps(2);
+        h.get_all_by_role(Role::ComboBox)
+            .nth(index)
+            .unwrap()
+            .click();
+        h.run_steps(3);
+        h.get_all_by_label(item)
+            .last()
+            .unwrap_or_else(|| panic!("« {item} » dans la liste"))
+            .click();
+        h.run_steps(3);
+    };
+    for (item, description) in [
+        (
+            "Chorus Pro qualification (PISTE sandbox)",
+            "Chorus Pro de qualification, via PISTE sandbox",
+        ),
+        (
+            "Bac à sable intégré (démonstration)",
+            "Démonstration sans compte",
+        ),
+        ("Chorus Pro production", "Chorus Pro de production"),
+        (
+            "Chorus Pro qualification (PISTE sandbox)",
+            "Chorus Pro de qualification, via PISTE sandbox",
+        ),
+    ] {
+        choose(&mut h, 0, item);
+        assert_eq!(combo_value(&h, 0), item);
+        h.get_by_label_contains(description);
+    }
+    for item in ["UBL 2.1", "CII D16B", "UBL 2.1"] {
+        choose(&mut h, 1, item);
+        assert_eq!(combo_value(&h, 1), item);
+    }
+    // The environment still says qualification: the format list did not click through.
+    assert_eq!(
+        combo_value(&h, 0),
+        "Chorus Pro qualification (PISTE sandbox)"
+    );
+
+    let type_into = |h: &mut AppHarness, role: Role, index: usize, text: &str| {
+        h.get_all_by_role(role).nth(index).unwrap().focus();
+        h.step();
+        h.get_all_by_role(role).nth(index).unwrap().type_text(text);
+        h.run_steps(2);
+    };
+    type_into(&mut h, Role::TextInput, 2, "mon-application");
+    type_into(&mut h, Role::PasswordInput, 0, "secret-piste-123");
+    type_into(&mut h, Role::TextInput, 3, "TECH_1_SIEGE@cpro.fr");
+    type_into(&mut h, Role::PasswordInput, 1, "mot-de-passe-456");
+    click_settled(&mut h, "Enregistrer");
+    wait_for(&mut h, "l'enregistrement", |h| {
+        idle(h)
+            && h.state().as_ref().is_some_and(|app| {
+                app.session
+                    .notices
+                    .iter()
+                    .any(|n| n.text.contains("enregistrée"))
+            })
+    });
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let settings = ConnectionSettings::load(store.conn()).unwrap();
+    assert_eq!(settings.environment, EnvironmentChoice::Qualification);
+    assert_eq!(settings.deposit.format, "ubl");
+}

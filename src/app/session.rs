@@ -545,7 +545,7 @@ impl Session {
             let picked = match purpose {
                 FilePurpose::DirectoryFiles => rfd::FileDialog::new()
                     .set_title("Annuaire Chorus Pro : fichiers structures et services")
-                    .add_filter("Annuaire (CSV, XLSX)", &["csv", "xlsx", "xls", "ods"])
+                    .add_filter("Annuaire (CSV, XLSX)", &["csv", "xlsx"])
                     .pick_files()
                     .unwrap_or_default(),
                 FilePurpose::ErpFolder => rfd::FileDialog::new()

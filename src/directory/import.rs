@@ -205,12 +205,15 @@ enum Rows {
 }
 
 impl Table {
-    /// The next non-blank row and its line number. A row with fewer cells than the header
-    /// is refused: a cut export ends on such a row, whose missing flags would be read as
-    /// « false » (the generic CSV reader may refuse it first).
+    /// The next non-blank row and its line number. A CSV row with fewer cells than the
+    /// header is refused: a cut export ends on such a row, whose missing flags would be read
+    /// as « false » (the generic CSV reader refuses it first; this stays as a second guard).
+    /// A worksheet row may be shorter: XLSX does not store trailing empty cells, and a cut
+    /// workbook is a broken archive, refused as such.
     fn next_row(&mut self, record: &mut StringRecord) -> Result<Option<u64>, TabularError> {
         let line = self.next_any_row(record)?;
         if let Some(line) = line
+            && matches!(self.rows, Rows::Csv(_))
             && record.len() < self.header.len()
         {
             return Err(TabularError {

@@ -68,7 +68,7 @@ impl Directory {
                 .map(|e| e.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
             let mut sheets: Vec<(String, Header, Vec<StringRecord>)> = Vec::new();
-            if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+            if matches!(extension.as_str(), "xlsx" | "xlsm") {
                 for sheet in
                     tabular::xlsx::read_workbook(path, &label).map_err(|e| e.to_string())?
                 {
