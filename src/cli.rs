@@ -5,6 +5,7 @@ use crate::progress::Silent;
 use crate::store::Store;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -154,13 +155,42 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_french(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     init_logging();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Erreur : {}", error_text(&e));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses the command line with French help and errors (`cli_french`). Help and version
+/// are printed on stdout (exit 0); an error on stderr (exit 2, as clap does).
+fn parse_french(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, ExitCode> {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = crate::cli_french::frenchify(Cli::command());
+    let matches = command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match matches {
+        Ok(cli) => Ok(cli),
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            print!("{e}");
+            Err(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}", crate::cli_french::error_message(&e, "chorus-depot"));
+            Err(ExitCode::from(2))
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod checks;
 pub mod chorus;
 pub mod cli;
+pub mod cli_french;
 pub mod demo;
 pub mod deposit;
 pub mod directory;

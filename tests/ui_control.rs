@@ -5,7 +5,7 @@ mod common;
 
 use chorus_depot::app::deposit_summary::DepositTarget;
 
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use common::ui::{checks_done, confirm_deposit, harness, text_input, wait_for};
 
@@ -113,12 +113,35 @@ fn settings_refuse_a_bad_iban_and_keep_the_old_value() {
     h.run_steps(2);
     h.get(text_input(bad));
     h.get_by_label("La clé de contrôle de l'IBAN est incorrecte (modulo 97) : vérifiez la saisie");
-    h.get_by_label("Des champs sont invalides : rien ne sera enregistré.");
+    h.get_by_label(
+        "Bureautique Rhône SAS : des champs sont invalides, cette société ne sera pas enregistrée.",
+    );
     // « Enregistrer » does nothing while a field is invalid.
     h.get_by_label("Enregistrer").click();
     h.run_steps(2);
     h.get_by_label("Paramétrage des sociétés émettrices");
+    // Closing with an edit asks what to do with it; « Reprendre la saisie » keeps it.
     h.get_by_label("Annuler").click();
+    h.run_steps(2);
+    h.get_by_label("Enregistrer les modifications ?");
+    h.get_by_label("• la société Bureautique Rhône SAS");
+    h.get_by_label("Reprendre la saisie").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Enregistrer les modifications ?")
+            .is_none()
+    );
+    h.get(text_input(bad));
+    // Escape asks the same question; an invalid edit cannot be saved from it.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("Enregistrer les modifications ?");
+    assert!(
+        h.get_by_label("Enregistrer et fermer")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("Fermer sans enregistrer").click();
     h.run_steps(2);
     assert!(
         h.query_by_label("Paramétrage des sociétés émettrices")

@@ -249,3 +249,85 @@ fn every_drop_down_of_the_settings_dialog_takes_the_item_clicked_again_and_again
     assert_eq!(settings.environment, EnvironmentChoice::Qualification);
     assert_eq!(settings.deposit.format, "ubl");
 }
+
+/// A pointer press, then its release a frame later, as a real mouse does (kittest's
+/// `click()` gives both in one frame, which hid the drop-downs' fault in the dialog).
+fn mouse_click(h: &mut AppHarness, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.step();
+    h.drag_at(pos);
+    h.step();
+    h.drop_at(pos);
+    h.run_steps(2);
+}
+
+fn centre_of(h: &AppHarness, node: egui_kittest::Node<'_>) -> egui::Pos2 {
+    let _ = h;
+    node.rect().center()
+}
+
+#[test]
+fn the_lists_of_the_settings_dialog_open_above_it_and_take_real_mouse_clicks() {
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    open_connection_tab(&mut h);
+    settle(&mut h, "Tester la connexion");
+    let dialog = egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("settings"));
+    for (combo, item) in [
+        (0, "Chorus Pro qualification (PISTE sandbox)"),
+        (1, "UBL 2.1"),
+        (0, "Chorus Pro production"),
+        (1, "CII D16B"),
+        (0, "Chorus Pro qualification (PISTE sandbox)"),
+    ] {
+        // A press in a field of the dialog first: it brings the dialog's layer to the top
+        // (the list then opened below it before the fix).
+        let field = centre_of(&h, h.get_all_by_role(Role::TextInput).last().unwrap());
+        mouse_click(&mut h, field);
+        let button = centre_of(&h, h.get_all_by_role(Role::ComboBox).nth(combo).unwrap());
+        mouse_click(&mut h, button);
+        let entry = centre_of(
+            &h,
+            h.get_all_by_label(item)
+                .last()
+                .unwrap_or_else(|| panic!("« {item} » dans la liste")),
+        );
+        let on_top = h.ctx.layer_id_at(entry).expect("un calque sous la souris");
+        assert_ne!(
+            on_top, dialog,
+            "la liste de « {item} » est sous la fenêtre de paramétrage"
+        );
+        mouse_click(&mut h, entry);
+        let value = h
+            .get_all_by_role(Role::ComboBox)
+            .nth(combo)
+            .unwrap()
+            .value()
+            .unwrap_or_default();
+        assert_eq!(value, item);
+    }
+    // Escape on an open list closes the list only, not the dialog.
+    let button = centre_of(&h, h.get_all_by_role(Role::ComboBox).nth(1).unwrap());
+    mouse_click(&mut h, button);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("Paramétrage de la connexion à Chorus Pro");
+    // « Fermer » with these edits (qualification without its PISTE application: invalid)
+    // asks what to do with them instead of dropping them.
+    click_settled(&mut h, "Fermer");
+    h.run_steps(2);
+    h.get_by_label("Enregistrer les modifications ?");
+    h.get_by_label("• la connexion à Chorus Pro");
+    click_settled(&mut h, "Fermer sans enregistrer");
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Paramétrage de la connexion à Chorus Pro")
+            .is_none()
+    );
+    let store = chorus_depot::store::Store::open(&db).unwrap();
+    let settings = ConnectionSettings::load(store.conn()).unwrap();
+    assert_eq!(settings.environment, EnvironmentChoice::EmbeddedSandbox);
+}

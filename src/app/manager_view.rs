@@ -160,6 +160,8 @@ pub struct TreeView {
     pub columns: Vec<ExtraColumn>,
     /// The invoice shown in the detail panel (by number).
     pub selected: Option<String>,
+    /// The table should bring the selected invoice into view (once).
+    pub scroll_to_selected: bool,
     /// The invoices the tree was built from, by generation.
     data_generation: Option<u64>,
     /// (code, name) of the establishments and clients in the data, for the search's lists
@@ -179,6 +181,7 @@ impl Default for TreeView {
             rows: Vec::new(),
             columns: ExtraColumn::default_set(),
             selected: None,
+            scroll_to_selected: false,
             data_generation: None,
             companies: Vec::new(),
             clients: Vec::new(),
@@ -232,6 +235,42 @@ impl TreeView {
             self.toggled.insert(key);
         }
         self.rows = self.visible_rows();
+    }
+
+    /// Opens the nodes down to invoice `number`, selects it and asks the table to scroll to
+    /// it (a click on a line of « Depuis votre dernière consultation »). False when the
+    /// current search leaves it out of the tree.
+    pub fn reveal(&mut self, invoices: &[TrackedInvoice], number: &str) -> bool {
+        let Some(index) = invoices.iter().position(|i| i.number == number) else {
+            return false;
+        };
+        let mut path = None;
+        for (ci, company) in self.tree.companies.iter().enumerate() {
+            for (si, stage) in company.stages.iter().enumerate() {
+                for (cli, client) in stage.clients.iter().enumerate() {
+                    if client.invoices.contains(&index) {
+                        path = Some([
+                            VisibleRow::Company(ci),
+                            VisibleRow::Stage(ci, si),
+                            VisibleRow::Client(ci, si, cli),
+                        ]);
+                    }
+                }
+            }
+        }
+        let Some(path) = path else {
+            return false;
+        };
+        for row in path {
+            let key = self.key(row);
+            if !self.is_open(&key) && !self.toggled.remove(&key) {
+                self.toggled.insert(key);
+            }
+        }
+        self.selected = Some(number.to_string());
+        self.scroll_to_selected = true;
+        self.rows = self.visible_rows();
+        true
     }
 
     /// Opens every node down to the invoices (or closes all but the companies).

@@ -109,18 +109,36 @@ fn capitalize(e: impl ToString) -> String {
     }
 }
 
-/// The changes to save if every form is valid, else `None`.
-pub fn changes_to_save(forms: &[CompanyForm]) -> Option<Vec<(String, CompanyBankDetails)>> {
-    if forms.iter().any(|f| !f.errors().is_empty()) {
-        return None;
+/// What « Enregistrer » would do: each company stands on its own, so a company whose fields
+/// are invalid does not hold back the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavePlan {
+    /// The valid, modified companies, normalised.
+    pub changes: Vec<(String, CompanyBankDetails)>,
+    /// The modified companies left out because a field is invalid (their names).
+    pub held_back: Vec<String>,
+}
+
+/// The plan for saving `forms`.
+pub fn save_plan(forms: &[CompanyForm]) -> SavePlan {
+    let mut plan = SavePlan::default();
+    for form in forms.iter().filter(|f| f.is_modified()) {
+        if form.errors().is_empty() {
+            plan.changes.push((form.code.clone(), form.details()));
+        } else {
+            plan.held_back.push(form.name.clone());
+        }
     }
-    Some(
-        forms
-            .iter()
-            .filter(|f| f.is_modified())
-            .map(|f| (f.code.clone(), f.details()))
-            .collect(),
-    )
+    plan
+}
+
+/// Records `changes` as what the database now holds, so those forms are no longer modified.
+pub fn mark_saved(forms: &mut [CompanyForm], changes: &[(String, CompanyBankDetails)]) {
+    for (code, details) in changes {
+        if let Some(form) = forms.iter_mut().find(|f| &f.code == code) {
+            form.saved = details.clone();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +161,7 @@ mod tests {
     fn a_valid_unchanged_form_saves_nothing() {
         let form = CompanyForm::from_company(&company());
         assert!(form.errors().is_empty());
-        assert_eq!(changes_to_save(&[form]), Some(vec![]));
+        assert_eq!(save_plan(&[form]), SavePlan::default());
     }
 
     #[test]
@@ -155,14 +173,35 @@ mod tests {
             errors.iban.as_deref(),
             Some("La clé de contrôle de l'IBAN est incorrecte (modulo 97) : vérifiez la saisie")
         );
-        assert_eq!(changes_to_save(&[form]), None);
+        let plan = save_plan(&[form]);
+        assert!(plan.changes.is_empty());
+        assert_eq!(plan.held_back, vec!["Exemple SAS".to_string()]);
+    }
+
+    #[test]
+    fn an_invalid_company_does_not_hold_back_a_valid_one() {
+        let mut bad = CompanyForm::from_company(&company());
+        bad.iban = "FR76 3000 6000 0112 3456 7890 188".into();
+        let mut other = company();
+        other.code = "SUD".into();
+        other.name = "Exemple Sud".into();
+        let mut good = CompanyForm::from_company(&other);
+        good.bic = "BNPAFRPP".into();
+        let mut forms = vec![bad, good];
+        let plan = save_plan(&forms);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(plan.changes[0].0, "SUD");
+        assert_eq!(plan.held_back, vec!["Exemple SAS".to_string()]);
+        mark_saved(&mut forms, &plan.changes);
+        assert!(!forms[1].is_modified());
+        assert!(forms[0].is_modified());
     }
 
     #[test]
     fn spaces_and_case_are_normalised_on_save() {
         let mut form = CompanyForm::from_company(&company());
         form.bic = "bnpa fr pp".into();
-        let changes = changes_to_save(&[form]).unwrap();
+        let changes = save_plan(&[form]).changes;
         assert_eq!(changes[0].1.bic, "BNPAFRPP");
         assert_eq!(changes[0].1.iban, "FR7630006000011234567890189");
     }

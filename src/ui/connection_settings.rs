@@ -2,7 +2,7 @@
 //! invoicing company's technical account, the deposit defaults, and « Tester la connexion »
 //! with what works and what does not, line by line.
 
-use super::style;
+use super::{dialog, style};
 use crate::app::connection::EnvironmentChoice;
 use crate::app::connection_form::{ConnectionChanges, ConnectionErrors, ConnectionForm};
 use crate::app::connection_test::{ConnectionCheck, Level, password_expiry_text};
@@ -23,8 +23,12 @@ pub fn show(
 ) -> Option<Command> {
     let errors = form.errors();
     let mut command = None;
+    // The test's result and the buttons stay in view under the form, which scrolls.
+    let below = if check.is_some() { 190.0 } else { 40.0 };
     egui::ScrollArea::vertical()
-        .max_height(520.0)
+        .id_salt("connection_form")
+        .max_height((ui.available_height() - below).max(120.0))
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             environment(ui, form);
             ui.add_space(6.0);
@@ -39,11 +43,11 @@ pub fn show(
                 ui.add_space(4.0);
                 ui.label(RichText::new(format!("⚠ {notice}")).color(style::WARNING_AMBER));
             }
-            if let Some(check) = check {
-                ui.add_space(6.0);
-                test_result(ui, check);
-            }
         });
+    if let Some(check) = check {
+        ui.add_space(4.0);
+        test_result(ui, check);
+    }
     ui.separator();
     let changes = form.changes();
     ui.horizontal(|ui| {
@@ -88,7 +92,7 @@ pub fn show(
 fn environment(ui: &mut egui::Ui, form: &mut ConnectionForm) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("Environnement").strong());
-        egui::ComboBox::from_id_salt("environment")
+        let combo = egui::ComboBox::from_id_salt("environment")
             .width(340.0)
             .selected_text(form.environment.label())
             .show_ui(ui, |ui| {
@@ -100,6 +104,7 @@ fn environment(ui: &mut egui::Ui, form: &mut ConnectionForm) {
                     ui.selectable_value(&mut form.environment, env, env.label());
                 }
             });
+        dialog::keep_list_above(ui, &combo.response);
     });
     let text = match form.environment {
         EnvironmentChoice::EmbeddedSandbox => {
@@ -272,13 +277,14 @@ fn deposit_defaults(ui: &mut egui::Ui, form: &mut ConnectionForm, errors: &Conne
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 ui.label("Format des factures");
-                egui::ComboBox::from_id_salt("default_format")
+                let combo = egui::ComboBox::from_id_salt("default_format")
                     .selected_text(format_label(&form.format))
                     .show_ui(ui, |ui| {
                         for code in ["facturx", "ubl", "cii"] {
                             ui.selectable_value(&mut form.format, code.into(), format_label(code));
                         }
                     });
+                dialog::keep_list_above(ui, &combo.response);
                 ui.label("");
                 ui.end_row();
                 number_row(
@@ -322,20 +328,27 @@ fn deposit_defaults(ui: &mut egui::Ui, form: &mut ConnectionForm, errors: &Conne
 
 fn test_result(ui: &mut egui::Ui, check: &ConnectionCheck) {
     group(ui, "Résultat du test de la connexion", |ui| {
-        for line in &check.lines {
-            let mark = match line.level {
-                Level::Ok => "✔",
-                Level::Warning => "⚠",
-                Level::Error => "✖",
-            };
-            ui.add(
-                egui::Label::new(
-                    RichText::new(format!("{mark} {}", line.text)).color(level_colour(line.level)),
-                )
-                .wrap(),
-            );
-        }
+        egui::ScrollArea::vertical()
+            .id_salt("connection_test_result")
+            .max_height(140.0)
+            .show(ui, |ui| test_lines(ui, check));
     });
+}
+
+fn test_lines(ui: &mut egui::Ui, check: &ConnectionCheck) {
+    for line in &check.lines {
+        let mark = match line.level {
+            Level::Ok => "✔",
+            Level::Warning => "⚠",
+            Level::Error => "✖",
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("{mark} {}", line.text)).color(level_colour(line.level)),
+            )
+            .wrap(),
+        );
+    }
 }
 
 fn level_colour(level: Level) -> egui::Color32 {

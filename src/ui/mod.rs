@@ -5,6 +5,7 @@ mod accounts_tab;
 mod connection_settings;
 mod deposit_tab;
 mod detail_panel;
+mod dialog;
 mod directory_tab;
 mod help;
 mod invoice_tables;
@@ -54,7 +55,7 @@ pub struct ChorusDepotApp {
     deposit: deposit_tab::DepositTab,
     pub manager: manager::ManagerTab,
     settings: Option<settings_dialog::SettingsDialog>,
-    help_open: bool,
+    help: help::HelpWindow,
     /// The connection settings shown in « Comptes Chorus PRO » (generation read, asked).
     accounts_view_generation: Option<u64>,
     accounts_view_asked: bool,
@@ -97,7 +98,7 @@ impl ChorusDepotApp {
             deposit: deposit_tab::DepositTab::default(),
             manager: manager::ManagerTab::default(),
             settings: None,
-            help_open: false,
+            help: help::HelpWindow::default(),
             accounts_view_generation: None,
             accounts_view_asked: false,
             extras_requested_for: None,
@@ -185,8 +186,8 @@ impl ChorusDepotApp {
         }
         toolbar::structure_window(ui.ctx(), &mut self.toolbar, &mut self.session);
         self.settings_dialog(ui.ctx());
-        if self.help_open {
-            help::show(ui.ctx(), &mut self.help_open);
+        if self.help.open {
+            help::show(ui.ctx(), &mut self.help, self.session.db_path());
         }
     }
 
@@ -286,7 +287,7 @@ impl ChorusDepotApp {
             }
             Some(Action::Refresh) => self.session.refresh(),
             Some(Action::Settings) => self.open_settings(),
-            Some(Action::Help) => self.help_open = true,
+            Some(Action::Help) => self.help.open = true,
             Some(Action::Deposit) => self.tab = Tab::Deposit,
             Some(Action::ImportErp) => self.session.pick_files(FilePurpose::ErpFolder),
         }
@@ -301,8 +302,8 @@ impl ChorusDepotApp {
             && (dialog.connection.is_none()
                 || dialog.connection_generation != session.connection_view_generation)
         {
-            dialog.connection = Some(ConnectionForm::new(view, &dialog.companies));
-            dialog.connection_generation = session.connection_view_generation;
+            let form = ConnectionForm::new(view, &dialog.companies);
+            dialog.set_connection(form, session.connection_view_generation);
         }
         let state = settings_dialog::ConnectionState {
             load_error: match &session.connection_view {
@@ -316,11 +317,23 @@ impl ChorusDepotApp {
             settings_dialog::Outcome::Open => {}
             settings_dialog::Outcome::Cancelled => self.settings = None,
             settings_dialog::Outcome::Save(changes) => {
+                dialog.saved(&changes);
+                let done = dialog.unsaved().is_empty();
+                self.session.save_company_settings(changes);
+                if done {
+                    self.settings = None;
+                }
+            }
+            settings_dialog::Outcome::SaveAndClose(changes) => {
                 self.session.save_company_settings(changes);
                 self.settings = None;
             }
             settings_dialog::Outcome::SaveConnection(changes) => {
                 self.session.save_connection(changes)
+            }
+            settings_dialog::Outcome::SaveConnectionAndClose(changes) => {
+                self.session.save_connection(changes);
+                self.settings = None;
             }
             settings_dialog::Outcome::TestConnection(changes) => {
                 self.session.test_connection(changes)

@@ -3,11 +3,10 @@
 //! (see `connection_settings`). Each invalid field shows why beside it; nothing is saved
 //! until every field is valid.
 
-use super::connection_settings;
-use super::style;
+use super::{connection_settings, dialog, style};
 use crate::app::connection_form::{ConnectionChanges, ConnectionForm};
 use crate::app::connection_test::ConnectionCheck;
-use crate::app::settings_form::{CompanyForm, changes_to_save};
+use crate::app::settings_form::{CompanyForm, SavePlan, mark_saved, save_plan};
 use crate::model::Company;
 use crate::store::erp::CompanyBankDetails;
 use egui::RichText;
@@ -26,15 +25,26 @@ pub struct SettingsDialog {
     pub connection: Option<ConnectionForm>,
     /// The session's `connection_view_generation` the form was built from.
     pub connection_generation: u64,
+    /// The connection form as it was built: anything typed since, valid or not, is an edit.
+    connection_as_opened: Option<ConnectionForm>,
+    /// The user asked to close with unsaved edits: « Enregistrer les modifications ? ».
+    confirm_close: bool,
 }
 
 pub enum Outcome {
     Open,
     Cancelled,
+    /// Saves these companies; the dialog stays open while other edits remain.
     Save(Vec<(String, CompanyBankDetails)>),
+    /// Saves these companies, then closes (the answer to « Enregistrer les modifications ? »).
+    SaveAndClose(Vec<(String, CompanyBankDetails)>),
     SaveConnection(ConnectionChanges),
+    SaveConnectionAndClose(ConnectionChanges),
     TestConnection(Option<ConnectionChanges>),
 }
+
+/// The dialog's size on a screen large enough; smaller screens get what fits.
+const DIALOG_SIZE: egui::Vec2 = egui::vec2(1000.0, 660.0);
 
 impl SettingsDialog {
     pub fn new(companies: &[Company]) -> SettingsDialog {
@@ -44,7 +54,39 @@ impl SettingsDialog {
             companies: companies.to_vec(),
             connection: None,
             connection_generation: 0,
+            connection_as_opened: None,
+            confirm_close: false,
         }
+    }
+
+    /// What was typed and not saved, in words (empty: nothing).
+    pub fn unsaved(&self) -> Vec<String> {
+        let mut what: Vec<String> = self
+            .forms
+            .iter()
+            .filter(|f| f.is_modified())
+            .map(|f| format!("la société {}", f.name))
+            .collect();
+        if self.connection_edited() {
+            what.push("la connexion à Chorus Pro".into());
+        }
+        what
+    }
+
+    /// Shows `form`, built from the settings the session loaded (generation `generation`).
+    pub fn set_connection(&mut self, form: ConnectionForm, generation: u64) {
+        self.connection_as_opened = Some(form.clone());
+        self.connection = Some(form);
+        self.connection_generation = generation;
+    }
+
+    fn connection_edited(&self) -> bool {
+        self.connection.is_some() && self.connection != self.connection_as_opened
+    }
+
+    /// The companies just saved are no longer « modified ».
+    pub fn saved(&mut self, changes: &[(String, CompanyBankDetails)]) {
+        mark_saved(&mut self.forms, changes);
     }
 }
 
@@ -61,10 +103,9 @@ pub fn show(
     busy: bool,
 ) -> Outcome {
     let mut outcome = Outcome::Open;
+    let mut wants_to_close = false;
     let modal = egui::Modal::new(egui::Id::unique("settings")).show(ctx, |ui| {
-        // Fixed: groups take the available width, a growing dialog would grow them again.
-        ui.set_width(1000.0);
-        ui.set_max_width(1000.0);
+        dialog::fix_size(ui, DIALOG_SIZE);
         ui.horizontal(|ui| {
             ui.heading(match dialog.tab {
                 SettingsTab::Companies => "Paramétrage des sociétés émettrices",
@@ -83,7 +124,7 @@ pub fn show(
             );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Fermer").clicked() {
-                    outcome = Outcome::Cancelled;
+                    wants_to_close = true;
                 }
             });
         });
@@ -113,53 +154,156 @@ pub fn show(
             }
             return;
         }
-        ui.label(
-            RichText::new("Ces informations figurent sur chaque facture déposée sur Chorus Pro.")
-                .color(style::MUTED),
-        );
-        ui.add_space(6.0);
-        if dialog.forms.is_empty() {
-            ui.label("Aucune société : importez d'abord societes.csv depuis l'ERP.");
+        if let Some(o) = companies_tab(ui, dialog, busy, &mut wants_to_close) {
+            outcome = o;
         }
-        egui::ScrollArea::vertical()
-            .max_height(480.0)
-            .show(ui, |ui| {
-                for form in &mut dialog.forms {
-                    company_form(ui, form);
-                    ui.add_space(8.0);
-                }
+    });
+    // Escape and a click beside the dialog ask to close, like « Fermer ».
+    if modal.should_close() && !dialog.confirm_close {
+        wants_to_close = true;
+    }
+    if wants_to_close && matches!(outcome, Outcome::Open) {
+        if dialog.unsaved().is_empty() {
+            return Outcome::Cancelled;
+        }
+        dialog.confirm_close = true;
+    }
+    if dialog.confirm_close
+        && let Some(answer) = unsaved_question(ctx, dialog, busy)
+    {
+        dialog.confirm_close = false;
+        outcome = answer;
+    }
+    outcome
+}
+
+fn companies_tab(
+    ui: &mut egui::Ui,
+    dialog: &mut SettingsDialog,
+    busy: bool,
+    wants_to_close: &mut bool,
+) -> Option<Outcome> {
+    let mut outcome = None;
+    ui.label(
+        RichText::new("Ces informations figurent sur chaque facture déposée sur Chorus Pro.")
+            .color(style::MUTED),
+    );
+    ui.add_space(6.0);
+    if dialog.forms.is_empty() {
+        ui.label("Aucune société : importez d'abord societes.csv depuis l'ERP.");
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("company_forms")
+        .max_height((ui.available_height() - 44.0).max(120.0))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for form in &mut dialog.forms {
+                company_form(ui, form);
+                ui.add_space(8.0);
+            }
+        });
+    ui.separator();
+    let plan = save_plan(&dialog.forms);
+    ui.horizontal(|ui| {
+        let can_save = !busy && !plan.changes.is_empty();
+        let save = ui
+            .add_enabled(can_save, egui::Button::new("Enregistrer"))
+            .on_disabled_hover_text(if plan.held_back.is_empty() {
+                "Aucune modification à enregistrer"
+            } else {
+                "Corrigez d'abord les champs signalés en rouge"
             });
-        ui.separator();
-        let changes = changes_to_save(&dialog.forms);
+        if save.clicked() {
+            outcome = Some(Outcome::Save(plan.changes.clone()));
+        }
+        if ui.button("Annuler").clicked() {
+            *wants_to_close = true;
+        }
+        held_back_note(ui, &plan);
+    });
+    outcome
+}
+
+/// Says which companies « Enregistrer » leaves out, and why.
+fn held_back_note(ui: &mut egui::Ui, plan: &SavePlan) {
+    if plan.held_back.is_empty() {
+        return;
+    }
+    let names = plan.held_back.join(", ");
+    let text = if plan.held_back.len() == 1 {
+        format!("{names} : des champs sont invalides, cette société ne sera pas enregistrée.")
+    } else {
+        format!("{names} : des champs sont invalides, ces sociétés ne seront pas enregistrées.")
+    };
+    ui.add(egui::Label::new(RichText::new(text).color(style::ERROR_RED)).truncate());
+}
+
+/// « Enregistrer les modifications ? » over the dialog. `None` while unanswered.
+fn unsaved_question(
+    ctx: &egui::Context,
+    dialog: &mut SettingsDialog,
+    busy: bool,
+) -> Option<Outcome> {
+    let unsaved = dialog.unsaved();
+    let plan = save_plan(&dialog.forms);
+    let connection_changed = dialog.connection_edited();
+    let connection_changes = dialog.connection.as_ref().and_then(|c| c.changes());
+    // One job saves one tab: the answer « Enregistrer » covers the common case of edits in
+    // one tab, all valid; otherwise the user goes back to the dialog.
+    let save = if !plan.changes.is_empty() && plan.held_back.is_empty() && !connection_changed {
+        Ok(Outcome::SaveAndClose(plan.changes.clone()))
+    } else if connection_changed && plan.changes.is_empty() && plan.held_back.is_empty() {
+        match connection_changes {
+            Some(c) => Ok(Outcome::SaveConnectionAndClose(c)),
+            None => Err("Corrigez d'abord les champs signalés en rouge"),
+        }
+    } else if plan.held_back.is_empty() {
+        Err("Enregistrez d'abord chaque onglet avec son bouton « Enregistrer »")
+    } else {
+        Err("Corrigez d'abord les champs signalés en rouge")
+    };
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique("settings_unsaved")).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading("Enregistrer les modifications ?");
+        ui.add_space(4.0);
+        ui.label("Ces modifications ne sont pas enregistrées :");
+        for what in &unsaved {
+            ui.label(format!("• {what}"));
+        }
+        ui.add_space(8.0);
         ui.horizontal(|ui| {
-            let can_save = !busy && changes.as_ref().is_some_and(|c| !c.is_empty());
-            let save = ui
-                .add_enabled(can_save, egui::Button::new("Enregistrer"))
-                .on_disabled_hover_text(if changes.is_none() {
-                    "Corrigez d'abord les champs signalés en rouge"
-                } else {
-                    "Aucune modification à enregistrer"
-                });
-            if save.clicked()
-                && let Some(changes) = changes.clone()
+            let button = ui.add_enabled(
+                !busy && save.is_ok(),
+                egui::Button::new("Enregistrer et fermer"),
+            );
+            let button = match &save {
+                Err(why) => button.on_disabled_hover_text(*why),
+                Ok(_) => button,
+            };
+            if button.clicked()
+                && let Ok(outcome) = &save
             {
-                outcome = Outcome::Save(changes);
+                answer = Some(match outcome {
+                    Outcome::SaveAndClose(c) => Outcome::SaveAndClose(c.clone()),
+                    Outcome::SaveConnectionAndClose(c) => {
+                        Outcome::SaveConnectionAndClose(c.clone())
+                    }
+                    _ => Outcome::Open,
+                });
             }
-            if ui.button("Annuler").clicked() {
-                outcome = Outcome::Cancelled;
+            if ui.button("Fermer sans enregistrer").clicked() {
+                answer = Some(Outcome::Cancelled);
             }
-            if changes.is_none() {
-                ui.label(
-                    RichText::new("Des champs sont invalides : rien ne sera enregistré.")
-                        .color(style::ERROR_RED),
-                );
+            if ui.button("Reprendre la saisie").clicked() {
+                answer = Some(Outcome::Open);
             }
         });
     });
-    if modal.should_close() && matches!(outcome, Outcome::Open) {
-        outcome = Outcome::Cancelled;
+    if answer.is_none() && modal.should_close() {
+        answer = Some(Outcome::Open);
     }
-    outcome
+    answer
 }
 
 fn company_form(ui: &mut egui::Ui, form: &mut CompanyForm) {

@@ -65,7 +65,15 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
         }
         return;
     };
-    banners(ui, &data, session);
+    if let Some(number) = banners(ui, &data, session) {
+        tab.view = View::Tree;
+        if !tab.tree.reveal(&data.invoices, &number) {
+            session.notice(
+                true,
+                format!("La facture {number} n'est pas dans l'arborescence : videz la recherche."),
+            );
+        }
+    }
     ui.separator();
     match tab.view {
         View::Tree => tree_view::show(ui, tab, &data, session),
@@ -153,8 +161,10 @@ fn last_sync_text(data: &ManagerData) -> String {
     }
 }
 
-/// What changed since the last look, and the passwords about to expire.
-fn banners(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
+/// What changed since the last look, and the passwords about to expire. Returns the invoice
+/// whose line was clicked.
+fn banners(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) -> Option<String> {
+    let mut clicked = None;
     for (level, text) in &data.password_reminders {
         let colour = if *level == Level::Error {
             style::ERROR_RED
@@ -164,7 +174,7 @@ fn banners(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
         ui.label(RichText::new(format!("⚠ {text}")).color(colour).strong());
     }
     if data.news.is_empty() {
-        return;
+        return None;
     }
     egui::Frame::group(ui.style())
         .fill(egui::Color32::from_rgb(0xfd, 0xf6, 0xe3))
@@ -184,11 +194,17 @@ fn banners(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
                         .max_height(140.0)
                         .show(ui, |ui| {
                             for change in &data.news {
-                                ui.label(news_line(change));
+                                let line = ui
+                                    .link(news_line(change))
+                                    .on_hover_text("Afficher la facture dans l'arborescence");
+                                if line.clicked() {
+                                    clicked = Some(change.invoice_number.clone());
+                                }
                             }
                         });
                 });
         });
+    clicked
 }
 
 /// `2 rejets à l'intégration, 1 facture à recycler, 3 mises en paiement`.

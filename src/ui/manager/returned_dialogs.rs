@@ -5,6 +5,7 @@
 use super::style;
 use crate::app::session::Session;
 use crate::tracking::returned::{AttachmentInfo, RecycleForm, check_completion, check_recycle};
+use crate::ui::dialog;
 use egui::RichText;
 use std::path::PathBuf;
 
@@ -15,6 +16,8 @@ pub enum Dialog {
 
 pub struct RecycleDialog {
     pub number: String,
+    /// « la facture » or « l'avoir »: what the dialog calls the document.
+    document: &'static str,
     /// The routing Chorus Pro has now, and the form (both once loaded).
     loaded: Option<(RecycleForm, RecycleForm)>,
     comment: String,
@@ -24,29 +27,58 @@ pub struct RecycleDialog {
 
 pub struct CompleteDialog {
     pub number: String,
+    document: &'static str,
     files: Vec<(PathBuf, AttachmentInfo)>,
     comment: String,
 }
 
 impl Dialog {
-    pub fn recycle(number: String, session: &mut Session) -> Dialog {
+    pub fn recycle(number: String, credit_note: bool, session: &mut Session) -> Dialog {
         session.recycle_setup = None;
         session.load_recycle_setup(number.clone());
         Dialog::Recycle(RecycleDialog {
             number,
+            document: document_name(credit_note),
             loaded: None,
             comment: String::new(),
             asked_siret: None,
         })
     }
 
-    pub fn complete(number: String, session: &mut Session) -> Dialog {
+    pub fn complete(number: String, credit_note: bool, session: &mut Session) -> Dialog {
         session.picked_attachments = None;
         Dialog::Complete(CompleteDialog {
             number,
+            document: document_name(credit_note),
             files: Vec::new(),
             comment: String::new(),
         })
+    }
+}
+
+fn document_name(credit_note: bool) -> &'static str {
+    if credit_note { "l'avoir" } else { "la facture" }
+}
+
+/// « Recycler la facture » / « Compléter l'avoir »: the verb, then the document's name.
+fn title(verb: &str, document: &str, number: &str) -> String {
+    format!("{verb} {document} {number}")
+}
+
+/// The recipient's latest comment on the invoice, the reason it came back, when the
+/// timeline holds one: the user answers it in the dialog.
+fn recipient_reason(ui: &mut egui::Ui, session: &Session, number: &str) {
+    if let Some(Ok(t)) = &session.timeline
+        && t.number == number
+        && let Some(entry) = t.history.iter().rev().find(|h| !h.comment.is_empty())
+    {
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("Motif du destinataire : {}", entry.comment))
+                    .color(style::WARNING_AMBER),
+            )
+            .wrap(),
+        );
     }
 }
 
@@ -68,24 +100,17 @@ fn recycle(ctx: &egui::Context, d: &mut RecycleDialog, session: &mut Session) ->
     let mut open = true;
     let busy = session.is_busy();
     let modal = egui::Modal::new(egui::Id::unique("recycle_dialog")).show(ctx, |ui| {
-        ui.set_width(620.0);
-        ui.heading(format!("Recycler la facture {}", d.number));
+        dialog::fix_size(ui, egui::vec2(640.0, 440.0));
+        ui.heading(title("Recycler", d.document, &d.number));
         ui.label(
-            RichText::new(
-                "Chorus Pro n'a pas pu acheminer la facture : corrigez le destinataire, le code \
-                 service ou le n° d'engagement. Le n° de facture ne change pas.",
-            )
+            RichText::new(format!(
+                "Chorus Pro n'a pas pu acheminer {} : corrigez le destinataire, le code \
+                 service ou le n° d'engagement. Son numéro ne change pas.",
+                d.document
+            ))
             .color(style::MUTED),
         );
-        if let Some(Ok(t)) = &session.timeline
-            && t.number == d.number
-            && let Some(entry) = t.history.iter().rev().find(|h| !h.comment.is_empty())
-        {
-            ui.label(
-                RichText::new(format!("Motif du destinataire : {}", entry.comment))
-                    .color(style::WARNING_AMBER),
-            );
-        }
+        recipient_reason(ui, session, &d.number);
         ui.separator();
         let Some((original, form)) = &mut d.loaded else {
             match &session.recycle_setup {
@@ -194,15 +219,17 @@ fn complete(ctx: &egui::Context, d: &mut CompleteDialog, session: &mut Session) 
     let mut open = true;
     let busy = session.is_busy();
     let modal = egui::Modal::new(egui::Id::unique("complete_dialog")).show(ctx, |ui| {
-        ui.set_width(620.0);
-        ui.heading(format!("Compléter la facture {}", d.number));
+        dialog::fix_size(ui, egui::vec2(640.0, 460.0));
+        ui.heading(title("Compléter", d.document, &d.number));
         ui.label(
-            RichText::new(
-                "Le destinataire a suspendu la facture faute d'une pièce : ajoutez les pièces \
+            RichText::new(format!(
+                "Le destinataire a suspendu {} faute d'une pièce : ajoutez les pièces \
                  justificatives et un commentaire.",
-            )
+                d.document
+            ))
             .color(style::MUTED),
         );
+        recipient_reason(ui, session, &d.number);
         ui.separator();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Pièces jointes").strong());

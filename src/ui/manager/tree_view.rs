@@ -35,13 +35,28 @@ pub fn detail_panel(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Sessi
             tab.timeline_for = None;
         }
         Some(detail::DetailAction::Recycle) => {
-            tab.dialog = Some(returned_dialogs::Dialog::recycle(number, session));
+            let credit_note = is_credit_note(&data, &number);
+            tab.dialog = Some(returned_dialogs::Dialog::recycle(
+                number,
+                credit_note,
+                session,
+            ));
         }
         Some(detail::DetailAction::Complete) => {
-            tab.dialog = Some(returned_dialogs::Dialog::complete(number, session));
+            let credit_note = is_credit_note(&data, &number);
+            tab.dialog = Some(returned_dialogs::Dialog::complete(
+                number,
+                credit_note,
+                session,
+            ));
         }
         None => {}
     }
+}
+
+fn is_credit_note(data: &ManagerData, number: &str) -> bool {
+    data.invoice(number)
+        .is_some_and(|i| i.kind == crate::model::InvoiceKind::CreditNote)
 }
 
 pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, session: &mut Session) {
@@ -212,6 +227,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
             ui.set_min_width(width);
             table_body(ui, tab, data, &columns, &mut toggle, &mut select);
         });
+    tab.tree.scroll_to_selected = false;
     if let Some(key) = toggle {
         tab.tree.toggle(key);
     }
@@ -239,6 +255,16 @@ fn table_body(
         .column(Column::initial(150.0).clip(true));
     for column in columns {
         table = table.column(Column::initial(column_width(*column)).clip(true));
+    }
+    if tab.tree.scroll_to_selected
+        && let Some(position) = tab.tree.rows.iter().position(|r| match r {
+            VisibleRow::Invoice(i) => {
+                tab.tree.selected.as_deref() == Some(&data.invoices[*i].number)
+            }
+            _ => false,
+        })
+    {
+        table = table.scroll_to_row(position, Some(egui::Align::Center));
     }
     table
         .column(Column::remainder())
