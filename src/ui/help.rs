@@ -108,7 +108,8 @@ pub const KEYS: [(&str, &str); 6] = [
     ("Échap", "Fermer la fenêtre de dialogue ou le détail ouvert"),
     (
         "Tab",
-        "Champ suivant ; Espace ouvre une liste déroulante, ↑ ↓ puis Entrée choisissent",
+        "Champ suivant ; dans une liste déroulante ouverte, ↑ ↓ puis Espace choisissent, Échap \
+         la ferme",
     ),
 ];
 
