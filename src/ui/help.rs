@@ -65,7 +65,7 @@ pub const SCREENS: [(&str, &str); 8] = [
     ),
     (
         "Gestionnaire Chorus Pro",
-        "L'arborescence société → statut → client → factures, avec montants et reste dû ; la \
+        "L'arborescence par société, statut et client jusqu'aux factures, avec montants et reste dû ; la \
          recherche par type, période, établissement, client et numéro ; les colonnes au choix \
          et l'export CSV ou XLSX. Le détail d'une facture montre son historique et les actions \
          que son statut demande : Recycler (à recycler), Compléter (suspendue), Marquer pour \
@@ -103,12 +103,15 @@ pub const SCREENS: [(&str, &str); 8] = [
 pub const KEYS: [(&str, &str); 6] = [
     ("Ctrl+F", "Aller au champ de recherche de l'écran"),
     ("F5", "Actualiser"),
-    ("↑ ↓", "Ligne précédente ou suivante d'un tableau"),
+    (
+        "Flèches haut et bas",
+        "Ligne précédente ou suivante d'un tableau",
+    ),
     ("Entrée", "Ouvrir le détail de la ligne choisie"),
     ("Échap", "Fermer la fenêtre de dialogue ou le détail ouvert"),
     (
         "Tab",
-        "Champ suivant ; dans une liste déroulante ouverte, ↑ ↓ puis Espace choisissent, Échap \
+        "Champ suivant ; dans une liste déroulante ouverte, les flèches puis Espace choisissent, Échap \
          la ferme",
     ),
 ];
