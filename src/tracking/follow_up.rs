@@ -2,11 +2,10 @@
 //! and late, and how long the client takes to pay; its CSV export; and the data of the
 //! payment charts. Pure: built from the [`PaymentRow`]s.
 
-use super::payments::{PaymentRow, PaymentState};
+use super::payments::PaymentRow;
 use crate::model::format_date;
 use crate::model::money::round_cents;
 use crate::model::spreadsheet_csv::SpreadsheetCsv;
-use crate::tracking::tree::Stage;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
@@ -224,31 +223,6 @@ pub fn payment_rows_csv<'a>(
     writer.finish()
 }
 
-/// Where an invoice is, for the « montants par statut » chart: its Chorus Pro status, or
-/// why it has none.
-fn status_bar(r: &PaymentRow) -> (u16, String) {
-    match (&r.chorus_status, r.state) {
-        (Some(status), _) => {
-            let stage = Stage::Chorus(status.clone());
-            (stage.order(), stage.label().to_string())
-        }
-        (None, PaymentState::NotDeposited) => (0, "Non déposée".to_string()),
-        (None, _) => (1, "Statut Chorus Pro inconnu".to_string()),
-    }
-}
-
-/// Amounts TTC of the invoices (credit notes apart) by Chorus Pro status, in life order,
-/// for a bar chart.
-pub fn amounts_by_status(rows: &[PaymentRow]) -> Vec<(String, Decimal)> {
-    let mut bars: BTreeMap<(u16, String), Decimal> = BTreeMap::new();
-    for r in rows.iter().filter(|r| !r.is_credit_note()) {
-        *bars.entry(status_bar(r)).or_default() += r.amount_incl_tax;
-    }
-    bars.into_iter()
-        .map(|((_, label), amount)| (label, amount))
-        .collect()
-}
-
 /// Average payment delay (deposit → payment, days) by client name, the slowest first, for
 /// a bar chart; clients with no paid invoice are left out.
 pub fn average_delay_by_client(lines: &[ClientFollowUp]) -> Vec<(String, f64)> {
@@ -268,6 +242,7 @@ mod tests {
     use super::*;
     use crate::model::InvoiceKind;
     use crate::model::status::InvoiceStatus;
+    use crate::tracking::payments::PaymentState;
     use chrono::NaiveDate;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -293,8 +268,16 @@ mod tests {
             deposit_date: Some(day(2026, 10, 1)),
             deposit_source: None,
             delay_days: 30,
+            terms: crate::tracking::payment_terms::ClientTerms {
+                category: crate::tracking::payment_terms::BuyerCategory::StateOrLocal,
+                source: crate::tracking::payment_terms::CategorySource::Default,
+                delay_days: 30,
+                delay_overridden: false,
+            },
             due_date: Some(day(2026, 10, 31)),
+            erp_due_date: None,
             paid_amount: Decimal::ZERO,
+            erp_payment_unconfirmed: false,
             credited_amount: Decimal::ZERO,
             outstanding: dec(ttc),
             paid: false,
@@ -437,25 +420,7 @@ mod tests {
 
     #[test]
     fn chart_data() {
-        let mut rows = sample();
-        rows[0].chorus_status = Some(InvoiceStatus::PaymentIssued);
-        rows[1].chorus_status = Some(InvoiceStatus::Deposited);
-        rows.push({
-            let mut r = row("F9", "C3", "7.00");
-            r.chorus_status = None;
-            r.state = PaymentState::NotDeposited;
-            r
-        });
-        let bars = amounts_by_status(&rows);
-        assert_eq!(
-            bars,
-            vec![
-                ("Non déposée".to_string(), dec("7.00")),
-                ("Déposée".to_string(), dec("500.50")),
-                ("Mise à disposition".to_string(), dec("400.00")),
-                ("Mise en paiement".to_string(), dec("1000.00")),
-            ]
-        );
+        let rows = sample();
         let mut lines = client_follow_up(&rows);
         lines[1].average_payment_days = Some(dec("40"));
         assert_eq!(

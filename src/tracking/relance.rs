@@ -137,6 +137,10 @@ pub enum RelanceError {
     NoDepositDate(String),
     #[error("la facture {0} n'est pas en retard de paiement ({1})")]
     NotLate(String, String),
+    #[error(
+        "la facture {0} a un règlement dans l'ERP alors que Chorus Pro ne montre aucune mise en paiement ({1}) : vérifiez le règlement avant de relancer"
+    )]
+    ErpPaymentUnconfirmed(String, String),
     #[error("la société émettrice {0} est introuvable dans la base")]
     UnknownCompany(String),
     #[error("erreur de la base de données : {0}")]
@@ -163,6 +167,16 @@ pub fn relance_letter(
         PaymentState::CreditNote => return Err(RelanceError::CreditNote(row.number.clone())),
         PaymentState::DepositDateUnknown | PaymentState::NotDeposited => {
             return Err(RelanceError::NoDepositDate(row.number.clone()));
+        }
+        // A letter must not claim what the ERP says was paid, nor ignore Chorus Pro.
+        _ if row.erp_payment_unconfirmed => {
+            return Err(RelanceError::ErpPaymentUnconfirmed(
+                row.number.clone(),
+                row.chorus_status
+                    .as_ref()
+                    .map(|s| s.label().to_lowercase())
+                    .unwrap_or_default(),
+            ));
         }
         _ if row.days_late <= 0 => {
             return Err(RelanceError::NotLate(

@@ -9,6 +9,7 @@ mod directory_tab;
 mod help;
 mod invoice_tables;
 pub mod manager;
+pub mod payment_terms_settings;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -304,6 +305,10 @@ impl ChorusDepotApp {
             dialog.connection = Some(ConnectionForm::new(view, &dialog.companies));
             dialog.connection_generation = session.connection_view_generation;
         }
+        dialog.payment_terms.follow(
+            session.payment_terms_view.as_ref(),
+            session.payment_terms_view_generation,
+        );
         let state = settings_dialog::ConnectionState {
             load_error: match &session.connection_view {
                 Some(Err(e)) => Some(e.as_str()),
@@ -325,6 +330,9 @@ impl ChorusDepotApp {
             settings_dialog::Outcome::TestConnection(changes) => {
                 self.session.test_connection(changes)
             }
+            settings_dialog::Outcome::SavePaymentTerms(settings) => {
+                self.session.save_payment_terms(settings)
+            }
         }
     }
 
@@ -338,6 +346,7 @@ impl ChorusDepotApp {
         self.settings = Some(settings_dialog::SettingsDialog::new(&companies));
         self.session.connection_check = None;
         self.session.load_connection_view();
+        self.session.load_payment_terms_view();
     }
 }
 

@@ -16,6 +16,7 @@ use egui::RichText;
 pub enum SettingsTab {
     Companies,
     Connection,
+    PaymentTerms,
 }
 
 pub struct SettingsDialog {
@@ -26,6 +27,8 @@ pub struct SettingsDialog {
     pub connection: Option<ConnectionForm>,
     /// The session's `connection_view_generation` the form was built from.
     pub connection_generation: u64,
+    /// « Délais de paiement » (see `payment_terms_settings`).
+    pub payment_terms: super::payment_terms_settings::PaymentTermsTab,
 }
 
 pub enum Outcome {
@@ -34,6 +37,7 @@ pub enum Outcome {
     Save(Vec<(String, CompanyBankDetails)>),
     SaveConnection(ConnectionChanges),
     TestConnection(Option<ConnectionChanges>),
+    SavePaymentTerms(crate::tracking::payments::PaymentSettings),
 }
 
 impl SettingsDialog {
@@ -44,6 +48,7 @@ impl SettingsDialog {
             companies: companies.to_vec(),
             connection: None,
             connection_generation: 0,
+            payment_terms: Default::default(),
         }
     }
 }
@@ -69,6 +74,7 @@ pub fn show(
             ui.heading(match dialog.tab {
                 SettingsTab::Companies => "Paramétrage des sociétés émettrices",
                 SettingsTab::Connection => "Paramétrage de la connexion à Chorus Pro",
+                SettingsTab::PaymentTerms => "Paramétrage des délais de paiement",
             });
             ui.add_space(20.0);
             ui.selectable_value(
@@ -81,6 +87,11 @@ pub fn show(
                 SettingsTab::Connection,
                 "Comptes Chorus PRO",
             );
+            ui.selectable_value(
+                &mut dialog.tab,
+                SettingsTab::PaymentTerms,
+                "Délais de paiement",
+            );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Fermer").clicked() {
                     outcome = Outcome::Cancelled;
@@ -88,6 +99,14 @@ pub fn show(
             });
         });
         ui.separator();
+        if dialog.tab == SettingsTab::PaymentTerms {
+            if let Some(s) =
+                super::payment_terms_settings::show(ui, &mut dialog.payment_terms, busy)
+            {
+                outcome = Outcome::SavePaymentTerms(s);
+            }
+            return;
+        }
         if dialog.tab == SettingsTab::Connection {
             match (&mut dialog.connection, connection.load_error) {
                 (_, Some(error)) => {
