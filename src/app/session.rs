@@ -45,7 +45,7 @@ pub struct InvoiceExtras {
     pub payments: Vec<Payment>,
     /// Due date, delay and payment state as the « Gestionnaire » computes them (`None`
     /// for a private client's invoice).
-    pub payment: Option<crate::tracking::payments::PaymentRow>,
+    pub payment: Option<Box<crate::tracking::payments::PaymentRow>>,
 }
 
 /// A message for the user, shown in the status bar or a banner.
@@ -547,7 +547,7 @@ impl Session {
                         number: number.clone(),
                         lines,
                         payments,
-                        payment,
+                        payment: payment.map(Box::new),
                     })
                 })
                 .map_err(|e| e.to_string());

@@ -40,6 +40,6 @@ fn payment_terms_view(store: &Store) -> Result<PaymentTermsView, String> {
         .filter(|c| c.client_type == ClientType::Public)
         .map(|c| (c.code, c.name))
         .collect();
-    clients.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    clients.sort_by_key(|c| c.1.to_lowercase());
     Ok(PaymentTermsView { settings, clients })
 }
