@@ -73,7 +73,7 @@ fn a_delay_typed_in_the_settings_moves_the_due_date_in_the_manager() {
             .role(egui::accesskit::Role::ComboBox)
             .value("Établissement public de santé (déduite de « CHU »)"),
     );
-    h.get_by_label_contains("50 jours — établissement public de santé, catégorie déduite");
+    h.get_by_label("50 jours, délai de la catégorie");
     h.get_by_label_contains("légal : 50 jours (art. R.2192-11 1°)");
     // The CHU's own delay field: the text field on its row.
     let row_y = h
@@ -96,7 +96,7 @@ fn a_delay_typed_in_the_settings_moves_the_due_date_in_the_manager() {
     h.step();
     delay_field(&h, row_y).type_text("30");
     h.run_steps(3);
-    h.get_by_label_contains("30 jours — délai propre au client");
+    h.get_by_label("30 jours, propre au client");
     click_settled(&mut h, "Enregistrer les délais");
     wait_for(&mut h, "l'enregistrement", |h| {
         idle(h)

@@ -331,7 +331,7 @@ impl PaymentRow {
                 && !self.is_credit_note()
             {
                 out.push_str(&format!(
-                    " — l'ERP indique {} ; l'échéance légale courra de la réception par Chorus Pro ({} jours)",
+                    " — l'ERP indique {} ; l'échéance sera la réception par Chorus Pro + {} jours",
                     format_date(erp),
                     self.delay_days
                 ));

@@ -38,6 +38,8 @@ impl PaymentTermsTab {
 }
 
 const MESSAGE_WIDTH: f32 = 330.0;
+const NAME_WIDTH: f32 = 250.0;
+const COMBO_WIDTH: f32 = 380.0;
 
 /// Draws the tab; the settings to save when « Enregistrer » is clicked.
 pub fn show(ui: &mut egui::Ui, tab: &mut PaymentTermsTab, busy: bool) -> Option<PaymentSettings> {
@@ -183,14 +185,23 @@ fn client_row(
     let error = form.client_delay_error(i);
     let client = &mut form.clients[i];
     let preview = effective.terms_for(&client.code, &client.name);
-    ui.label(format!("{} ({})", client.name, client.code));
+    // Long names are cut on screen (whole on hover): the dialog keeps its width.
+    ui.allocate_ui_with_layout(
+        egui::vec2(NAME_WIDTH, 20.0),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            let name = format!("{} ({})", client.name, client.code);
+            ui.add(egui::Label::new(&name).truncate())
+                .on_hover_text(&name);
+        },
+    );
     // What applies when the user chooses nothing: never a silent guess.
     let automatic = match deduce_category(&client.name) {
         Some((category, word)) => format!("{} (déduite de « {word} »)", category.label()),
         None => format!("{} (par défaut)", BuyerCategory::StateOrLocal.label()),
     };
     egui::ComboBox::from_id_salt(("payment_terms_category", client.code.clone()))
-        .width(300.0)
+        .width(COMBO_WIDTH)
         .selected_text(match client.category {
             None => automatic.clone(),
             Some(c) => c.label().to_string(),
@@ -207,18 +218,19 @@ fn client_row(
     if error.is_some() {
         edit = edit.text_color(style::ERROR_RED);
     }
-    ui.add(edit)
+    ui.add_sized([60.0, 20.0], edit)
         .on_hover_text("Vide : le délai de sa catégorie");
     match error {
         Some(message) => {
             ui.label(RichText::new(message).color(style::ERROR_RED));
         }
         None => {
-            ui.label(format!(
-                "{} jours — {}",
-                preview.delay_days,
-                preview.reason()
-            ));
+            let applied = if preview.delay_overridden {
+                format!("{} jours, propre au client", preview.delay_days)
+            } else {
+                format!("{} jours, délai de la catégorie", preview.delay_days)
+            };
+            ui.label(applied).on_hover_text(preview.reason());
         }
     }
     ui.end_row();
@@ -226,13 +238,12 @@ fn client_row(
 
 fn field(ui: &mut egui::Ui, label: &str, value: &mut String, error: Option<String>, hint: &str) {
     ui.label(label);
-    let mut edit = egui::TextEdit::singleline(value)
-        .id_salt(("payment_terms", label))
-        .desired_width(90.0);
+    let mut edit = egui::TextEdit::singleline(value).id_salt(("payment_terms", label));
     if error.is_some() {
         edit = edit.text_color(style::ERROR_RED);
     }
-    ui.add(edit);
+    // A grid cell would shrink the field to its content: give it its width.
+    ui.add_sized([90.0, 22.0], edit);
     ui.scope(|ui| {
         ui.set_max_width(MESSAGE_WIDTH);
         let text = match error {
