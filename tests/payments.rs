@@ -207,7 +207,8 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
         late_csv.contains(
             "F2600002;Facture;C001;Commune de Villeurbanne;1002;Mise à disposition;\
              203 Mise à disposition;06/10/2026;05/11/2026;300,60;0,00;0,00;300,60;\
-             Échue, impayée;;18;1,50;40,00\r\n"
+             Échue, impayée;;18;1,50;40,00;30;état, collectivité ou établissement public, \
+             catégorie par défaut;04/11/2026;\r\n"
         ),
         "{late_csv}"
     );

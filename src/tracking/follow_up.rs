@@ -166,7 +166,7 @@ pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// Column headers of the payment list export.
-pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
+pub const PAYMENT_ROWS_HEADER: [&str; 22] = [
     "Facture",
     "Type",
     "Code client",
@@ -185,6 +185,10 @@ pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
     "Jours de retard",
     "Intérêts estimés",
     "Indemnité forfaitaire",
+    "Délai (jours)",
+    "Origine du délai",
+    "Échéance indiquée par l'ERP",
+    "Paiement ERP sans mise en paiement Chorus Pro",
 ];
 
 /// A payment list (all rows, the outstanding or the overdue ones) in the same CSV format
@@ -218,6 +222,10 @@ pub fn payment_rows_csv<'a>(
             &r.days_late.to_string(),
             &csv_amount(r.interest),
             &csv_amount(r.indemnity),
+            &r.delay_days.to_string(),
+            &r.terms.reason(),
+            &r.erp_due_date.map(format_date).unwrap_or_default(),
+            if r.erp_payment_unconfirmed { "oui" } else { "" },
         ])?;
     }
     writer.finish()
@@ -403,12 +411,14 @@ mod tests {
         assert_eq!(
             lines[1],
             "F1;Facture;C1;Client C1;;Mise à disposition;212 Encaissée;01/10/2026;\
-             31/10/2026;1000,00;1000,00;0,00;0,00;Réglée;21/10/2026;0;0,00;0,00"
+             31/10/2026;1000,00;1000,00;0,00;0,00;Réglée;21/10/2026;0;0,00;0,00;30;\
+             état, collectivité ou établissement public, catégorie par défaut;;"
         );
         assert_eq!(
             lines[3],
             "F3;Facture;C1;Client C1;;Mise à disposition;203 Mise à disposition;01/10/2026;\
-             31/10/2026;100,00;0,00;0,00;100,00;Échue, impayée;;10;1,25;40,00"
+             31/10/2026;100,00;0,00;0,00;100,00;Échue, impayée;;10;1,25;40,00;30;\
+             état, collectivité ou établissement public, catégorie par défaut;;"
         );
         assert!(
             lines[5].starts_with("A1;Avoir;C2;Client C2;;;;01/10/2026;;20,00;"),

@@ -141,7 +141,7 @@ fn export_buttons(ui: &mut egui::Ui, session: &mut Session, table: impl Fn() -> 
     });
 }
 
-const ROW_HEADERS: [&str; 10] = [
+const ROW_HEADERS: [&str; 13] = [
     "N° facture",
     "Client",
     "N° Chorus",
@@ -152,6 +152,9 @@ const ROW_HEADERS: [&str; 10] = [
     "Reste dû",
     "Intérêts",
     "Indemnité",
+    "Délai (jours)",
+    "Échéance ERP",
+    "Paiement ERP non confirmé",
 ];
 
 fn cells(r: &PaymentRow) -> Vec<Cell> {
@@ -166,6 +169,13 @@ fn cells(r: &PaymentRow) -> Vec<Cell> {
         Cell::Money(r.outstanding),
         Cell::Money(r.interest),
         Cell::Money(r.indemnity),
+        Cell::Integer(Some(i64::from(r.delay_days))),
+        Cell::Date(r.erp_due_date),
+        Cell::Text(if r.erp_payment_unconfirmed {
+            format!("⚠ {} selon l'ERP", format_money(r.paid_amount, "EUR"))
+        } else {
+            String::new()
+        }),
     ]
 }
 
