@@ -198,48 +198,55 @@ fn invoice_rows(
         return;
     }
     let mut relance = None;
-    let mut table = TableBuilder::new(ui)
-        .id_salt(id)
-        .striped(true)
-        .resizable(true)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for (i, _) in ROW_HEADERS.iter().enumerate() {
-        table = table.column(Column::initial(if i == 1 { 220.0 } else { 100.0 }).clip(true));
-    }
-    table
-        .column(Column::remainder())
-        .header(22.0, |mut header| {
-            for title in ROW_HEADERS {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
+    // With every column on a narrow window, the table scrolls sideways.
+    egui::ScrollArea::horizontal()
+        .id_salt((id, "scroll"))
+        .show(ui, |ui| {
+            ui.set_min_width(220.0 + 100.0 * (ROW_HEADERS.len() as f32 - 1.0) + 110.0);
+            let mut table = TableBuilder::new(ui)
+                .id_salt(id)
+                .striped(true)
+                .resizable(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for (i, _) in ROW_HEADERS.iter().enumerate() {
+                table =
+                    table.column(Column::initial(if i == 1 { 220.0 } else { 100.0 }).clip(true));
             }
-            header.col(|_| {});
-        })
-        .body(|body| {
-            body.rows(22.0, rows.len(), |mut row| {
-                let r = rows[row.index()];
-                for (i, cell) in cells(r).into_iter().enumerate() {
-                    row.col(|ui| {
-                        let text = cell.display();
-                        if i == 5 && !text.is_empty() {
-                            ui.label(RichText::new(text).color(style::ERROR_RED));
-                        } else {
-                            ui.label(text);
-                        }
-                    });
-                }
-                row.col(|ui| {
-                    if with_relance
-                        && ui
-                            .small_button("Relance PDF")
-                            .on_hover_text("Lettre de relance à l'acheteur public")
-                            .clicked()
-                    {
-                        relance = Some(r.number.clone());
+            table
+                .column(Column::remainder())
+                .header(22.0, |mut header| {
+                    for title in ROW_HEADERS {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
                     }
+                    header.col(|_| {});
+                })
+                .body(|body| {
+                    body.rows(22.0, rows.len(), |mut row| {
+                        let r = rows[row.index()];
+                        for (i, cell) in cells(r).into_iter().enumerate() {
+                            row.col(|ui| {
+                                let text = cell.display();
+                                if i == 5 && !text.is_empty() {
+                                    ui.label(RichText::new(text).color(style::ERROR_RED));
+                                } else {
+                                    ui.label(text);
+                                }
+                            });
+                        }
+                        row.col(|ui| {
+                            if with_relance
+                                && ui
+                                    .small_button("Relance PDF")
+                                    .on_hover_text("Lettre de relance à l'acheteur public")
+                                    .clicked()
+                            {
+                                relance = Some(r.number.clone());
+                            }
+                        });
+                    });
                 });
-            });
         });
     if let Some(number) = relance {
         session.write_relance(number);
