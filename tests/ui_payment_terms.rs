@@ -60,6 +60,20 @@ fn a_delay_typed_in_the_settings_moves_the_due_date_in_the_manager() {
     let dir = tempfile::tempdir().unwrap();
     let db = base(dir.path());
     let mut h = harness(db.clone());
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    // « Contrôle des factures » gives the same due date as the Gestionnaire, and the
+    // ERP's beside it.
+    h.get_by_label("F2600006").scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label("F2600006").click();
+    wait_for(&mut h, "l'échéance dans le détail", |h| {
+        h.query_by_label("11/12/2026 (réception Chorus Pro + 50 jours) — l'ERP indique 20/11/2026")
+            .is_some()
+    });
+    h.get_by_label(
+        "50 jours — établissement public de santé, catégorie déduite de « CHU » dans le nom \
+         du client",
+    );
     open_tree(&mut h);
     // Reception 22/10/2026 + 50 days: the CHU is a public health establishment.
     wait_for(&mut h, "l'échéance à 50 jours", |h| {
