@@ -6,18 +6,21 @@
 //!
 //! Rules (public procurement, code de la commande publique):
 //! - the payment delay runs from the day Chorus Pro received the invoice (`dateDepot`; else
-//!   the day its flux was sent): 30 days for the State and local authorities, 50 for public
-//!   health establishments, 60 for some public companies — hence a default and per-client
-//!   overrides in [`PaymentSettings`];
+//!   the day its flux was sent; art. R.2192-12): 30 days for the State and local
+//!   authorities (R.2192-10), 50 for public health establishments (R.2192-11 1°), 60 for
+//!   public companies (R.2192-11 2°) — the client's category and delay come from
+//!   [`PaymentSettings::terms_for`], the date from [`due_date`];
 //! - an invoice is paid when the ERP's payments (and the credit notes that cancel it) cover
 //!   its amount TTC, or when Chorus Pro shows `MISE_EN_PAIEMENT`; the payment date is the
-//!   earliest of the two that is known;
+//!   earliest of the two that is known. An ERP payment counts only where Chorus Pro's
+//!   status allows it ([`InvoiceStatus::allows_erp_payment`]); else it is flagged;
 //! - late-payment interest (intérêts moratoires, art. L.2192-13) runs from the day after
 //!   the due date to the payment, at the annual rate of the settings, on 365 days;
 //! - a fixed recovery indemnity (indemnité forfaitaire pour frais de recouvrement, 40 €,
-//!   art. D.2192-35) is owed once per invoice paid late or still unpaid after its due date.
+//!   art. D.2192-35) is owed once per invoice paid late or still unpaid after its due date;
+//!   the rate is the ECB main refinancing rate + 8 points (art. R.2192-31).
 //!
-//! The article numbers are not in shared/reference: unconfirmed, to be checked by a lawyer.
+//! The articles were checked against their published text (see README « Payments »).
 //! The suspension of the delay (invoice « suspendue ») is not modelled: the delay keeps
 //! running, the figures are an estimate and the screens say so.
 
