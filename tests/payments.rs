@@ -240,6 +240,8 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
         "Indemnité forfaitaire pour frais de recouvrement",
         "40,00\u{a0}€",
         "342,10\u{a0}€",
+        // The delay's legal basis for a commune.
+        "R.2192-10",
     ] {
         assert!(
             text.contains(expected),
