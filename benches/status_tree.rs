@@ -39,6 +39,8 @@ fn invoices(n: usize) -> Vec<TrackedInvoice> {
             deposit_date: None,
             amount_incl_tax: Decimal::new(10_000 + (i as i64 * 37) % 900_000, 2),
             stage: stages[i % stages.len()].clone(),
+            outstanding: Decimal::ZERO,
+            erp_payment_unconfirmed: false,
         })
         .collect()
 }

@@ -6,6 +6,7 @@ mod common;
 
 use chorus_depot::model::InvoiceKind;
 use chorus_depot::store::Store;
+use chorus_depot::tracking::payment_terms::BuyerCategory;
 use chorus_depot::tracking::payments::{PaymentSettings, PaymentState};
 use chorus_depot::tracking::relance::letter_text;
 use chorus_depot::tracking::{
@@ -129,14 +130,21 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
     assert_eq!(credit.kind, InvoiceKind::CreditNote);
     assert_eq!(credit.state, PaymentState::CreditNote);
 
+    // C002 is « CHU de Saint-Étienne »: a public health establishment, 50 days
+    // (R.2192-11 1°), deduced from its name and said so.
     let f1 = row("F2600001");
-    assert_eq!(f1.due_date, Some(day(2026, 11, 2)));
+    assert_eq!(f1.delay_days, 50);
+    assert!(
+        f1.terms.reason().contains("déduite de « CHU »"),
+        "{}",
+        f1.terms.reason()
+    );
+    assert_eq!(f1.due_date, Some(day(2026, 11, 22)));
     assert_eq!(f1.paid_on, Some(day(2026, 11, 10)));
-    assert_eq!((f1.days_late, f1.overdue), (8, false));
-    assert_eq!(f1.state, PaymentState::PaidLate);
+    assert_eq!((f1.days_late, f1.overdue), (0, false));
+    assert_eq!(f1.state, PaymentState::Paid);
     assert_eq!(f1.lifecycle_text(), "212 Encaissée");
-    // 1200 × 10,15 % × 8 / 365 = 2,669…
-    assert_eq!(f1.interest, dec("2.67"));
+    assert!(f1.interest.is_zero() && f1.indemnity.is_zero());
 
     let f2 = row("F2600002");
     assert_eq!(f2.due_date, Some(day(2026, 11, 5)));
@@ -156,8 +164,8 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
 
     let f6 = row("F2600006");
     assert_eq!(f6.deposit_date, Some(day(2026, 10, 22)));
-    assert_eq!(f6.due_date, Some(day(2026, 11, 21)));
-    assert_eq!(f6.days_late, 2);
+    assert_eq!(f6.due_date, Some(day(2026, 12, 11)));
+    assert_eq!(f6.days_late, 0);
     assert_eq!(f6.cpp_label(), "non communiqué");
 
     let f7 = row("F2600007");
@@ -166,7 +174,7 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
     assert!(!f7.overdue);
 
     let late: Vec<&str> = overdue(&rows).iter().map(|r| r.number.as_str()).collect();
-    assert_eq!(late, ["F2600002", "F2600006"]);
+    assert_eq!(late, ["F2600002"]);
     let open: Vec<&str> = outstanding(&rows)
         .iter()
         .map(|r| r.number.as_str())
@@ -176,8 +184,9 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
         ["F2600002", "F2600003", "F2600006", "F2600004", "F2600007"]
     );
     let t = totals(&rows);
-    assert_eq!(t.overdue_count, 2);
-    assert_eq!(t.overdue, dec("900.60"));
+    assert_eq!(t.overdue_count, 1);
+    assert_eq!(t.overdue, dec("300.60"));
+    assert_eq!(t.unconfirmed_count, 0);
 
     // Client follow-up and its export.
     let lines = client_follow_up(&rows);
@@ -189,7 +198,7 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
     let csv = String::from_utf8(follow_up_csv(&lines).unwrap()).unwrap();
     assert!(csv.starts_with('\u{feff}'));
     assert!(
-        csv.contains("C002;CHU de Saint-Étienne;3;2150,00;120,00;1200,00;950,00;600,00;1;"),
+        csv.contains("C002;CHU de Saint-Étienne;3;2150,00;120,00;1200,00;950,00;0,00;0;"),
         "{csv}"
     );
 
@@ -198,7 +207,8 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
         late_csv.contains(
             "F2600002;Facture;C001;Commune de Villeurbanne;1002;Mise à disposition;\
              203 Mise à disposition;06/10/2026;05/11/2026;300,60;0,00;0,00;300,60;\
-             Échue, impayée;;18;1,50;40,00\r\n"
+             Échue, impayée;;18;1,50;40,00;30;état, collectivité ou établissement public, \
+             catégorie par défaut;04/11/2026;\r\n"
         ),
         "{late_csv}"
     );
@@ -230,6 +240,8 @@ fn rows_follow_up_and_relance_letter_from_a_real_base() {
         "Indemnité forfaitaire pour frais de recouvrement",
         "40,00\u{a0}€",
         "342,10\u{a0}€",
+        // The delay's legal basis for a commune.
+        "R.2192-10",
     ] {
         assert!(
             text.contains(expected),
@@ -255,15 +267,78 @@ fn saved_settings_change_the_due_dates() {
     let db = prepared_base(dir.path());
     let store = Store::open(&db).unwrap();
     let mut settings = PaymentSettings::default();
-    // A public hospital: 50 days.
-    settings.delay_by_client.insert("C002".into(), 50);
+    // The CHU's contract says 30 days; the commune is said to be a hospital.
+    settings.delay_by_client.insert("C002".into(), 30);
+    settings
+        .category_by_client
+        .insert("C001".into(), BuyerCategory::PublicHealth);
     settings.save(store.conn()).unwrap();
     let settings = PaymentSettings::load(store.conn()).unwrap();
     let rows = payment_rows(store.conn(), &settings, day(2026, 11, 23)).unwrap();
-    let f6 = rows.iter().find(|r| r.number == "F2600006").unwrap();
-    assert_eq!(f6.due_date, Some(day(2026, 12, 11)));
-    assert!(!f6.overdue);
-    assert_eq!(f6.state, PaymentState::NotDue);
+    let row = |n: &str| rows.iter().find(|r| r.number == n).unwrap();
+    let f6 = row("F2600006");
+    assert_eq!(f6.due_date, Some(day(2026, 11, 21)));
+    assert!(f6.overdue);
+    assert_eq!(
+        f6.terms.reason(),
+        "délai propre au client, choisi dans le paramétrage"
+    );
+    let f2 = row("F2600002");
+    assert_eq!(f2.due_date, Some(day(2026, 11, 25)));
+    assert_eq!(f2.state, PaymentState::NotDue);
+    assert!(f2.terms.reason().contains("choisie dans le paramétrage"));
+}
+
+#[test]
+fn an_erp_payment_on_an_invoice_chorus_pro_sends_back_is_flagged_not_settled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = prepared_base(dir.path());
+    let store = Store::open(&db).unwrap();
+    let conn = store.conn();
+    // Chorus Pro sends F2600002 back to be recycled; the ERP says it was paid in full.
+    conn.execute(
+        "UPDATE chorus_invoices SET status = 'A_RECYCLER' WHERE invoice_number = 'F2600002'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO payments (invoice_number, date, amount, means)
+         VALUES ('F2600002', '2026-11-12', '300.60', 'VIREMENT')",
+        [],
+    )
+    .unwrap();
+    let settings = PaymentSettings::load(conn).unwrap();
+    let today = day(2026, 11, 23);
+    let rows = payment_rows(conn, &settings, today).unwrap();
+    let f2 = rows.iter().find(|r| r.number == "F2600002").unwrap();
+    assert!(f2.erp_payment_unconfirmed);
+    assert!(!f2.paid && !f2.cashed);
+    assert_ne!(f2.state.label(), "Réglée");
+    assert_eq!(f2.outstanding, dec("300.60"));
+    assert_eq!(f2.paid_amount, dec("300.60"));
+    assert_eq!(f2.lifecycle_text(), "213 Rejetée");
+    let t = totals(&rows);
+    assert_eq!(
+        (t.unconfirmed_count, t.unconfirmed_paid),
+        (1, dec("300.60"))
+    );
+    // No reminder claims what the ERP says was paid.
+    let err = relance_letter(conn, "F2600002", &settings, today).unwrap_err();
+    assert!(
+        matches!(err, RelanceError::ErpPaymentUnconfirmed(..)),
+        "{err}"
+    );
+
+    // Once Chorus Pro shows the payment order, the ERP's payment settles it.
+    conn.execute(
+        "UPDATE chorus_invoices SET status = 'MANDATEE' WHERE invoice_number = 'F2600002'",
+        [],
+    )
+    .unwrap();
+    let rows = payment_rows(conn, &settings, today).unwrap();
+    let f2 = rows.iter().find(|r| r.number == "F2600002").unwrap();
+    assert!(f2.cashed && !f2.erp_payment_unconfirmed);
+    assert_eq!(f2.lifecycle_text(), "212 Encaissée");
 }
 
 #[test]

@@ -194,7 +194,7 @@ fn the_tree_counts_by_status_and_the_search_narrows_it() {
     assert_eq!(
         lines[0],
         "Société;Statut;Client;N° facture;Date de facture;Montant TTC;N° Chorus;Date de dépôt;\
-         Échéance;Cycle de vie 2026"
+         Échéance;Reste dû;Cycle de vie 2026"
     );
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(

@@ -32,8 +32,9 @@ pub struct ManagerData {
     pub overdue: Vec<usize>,
     pub outstanding: Vec<usize>,
     pub totals: crate::tracking::payments::PaymentTotals,
-    /// The charts' data: TTC by status, average payment delay by client.
-    pub amounts_by_status: Vec<(String, rust_decimal::Decimal)>,
+    /// The charts' data: the status tree's stages with their totals (all invoices, no
+    /// search), average payment delay by client.
+    pub amounts_by_status: Vec<(Stage, crate::tracking::tree::Totals)>,
     pub delay_by_client: Vec<(String, f64)>,
     pub follow_up: Vec<ClientFollowUp>,
     pub payment_settings: PaymentSettings,
@@ -77,6 +78,21 @@ pub fn load(
     for row in &rows {
         facts.payments.insert(row.number.clone(), row.clone());
     }
+    for invoice in &mut invoices {
+        if let Some(p) = facts.payments.get(&invoice.number) {
+            invoice.outstanding = if p.is_credit_note() {
+                rust_decimal::Decimal::ZERO
+            } else {
+                p.outstanding
+            };
+            invoice.erp_payment_unconfirmed = p.erp_payment_unconfirmed;
+        }
+    }
+    let amounts_by_status =
+        crate::tracking::tree::stage_totals(&crate::tracking::tree::build_tree(
+            &invoices,
+            &crate::tracking::tree::TreeFilter::default(),
+        ));
     let last_seen: i64 = settings::get(conn, LAST_SEEN_KEY)
         .map_err(sql)?
         .and_then(|v| v.parse().ok())
@@ -115,7 +131,7 @@ pub fn load(
         overdue,
         outstanding,
         totals: crate::tracking::payments::totals(&rows),
-        amounts_by_status: crate::tracking::follow_up::amounts_by_status(&rows),
+        amounts_by_status,
         delay_by_client: crate::tracking::follow_up::average_delay_by_client(&follow_up),
         follow_up,
         payment_rows: rows,

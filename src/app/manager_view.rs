@@ -20,10 +20,11 @@ pub enum ExtraColumn {
     DaysLate,
     Outstanding,
     Lifecycle,
+    ErpPaymentUnconfirmed,
 }
 
 impl ExtraColumn {
-    pub const ALL: [ExtraColumn; 8] = [
+    pub const ALL: [ExtraColumn; 9] = [
         ExtraColumn::Kind,
         ExtraColumn::ChorusNumber,
         ExtraColumn::FluxNumber,
@@ -32,6 +33,7 @@ impl ExtraColumn {
         ExtraColumn::DaysLate,
         ExtraColumn::Outstanding,
         ExtraColumn::Lifecycle,
+        ExtraColumn::ErpPaymentUnconfirmed,
     ];
 
     pub fn label(self) -> &'static str {
@@ -44,6 +46,7 @@ impl ExtraColumn {
             ExtraColumn::DaysLate => "Retard (jours)",
             ExtraColumn::Outstanding => "Reste dû",
             ExtraColumn::Lifecycle => "Cycle de vie 2026",
+            ExtraColumn::ErpPaymentUnconfirmed => "Paiement ERP non confirmé",
         }
     }
 
@@ -53,6 +56,7 @@ impl ExtraColumn {
             ExtraColumn::ChorusNumber,
             ExtraColumn::DepositDate,
             ExtraColumn::DueDate,
+            ExtraColumn::Outstanding,
             ExtraColumn::Lifecycle,
         ]
     }
@@ -87,6 +91,17 @@ impl InvoiceFacts {
             ExtraColumn::Lifecycle => {
                 Cell::Text(payment.map(|p| p.lifecycle_text()).unwrap_or_default())
             }
+            ExtraColumn::ErpPaymentUnconfirmed => Cell::Text(
+                payment
+                    .filter(|p| p.erp_payment_unconfirmed)
+                    .map(|p| {
+                        format!(
+                            "⚠ {} réglé dans l'ERP",
+                            crate::model::format_money(p.paid_amount, "EUR")
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
@@ -102,6 +117,8 @@ pub struct FilterForm {
     pub company_code: Option<String>,
     pub client_code: Option<String>,
     pub number: String,
+    /// Only the invoices whose ERP payment Chorus Pro does not confirm.
+    pub erp_payment_unconfirmed_only: bool,
 }
 
 impl FilterForm {
@@ -126,6 +143,7 @@ impl FilterForm {
             company_code: self.company_code.clone(),
             client_code: self.client_code.clone(),
             number_contains: self.number.trim().to_string(),
+            erp_payment_unconfirmed_only: self.erp_payment_unconfirmed_only,
         })
     }
 }
@@ -401,6 +419,8 @@ mod tests {
             deposit_date: NaiveDate::from_ymd_opt(2026, 11, n),
             amount_incl_tax: Decimal::new(100 * n as i64, 0),
             stage,
+            outstanding: Decimal::ZERO,
+            erp_payment_unconfirmed: false,
         }
     }
 

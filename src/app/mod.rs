@@ -17,6 +17,7 @@ pub mod lookup;
 pub mod manager_data;
 pub mod manager_view;
 pub mod paths;
+pub mod payment_terms_form;
 pub mod prepared_lot;
 pub mod relance_cli;
 pub mod report_json;
@@ -29,5 +30,6 @@ pub mod status;
 pub mod structure_refresh;
 pub mod sync_run;
 pub mod table_export;
+pub mod timeline_order;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};

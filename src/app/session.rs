@@ -18,6 +18,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 mod connection_commands;
 mod deposit_commands;
 mod manager_commands;
+mod payment_terms_commands;
 mod returned_commands;
 
 pub use deposit_commands::{DepositRequest, PendingDeposit};
@@ -42,6 +43,9 @@ pub struct InvoiceExtras {
     pub number: String,
     pub lines: Vec<InvoiceLine>,
     pub payments: Vec<Payment>,
+    /// Due date, delay and payment state as the « Gestionnaire » computes them (`None`
+    /// for a private client's invoice).
+    pub payment: Option<Box<crate::tracking::payments::PaymentRow>>,
 }
 
 /// A message for the user, shown in the status bar or a banner.
@@ -62,6 +66,7 @@ enum Reply {
     FilesPicked(FilePurpose, Vec<PathBuf>),
     Notice(Notice),
     ConnectionView(Box<Result<super::connection_form::ConnectionView, String>>),
+    PaymentTermsView(Box<Result<super::payment_terms_form::PaymentTermsView, String>>),
     Manager(Box<Result<super::manager_data::ManagerData, String>>),
     Timeline(Box<Result<super::manager_data::InvoiceTimeline, String>>),
     /// A file written (export, letter) and how many rows it holds.
@@ -89,6 +94,7 @@ enum JobOutput {
     /// Work done that changes what the checks see: run them again.
     NeedsRecheck(String),
     ConnectionSaved,
+    PaymentTermsSaved,
     ConnectionChecked(Box<super::connection_test::ConnectionCheck>),
     /// One structure refreshed: look it up again, and check again.
     StructureRefreshed {
@@ -174,6 +180,10 @@ pub struct Session {
     pub connection_view: Option<Result<super::connection_form::ConnectionView, String>>,
     /// Bumped each time `connection_view` is loaded, so the dialog rebuilds its form.
     pub connection_view_generation: u64,
+    /// What « Délais de paiement » shows, once loaded.
+    pub payment_terms_view: Option<Result<super::payment_terms_form::PaymentTermsView, String>>,
+    /// Bumped each time `payment_terms_view` is loaded, so the dialog rebuilds its form.
+    pub payment_terms_view_generation: u64,
     /// The result of the latest « Tester la connexion ».
     pub connection_check: Option<super::connection_test::ConnectionCheck>,
     /// What the « Gestionnaire Chorus Pro » shows, once loaded.
@@ -233,6 +243,8 @@ impl Session {
             deposit_report: None,
             connection_view: None,
             connection_view_generation: 0,
+            payment_terms_view: None,
+            payment_terms_view_generation: 0,
             connection_check: None,
             manager: None,
             manager_generation: 0,
@@ -526,10 +538,16 @@ impl Session {
             let conn = store.conn();
             let result = crate::store::erp::lines_of(conn, &number)
                 .and_then(|lines| {
-                    crate::store::erp::payments_of(conn, &number).map(|payments| InvoiceExtras {
+                    let payments = crate::store::erp::payments_of(conn, &number)?;
+                    let settings = crate::tracking::payments::PaymentSettings::load(conn)?;
+                    let today = chrono::Local::now().date_naive();
+                    let payment =
+                        crate::tracking::payments::payment_row_of(conn, &settings, &number, today)?;
+                    Ok(InvoiceExtras {
                         number: number.clone(),
                         lines,
                         payments,
+                        payment: payment.map(Box::new),
                     })
                 })
                 .map_err(|e| e.to_string());
@@ -652,6 +670,10 @@ impl Session {
                     self.connection_view = Some(*view);
                     self.connection_view_generation += 1;
                 }
+                Reply::PaymentTermsView(view) => {
+                    self.payment_terms_view = Some(*view);
+                    self.payment_terms_view_generation += 1;
+                }
                 Reply::FilesPicked(purpose, files) => {
                     if !files.is_empty() {
                         self.picked_files = Some((purpose, files));
@@ -732,6 +754,12 @@ impl Session {
             Ok(JobOutput::ReturnedDone(text)) => {
                 self.notice(false, text);
                 self.reload_tracking();
+            }
+            Ok(JobOutput::PaymentTermsSaved) => {
+                self.notice(false, "Délais de paiement enregistrés");
+                self.load_payment_terms_view();
+                // Due dates, interest and indemnities follow the new terms.
+                self.refresh_manager();
             }
             Ok(JobOutput::ConnectionSaved) => {
                 self.notice(false, "Connexion à Chorus Pro enregistrée");

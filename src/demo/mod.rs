@@ -15,6 +15,7 @@
 
 mod csv_out;
 mod directory_out;
+mod follow_up_reset;
 pub mod invoice_pdf;
 mod ledger;
 mod lines;
@@ -417,6 +418,8 @@ pub fn write_demo(
 
     progress.update(0.7, "Ouverture de la base de données…");
     let mut store = Store::open(db_path)?;
+    let marker = format!("graine {}, {} factures", options.seed, options.invoices);
+    follow_up_reset::forget_older_demo(&mut store, &marker)?;
     clear_erp_mirror(&mut store)?;
     let erp_import = crate::erp_import::import_erp(
         &mut store,
@@ -444,7 +447,6 @@ pub fn write_demo(
         DirectoryImportError::Cancelled => DemoError::Cancelled,
         other => DemoError::DirectoryImport(other),
     })?;
-    let marker = format!("graine {}, {} factures", options.seed, options.invoices);
     crate::store::settings::set(store.conn(), crate::store::settings::DEMO_MARKER, &marker)
         .map_err(|source| DemoError::Clear {
             path: db_path.to_path_buf(),

@@ -123,6 +123,26 @@ impl InvoiceStatus {
         }
     }
 
+    /// Whether an ERP payment of the invoice can be believed while Chorus Pro shows this
+    /// status. The one place that decides it (issue 10, « Payments you can defend »):
+    /// - `MISE_EN_PAIEMENT`: the buyer's accountant has paid;
+    /// - `MANDATEE`, `MISE_A_DISPOSITION_COMPTABLE`, `COMPTABILISEE`: the payment order is
+    ///   issued; many structures never report the payment itself to Chorus Pro, so the
+    ///   ERP's bank entry is the only news of it;
+    /// - everything before (déposée, mise à disposition, service fait…) and the returns
+    ///   (à recycler, suspendue, rejetée), the ends that are not a payment and unknown codes:
+    ///   the buyer has not ordered the payment, an ERP payment contradicts Chorus Pro and is
+    ///   shown as a disagreement rather than settling the invoice.
+    pub fn allows_erp_payment(&self) -> bool {
+        matches!(
+            self,
+            InvoiceStatus::PaymentIssued
+                | InvoiceStatus::Mandated
+                | InvoiceStatus::MadeAvailableToAccountant
+                | InvoiceStatus::Booked
+        )
+    }
+
     /// « 200 Déposée », « 211 Paiement transmis »…, for the « Cycle de vie » column; empty
     /// for a code with no lifecycle match.
     pub fn lifecycle_text(&self) -> String {

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod einvoice_verdicts;
 pub mod erp;
 pub mod overrides;
+pub mod payment_terms;
 pub mod payments;
 pub mod pdf_verdicts;
 pub mod returned;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0013_pdf_verdict_protected.sql"
     )),
+    M::up(include_str!("../../migrations/0014_payment_terms.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

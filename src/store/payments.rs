@@ -47,6 +47,9 @@ pub struct PaymentFacts {
     pub chorus_status_on: Option<NaiveDate>,
     /// The first day the history shows `MISE_EN_PAIEMENT`.
     pub payment_issued_on: Option<NaiveDate>,
+    /// The due date the ERP printed on the invoice (`invoices.due_date`): shown beside the
+    /// legal one when they differ, never used to compute lateness.
+    pub erp_due_date: Option<NaiveDate>,
     /// ERP payments, oldest first.
     pub payments: Vec<PaidAmount>,
 }
@@ -131,6 +134,18 @@ fn load_payment_issued(conn: &Connection) -> rusqlite::Result<HashMap<String, Na
 
 /// Every invoice and credit note of a public client, sorted by number.
 pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFacts>> {
+    load_facts(conn, None)
+}
+
+/// One invoice and the credit notes that name it (the control screen's detail).
+pub fn load_payment_facts_of(
+    conn: &Connection,
+    number: &str,
+) -> rusqlite::Result<Vec<PaymentFacts>> {
+    load_facts(conn, Some(number))
+}
+
+fn load_facts(conn: &Connection, only: Option<&str>) -> rusqlite::Result<Vec<PaymentFacts>> {
     let mut payments = load_payments(conn)?;
     let issued = load_payment_issued(conn)?;
     let mut stmt = conn.prepare(
@@ -144,15 +159,17 @@ pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFact
                  (SELECT f2.sent_at FROM deposit_journal j
                       JOIN fluxes f2 ON f2.id = j.flux_id
                   WHERE j.invoice_number = i.number AND j.state = 'DEPOSEE'
-                  ORDER BY j.id DESC LIMIT 1))
+                  ORDER BY j.id DESC LIMIT 1)),
+             i.due_date
          FROM invoices i
          JOIN clients c ON c.code = i.client_code
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = i.number
          LEFT JOIN fluxes f ON f.id = ci.flux_id
          WHERE c.client_type = 'PUBLIC'
+           AND (?1 IS NULL OR i.number = ?1 OR i.original_invoice_number = ?1)
          ORDER BY i.number",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([only])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let number: String = row.get(0)?;
@@ -190,6 +207,7 @@ pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFact
             chorus_status: status.unwrap_or_default().trim().to_string(),
             chorus_status_on: lenient_date(row.get(13)?),
             flux_sent_on: lenient_date(row.get(14)?),
+            erp_due_date: lenient_date(row.get(15)?),
             payment_issued_on: issued.get(&number).copied(),
             payments: payments.remove(&number).unwrap_or_default(),
             number,

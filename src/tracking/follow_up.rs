@@ -2,11 +2,10 @@
 //! and late, and how long the client takes to pay; its CSV export; and the data of the
 //! payment charts. Pure: built from the [`PaymentRow`]s.
 
-use super::payments::{PaymentRow, PaymentState};
+use super::payments::PaymentRow;
 use crate::model::format_date;
 use crate::model::money::round_cents;
 use crate::model::spreadsheet_csv::SpreadsheetCsv;
-use crate::tracking::tree::Stage;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
@@ -167,7 +166,7 @@ pub fn follow_up_csv(lines: &[ClientFollowUp]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// Column headers of the payment list export.
-pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
+pub const PAYMENT_ROWS_HEADER: [&str; 22] = [
     "Facture",
     "Type",
     "Code client",
@@ -186,6 +185,10 @@ pub const PAYMENT_ROWS_HEADER: [&str; 18] = [
     "Jours de retard",
     "Intérêts estimés",
     "Indemnité forfaitaire",
+    "Délai (jours)",
+    "Origine du délai",
+    "Échéance indiquée par l'ERP",
+    "Paiement ERP sans mise en paiement Chorus Pro",
 ];
 
 /// A payment list (all rows, the outstanding or the overdue ones) in the same CSV format
@@ -219,34 +222,13 @@ pub fn payment_rows_csv<'a>(
             &r.days_late.to_string(),
             &csv_amount(r.interest),
             &csv_amount(r.indemnity),
+            &r.delay_days.to_string(),
+            &r.terms.reason(),
+            &r.erp_due_date.map(format_date).unwrap_or_default(),
+            if r.erp_payment_unconfirmed { "oui" } else { "" },
         ])?;
     }
     writer.finish()
-}
-
-/// Where an invoice is, for the « montants par statut » chart: its Chorus Pro status, or
-/// why it has none.
-fn status_bar(r: &PaymentRow) -> (u16, String) {
-    match (&r.chorus_status, r.state) {
-        (Some(status), _) => {
-            let stage = Stage::Chorus(status.clone());
-            (stage.order(), stage.label().to_string())
-        }
-        (None, PaymentState::NotDeposited) => (0, "Non déposée".to_string()),
-        (None, _) => (1, "Statut Chorus Pro inconnu".to_string()),
-    }
-}
-
-/// Amounts TTC of the invoices (credit notes apart) by Chorus Pro status, in life order,
-/// for a bar chart.
-pub fn amounts_by_status(rows: &[PaymentRow]) -> Vec<(String, Decimal)> {
-    let mut bars: BTreeMap<(u16, String), Decimal> = BTreeMap::new();
-    for r in rows.iter().filter(|r| !r.is_credit_note()) {
-        *bars.entry(status_bar(r)).or_default() += r.amount_incl_tax;
-    }
-    bars.into_iter()
-        .map(|((_, label), amount)| (label, amount))
-        .collect()
 }
 
 /// Average payment delay (deposit → payment, days) by client name, the slowest first, for
@@ -268,6 +250,7 @@ mod tests {
     use super::*;
     use crate::model::InvoiceKind;
     use crate::model::status::InvoiceStatus;
+    use crate::tracking::payments::PaymentState;
     use chrono::NaiveDate;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -293,8 +276,16 @@ mod tests {
             deposit_date: Some(day(2026, 10, 1)),
             deposit_source: None,
             delay_days: 30,
+            terms: crate::tracking::payment_terms::ClientTerms {
+                category: crate::tracking::payment_terms::BuyerCategory::StateOrLocal,
+                source: crate::tracking::payment_terms::CategorySource::Default,
+                delay_days: 30,
+                delay_overridden: false,
+            },
             due_date: Some(day(2026, 10, 31)),
+            erp_due_date: None,
             paid_amount: Decimal::ZERO,
+            erp_payment_unconfirmed: false,
             credited_amount: Decimal::ZERO,
             outstanding: dec(ttc),
             paid: false,
@@ -420,12 +411,14 @@ mod tests {
         assert_eq!(
             lines[1],
             "F1;Facture;C1;Client C1;;Mise à disposition;212 Encaissée;01/10/2026;\
-             31/10/2026;1000,00;1000,00;0,00;0,00;Réglée;21/10/2026;0;0,00;0,00"
+             31/10/2026;1000,00;1000,00;0,00;0,00;Réglée;21/10/2026;0;0,00;0,00;30;\
+             état, collectivité ou établissement public, catégorie par défaut;;"
         );
         assert_eq!(
             lines[3],
             "F3;Facture;C1;Client C1;;Mise à disposition;203 Mise à disposition;01/10/2026;\
-             31/10/2026;100,00;0,00;0,00;100,00;Échue, impayée;;10;1,25;40,00"
+             31/10/2026;100,00;0,00;0,00;100,00;Échue, impayée;;10;1,25;40,00;30;\
+             état, collectivité ou établissement public, catégorie par défaut;;"
         );
         assert!(
             lines[5].starts_with("A1;Avoir;C2;Client C2;;;;01/10/2026;;20,00;"),
@@ -437,25 +430,7 @@ mod tests {
 
     #[test]
     fn chart_data() {
-        let mut rows = sample();
-        rows[0].chorus_status = Some(InvoiceStatus::PaymentIssued);
-        rows[1].chorus_status = Some(InvoiceStatus::Deposited);
-        rows.push({
-            let mut r = row("F9", "C3", "7.00");
-            r.chorus_status = None;
-            r.state = PaymentState::NotDeposited;
-            r
-        });
-        let bars = amounts_by_status(&rows);
-        assert_eq!(
-            bars,
-            vec![
-                ("Non déposée".to_string(), dec("7.00")),
-                ("Déposée".to_string(), dec("500.50")),
-                ("Mise à disposition".to_string(), dec("400.00")),
-                ("Mise en paiement".to_string(), dec("1000.00")),
-            ]
-        );
+        let rows = sample();
         let mut lines = client_follow_up(&rows);
         lines[1].average_payment_days = Some(dec("40"));
         assert_eq!(

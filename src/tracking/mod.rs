@@ -12,12 +12,12 @@ pub use tree::{Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
 
 // Payments: due dates, late interest, client follow-up, reminder letters.
 pub mod follow_up;
+pub mod payment_terms;
 pub mod payments;
 pub mod relance;
 
 pub use follow_up::{
-    ClientFollowUp, amounts_by_status, average_delay_by_client, client_follow_up, follow_up_csv,
-    payment_rows_csv,
+    ClientFollowUp, average_delay_by_client, client_follow_up, follow_up_csv, payment_rows_csv,
 };
 pub use payments::{
     PaymentRow, PaymentSettings, PaymentState, PaymentTotals, outstanding, overdue, payment_rows,

@@ -6,27 +6,34 @@
 //!
 //! Rules (public procurement, code de la commande publique):
 //! - the payment delay runs from the day Chorus Pro received the invoice (`dateDepot`; else
-//!   the day its flux was sent): 30 days for the State and local authorities, 50 for public
-//!   health establishments, 60 for some public companies — hence a default and per-client
-//!   overrides in [`PaymentSettings`];
+//!   the day its flux was sent; art. R.2192-12): 30 days for the State and local
+//!   authorities (R.2192-10), 50 for public health establishments (R.2192-11 1°), 60 for
+//!   public companies (R.2192-11 2°) — the client's category and delay come from
+//!   [`PaymentSettings::terms_for`], the date from [`due_date`];
 //! - an invoice is paid when the ERP's payments (and the credit notes that cancel it) cover
 //!   its amount TTC, or when Chorus Pro shows `MISE_EN_PAIEMENT`; the payment date is the
-//!   earliest of the two that is known;
+//!   earliest of the two that is known. An ERP payment counts only where Chorus Pro's
+//!   status allows it ([`InvoiceStatus::allows_erp_payment`]); else it is flagged;
 //! - late-payment interest (intérêts moratoires, art. L.2192-13) runs from the day after
 //!   the due date to the payment, at the annual rate of the settings, on 365 days;
 //! - a fixed recovery indemnity (indemnité forfaitaire pour frais de recouvrement, 40 €,
-//!   art. D.2192-35) is owed once per invoice paid late or still unpaid after its due date.
+//!   art. D.2192-35) is owed once per invoice paid late or still unpaid after its due date;
+//!   the rate is the ECB main refinancing rate + 8 points (art. R.2192-31).
 //!
-//! The article numbers are not in shared/reference: unconfirmed, to be checked by a lawyer.
+//! The articles were checked against their published text (see README « Payments »).
 //! The suspension of the delay (invoice « suspendue ») is not modelled: the delay keeps
 //! running, the figures are an estimate and the screens say so.
 
 use crate::model::money::round_cents;
 use crate::model::status::{InvoiceStatus, LIFECYCLE_CASHED, lifecycle_label};
 use crate::model::{InvoiceKind, format_date};
+use crate::store::payment_terms as terms_store;
 use crate::store::payments::{PaymentFacts, load_payment_facts};
 use crate::store::settings;
-use chrono::{Days, NaiveDate};
+use crate::tracking::payment_terms::{
+    BuyerCategory, CategorySource, ClientTerms, deduce_category, due_date,
+};
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -35,14 +42,24 @@ use std::collections::{BTreeMap, HashMap};
 /// The `app_settings` key of [`PaymentSettings`].
 pub const SETTINGS_KEY: &str = "paiements";
 
-/// The admin's payment settings, stored as JSON; a missing field takes its default.
+/// The admin's payment settings: tables `payment_terms` and `client_payment_terms`
+/// (migration 0014); older bases kept them as JSON under [`SETTINGS_KEY`], still read
+/// until the first save (a missing JSON field takes its default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PaymentSettings {
-    /// Legal payment delay of public buyers, in days from the deposit on Chorus Pro.
+    /// Legal payment delay of the State, local authorities and their public
+    /// establishments (R.2192-10), in days from the reception by Chorus Pro. The general
+    /// delay of older versions.
     pub payment_delay_days: u32,
-    /// Client code → delay, for the buyers with another legal delay (50 days for a public
-    /// hospital, 60 for some public companies).
+    /// Delay of public health establishments (R.2192-11 1°).
+    pub health_delay_days: u32,
+    /// Delay of public companies (R.2192-11 2°).
+    pub public_company_delay_days: u32,
+    /// Client code → the category the user chose (else deduced from the name).
+    pub category_by_client: BTreeMap<String, BuyerCategory>,
+    /// Client code → a delay of its own, whatever its category (a contract may shorten
+    /// the legal delay).
     pub delay_by_client: BTreeMap<String, u32>,
     /// Annual late-payment interest rate, in percent.
     pub interest_rate_percent: Decimal,
@@ -53,50 +70,124 @@ pub struct PaymentSettings {
 impl Default for PaymentSettings {
     fn default() -> PaymentSettings {
         PaymentSettings {
-            payment_delay_days: 30,
+            payment_delay_days: BuyerCategory::StateOrLocal.legal_delay_days(),
+            health_delay_days: BuyerCategory::PublicHealth.legal_delay_days(),
+            public_company_delay_days: BuyerCategory::PublicCompany.legal_delay_days(),
+            category_by_client: BTreeMap::new(),
             delay_by_client: BTreeMap::new(),
-            // The legal rate for public buyers is the ECB main refinancing rate + 8 points
-            // (art. R.2192-31, unconfirmed here): 2.15 % + 8 = 10.15 % as of 2025-2026.
-            // Nothing in shared/reference gives the figure; the admin updates it each
-            // semester.
+            // The legal rate for public buyers is the ECB main refinancing rate in force on
+            // the first day of the half-year + 8 points (art. R.2192-31): 2.15 % + 8 =
+            // 10.15 % as of 2025-2026; the admin updates it each semester.
             interest_rate_percent: Decimal::new(1015, 2),
-            // Art. D.2192-35 of the code de la commande publique (unconfirmed here).
+            // Art. D.2192-35 of the code de la commande publique.
             recovery_indemnity: Decimal::from(40),
         }
     }
 }
 
 impl PaymentSettings {
-    /// The saved settings, or the defaults when none were saved (or the JSON is unreadable).
+    /// The saved settings: the tables of migration 0014 once saved, else the JSON of older
+    /// versions, else the defaults (an unreadable JSON or amount falls back to them too).
     pub fn load(conn: &Connection) -> rusqlite::Result<PaymentSettings> {
-        Ok(settings::get(conn, SETTINGS_KEY)?
+        let mut out: PaymentSettings = settings::get(conn, SETTINGS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        if let Some(row) = terms_store::load_terms(conn)? {
+            let defaults = PaymentSettings::default();
+            out.interest_rate_percent = Decimal::from_str_exact(&row.interest_rate_percent)
+                .unwrap_or(defaults.interest_rate_percent);
+            out.recovery_indemnity = Decimal::from_str_exact(&row.recovery_indemnity)
+                .unwrap_or(defaults.recovery_indemnity);
+            out.payment_delay_days = row.delay_state_local_days;
+            out.health_delay_days = row.delay_health_days;
+            out.public_company_delay_days = row.delay_public_company_days;
+            out.category_by_client.clear();
+            out.delay_by_client.clear();
+        }
+        for client in terms_store::load_clients(conn)? {
+            if let Some(category) = client
+                .category
+                .as_deref()
+                .and_then(BuyerCategory::from_code)
+            {
+                out.category_by_client
+                    .insert(client.client_code.clone(), category);
+            }
+            if let Some(days) = client.delay_days {
+                out.delay_by_client.insert(client.client_code, days);
+            }
+        }
+        Ok(out)
     }
 
+    /// Writes the tables of migration 0014 in one transaction (and retires the JSON of
+    /// older versions).
     pub fn save(&self, conn: &Connection) -> rusqlite::Result<()> {
-        let json = serde_json::to_string(self).map_err(|e| {
-            rusqlite::Error::ToSqlConversionFailure(
-                Box::new(e) as Box<dyn std::error::Error + Send + Sync>
-            )
-        })?;
-        settings::set(conn, SETTINGS_KEY, &json)
+        let terms = terms_store::TermsRow {
+            interest_rate_percent: self.interest_rate_percent.normalize().to_string(),
+            recovery_indemnity: self.recovery_indemnity.normalize().to_string(),
+            delay_state_local_days: self.payment_delay_days,
+            delay_health_days: self.health_delay_days,
+            delay_public_company_days: self.public_company_delay_days,
+        };
+        let codes: std::collections::BTreeSet<&String> = self
+            .category_by_client
+            .keys()
+            .chain(self.delay_by_client.keys())
+            .collect();
+        let clients: Vec<terms_store::ClientTermsRow> = codes
+            .into_iter()
+            .map(|code| terms_store::ClientTermsRow {
+                client_code: code.clone(),
+                category: self
+                    .category_by_client
+                    .get(code)
+                    .map(|c| c.code().to_string()),
+                delay_days: self.delay_by_client.get(code).copied(),
+            })
+            .collect();
+        terms_store::save(conn, &terms, &clients, SETTINGS_KEY)
     }
 
-    /// The delay that applies to a client's invoices.
-    pub fn delay_for(&self, client_code: &str) -> u32 {
-        self.delay_by_client
-            .get(client_code)
-            .copied()
-            .unwrap_or(self.payment_delay_days)
+    /// The delay of a buyer category.
+    pub fn category_delay(&self, category: BuyerCategory) -> u32 {
+        match category {
+            BuyerCategory::StateOrLocal => self.payment_delay_days,
+            BuyerCategory::PublicHealth => self.health_delay_days,
+            BuyerCategory::PublicCompany => self.public_company_delay_days,
+        }
+    }
+
+    /// The category and delay that apply to a client's invoices, and where they come from:
+    /// the user's choice, else the client's name, else the general case.
+    pub fn terms_for(&self, client_code: &str, client_name: &str) -> ClientTerms {
+        let (category, source) = match self.category_by_client.get(client_code) {
+            Some(&c) => (c, CategorySource::SetByUser),
+            None => match deduce_category(client_name) {
+                Some((c, word)) => (c, CategorySource::DeducedFromName(word)),
+                None => (BuyerCategory::StateOrLocal, CategorySource::Default),
+            },
+        };
+        let own = self.delay_by_client.get(client_code).copied();
+        ClientTerms {
+            category,
+            source,
+            delay_days: own.unwrap_or_else(|| self.category_delay(category)),
+            delay_overridden: own.is_some(),
+        }
     }
 
     /// What is wrong with the settings, in French, for the settings dialog (empty: fine).
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let delay_ok = |d: u32| (1..=365).contains(&d);
-        if !delay_ok(self.payment_delay_days) {
-            out.push("Le délai de paiement doit être compris entre 1 et 365 jours.".to_string());
+        for category in BuyerCategory::ALL {
+            if !delay_ok(self.category_delay(category)) {
+                out.push(format!(
+                    "Le délai de paiement « {} » doit être compris entre 1 et 365 jours.",
+                    category.label()
+                ));
+            }
         }
         for (client, days) in &self.delay_by_client {
             if !delay_ok(*days) {
@@ -177,12 +268,22 @@ pub struct PaymentRow {
     pub deposit_source: Option<DepositDateSource>,
     /// The delay applied, in days.
     pub delay_days: u32,
+    /// The client's category and where the delay comes from.
+    pub terms: ClientTerms,
+    /// Reception by Chorus Pro + the delay: the due date every screen uses.
     pub due_date: Option<NaiveDate>,
+    /// The due date the ERP printed, shown beside when it differs.
+    pub erp_due_date: Option<NaiveDate>,
     /// Sum of the ERP payments.
     pub paid_amount: Decimal,
+    /// The ERP shows a payment while Chorus Pro's status says the buyer has not ordered
+    /// it ([`InvoiceStatus::allows_erp_payment`]): the payment settles nothing, the invoice
+    /// keeps Chorus Pro's status and the disagreement is shown.
+    pub erp_payment_unconfirmed: bool,
     /// Sum of the credit notes that name this invoice as their origin.
     pub credited_amount: Decimal,
-    /// TTC − payments − credit notes, never below zero; zero for a credit note.
+    /// TTC − payments − credit notes, never below zero; zero for a credit note. Payments
+    /// Chorus Pro contradicts are not subtracted.
     pub outstanding: Decimal,
     pub paid: bool,
     /// The payments and credit notes cover the amount (lifecycle 212 « Encaissée »).
@@ -222,6 +323,33 @@ impl PaymentRow {
             (None, PaymentState::NotDeposited) => "non déposée".to_string(),
             (None, _) => "date de dépôt inconnue".to_string(),
         }
+    }
+
+    /// « 03/01/2027 (réception Chorus Pro + 50 jours) — l'ERP indique 17/01/2026 »: the
+    /// due date used, how it is computed, and the ERP's when it differs.
+    pub fn due_explanation(&self) -> String {
+        let Some(due) = self.due_date else {
+            let mut out = self.due_label();
+            if let Some(erp) = self.erp_due_date
+                && !self.is_credit_note()
+            {
+                out.push_str(&format!(
+                    " — l'ERP indique {} ; l'échéance sera la réception par Chorus Pro + {} jours",
+                    format_date(erp),
+                    self.delay_days
+                ));
+            }
+            return out;
+        };
+        let from = match self.deposit_source {
+            Some(DepositDateSource::FluxSent) => "envoi du flux",
+            _ => "réception Chorus Pro",
+        };
+        let mut out = format!("{} ({from} + {} jours)", format_date(due), self.delay_days);
+        if let Some(erp) = self.erp_due_date.filter(|erp| *erp != due) {
+            out.push_str(&format!(" — l'ERP indique {}", format_date(erp)));
+        }
+        out
     }
 
     /// The Chorus Pro number, or « non communiqué ».
@@ -297,6 +425,9 @@ fn late_interest(
     round_cents(weighted * rate_percent / Decimal::from(100) / Decimal::from(365))
 }
 
+/// What the screens call an ERP payment Chorus Pro does not confirm.
+pub const ERP_PAYMENT_UNCONFIRMED: &str = "Paiement ERP sans mise en paiement Chorus Pro";
+
 /// The payment follow-up of every invoice and credit note, in the order of `facts`.
 pub fn compute_rows(
     facts: &[PaymentFacts],
@@ -342,8 +473,14 @@ fn compute_row(
         (None, Some(d)) => (Some(d), Some(DepositDateSource::FluxSent)),
         (None, None) => (None, None),
     };
-    let delay_days = settings.delay_for(&f.client_code);
+    let terms = settings.terms_for(&f.client_code, &f.client_name);
+    let delay_days = terms.delay_days;
     let paid_amount: Decimal = f.payments.iter().map(|p| p.amount).sum();
+    // Chorus Pro's status wins over a contradicting ERP payment (not deposited, or no
+    // status synchronised yet: nothing to contradict).
+    let erp_payment_counts = chorus_status
+        .as_ref()
+        .is_none_or(InvoiceStatus::allows_erp_payment);
     let mut row = PaymentRow {
         number: f.number.clone(),
         kind: f.kind,
@@ -358,8 +495,11 @@ fn compute_row(
         deposit_date,
         deposit_source,
         delay_days,
+        terms,
         due_date: None,
+        erp_due_date: f.erp_due_date,
         paid_amount,
+        erp_payment_unconfirmed: false,
         credited_amount: Decimal::ZERO,
         outstanding: Decimal::ZERO,
         paid: false,
@@ -374,10 +514,13 @@ fn compute_row(
     if f.kind == InvoiceKind::CreditNote {
         return row;
     }
-    row.due_date = deposit_date.and_then(|d| d.checked_add_days(Days::new(delay_days.into())));
+    row.due_date = deposit_date.and_then(|d| due_date(d, delay_days));
+    row.erp_payment_unconfirmed = !erp_payment_counts && paid_amount > Decimal::ZERO;
+    let counted_payments: &[crate::store::payments::PaidAmount] =
+        if erp_payment_counts { &f.payments } else { &[] };
+    let counted_paid: Decimal = counted_payments.iter().map(|p| p.amount).sum();
 
-    let mut settlements: Vec<Settlement> = f
-        .payments
+    let mut settlements: Vec<Settlement> = counted_payments
         .iter()
         .map(|p| Settlement {
             date: p.date,
@@ -388,7 +531,7 @@ fn compute_row(
     settlements.sort_by_key(|s| s.date);
     row.credited_amount = credits.iter().map(|c| c.amount).sum();
     let amount = f.amount_incl_tax;
-    row.outstanding = (amount - paid_amount - row.credited_amount).max(Decimal::ZERO);
+    row.outstanding = (amount - counted_paid - row.credited_amount).max(Decimal::ZERO);
 
     // The day the payments and credit notes reached the amount.
     let mut cumulated = Decimal::ZERO;
@@ -469,6 +612,19 @@ pub fn payment_rows(
     Ok(compute_rows(&facts, settings, today))
 }
 
+/// The payment follow-up of one invoice (`None`: not a public client's invoice).
+pub fn payment_row_of(
+    conn: &Connection,
+    settings: &PaymentSettings,
+    number: &str,
+    today: NaiveDate,
+) -> rusqlite::Result<Option<PaymentRow>> {
+    let facts = crate::store::payments::load_payment_facts_of(conn, number)?;
+    Ok(compute_rows(&facts, settings, today)
+        .into_iter()
+        .find(|r| r.number == number))
+}
+
 /// Invoices with something left to pay (credit notes left out), by due date.
 pub fn outstanding(rows: &[PaymentRow]) -> Vec<&PaymentRow> {
     let mut out: Vec<&PaymentRow> = rows
@@ -509,10 +665,17 @@ pub struct PaymentTotals {
     pub interest: Decimal,
     /// Indemnities of the overdue invoices.
     pub indemnities: Decimal,
+    /// Invoices with an ERP payment Chorus Pro contradicts, and what the ERP says was paid.
+    pub unconfirmed_count: usize,
+    pub unconfirmed_paid: Decimal,
 }
 
 pub fn totals(rows: &[PaymentRow]) -> PaymentTotals {
     let mut t = PaymentTotals::default();
+    for r in rows.iter().filter(|r| r.erp_payment_unconfirmed) {
+        t.unconfirmed_count += 1;
+        t.unconfirmed_paid += r.paid_amount;
+    }
     for r in rows
         .iter()
         .filter(|r| !r.is_credit_note() && r.state != PaymentState::Rejected)
@@ -563,6 +726,7 @@ mod tests {
             chorus_status: "MISE_A_DISPOSITION".into(),
             chorus_status_on: Some(day(2026, 10, 2)),
             payment_issued_on: None,
+            erp_due_date: None,
             payments: vec![],
         }
     }
@@ -609,6 +773,7 @@ mod tests {
     #[test]
     fn partly_paid_before_the_due_date_bears_interest_on_the_rest() {
         let mut f = invoice("F1", "1000.00");
+        f.chorus_status = "MANDATEE".into();
         f.payments = vec![paid(day(2026, 10, 15), "400.00")];
         let r = one(f, day(2026, 11, 30));
         assert_eq!(r.outstanding, dec("600.00"));
@@ -622,6 +787,7 @@ mod tests {
     #[test]
     fn partly_paid_after_the_due_date_each_part_bears_its_own_days() {
         let mut f = invoice("F1", "1000.00");
+        f.chorus_status = "MANDATEE".into();
         f.payments = vec![paid(day(2026, 11, 10), "400.00")];
         let r = one(f, day(2026, 11, 30));
         // (400 × 10 + 600 × 30) × 10,15 % / 365 = 6,117…
@@ -632,6 +798,7 @@ mod tests {
     #[test]
     fn paid_late_keeps_its_interest_and_indemnity_but_is_not_overdue() {
         let mut f = invoice("F1", "1200.00");
+        f.chorus_status = "MANDATEE".into();
         f.payments = vec![
             paid(day(2026, 10, 20), "200.00"),
             paid(day(2026, 11, 10), "1000.00"),
@@ -646,6 +813,62 @@ mod tests {
         assert_eq!(r.indemnity, dec("40"));
         assert_eq!(r.state, PaymentState::PaidLate);
         assert_eq!(r.lifecycle_text(), "212 Encaissée");
+        assert!(!r.erp_payment_unconfirmed);
+    }
+
+    #[test]
+    fn an_erp_payment_chorus_pro_contradicts_settles_nothing_and_is_flagged() {
+        for status in ["A_RECYCLER", "SUSPENDUE", "DEPOSEE", "MISE_A_DISPOSITION"] {
+            let mut f = invoice("F1", "1200.00");
+            f.chorus_status = status.into();
+            f.payments = vec![paid(day(2026, 10, 20), "1200.00")];
+            let r = one(f, day(2026, 12, 15));
+            assert!(r.erp_payment_unconfirmed, "{status}");
+            assert!(!r.paid && !r.cashed, "{status}");
+            assert_eq!(r.outstanding, dec("1200.00"), "{status}");
+            assert_eq!(
+                r.paid_amount,
+                dec("1200.00"),
+                "the ERP's figure stays visible"
+            );
+            assert_ne!(r.lifecycle_text(), "212 Encaissée", "{status}");
+            assert_ne!(r.state.label(), "Réglée", "{status}");
+        }
+        let mut rejected = invoice("F2", "300.00");
+        rejected.chorus_status = "REJETEE".into();
+        rejected.payments = vec![paid(day(2026, 10, 20), "300.00")];
+        let r = one(rejected, day(2026, 12, 15));
+        assert_eq!(r.state, PaymentState::Rejected);
+        assert_eq!(r.lifecycle_text(), "210 Refusée");
+        assert!(r.erp_payment_unconfirmed);
+        let t = totals(&[r]);
+        assert_eq!(
+            (t.unconfirmed_count, t.unconfirmed_paid),
+            (1, dec("300.00"))
+        );
+
+        // Mandated: many buyers never report the payment; the ERP's word is taken.
+        let mut mandated = invoice("F3", "100.00");
+        mandated.chorus_status = "MANDATEE".into();
+        mandated.payments = vec![paid(day(2026, 10, 20), "100.00")];
+        let r = one(mandated, day(2026, 12, 15));
+        assert!(r.cashed && !r.erp_payment_unconfirmed);
+    }
+
+    #[test]
+    fn a_hospital_gets_fifty_days_and_the_erp_date_is_shown_beside() {
+        let mut f = invoice("F1", "100.00");
+        f.client_name = "CHU de Bordeaux".into();
+        f.chorus_deposit_date = Some(day(2026, 11, 14));
+        f.erp_due_date = Some(day(2026, 1, 17));
+        let r = one(f, day(2026, 12, 1));
+        assert_eq!(r.delay_days, 50);
+        assert_eq!(r.due_date, Some(day(2027, 1, 3)));
+        assert_eq!(
+            r.due_explanation(),
+            "03/01/2027 (réception Chorus Pro + 50 jours) — l'ERP indique 17/01/2026"
+        );
+        assert!(r.terms.reason().contains("déduite de « CHU »"));
     }
 
     #[test]
@@ -775,6 +998,23 @@ mod tests {
     }
 
     #[test]
+    fn a_category_chosen_by_the_user_wins_over_the_name() {
+        let mut settings = PaymentSettings::default();
+        settings
+            .category_by_client
+            .insert("C001".into(), BuyerCategory::PublicCompany);
+        let t = settings.terms_for("C001", "CHU de Lyon");
+        assert_eq!(
+            (t.category, t.delay_days),
+            (BuyerCategory::PublicCompany, 60)
+        );
+        assert_eq!(t.source, CategorySource::SetByUser);
+        settings.health_delay_days = 45;
+        assert_eq!(settings.terms_for("C002", "CHU de Lyon").delay_days, 45);
+        assert_eq!(settings.terms_for("C003", "Commune de Lyon").delay_days, 30);
+    }
+
+    #[test]
     fn each_client_may_have_its_own_delay() {
         let mut settings = PaymentSettings::default();
         settings.delay_by_client.insert("C002".into(), 50);
@@ -795,6 +1035,7 @@ mod tests {
     #[test]
     fn overpaid_and_zero_invoices_are_not_negative() {
         let mut f = invoice("F1", "100.00");
+        f.chorus_status = "MANDATEE".into();
         f.payments = vec![paid(day(2026, 10, 5), "150.00")];
         let r = one(f, day(2026, 12, 1));
         assert_eq!(r.outstanding, Decimal::ZERO);
@@ -806,6 +1047,7 @@ mod tests {
     #[test]
     fn lists_and_totals() {
         let mut paid_late = invoice("F3", "50.00");
+        paid_late.chorus_status = "MANDATEE".into();
         paid_late.payments = vec![paid(day(2026, 11, 5), "50.00")];
         let mut later = invoice("F2", "200.00");
         later.chorus_deposit_date = Some(day(2026, 9, 1));
@@ -843,11 +1085,37 @@ mod tests {
             ..PaymentSettings::default()
         };
         s.delay_by_client.insert("C002".into(), 50);
+        s.category_by_client
+            .insert("C003".into(), BuyerCategory::PublicHealth);
         s.save(store.conn()).unwrap();
         assert_eq!(PaymentSettings::load(store.conn()).unwrap(), s);
 
         s.payment_delay_days = 0;
         s.interest_rate_percent = dec("-1");
         assert_eq!(s.problems().len(), 2);
+    }
+
+    #[test]
+    fn an_older_base_keeps_its_json_settings_until_the_first_save() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        settings::set(
+            store.conn(),
+            SETTINGS_KEY,
+            r#"{"payment_delay_days":45,"delay_by_client":{"C009":20},"interest_rate_percent":"12.5"}"#,
+        )
+        .unwrap();
+        let old = PaymentSettings::load(store.conn()).unwrap();
+        assert_eq!(old.payment_delay_days, 45);
+        assert_eq!(old.terms_for("C009", "Commune").delay_days, 20);
+        assert_eq!(old.interest_rate_percent, dec("12.5"));
+        let mut new = old.clone();
+        new.delay_by_client.clear();
+        new.save(store.conn()).unwrap();
+        let read = PaymentSettings::load(store.conn()).unwrap();
+        assert_eq!(
+            read, new,
+            "the removed override does not come back from the JSON"
+        );
+        assert_eq!(read.terms_for("C009", "Commune").delay_days, 45);
     }
 }

@@ -28,6 +28,9 @@ pub fn tracked_invoices(conn: &Connection) -> rusqlite::Result<Vec<TrackedInvoic
                 deposit_date,
                 amount_incl_tax: parse_decimal(&row.amount_incl_tax).unwrap_or_default(),
                 stage,
+                // Filled from the payment follow-up by the « Gestionnaire »'s loader.
+                outstanding: rust_decimal::Decimal::ZERO,
+                erp_payment_unconfirmed: false,
                 number: row.number,
                 company_code: row.company_code,
                 company_name: row.company_name,

@@ -6,9 +6,10 @@
 //! every French character and `€` print), text encoded and wrapped with the helpers of the
 //! demo invoices.
 //!
-//! Legal wording: art. L.2192-13 (interest and indemnity due of right on late payment) and
-//! D.2192-35 (the 40 € indemnity) of the code de la commande publique. Not confirmed by
-//! shared/reference: to be checked by the company's lawyer before sending.
+//! Legal wording: art. L.2192-13 (interest and indemnity due of right on late payment),
+//! D.2192-35 (the 40 € indemnity), R.2192-10 / R.2192-11 (the delay of the buyer's
+//! category) of the code de la commande publique, as checked (README « Payments »); the
+//! company's lawyer should still read the letter once before it is used.
 
 use super::payments::{PaymentRow, PaymentSettings, PaymentState, payment_rows};
 use crate::model::{format_date, format_money};
@@ -63,6 +64,9 @@ pub struct RelanceLetter {
     pub deposit_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     pub delay_days: u32,
+    /// Where the delay comes from, for the letter: « article R.2192-11 1° du code de la
+    /// commande publique »; empty for a delay set for the client (its contract's).
+    pub delay_basis: String,
     pub currency: String,
     pub amount_incl_tax: Decimal,
     /// Payments and credit notes already received.
@@ -107,6 +111,14 @@ impl RelanceLetter {
             deposit_date: row.deposit_date,
             due_date: row.due_date,
             delay_days: row.delay_days,
+            delay_basis: if row.terms.delay_overridden {
+                String::new()
+            } else {
+                format!(
+                    "{} du code de la commande publique",
+                    row.terms.category.article().replace("art. ", "article ")
+                )
+            },
             currency: row.currency.clone(),
             amount_incl_tax: row.amount_incl_tax,
             already_settled: row.paid_amount + row.credited_amount,
@@ -137,6 +149,10 @@ pub enum RelanceError {
     NoDepositDate(String),
     #[error("la facture {0} n'est pas en retard de paiement ({1})")]
     NotLate(String, String),
+    #[error(
+        "la facture {0} a un règlement dans l'ERP alors que Chorus Pro ne montre aucune mise en paiement ({1}) : vérifiez le règlement avant de relancer"
+    )]
+    ErpPaymentUnconfirmed(String, String),
     #[error("la société émettrice {0} est introuvable dans la base")]
     UnknownCompany(String),
     #[error("erreur de la base de données : {0}")]
@@ -163,6 +179,16 @@ pub fn relance_letter(
         PaymentState::CreditNote => return Err(RelanceError::CreditNote(row.number.clone())),
         PaymentState::DepositDateUnknown | PaymentState::NotDeposited => {
             return Err(RelanceError::NoDepositDate(row.number.clone()));
+        }
+        // A letter must not claim what the ERP says was paid, nor ignore Chorus Pro.
+        _ if row.erp_payment_unconfirmed => {
+            return Err(RelanceError::ErpPaymentUnconfirmed(
+                row.number.clone(),
+                row.chorus_status
+                    .as_ref()
+                    .map(|s| s.label().to_lowercase())
+                    .unwrap_or_default(),
+            ));
         }
         _ if row.days_late <= 0 => {
             return Err(RelanceError::NotLate(
@@ -323,11 +349,17 @@ pub fn relance_pdf(letter: &RelanceLetter) -> Result<Vec<u8>, RelanceError> {
         Some(d) => format!("déposée sur Chorus Pro le {}", format_date(d)),
         None => "déposée sur Chorus Pro (date de dépôt inconnue)".to_string(),
     };
+    // « (article R.2192-11 1° du code de la commande publique) »: the buyer can check it.
+    let basis = if letter.delay_basis.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", letter.delay_basis)
+    };
     let opening = match letter.paid_on {
         Some(paid_on) => format!(
             "Notre facture n° {} du {}, d'un montant de {} TTC, {} sous le n° {}, devait être \
-             réglée au plus tard le {}, dans le délai de paiement de {}. Son règlement, reçu le \
-             {}, est intervenu avec un retard de {}.",
+             réglée au plus tard le {}, dans le délai de paiement de {}{}. Son règlement, reçu \
+             le {}, est intervenu avec un retard de {}.",
             letter.invoice_number,
             format_date(letter.invoice_date),
             money(letter.amount_incl_tax),
@@ -335,12 +367,13 @@ pub fn relance_pdf(letter: &RelanceLetter) -> Result<Vec<u8>, RelanceError> {
             chorus,
             opt_date(letter.due_date),
             days(letter.delay_days.into()),
+            basis,
             format_date(paid_on),
             days(letter.days_late),
         ),
         None => format!(
             "Sauf erreur de notre part, notre facture n° {} du {}, d'un montant de {} TTC, {} \
-             sous le n° {}, n'a pas été réglée dans le délai de paiement de {}. Son échéance \
+             sous le n° {}, n'a pas été réglée dans le délai de paiement de {}{}. Son échéance \
              était le {} ; à ce jour, elle présente un retard de {}.",
             letter.invoice_number,
             format_date(letter.invoice_date),
@@ -348,6 +381,7 @@ pub fn relance_pdf(letter: &RelanceLetter) -> Result<Vec<u8>, RelanceError> {
             deposit,
             chorus,
             days(letter.delay_days.into()),
+            basis,
             opt_date(letter.due_date),
             days(letter.days_late),
         ),
@@ -527,9 +561,11 @@ mod tests {
             invoice_number: "F2600006".into(),
             invoice_date: day(2026, 10, 21),
             chorus_number: Some(98765),
-            deposit_date: Some(day(2026, 10, 22)),
+            deposit_date: Some(day(2026, 10, 2)),
             due_date: Some(day(2026, 11, 21)),
-            delay_days: 30,
+            // A CHU: a public health establishment.
+            delay_days: 50,
+            delay_basis: "article R.2192-11 1° du code de la commande publique".into(),
             currency: "EUR".into(),
             amount_incl_tax: Decimal::new(123_456, 2),
             already_settled: Decimal::ZERO,
@@ -558,8 +594,10 @@ mod tests {
             "Lyon, le 23/11/2026",
             "F2600006",
             "98765",
-            "22/10/2026",
+            "02/10/2026",
             "21/11/2026",
+            "50\u{a0}jours",
+            "R.2192-11",
             "1\u{a0}234,56\u{a0}€",
             "2\u{a0}jours",
             "0,69\u{a0}€",

@@ -72,6 +72,10 @@ pub struct TrackedInvoice {
     pub deposit_date: Option<NaiveDate>,
     pub amount_incl_tax: Decimal,
     pub stage: Stage,
+    /// What is left to pay (payment follow-up; zero for a credit note or when unknown).
+    pub outstanding: Decimal,
+    /// The ERP shows a payment Chorus Pro's status contradicts.
+    pub erp_payment_unconfirmed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +92,8 @@ pub struct TreeFilter {
     pub company_code: Option<String>,
     pub client_code: Option<String>,
     pub number_contains: String,
+    /// Only the invoices with an ERP payment Chorus Pro does not confirm.
+    pub erp_payment_unconfirmed_only: bool,
 }
 
 impl TreeFilter {
@@ -116,6 +122,9 @@ impl TreeFilter {
         {
             return false;
         }
+        if self.erp_payment_unconfirmed_only && !i.erp_payment_unconfirmed {
+            return false;
+        }
         self.number_contains.is_empty() || i.number.contains(self.number_contains.trim())
     }
 }
@@ -124,12 +133,21 @@ impl TreeFilter {
 pub struct Totals {
     pub count: usize,
     pub amount: Decimal,
+    /// « Reste dû » of the invoices grouped.
+    pub outstanding: Decimal,
 }
 
 impl Totals {
-    fn add(&mut self, amount: Decimal) {
+    fn add(&mut self, invoice: &TrackedInvoice) {
         self.count += 1;
-        self.amount += amount;
+        self.amount += invoice.amount_incl_tax;
+        self.outstanding += invoice.outstanding;
+    }
+
+    fn merge(&mut self, other: &Totals) {
+        self.count += other.count;
+        self.amount += other.amount;
+        self.outstanding += other.outstanding;
     }
 }
 
@@ -230,7 +248,7 @@ pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
         let first = &invoices[idx[0]];
         let mut totals = Totals::default();
         for &i in &idx {
-            totals.add(invoices[i].amount_incl_tax);
+            totals.add(&invoices[i]);
         }
         let new_company = tree
             .companies
@@ -255,8 +273,7 @@ pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
         }
         let stage = company.stages.last_mut().expect("pushed above");
         for t in [&mut tree.totals, &mut company.totals, &mut stage.totals] {
-            t.count += totals.count;
-            t.amount += totals.amount;
+            t.merge(&totals);
         }
         stage.clients.push(ClientNode {
             code: first.client_code.clone(),
@@ -269,13 +286,36 @@ pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
     tree
 }
 
-/// `Mise en paiement — 12 factures, 34 567,89 €`.
+/// `Mise en paiement — 12 factures, 34 567,89 €`, then `, reste dû 1 200,00 €` when
+/// something is left to pay.
 pub fn node_caption(label: &str, totals: &Totals) -> String {
-    format!(
+    let mut out = format!(
         "{label} — {}, {}",
         crate::app::status::counted(totals.count, "facture", "factures"),
         crate::model::format_money(totals.amount, "EUR")
-    )
+    );
+    if !totals.outstanding.is_zero() {
+        out.push_str(&format!(
+            ", reste dû {}",
+            crate::model::format_money(totals.outstanding, "EUR")
+        ));
+    }
+    out
+}
+
+/// The tree's stages across its companies, in life order, with their totals: what the
+/// « Montants TTC par statut » chart draws, so that chart and tree name and add up the
+/// same things.
+pub fn stage_totals(tree: &Tree) -> Vec<(Stage, Totals)> {
+    let mut by_stage: Vec<(Stage, Totals)> = Vec::new();
+    for stage in tree.companies.iter().flat_map(|c| &c.stages) {
+        match by_stage.iter_mut().find(|(s, _)| *s == stage.stage) {
+            Some((_, totals)) => totals.merge(&stage.totals),
+            None => by_stage.push((stage.stage.clone(), stage.totals.clone())),
+        }
+    }
+    by_stage.sort_by(|a, b| (a.0.order(), a.0.label()).cmp(&(b.0.order(), b.0.label())));
+    by_stage
 }
 
 /// `12/10/2026` or empty.
@@ -303,6 +343,8 @@ mod tests {
             deposit_date: None,
             amount_incl_tax: Decimal::new(amount, 2),
             stage,
+            outstanding: Decimal::new(amount, 3),
+            erp_payment_unconfirmed: n == 4,
         }
     }
 
@@ -338,10 +380,33 @@ mod tests {
         assert_eq!(paid_node.totals.count, 2);
         assert_eq!(paid_node.totals.amount, Decimal::new(1250, 2));
         assert_eq!(paid_node.clients[0].name, "Client A");
+        assert_eq!(paid_node.totals.outstanding, Decimal::new(1250, 3));
         assert_eq!(
             node_caption(paid_node.stage.label(), &paid_node.totals),
-            "Mise en paiement — 2 factures, 12,50\u{a0}€"
+            "Mise en paiement — 2 factures, 12,50\u{a0}€, reste dû 1,25\u{a0}€"
         );
+        assert_eq!(s.totals.outstanding, Decimal::new(1405, 3));
+
+        // The chart's bars: the same stages, labels and totals as the tree.
+        let bars = stage_totals(&tree);
+        let labels: Vec<&str> = bars.iter().map(|(s, _)| s.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "À déposer",
+                "À recycler",
+                "Mise en paiement",
+                "A_VALIDER_MOE"
+            ]
+        );
+        assert_eq!(bars[2].1.amount, Decimal::new(1257, 2), "both companies");
+        assert_eq!(bars[2].1.count, 3);
+
+        let unconfirmed = TreeFilter {
+            erp_payment_unconfirmed_only: true,
+            ..TreeFilter::default()
+        };
+        assert_eq!(build_tree(&invoices, &unconfirmed).totals.count, 1);
     }
 
     #[test]

@@ -130,7 +130,26 @@ pub fn show(
                 grid(ui, "invoice", |ui| {
                     row(ui, "Société émettrice", &invoice.company_code);
                     row(ui, "Date", &format_date(invoice.invoice_date));
-                    row(ui, "Échéance", &format_opt_date(invoice.due_date));
+                    // The one due date of the application (reception by Chorus Pro +
+                    // the client's legal delay), the ERP's beside when it differs.
+                    match &session.extras {
+                        Some(Ok(extras)) if extras.number == invoice.number => {
+                            match &extras.payment {
+                                Some(p) => {
+                                    row(ui, "Échéance", &p.due_explanation());
+                                    row(
+                                        ui,
+                                        "Délai de paiement",
+                                        &format!("{} jours — {}", p.delay_days, p.terms.reason()),
+                                    );
+                                }
+                                None => {
+                                    row(ui, "Échéance (ERP)", &format_opt_date(invoice.due_date))
+                                }
+                            }
+                        }
+                        _ => row(ui, "Échéance", "…"),
+                    }
                     row(
                         ui,
                         "Montant HT",

@@ -10,6 +10,7 @@ mod directory_tab;
 mod help;
 mod invoice_tables;
 pub mod manager;
+pub mod payment_terms_settings;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -305,6 +306,10 @@ impl ChorusDepotApp {
             let form = ConnectionForm::new(view, &dialog.companies);
             dialog.set_connection(form, session.connection_view_generation);
         }
+        dialog.payment_terms.follow(
+            session.payment_terms_view.as_ref(),
+            session.payment_terms_view_generation,
+        );
         let state = settings_dialog::ConnectionState {
             load_error: match &session.connection_view {
                 Some(Err(e)) => Some(e.as_str()),
@@ -338,6 +343,13 @@ impl ChorusDepotApp {
             settings_dialog::Outcome::TestConnection(changes) => {
                 self.session.test_connection(changes)
             }
+            settings_dialog::Outcome::SavePaymentTerms(settings) => {
+                self.session.save_payment_terms(settings)
+            }
+            settings_dialog::Outcome::SavePaymentTermsAndClose(settings) => {
+                self.session.save_payment_terms(settings);
+                self.settings = None;
+            }
         }
     }
 
@@ -351,6 +363,7 @@ impl ChorusDepotApp {
         self.settings = Some(settings_dialog::SettingsDialog::new(&companies));
         self.session.connection_check = None;
         self.session.load_connection_view();
+        self.session.load_payment_terms_view();
     }
 }
 

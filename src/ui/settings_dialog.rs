@@ -15,6 +15,7 @@ use egui::RichText;
 pub enum SettingsTab {
     Companies,
     Connection,
+    PaymentTerms,
 }
 
 pub struct SettingsDialog {
@@ -29,6 +30,8 @@ pub struct SettingsDialog {
     connection_as_opened: Option<ConnectionForm>,
     /// The user asked to close with unsaved edits: « Enregistrer les modifications ? ».
     confirm_close: bool,
+    /// « Délais de paiement » (see `payment_terms_settings`).
+    pub payment_terms: super::payment_terms_settings::PaymentTermsTab,
 }
 
 pub enum Outcome {
@@ -41,6 +44,8 @@ pub enum Outcome {
     SaveConnection(ConnectionChanges),
     SaveConnectionAndClose(ConnectionChanges),
     TestConnection(Option<ConnectionChanges>),
+    SavePaymentTerms(crate::tracking::payments::PaymentSettings),
+    SavePaymentTermsAndClose(crate::tracking::payments::PaymentSettings),
 }
 
 /// The dialog's size on a screen large enough; smaller screens get what fits.
@@ -56,6 +61,7 @@ impl SettingsDialog {
             connection_generation: 0,
             connection_as_opened: None,
             confirm_close: false,
+            payment_terms: Default::default(),
         }
     }
 
@@ -70,7 +76,17 @@ impl SettingsDialog {
         if self.connection_edited() {
             what.push("la connexion à Chorus Pro".into());
         }
+        if self.payment_terms_edited() {
+            what.push("les délais de paiement".into());
+        }
         what
+    }
+
+    fn payment_terms_edited(&self) -> bool {
+        self.payment_terms
+            .form
+            .as_ref()
+            .is_some_and(|f| f.changed())
     }
 
     /// Shows `form`, built from the settings the session loaded (generation `generation`).
@@ -110,6 +126,7 @@ pub fn show(
             ui.heading(match dialog.tab {
                 SettingsTab::Companies => "Paramétrage des sociétés émettrices",
                 SettingsTab::Connection => "Paramétrage de la connexion à Chorus Pro",
+                SettingsTab::PaymentTerms => "Paramétrage des délais de paiement",
             });
             ui.add_space(20.0);
             ui.selectable_value(
@@ -122,6 +139,11 @@ pub fn show(
                 SettingsTab::Connection,
                 "Comptes Chorus PRO",
             );
+            ui.selectable_value(
+                &mut dialog.tab,
+                SettingsTab::PaymentTerms,
+                "Délais de paiement",
+            );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Fermer").clicked() {
                     wants_to_close = true;
@@ -129,6 +151,14 @@ pub fn show(
             });
         });
         ui.separator();
+        if dialog.tab == SettingsTab::PaymentTerms {
+            if let Some(s) =
+                super::payment_terms_settings::show(ui, &mut dialog.payment_terms, busy)
+            {
+                outcome = Outcome::SavePaymentTerms(s);
+            }
+            return;
+        }
         if dialog.tab == SettingsTab::Connection {
             match (&mut dialog.connection, connection.load_error) {
                 (_, Some(error)) => {
@@ -246,21 +276,39 @@ fn unsaved_question(
 ) -> Option<Outcome> {
     let unsaved = dialog.unsaved();
     let plan = save_plan(&dialog.forms);
-    let connection_changed = dialog.connection_edited();
-    let connection_changes = dialog.connection.as_ref().and_then(|c| c.changes());
-    // One job saves one tab: the answer « Enregistrer » covers the common case of edits in
-    // one tab, all valid; otherwise the user goes back to the dialog.
-    let save = if !plan.changes.is_empty() && plan.held_back.is_empty() && !connection_changed {
-        Ok(Outcome::SaveAndClose(plan.changes.clone()))
-    } else if connection_changed && plan.changes.is_empty() && plan.held_back.is_empty() {
-        match connection_changes {
-            Some(c) => Ok(Outcome::SaveConnectionAndClose(c)),
-            None => Err("Corrigez d'abord les champs signalés en rouge"),
-        }
-    } else if plan.held_back.is_empty() {
+    let companies_edited = !plan.changes.is_empty() || !plan.held_back.is_empty();
+    let connection_edited = dialog.connection_edited();
+    let terms_edited = dialog.payment_terms_edited();
+    let tabs_edited = [companies_edited, connection_edited, terms_edited]
+        .iter()
+        .filter(|e| **e)
+        .count();
+    const INVALID: &str = "Corrigez d'abord les champs signalés en rouge";
+    // One job saves one tab: the answer « Enregistrer » covers edits in one tab, all valid;
+    // otherwise the user goes back to the dialog.
+    let save = if tabs_edited > 1 {
         Err("Enregistrez d'abord chaque onglet avec son bouton « Enregistrer »")
+    } else if companies_edited {
+        if plan.held_back.is_empty() {
+            Ok(Outcome::SaveAndClose(plan.changes.clone()))
+        } else {
+            Err(INVALID)
+        }
+    } else if connection_edited {
+        match dialog.connection.as_ref().and_then(|c| c.changes()) {
+            Some(c) => Ok(Outcome::SaveConnectionAndClose(c)),
+            None => Err(INVALID),
+        }
     } else {
-        Err("Corrigez d'abord les champs signalés en rouge")
+        match dialog
+            .payment_terms
+            .form
+            .as_ref()
+            .and_then(|f| f.to_settings())
+        {
+            Some(s) => Ok(Outcome::SavePaymentTermsAndClose(s)),
+            None => Err(INVALID),
+        }
     };
     let mut answer = None;
     let modal = egui::Modal::new(egui::Id::unique("settings_unsaved")).show(ctx, |ui| {
@@ -288,6 +336,9 @@ fn unsaved_question(
                     Outcome::SaveAndClose(c) => Outcome::SaveAndClose(c.clone()),
                     Outcome::SaveConnectionAndClose(c) => {
                         Outcome::SaveConnectionAndClose(c.clone())
+                    }
+                    Outcome::SavePaymentTermsAndClose(s) => {
+                        Outcome::SavePaymentTermsAndClose(s.clone())
                     }
                     _ => Outcome::Open,
                 });

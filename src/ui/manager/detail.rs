@@ -4,6 +4,7 @@
 use super::{short_time, style};
 use crate::app::manager_data::ManagerData;
 use crate::app::session::Session;
+use crate::app::timeline_order::TimelineEvent;
 use crate::model::status::InvoiceStatus;
 use crate::model::{format_date, format_money};
 use crate::tracking::tree::Stage;
@@ -42,8 +43,11 @@ pub fn show(
     if let Some(a) = returned_actions(ui, number, &invoice.stage, session) {
         action = Some(a);
     }
-    ui.separator();
     let payment = data.facts.payments.get(number);
+    if let Some(p) = payment.filter(|p| p.erp_payment_unconfirmed) {
+        erp_payment_badge(ui, p);
+    }
+    ui.separator();
     let flux_number = data.facts.flux_numbers.get(number).cloned();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -64,8 +68,17 @@ pub fn show(
                     if let Some(p) = payment {
                         row("N° Chorus", p.cpp_label());
                         row("Date de dépôt", p.deposit_label());
-                        row("Échéance", p.due_label());
+                        row("Échéance", p.due_explanation());
+                        if !p.is_credit_note() {
+                            row(
+                                "Délai de paiement",
+                                format!("{} jours — {}", p.delay_days, p.terms.reason()),
+                            );
+                        }
                         row("Paiement", p.state.label().to_string());
+                        if p.paid_amount > rust_decimal::Decimal::ZERO {
+                            row("Réglé selon l'ERP", format_money(p.paid_amount, "EUR"));
+                        }
                         if !p.is_credit_note() {
                             row("Reste dû", format_money(p.outstanding, "EUR"));
                         }
@@ -99,6 +112,24 @@ pub fn show(
             timeline_section(ui, number, session);
         });
     action
+}
+
+/// The ERP shows a payment Chorus Pro does not: the invoice keeps Chorus Pro's status.
+fn erp_payment_badge(ui: &mut egui::Ui, p: &crate::tracking::payments::PaymentRow) {
+    ui.label(
+        RichText::new(format!(
+            "⚠ {}",
+            crate::tracking::payments::ERP_PAYMENT_UNCONFIRMED
+        ))
+        .strong()
+        .color(style::WARNING_AMBER),
+    )
+    .on_hover_text(format!(
+        "L'ERP enregistre {} de règlement, mais Chorus Pro indique « {} » : la facture n'est pas \
+         considérée comme réglée. Vérifiez le règlement (erreur d'imputation, autre facture…).",
+        format_money(p.paid_amount, "EUR"),
+        p.chorus_status.as_ref().map(|s| s.label()).unwrap_or("")
+    ));
 }
 
 /// What a returned invoice needs, right under its status.
@@ -203,41 +234,42 @@ fn timeline_section(ui: &mut egui::Ui, number: &str, session: &Session) {
             ui.spinner();
         }
         Some(Ok(t)) => {
-            for error in &t.flux_errors {
-                ui.label(
-                    RichText::new(format!(
-                        "{} — rejetée à l'intégration : {}",
-                        short_time(&error.at),
-                        error.message
-                    ))
-                    .color(style::ERROR_RED),
-                );
-            }
             if t.history.is_empty() && t.flux_errors.is_empty() {
                 ui.label(
                     RichText::new("Aucun statut connu : synchronisez avec Chorus Pro.")
                         .color(style::MUTED),
                 );
             }
-            for a in &t.actions {
-                let colour = if a.succeeded {
-                    style::ACCENT
-                } else {
-                    style::ERROR_RED
-                };
+            for line in crate::app::timeline_order::ordered(t) {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(short_time(&a.at)).color(style::MUTED));
-                    ui.label(RichText::new(&a.label).strong().color(colour));
-                    ui.label(format!("— {} ({})", a.detail, a.result));
-                });
-            }
-            for entry in &t.history {
-                let status = InvoiceStatus::from_code(&entry.status);
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(short_time(&entry.at)).color(style::MUTED));
-                    ui.label(RichText::new(status.label()).strong());
-                    if !entry.comment.is_empty() {
-                        ui.label(format!("— {}", entry.comment));
+                    ui.label(RichText::new(short_time(&line.at)).color(style::MUTED));
+                    match line.event {
+                        TimelineEvent::FluxError { message } => {
+                            ui.label(
+                                RichText::new(format!("rejetée à l'intégration : {message}"))
+                                    .color(style::ERROR_RED),
+                            );
+                        }
+                        TimelineEvent::Status { status, comment } => {
+                            ui.label(RichText::new(status.label()).strong());
+                            if !comment.is_empty() {
+                                ui.label(format!("— {comment}"));
+                            }
+                        }
+                        TimelineEvent::Action {
+                            label,
+                            detail,
+                            result,
+                            succeeded,
+                        } => {
+                            let colour = if succeeded {
+                                style::ACCENT
+                            } else {
+                                style::ERROR_RED
+                            };
+                            ui.label(RichText::new(label).strong().color(colour));
+                            ui.label(format!("— {detail} ({result})"));
+                        }
                     }
                 });
             }

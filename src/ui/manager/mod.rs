@@ -2,6 +2,7 @@
 //! status and client; the fluxes; the payments. Above them: the synchronisation, what
 //! changed since the last look, and the technical passwords about to expire.
 
+mod bar_list;
 mod detail;
 mod fluxes;
 mod payments;

@@ -2,6 +2,7 @@
 //! (amounts by status, payment delay by client). Figures come from the payment rows
 //! (deposit date + legal delay, ERP payments, Chorus `MISE_EN_PAIEMENT`).
 
+use super::bar_list::{self, BarRow};
 use super::style;
 use crate::app::manager_data::ManagerData;
 use crate::app::session::{ExportFormat, Session};
@@ -61,15 +62,28 @@ pub fn show(
             format_money(t.interest + t.indemnities, "EUR"),
             style::WARNING_AMBER,
         );
+        if t.unconfirmed_count > 0 {
+            figure(
+                ui,
+                crate::tracking::payments::ERP_PAYMENT_UNCONFIRMED,
+                format!(
+                    "{} ({} selon l'ERP)",
+                    crate::app::status::counted(t.unconfirmed_count, "facture", "factures"),
+                    format_money(t.unconfirmed_paid, "EUR")
+                ),
+                style::WARNING_AMBER,
+            );
+        }
+        let s = &data.payment_settings;
         ui.label(
             RichText::new(format!(
-                "Délai légal {} jours, taux {} %, indemnité {}",
-                data.payment_settings.payment_delay_days,
-                data.payment_settings
-                    .interest_rate_percent
-                    .to_string()
-                    .replace('.', ","),
-                format_money(data.payment_settings.recovery_indemnity, "EUR")
+                "Délais légaux : {} jours (État, collectivités), {} jours (santé), {} jours \
+                 (entreprises publiques) ; taux {} %, indemnité {} — Paramétrage › Délais de paiement",
+                s.payment_delay_days,
+                s.health_delay_days,
+                s.public_company_delay_days,
+                s.interest_rate_percent.normalize().to_string().replace('.', ","),
+                format_money(s.recovery_indemnity, "EUR")
             ))
             .color(style::MUTED),
         );
@@ -127,7 +141,7 @@ fn export_buttons(ui: &mut egui::Ui, session: &mut Session, table: impl Fn() -> 
     });
 }
 
-const ROW_HEADERS: [&str; 10] = [
+const ROW_HEADERS: [&str; 13] = [
     "N° facture",
     "Client",
     "N° Chorus",
@@ -138,6 +152,9 @@ const ROW_HEADERS: [&str; 10] = [
     "Reste dû",
     "Intérêts",
     "Indemnité",
+    "Délai (jours)",
+    "Échéance ERP",
+    "Paiement ERP non confirmé",
 ];
 
 fn cells(r: &PaymentRow) -> Vec<Cell> {
@@ -152,6 +169,13 @@ fn cells(r: &PaymentRow) -> Vec<Cell> {
         Cell::Money(r.outstanding),
         Cell::Money(r.interest),
         Cell::Money(r.indemnity),
+        Cell::Integer(Some(i64::from(r.delay_days))),
+        Cell::Date(r.erp_due_date),
+        Cell::Text(if r.erp_payment_unconfirmed {
+            format!("⚠ {} selon l'ERP", format_money(r.paid_amount, "EUR"))
+        } else {
+            String::new()
+        }),
     ]
 }
 
@@ -174,48 +198,55 @@ fn invoice_rows(
         return;
     }
     let mut relance = None;
-    let mut table = TableBuilder::new(ui)
-        .id_salt(id)
-        .striped(true)
-        .resizable(true)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for (i, _) in ROW_HEADERS.iter().enumerate() {
-        table = table.column(Column::initial(if i == 1 { 220.0 } else { 100.0 }).clip(true));
-    }
-    table
-        .column(Column::remainder())
-        .header(22.0, |mut header| {
-            for title in ROW_HEADERS {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
+    // With every column on a narrow window, the table scrolls sideways.
+    egui::ScrollArea::horizontal()
+        .id_salt((id, "scroll"))
+        .show(ui, |ui| {
+            ui.set_min_width(220.0 + 100.0 * (ROW_HEADERS.len() as f32 - 1.0) + 110.0);
+            let mut table = TableBuilder::new(ui)
+                .id_salt(id)
+                .striped(true)
+                .resizable(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for (i, _) in ROW_HEADERS.iter().enumerate() {
+                table =
+                    table.column(Column::initial(if i == 1 { 220.0 } else { 100.0 }).clip(true));
             }
-            header.col(|_| {});
-        })
-        .body(|body| {
-            body.rows(22.0, rows.len(), |mut row| {
-                let r = rows[row.index()];
-                for (i, cell) in cells(r).into_iter().enumerate() {
-                    row.col(|ui| {
-                        let text = cell.display();
-                        if i == 5 && !text.is_empty() {
-                            ui.label(RichText::new(text).color(style::ERROR_RED));
-                        } else {
-                            ui.label(text);
-                        }
-                    });
-                }
-                row.col(|ui| {
-                    if with_relance
-                        && ui
-                            .small_button("Relance PDF")
-                            .on_hover_text("Lettre de relance à l'acheteur public")
-                            .clicked()
-                    {
-                        relance = Some(r.number.clone());
+            table
+                .column(Column::remainder())
+                .header(22.0, |mut header| {
+                    for title in ROW_HEADERS {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
                     }
+                    header.col(|_| {});
+                })
+                .body(|body| {
+                    body.rows(22.0, rows.len(), |mut row| {
+                        let r = rows[row.index()];
+                        for (i, cell) in cells(r).into_iter().enumerate() {
+                            row.col(|ui| {
+                                let text = cell.display();
+                                if i == 5 && !text.is_empty() {
+                                    ui.label(RichText::new(text).color(style::ERROR_RED));
+                                } else {
+                                    ui.label(text);
+                                }
+                            });
+                        }
+                        row.col(|ui| {
+                            if with_relance
+                                && ui
+                                    .small_button("Relance PDF")
+                                    .on_hover_text("Lettre de relance à l'acheteur public")
+                                    .clicked()
+                            {
+                                relance = Some(r.number.clone());
+                            }
+                        });
+                    });
                 });
-            });
         });
     if let Some(number) = relance {
         session.write_relance(number);
@@ -289,86 +320,49 @@ fn clients(ui: &mut egui::Ui, data: &ManagerData, session: &mut Session) {
 }
 
 fn charts(ui: &mut egui::Ui, data: &ManagerData) {
-    use egui_plot::{Bar, BarChart, Plot};
-    let by_status = &data.amounts_by_status;
-    let delays = &data.delay_by_client;
-    let half = (ui.available_height() / 2.0 - 30.0).max(160.0);
-    ui.label(RichText::new("Montants TTC par statut").strong());
-    let labels: Vec<String> = by_status.iter().map(|(l, _)| l.clone()).collect();
-    let bars: Vec<Bar> = by_status
-        .iter()
-        .enumerate()
-        .map(|(i, (label, amount))| {
-            Bar::new(i as f64, amount.to_f64().unwrap_or_default())
-                .name(format!("{label} : {}", format_money(*amount, "EUR")))
-                .fill(style::ACCENT)
-        })
-        .collect();
-    Plot::new("amounts_by_status")
-        .height(half)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| axis_label(&labels, mark.value))
-        .y_axis_formatter(|mark, _| euros(mark.value))
-        .show_grid([false, true])
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("Montant TTC", bars))
-        });
-    ui.label(RichText::new("Délai moyen de paiement par client (jours)").strong());
-    let names: Vec<String> = delays.iter().map(|(n, _)| n.clone()).collect();
-    let bars: Vec<Bar> = delays
-        .iter()
-        .enumerate()
-        .map(|(i, (name, days))| {
-            Bar::new(i as f64, *days)
-                .name(format!("{name} : {days:.1} jours"))
-                .fill(style::WARNING_AMBER)
-        })
-        .collect();
-    if bars.is_empty() || delays.iter().all(|(_, d)| *d <= 0.0) {
-        ui.label(
-            RichText::new(
-                "Aucune facture payée dont les dates de dépôt et de paiement sont connues.",
-            )
-            .color(style::MUTED),
-        );
-        return;
-    }
-    Plot::new("delay_by_client")
-        .height(half)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| axis_label(&names, mark.value))
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("Délai moyen", bars))
-        });
-}
-
-/// `7 000 000 €` on the axis: whole euros, grouped as in French.
-fn euros(value: f64) -> String {
-    let whole = rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default();
-    format!(
-        "{} €",
-        crate::model::format_count(whole.to_u64().unwrap_or(0) as usize)
-    )
-}
-
-/// The category under a bar; nothing between bars.
-fn axis_label(labels: &[String], value: f64) -> String {
-    let index = value.round();
-    if (value - index).abs() > 0.01 || index < 0.0 {
-        return String::new();
-    }
-    labels
-        .get(index as usize)
-        .map(|l| {
-            let mut short: String = l.chars().take(18).collect();
-            if l.chars().count() > 18 {
-                short.push('…');
+    egui::ScrollArea::vertical()
+        .id_salt("payment_charts")
+        .show(ui, |ui| {
+            ui.label(RichText::new("Montants TTC par statut").strong());
+            ui.label(
+                RichText::new("Les statuts et les totaux de l'arborescence, toutes factures.")
+                    .color(style::MUTED),
+            );
+            // The tree's own stages and totals: one source of labels and grouping.
+            let by_status: Vec<BarRow> = data
+                .amounts_by_status
+                .iter()
+                .map(|(stage, totals)| BarRow {
+                    label: stage.label().to_string(),
+                    value: totals.amount.to_f64().unwrap_or_default(),
+                    figure: format!(
+                        "{} ({})",
+                        format_money(totals.amount, "EUR"),
+                        crate::app::status::counted(totals.count, "facture", "factures")
+                    ),
+                })
+                .collect();
+            bar_list::show(ui, "amounts_by_status", &by_status, style::ACCENT);
+            ui.add_space(12.0);
+            ui.label(RichText::new("Délai moyen de paiement par client (jours)").strong());
+            let delays = &data.delay_by_client;
+            if delays.is_empty() || delays.iter().all(|(_, d)| *d <= 0.0) {
+                ui.label(
+                    RichText::new(
+                        "Aucune facture payée dont les dates de dépôt et de paiement sont connues.",
+                    )
+                    .color(style::MUTED),
+                );
+                return;
             }
-            short
-        })
-        .unwrap_or_default()
+            let rows: Vec<BarRow> = delays
+                .iter()
+                .map(|(name, days)| BarRow {
+                    label: name.clone(),
+                    value: *days,
+                    figure: format!("{} jours", format!("{days:.1}").replace('.', ",")),
+                })
+                .collect();
+            bar_list::show(ui, "delay_by_client", &rows, style::WARNING_AMBER);
+        });
 }

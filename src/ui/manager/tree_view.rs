@@ -140,6 +140,14 @@ fn search_form(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, sess
                 .desired_width(110.0)
                 .hint_text("contient…"),
         );
+        ui.separator();
+        ui.checkbox(
+            &mut form.erp_payment_unconfirmed_only,
+            "Paiement ERP non confirmé par Chorus Pro",
+        )
+        .on_hover_text(
+            "Seulement les factures réglées selon l'ERP alors que Chorus Pro n'en montre aucune mise en paiement",
+        );
     });
     ui.horizontal_wrapped(|ui| {
         if ui.button("Tout ouvrir").clicked() {
@@ -351,9 +359,16 @@ fn table_body(
                                 },
                             );
                         });
-                        for _ in 0..(1 + columns.len() + 1) {
-                            row.col(|_| {});
+                        row.col(|_| {});
+                        // A group adds up what is left to pay, under « Reste dû ».
+                        for column in columns {
+                            row.col(|ui| {
+                                if *column == ExtraColumn::Outstanding {
+                                    ui.label(crate::model::format_money(totals.outstanding, "EUR"));
+                                }
+                            });
                         }
+                        row.col(|_| {});
                     }
                 }
             });

@@ -106,7 +106,9 @@ pub fn payment_terms_text(doc: &InvoiceDocument) -> Text<'static> {
                 d.year()
             )),
             None => {
-                Cow::Borrowed("Paiement à 30 jours (délai de paiement de la commande publique)")
+                // Not « 30 jours »: a public health establishment has 50, a public company
+                // 60 (R.2192-11); the e-invoice names no figure it cannot know.
+                Cow::Borrowed("Paiement dans le délai de paiement de la commande publique")
             }
         },
     }
