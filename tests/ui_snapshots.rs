@@ -94,6 +94,11 @@ fn the_settings_dialog_and_the_help() {
         h.get_by_label("Paramétrage").click();
         h.run_steps(3);
         picture(&mut h, "parametrage", size, &mut results);
+        h.get_by_label("Délais de paiement").click();
+        wait_for(&mut h, "les délais", |h| {
+            h.query_by_label("Clients publics").is_some()
+        });
+        picture(&mut h, "parametrage_delais", size, &mut results);
         h.get_by_label("Fermer").click();
         h.run_steps(3);
         h.get_by_label("Aide").click();

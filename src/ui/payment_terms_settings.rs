@@ -152,7 +152,9 @@ fn clients(ui: &mut egui::Ui, form: &mut PaymentTermsForm) {
     }
     egui::ScrollArea::vertical()
         .id_salt("payment_terms_clients")
-        .max_height(260.0)
+        // The dialog has a fixed size: the list takes what the button row leaves.
+        .max_height((ui.available_height() - 44.0).max(120.0))
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::Grid::new("payment_terms_clients_grid")
                 .num_columns(4)
