@@ -55,7 +55,7 @@ fn status_tree(c: &mut Criterion) {
     });
     let filter = TreeFilter {
         kind: Some(InvoiceKind::Invoice),
-        number_contains: "25".into(),
+        text: chorus_depot::model::french_text::TextQuery::new("25"),
         ..TreeFilter::default()
     };
     group.bench_function("build_100k_invoices_filtered", |b| {

@@ -280,6 +280,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Siret { db, siret, actifs } => {
+            // Refused before the database is even opened: nothing is looked up.
+            app::lookup::parse_lookup_siret(&siret)?;
             let store = open(&db)?;
             let found = app::lookup::lookup_siret(&store, &siret, actifs)?;
             print!("{}", app::lookup::to_text(&siret, found.as_ref()));

@@ -293,3 +293,26 @@ fn demo_refuses_a_database_with_real_invoices() {
         8
     );
 }
+
+#[test]
+fn siret_refuses_what_is_not_a_siret_and_looks_nothing_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("base.sqlite");
+    let out = chorus_depot(&["siret", "--db", path(&db), "123"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "« 123 » n'est pas un SIRET : un SIRET compte 14 chiffres, « 123 » en compte 3 ; \
+             rien n'a été cherché"
+        ),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!db.exists(), "nothing opened, nothing looked up");
+    // 14 digits with a wrong key are refused too, and why.
+    let out = chorus_depot(&["siret", "--db", path(&db), "263 500 027 00011"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("clé de contrôle incorrecte"), "{err}");
+}

@@ -4,6 +4,7 @@
 
 use super::CheckReport;
 use crate::checks::InvoiceCheck;
+use crate::model::french_text::{self, TextQuery};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -108,11 +109,19 @@ impl Column {
     }
 }
 
-fn compare(column: Column, a: &InvoiceCheck, b: &InvoiceCheck) -> Ordering {
+/// `name_keys` are the French collation keys of the client names (by check index).
+fn compare(
+    column: Column,
+    checks: &[InvoiceCheck],
+    name_keys: &[Vec<u8>],
+    ia: usize,
+    ib: usize,
+) -> Ordering {
+    let (a, b) = (&checks[ia], &checks[ib]);
     let by_flag = |c: &InvoiceCheck| column.flag(c).flatten();
     let primary = match column {
         Column::Number => Ordering::Equal,
-        Column::Client => a.client_name.cmp(&b.client_name),
+        Column::Client => name_keys[ia].cmp(&name_keys[ib]),
         Column::Date => a.invoice.invoice_date.cmp(&b.invoice.invoice_date),
         Column::AmountInclTax => a.invoice.total_incl_tax.cmp(&b.invoice.total_incl_tax),
         Column::Engagement => a
@@ -191,8 +200,10 @@ pub enum AnomalyRow {
 
 pub struct ControlModel {
     report: Arc<CheckReport>,
-    /// Lower-case "number client siret" of each check, for the search box.
+    /// Folded "number client siret" of each check, for the search box.
     haystacks: Vec<String>,
+    /// French collation keys of the client names, for the sort by client.
+    client_name_keys: Vec<Vec<u8>>,
     search: String,
     pub conformant_sort: Sort,
     pub anomalous_sort: Sort,
@@ -204,6 +215,10 @@ pub struct ControlModel {
     pub ticked: BTreeSet<usize>,
     /// The invoice shown in the detail panel.
     pub focused: Option<usize>,
+    /// The row the arrow keys stand on (highlighted); Enter opens its detail.
+    pub cursor: Option<usize>,
+    /// The cursor moved by the keyboard: the table holding it scrolls to it once.
+    scroll_to_cursor: bool,
     /// Conformant invoices already deposited are listed too (hidden by default: the list
     /// is what is left to send).
     show_deposited: bool,
@@ -220,13 +235,17 @@ impl ControlModel {
         let haystacks = report
             .checks
             .iter()
-            .map(|c| {
-                format!("{} {} {}", c.invoice.number, c.client_name, c.client_siret).to_lowercase()
-            })
+            .map(|c| french_text::search_key(&[&c.invoice.number, &c.client_name, &c.client_siret]))
+            .collect();
+        let client_name_keys = report
+            .checks
+            .iter()
+            .map(|c| french_text::collation_key(&c.client_name))
             .collect();
         let mut model = ControlModel {
             report,
             haystacks,
+            client_name_keys,
             search: String::new(),
             conformant_sort: Sort::default(),
             anomalous_sort: Sort::default(),
@@ -235,6 +254,8 @@ impl ControlModel {
             anomaly_rows: Vec::new(),
             ticked: BTreeSet::new(),
             focused: None,
+            cursor: None,
+            scroll_to_cursor: false,
             show_deposited: false,
             hidden_deposited: 0,
             tick_generation: 0,
@@ -254,6 +275,7 @@ impl ControlModel {
         };
         let ticked = numbers(self, &mut self.ticked.iter().copied());
         let focused = numbers(self, &mut self.focused.into_iter());
+        let cursor = numbers(self, &mut self.cursor.into_iter());
         let mut next = ControlModel::new(report);
         next.search = std::mem::take(&mut self.search);
         next.conformant_sort = self.conformant_sort;
@@ -287,6 +309,9 @@ impl ControlModel {
         }
         next.ticked = ticked_idx;
         next.focused = focused_idx;
+        next.cursor = cursor
+            .first()
+            .and_then(|n| position.get(n.as_str()).copied());
         next.rebuild();
         *self = next;
     }
@@ -321,6 +346,57 @@ impl ControlModel {
         }
     }
 
+    /// A click on a row: its detail opens and the arrow keys go on from there.
+    pub fn focus(&mut self, index: usize) {
+        self.focused = Some(index);
+        self.cursor = Some(index);
+    }
+
+    /// The arrow keys: one row down (`delta` 1) or up (-1), the conformant invoices first,
+    /// then those with anomalies. An open detail follows the cursor.
+    pub fn move_cursor(&mut self, delta: isize) -> bool {
+        let rows: Vec<usize> = self
+            .conformant
+            .iter()
+            .chain(&self.anomalous)
+            .copied()
+            .collect();
+        self.cursor = super::row_cursor::step(&rows, self.cursor.or(self.focused), delta);
+        if self.focused.is_some() {
+            self.focused = self.cursor;
+        }
+        self.scroll_to_cursor = self.cursor.is_some();
+        self.cursor.is_some()
+    }
+
+    /// Enter: the detail of the row under the cursor.
+    pub fn open_cursor(&mut self) -> bool {
+        self.focused = self.cursor.or(self.focused);
+        self.focused.is_some()
+    }
+
+    /// Where the table must scroll after a move of the cursor, once: (in the conformant
+    /// table, row) — or in the anomalies table.
+    pub fn take_scroll_target(&mut self) -> Option<(bool, usize)> {
+        if !std::mem::take(&mut self.scroll_to_cursor) {
+            return None;
+        }
+        let cursor = self.cursor?;
+        if let Some(row) = self.conformant.iter().position(|&i| i == cursor) {
+            return Some((true, row));
+        }
+        self.anomaly_row_of(cursor).map(|row| (false, row))
+    }
+
+    /// Both sorts at once (the ones remembered from the last run).
+    pub fn set_sorts(&mut self, conformant: Sort, anomalous: Sort) {
+        if (conformant, anomalous) != (self.conformant_sort, self.anomalous_sort) {
+            self.conformant_sort = conformant;
+            self.anomalous_sort = anomalous;
+            self.rebuild();
+        }
+    }
+
     pub fn sort_conformant(&mut self, column: Column) {
         self.conformant_sort = self.conformant_sort.clicked(column);
         self.rebuild();
@@ -332,10 +408,10 @@ impl ControlModel {
     }
 
     fn rebuild(&mut self) {
-        let needle = self.search.trim().to_lowercase();
+        let query = TextQuery::new(&self.search);
         let checks = &self.report.checks;
         let (mut conformant, mut anomalous): (Vec<usize>, Vec<usize>) = (0..checks.len())
-            .filter(|&i| needle.is_empty() || self.haystacks[i].contains(&needle))
+            .filter(|&i| query.matches_folded(&self.haystacks[i]))
             .partition(|&i| checks[i].is_conformant());
         let deposited = &self.report.deposited;
         let before = conformant.len();
@@ -345,7 +421,7 @@ impl ControlModel {
         self.hidden_deposited = before - conformant.len();
         let sort_by = |rows: &mut Vec<usize>, sort: Sort| {
             rows.sort_by(|&a, &b| {
-                let o = compare(sort.column, &checks[a], &checks[b]);
+                let o = compare(sort.column, checks, &self.client_name_keys, a, b);
                 if sort.ascending { o } else { o.reverse() }
             });
         };
@@ -590,6 +666,39 @@ mod tests {
         let s = m.selection();
         assert_eq!(s.numbers, ["F1", "F3"]);
         assert_eq!(s.hidden_by_search, 1);
+    }
+
+    #[test]
+    fn the_search_ignores_accents_and_sorting_by_client_is_french() {
+        let mut m = ControlModel::new(report(
+            vec![
+                check("F1", "Montpellier Métropole", false),
+                check("F2", "Département de la Drôme", false),
+                check("F3", "Mérignac", false),
+                check("F4", "Marseille", false),
+            ],
+            &[],
+        ));
+        m.set_search("drome departement");
+        assert_eq!(m.conformant, [1]);
+        m.set_search("DRÔME");
+        assert_eq!(m.conformant, [1]);
+        m.set_search("");
+        m.sort_conformant(Column::Client);
+        let names: Vec<&str> = m
+            .conformant
+            .iter()
+            .map(|&i| m.check(i).client_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Département de la Drôme",
+                "Marseille",
+                "Mérignac",
+                "Montpellier Métropole"
+            ]
+        );
     }
 
     #[test]

@@ -10,16 +10,39 @@ pub struct StructureEntry {
     pub services: Vec<Service>,
 }
 
+/// Why a lookup did not happen or failed, worded for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    /// Nothing was looked up: « 123 » is no SIRET.
+    #[error("« {input} » n'est pas un SIRET : {reason} ; rien n'a été cherché")]
+    NotSiret {
+        input: String,
+        reason: siret::SiretError,
+    },
+    #[error("lecture de l'annuaire impossible : {0}")]
+    Store(#[from] rusqlite::Error),
+}
+
+/// The SIRET typed in the N° SIRET field or given to `chorus-depot siret`, checked before
+/// anything is looked up (14 digits, Luhn or La Poste's rule).
+pub fn parse_lookup_siret(input: &str) -> Result<siret::Siret, LookupError> {
+    siret::Siret::parse(input).map_err(|reason| LookupError::NotSiret {
+        input: input.trim().to_string(),
+        reason,
+    })
+}
+
 pub fn lookup_siret(
     store: &Store,
     input: &str,
     only_active_services: bool,
-) -> Result<Option<StructureEntry>, rusqlite::Error> {
-    let identifier = siret::normalize(input);
-    let Some(structure) = dir_db::find_structure(store.conn(), &identifier)? else {
+) -> Result<Option<StructureEntry>, LookupError> {
+    let siret = parse_lookup_siret(input)?;
+    let identifier = siret.as_str();
+    let Some(structure) = dir_db::find_structure(store.conn(), identifier)? else {
         return Ok(None);
     };
-    let services = dir_db::services_of(store.conn(), &identifier)?
+    let services = dir_db::services_of(store.conn(), identifier)?
         .into_iter()
         .filter(|s| s.active || !only_active_services)
         .collect();

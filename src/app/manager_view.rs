@@ -4,6 +4,7 @@
 //! chosen, and the export of the current view.
 
 use super::table_export::{Cell, Table};
+use crate::model::french_text::{self, TextQuery};
 use crate::model::{InvoiceKind, parse_date};
 use crate::tracking::payments::PaymentRow;
 use crate::tracking::tree::{DateField, Stage, TrackedInvoice, Tree, TreeFilter, build_tree};
@@ -142,7 +143,7 @@ impl FilterForm {
             period,
             company_code: self.company_code.clone(),
             client_code: self.client_code.clone(),
-            number_contains: self.number.trim().to_string(),
+            text: TextQuery::new(&self.number),
             erp_payment_unconfirmed_only: self.erp_payment_unconfirmed_only,
         })
     }
@@ -178,7 +179,8 @@ pub struct TreeView {
     pub columns: Vec<ExtraColumn>,
     /// The invoice shown in the detail panel (by number).
     pub selected: Option<String>,
-    /// The table should bring the selected invoice into view (once).
+    /// The selection moved (keyboard, a « dernière consultation » line): the tree scrolls
+    /// to it once.
     pub scroll_to_selected: bool,
     /// The invoices the tree was built from, by generation.
     data_generation: Option<u64>,
@@ -236,6 +238,34 @@ impl TreeView {
         self.applied = Some(self.form.clone());
         self.data_generation = Some(generation);
         self.rows = self.visible_rows();
+    }
+
+    /// The arrow keys: the next (or previous) invoice line on screen becomes the selected
+    /// one. Returns true when there is one.
+    pub fn move_selection(&mut self, delta: isize, invoices: &[TrackedInvoice]) -> bool {
+        let numbers: Vec<&str> = self
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                VisibleRow::Invoice(i) => invoices.get(*i).map(|inv| inv.number.as_str()),
+                _ => None,
+            })
+            .collect();
+        self.selected =
+            super::row_cursor::step(&numbers, self.selected.as_deref(), delta).map(String::from);
+        self.scroll_to_selected = self.selected.is_some();
+        self.selected.is_some()
+    }
+
+    /// The line of the selected invoice, once, after the keyboard moved it.
+    pub fn take_scroll_target(&mut self, invoices: &[TrackedInvoice]) -> Option<usize> {
+        if !std::mem::take(&mut self.scroll_to_selected) {
+            return None;
+        }
+        let selected = self.selected.as_deref()?;
+        self.rows.iter().position(
+            |r| matches!(r, VisibleRow::Invoice(i) if invoices.get(*i).is_some_and(|inv| inv.number == selected)),
+        )
     }
 
     /// A search by number opens every node, so the invoices found are in sight.
@@ -396,7 +426,7 @@ fn distinct<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String,
         .into_iter()
         .map(|(c, n)| (c.to_string(), n.to_string()))
         .collect();
-    list.sort_by(|a, b| a.1.cmp(&b.1));
+    list.sort_by_cached_key(|(code, name)| (french_text::collation_key(name), code.clone()));
     list
 }
 

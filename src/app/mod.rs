@@ -23,6 +23,7 @@ pub mod relance_cli;
 pub mod report_json;
 pub mod report_text;
 pub mod returned;
+pub mod row_cursor;
 pub mod secrets;
 pub mod session;
 pub mod settings_form;

@@ -525,6 +525,11 @@ impl Session {
         self.next_request += 1;
         let id = self.next_request;
         self.siret_request = id;
+        // « 123 » is refused with its reason at once: nothing to look up.
+        if let Err(e) = super::lookup::parse_lookup_siret(&siret) {
+            self.siret_result = Some((siret, Err(e.to_string())));
+            return;
+        }
         self.query(move |store| {
             let result =
                 lookup_siret(store, &siret, only_active_services).map_err(|e| e.to_string());

@@ -4,6 +4,7 @@ pub mod date;
 pub mod directory;
 pub mod erp;
 pub mod fast_hash;
+pub mod french_text;
 pub mod iban;
 pub mod money;
 pub mod siret;

@@ -1,8 +1,10 @@
 //! Queries on the cached Chorus Pro directory.
 
+use crate::model::french_text::{self, TextQuery};
 use crate::model::{Service, Structure};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 use std::str::FromStr;
 
 /// What the last import recorded: shown in the status bar.
@@ -36,9 +38,9 @@ impl<'t> DirectoryWriter<'t> {
                  edi_sender, edi_receiver, payment_status_managed, engagement_required,
                  service_required, service_or_engagement_required, is_moa, is_moa_only, active,
                  address, address_complement1, address_complement2, postal_code, city, phone,
-                 email, country_code, country_label)
+                 email, country_code, country_label, search_key, name_sort_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21)",
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
         )?;
         let services = tx.prepare(
             "INSERT OR REPLACE INTO directory_services (structure_identifier, code, name,
@@ -73,7 +75,9 @@ impl<'t> DirectoryWriter<'t> {
             s.phone,
             s.email,
             s.country_code,
-            s.country_label
+            s.country_label,
+            structure_search_key(s.identifier.as_str(), &s.name, &s.city, &s.postal_code),
+            french_text::collation_key(&s.name)
         ])?;
         Ok(())
     }
@@ -238,8 +242,45 @@ pub fn services_of(conn: &Connection, identifier: &str) -> rusqlite::Result<Vec<
     .collect()
 }
 
-/// One page of structures whose identifier, name, city or postal code contains `query`
-/// (case-insensitive), ordered by name; with the total number of matches.
+/// The folded text a search of the directory looks into.
+fn structure_search_key(identifier: &str, name: &str, city: &str, postal_code: &str) -> String {
+    french_text::search_key(&[identifier, name, city, postal_code])
+}
+
+/// Keys the structures written before the search keys existed (migration 0015) or by a
+/// tool that does not know them. Runs at open; reads nothing when every row is keyed.
+pub fn key_unkeyed_structures(conn: &mut Connection) -> rusqlite::Result<usize> {
+    let unkeyed: Vec<(String, String, String, String)> = conn
+        .prepare(
+            "SELECT identifier, name, city, postal_code FROM directory_structures
+             WHERE search_key IS NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if unkeyed.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut update = tx.prepare(
+            "UPDATE directory_structures SET search_key = ?2, name_sort_key = ?3
+             WHERE identifier = ?1",
+        )?;
+        for (identifier, name, city, postal_code) in &unkeyed {
+            update.execute(params![
+                identifier,
+                structure_search_key(identifier, name, city, postal_code),
+                french_text::collation_key(name)
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(unkeyed.len())
+}
+
+/// One page of structures where every word of `query` is found in the identifier, name,
+/// city or postal code, ignoring case and accents, in French name order; with the total
+/// number of matches.
 pub fn search_structures(
     conn: &Connection,
     query: &str,
@@ -247,36 +288,113 @@ pub fn search_structures(
     limit: usize,
     offset: usize,
 ) -> rusqlite::Result<(Vec<Structure>, usize)> {
-    let pattern = format!("%{}%", escape_like(query.trim()));
-    let filter = "(?1 = '%%' OR identifier LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'
-         OR city LIKE ?1 ESCAPE '\\' OR postal_code LIKE ?1 ESCAPE '\\')
-         AND (?2 = 0 OR active = 1)";
+    let query = TextQuery::new(query);
+    // Folded words hold only letters and digits: nothing to escape for LIKE, which then
+    // only has to compare lower-case text.
+    let mut filter = String::from("(?1 = 0 OR active = 1)");
+    let mut values: Vec<Value> = vec![Value::Integer(i64::from(only_active))];
+    for word in query.words() {
+        values.push(Value::Text(format!("%{word}%")));
+        filter.push_str(&format!(" AND search_key LIKE ?{}", values.len()));
+    }
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM directory_structures WHERE {filter}"),
-        params![pattern, only_active],
+        params_from_iter(values.iter()),
         |r| r.get(0),
     )?;
     let sql = format!(
         "SELECT {STRUCTURE_COLUMNS} FROM directory_structures WHERE {filter}
-         ORDER BY name, identifier LIMIT ?3 OFFSET ?4"
+         ORDER BY name_sort_key, identifier LIMIT ?{} OFFSET ?{}",
+        values.len() + 1,
+        values.len() + 2
     );
+    values.push(Value::Integer(limit as i64));
+    values.push(Value::Integer(offset as i64));
     let rows = conn
         .prepare(&sql)?
-        .query_map(
-            params![pattern, only_active, limit as i64, offset as i64],
-            structure_from_row,
-        )?
+        .query_map(params_from_iter(values.iter()), structure_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total as usize))
 }
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn structure(identifier: &str, name: &str, city: &str) -> Structure {
+        Structure {
+            identifier: identifier.into(),
+            identifier_type: 1,
+            name: name.into(),
+            city: city.into(),
+            active: true,
+            ..Structure::default()
         }
-        out.push(c);
     }
-    out
+
+    fn names(conn: &Connection, query: &str) -> Vec<String> {
+        search_structures(conn, query, false, 100, 0)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    }
+
+    #[test]
+    fn the_search_ignores_case_and_accents_and_names_sort_in_french() {
+        let mut store = Store::open_in_memory().unwrap();
+        let tx = store.conn_mut().transaction().unwrap();
+        {
+            let mut writer = DirectoryWriter::replace(&tx).unwrap();
+            for (id, name, city) in [
+                ("1", "Montpellier Méditerranée Métropole", "MONTPELLIER"),
+                ("2", "Commune de Mérignac", "MÉRIGNAC"),
+                ("3", "Région Bretagne", "Rennes"),
+                ("4", "Département de la Drôme", "Valence"),
+                ("5", "Commune de Marseille", "Marseille"),
+            ] {
+                writer.structure(&structure(id, name, city)).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        let conn = store.conn();
+        assert_eq!(names(conn, "region bretagne"), ["Région Bretagne"]);
+        assert_eq!(names(conn, "BRETAGNE région"), ["Région Bretagne"]);
+        assert_eq!(names(conn, "drome"), ["Département de la Drôme"]);
+        assert_eq!(names(conn, "drôme valence"), ["Département de la Drôme"]);
+        assert_eq!(names(conn, "100%"), Vec::<String>::new());
+        assert_eq!(
+            names(conn, ""),
+            [
+                "Commune de Marseille",
+                "Commune de Mérignac",
+                "Département de la Drôme",
+                "Montpellier Méditerranée Métropole",
+                "Région Bretagne",
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_written_without_their_keys_are_keyed_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("base.sqlite");
+        {
+            let store = Store::open(&path).unwrap();
+            // As written before migration 0015 (or by another tool).
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO directory_structures (identifier, name, city)
+                     VALUES ('21350238800019', 'Ville de Rennes', 'RENNES')",
+                    [],
+                )
+                .unwrap();
+            assert_eq!(names(store.conn(), "rennes"), Vec::<String>::new());
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(names(store.conn(), "RENNES ville"), ["Ville de Rennes"]);
+    }
 }

@@ -38,6 +38,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0013_pdf_verdict_protected.sql"
     )),
     M::up(include_str!("../../migrations/0014_payment_terms.sql")),
+    M::up(include_str!(
+        "../../migrations/0015_directory_search_key.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +117,8 @@ impl Store {
                 path: path.clone(),
                 source,
             })?;
+        // The directory's search keys are computed in Rust, so SQL alone cannot fill them.
+        directory::key_unkeyed_structures(&mut conn).map_err(open_error)?;
         Ok(Store { conn, path })
     }
 

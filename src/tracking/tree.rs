@@ -1,6 +1,7 @@
 //! The status tree: company → stage in life order → client → invoices, each node with its
 //! count and total TTC. Pure: built from plain rows, rebuilt when the filter changes.
 
+use crate::model::french_text::{self, TextQuery};
 use crate::model::status::InvoiceStatus;
 use crate::model::{InvoiceKind, format_date};
 use chrono::NaiveDate;
@@ -84,14 +85,15 @@ pub enum DateField {
     Deposit,
 }
 
-/// The search of the « Gestionnaire »: type, period, establishment, client, number.
+/// The search of the « Gestionnaire »: type, period, establishment, client, and words
+/// found in the invoice number or the client's name or code (case and accents ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TreeFilter {
     pub kind: Option<InvoiceKind>,
     pub period: Option<(DateField, Option<NaiveDate>, Option<NaiveDate>)>,
     pub company_code: Option<String>,
     pub client_code: Option<String>,
-    pub number_contains: String,
+    pub text: TextQuery,
     /// Only the invoices with an ERP payment Chorus Pro does not confirm.
     pub erp_payment_unconfirmed_only: bool,
 }
@@ -125,7 +127,10 @@ impl TreeFilter {
         if self.erp_payment_unconfirmed_only && !i.erp_payment_unconfirmed {
             return false;
         }
-        self.number_contains.is_empty() || i.number.contains(self.number_contains.trim())
+        self.text.is_empty()
+            || self
+                .text
+                .matches_any_field(&[&i.number, &i.client_name, &i.client_code])
     }
 }
 
@@ -222,8 +227,13 @@ pub fn build_tree(invoices: &[TrackedInvoice], filter: &TreeFilter) -> Tree {
             idx as u32,
         ));
     }
+    // Clients in French name order (« Mérignac » before « Montpellier »), then by code.
+    let client_keys: HashMap<(Vec<u8>, &str, &str), u32> = clients
+        .iter()
+        .map(|(&(name, code), &id)| ((french_text::collation_key(name), name, code), id))
+        .collect();
     let (company_rank, stage_rank, client_rank) =
-        (ranks(&companies), ranks(&stages), ranks(&clients));
+        (ranks(&companies), ranks(&stages), ranks(&client_keys));
     for row in &mut rows {
         *row = (
             company_rank[row.0 as usize],
@@ -429,7 +439,7 @@ mod tests {
         assert_eq!(build_tree(&invoices, &filter).totals.count, 3);
         let filter = TreeFilter {
             client_code: Some("A".into()),
-            number_contains: "F0001".into(),
+            text: TextQuery::new("F0001"),
             ..TreeFilter::default()
         };
         let numbers: Vec<&str> = build_tree(&invoices, &filter).companies[0].stages[0].clients[0]

@@ -1,5 +1,6 @@
 //! « Annuaire Chorus PRO »: browse and search the cached directory, import a new export.
 
+use super::keyboard::Command;
 use super::style;
 use crate::app::session::{DIRECTORY_PAGE_SIZE, FilePurpose, Session};
 use crate::model::format_count;
@@ -16,6 +17,10 @@ pub struct DirectoryTab {
     requested: Option<(String, bool, usize)>,
     /// Files to import, one path per line (typed, pasted or chosen with « Parcourir… »).
     files_text: String,
+    /// The row of the page under the arrow keys (Enter shows its structure).
+    selected: Option<usize>,
+    /// The selection moved by the keyboard: the table scrolls to it once.
+    scroll_to_selected: bool,
 }
 
 pub enum Action {
@@ -36,6 +41,26 @@ impl DirectoryTab {
             .join("\n");
     }
 
+    /// A shortcut for this tab (see `ui::keyboard`); the structure to show on Enter.
+    pub fn on_key(&mut self, session: &Session, command: Command) -> Option<Action> {
+        let rows = session.directory_page.as_ref().map_or(0, |p| p.rows.len());
+        match command {
+            Command::Previous | Command::Next => {
+                let all: Vec<usize> = (0..rows).collect();
+                let delta = if command == Command::Next { 1 } else { -1 };
+                self.selected = crate::app::row_cursor::step(&all, self.selected, delta);
+                self.scroll_to_selected = true;
+                None
+            }
+            Command::Open => {
+                let page = session.directory_page.as_ref()?;
+                let row = page.rows.get(self.selected?)?;
+                Some(Action::ShowStructure(row.identifier.clone()))
+            }
+            _ => None,
+        }
+    }
+
     fn files(&self) -> Vec<PathBuf> {
         self.files_text
             .lines()
@@ -53,6 +78,7 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
     if tab.requested.as_ref() != Some(&wanted) {
         session.request_directory_page(wanted.0.clone(), wanted.1, wanted.2);
         tab.requested = Some(wanted);
+        tab.selected = None;
     }
 
     ui.horizontal(|ui| {
@@ -104,6 +130,7 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
         if ui
             .add(
                 egui::TextEdit::singleline(&mut tab.query)
+                    .id(egui::Id::unique(super::keyboard::DIRECTORY_SEARCH_ID))
                     .desired_width(260.0)
                     .hint_text("SIRET, raison sociale, ville, code postal"),
             )
@@ -149,7 +176,14 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
         }
     });
     ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
+    let mut builder = TableBuilder::new(ui);
+    if std::mem::take(&mut tab.scroll_to_selected)
+        && let Some(row) = tab.selected
+    {
+        builder = builder.scroll_to_row(row, None);
+    }
+    let mut clicked_row = None;
+    builder
         .id_salt("directory")
         .striped(true)
         .resizable(true)
@@ -185,11 +219,13 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
         .body(|body| {
             body.rows(style::ROW_HEIGHT, page.rows.len(), |mut row| {
                 let s = &page.rows[row.index()];
+                row.set_selected(tab.selected == Some(row.index()));
                 row.col(|ui| {
                     ui.label(&s.identifier);
                 });
                 row.col(|ui| {
-                    ui.label(&s.name);
+                    // Cut to the column, the whole name on hover.
+                    ui.add(egui::Label::new(&s.name).truncate());
                 });
                 row.col(|ui| {
                     ui.label(&s.postal_code);
@@ -211,10 +247,14 @@ pub fn show(ui: &mut egui::Ui, tab: &mut DirectoryTab, session: &mut Session) ->
                     ui.label(&s.email);
                 });
                 if row.response().clicked() {
+                    clicked_row = Some(row.index());
                     action = Some(Action::ShowStructure(s.identifier.clone()));
                 }
             });
         });
+    if clicked_row.is_some() {
+        tab.selected = clicked_row;
+    }
     action
 }
 

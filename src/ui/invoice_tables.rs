@@ -26,6 +26,9 @@ enum Event {
 
 pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
     let mut events = Vec::new();
+    let scroll_to = model.take_scroll_target();
+    let scroll_conformant = scroll_to.and_then(|(c, row)| c.then_some(row));
+    let scroll_anomalies = scroll_to.and_then(|(c, row)| (!c).then_some(row));
     StripBuilder::new(ui)
         .size(Size::relative(0.45).at_least(140.0))
         .size(Size::remainder().at_least(160.0))
@@ -66,7 +69,7 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
                         }
                     }
                 });
-                table(ui, model, Kind::Conformant, &mut events);
+                table(ui, model, Kind::Conformant, scroll_conformant, &mut events);
             });
             strip.cell(|ui| {
                 ui.add_space(6.0);
@@ -86,14 +89,14 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
                         .color(style::MUTED),
                     );
                 });
-                table(ui, model, Kind::Anomalies, &mut events);
+                table(ui, model, Kind::Anomalies, scroll_anomalies, &mut events);
             });
         });
     for event in events {
         match event {
             Event::Sort(Kind::Conformant, column) => model.sort_conformant(column),
             Event::Sort(Kind::Anomalies, column) => model.sort_anomalous(column),
-            Event::Focus(index) => model.focused = Some(index),
+            Event::Focus(index) => model.focus(index),
             Event::Tick(index) => model.toggle_tick(index),
         }
     }
@@ -123,7 +126,13 @@ fn sort_arrow(sort: Sort, column: Column) -> &'static str {
     }
 }
 
-fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<Event>) {
+fn table(
+    ui: &mut egui::Ui,
+    model: &ControlModel,
+    kind: Kind,
+    scroll_to: Option<usize>,
+    events: &mut Vec<Event>,
+) {
     let (sort, rows) = match kind {
         Kind::Conformant => (model.conformant_sort, model.conformant.len()),
         Kind::Anomalies => (model.anomalous_sort, model.anomaly_rows.len()),
@@ -152,7 +161,11 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
             let visible = ui.clip_rect();
             // Selectable labels would swallow the clicks that open the detail panel.
             ui.style_mut().interaction.selectable_labels = false;
-            let mut builder = TableBuilder::new(ui)
+            let mut builder = TableBuilder::new(ui);
+            if let Some(row) = scroll_to {
+                builder = builder.scroll_to_row(row, None);
+            }
+            let mut builder = builder
                 .id_salt(id)
                 // Anomaly lines paint their own band across the row; stripes would not span it.
                 .striped(kind == Kind::Conformant)
@@ -197,7 +210,9 @@ fn table(ui: &mut egui::Ui, model: &ControlModel, kind: Kind, events: &mut Vec<E
                         };
                         // A selected anomaly line would only highlight its first two cells.
                         let is_invoice = matches!(entry, AnomalyRow::Invoice(_));
-                        row.set_selected(is_invoice && model.focused == Some(index));
+                        let under_cursor =
+                            model.focused == Some(index) || model.cursor == Some(index);
+                        row.set_selected(is_invoice && under_cursor);
                         match entry {
                             AnomalyRow::Invoice(i) => {
                                 invoice_row(&mut row, model, i, columns, events)

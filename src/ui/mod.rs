@@ -9,8 +9,10 @@ mod dialog;
 mod directory_tab;
 mod help;
 mod invoice_tables;
+mod keyboard;
 pub mod manager;
 pub mod payment_terms_settings;
+pub mod remembered;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -62,6 +64,8 @@ pub struct ChorusDepotApp {
     accounts_view_asked: bool,
     /// The detail panel asked for the lines of this invoice already.
     extras_requested_for: Option<String>,
+    /// What the last run left (sorts wait for the first report to be applied).
+    remembered: remembered::Remembered,
 }
 
 impl ChorusDepotApp {
@@ -103,12 +107,14 @@ impl ChorusDepotApp {
             accounts_view_generation: None,
             accounts_view_asked: false,
             extras_requested_for: None,
+            remembered: remembered::Remembered::default(),
         }
     }
 
     /// Draws one frame. Public for the UI tests and the frame benchmark.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.session.poll();
+        self.handle_keys(ui.ctx());
         manager::automatic_sync(ui.ctx(), &mut self.manager, &mut self.session);
         self.sync_control_model();
         deposit_tab::watch_lot(&self.deposit, &mut self.session, self.control.as_ref());
@@ -245,7 +251,11 @@ impl ChorusDepotApp {
         if let Some(report) = &self.session.report {
             match &mut self.control {
                 Some(model) => model.replace_report(report.clone()),
-                None => self.control = Some(ControlModel::new(report.clone())),
+                None => {
+                    let mut model = ControlModel::new(report.clone());
+                    self.remembered.apply_to_control(&mut model);
+                    self.control = Some(model);
+                }
             }
             self.extras_requested_for = None;
             self.directory.invalidate();
@@ -371,6 +381,10 @@ impl eframe::App for ChorusDepotApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, remembered::STORAGE_KEY, &self.remembered());
+    }
 }
 
 /// Opens the window on `db`. Returns when the user closes it.
@@ -380,8 +394,10 @@ pub fn run_window(db: PathBuf) -> anyhow::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Chorus Depot — contrôle des factures Chorus Pro")
         .with_app_id("chorus-depot")
-        .with_inner_size([1440.0, 880.0])
-        .with_min_inner_size([900.0, 560.0]);
+        // Fits a 1366×768 laptop with its task bar; eframe then brings back the size and
+        // place the window was left at.
+        .with_inner_size([1280.0, 720.0])
+        .with_min_inner_size([1024.0, 640.0]);
     if let Some(icon) = icon {
         viewport = viewport.with_icon(Arc::new(icon));
     }
@@ -392,7 +408,11 @@ pub fn run_window(db: PathBuf) -> anyhow::Result<()> {
     eframe::run_native(
         "Chorus Depot",
         options,
-        Box::new(move |cc| Ok(Box::new(ChorusDepotApp::new(db, &cc.egui_ctx)))),
+        Box::new(move |cc| {
+            let mut app = ChorusDepotApp::new(db, &cc.egui_ctx);
+            app.restore(remembered::Remembered::load(cc.storage));
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("impossible d'ouvrir la fenêtre : {e}"))
 }

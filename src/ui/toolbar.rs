@@ -5,6 +5,7 @@ use super::structure_view;
 use super::style;
 use crate::app::control_model::ControlModel;
 use crate::app::session::Session;
+use std::collections::HashMap;
 
 #[derive(Default)]
 pub struct ToolbarState {
@@ -12,6 +13,8 @@ pub struct ToolbarState {
     pub only_active_services: bool,
     pub search: String,
     pub structure_window_open: bool,
+    /// The width each item took when last drawn in the bar: what fits is decided from them.
+    widths: HashMap<Item, f32>,
 }
 
 pub enum Action {
@@ -25,6 +28,92 @@ pub enum Action {
     Deposit,
 }
 
+/// The groups of the bar, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Item {
+    Brand,
+    Siret,
+    OnlyActive,
+    Select,
+    Flux,
+    Search,
+    Refresh,
+    ImportErp,
+    Settings,
+    Help,
+}
+
+const ITEMS: [Item; 10] = [
+    Item::Brand,
+    Item::Siret,
+    Item::OnlyActive,
+    Item::Select,
+    Item::Flux,
+    Item::Search,
+    Item::Refresh,
+    Item::ImportErp,
+    Item::Settings,
+    Item::Help,
+];
+
+/// What leaves the bar for the « Plus… » menu first when the window is narrow; the brand, the
+/// N° SIRET and the search fields always stay.
+const OVERFLOW_ORDER: [Item; 7] = [
+    Item::Help,
+    Item::Settings,
+    Item::ImportErp,
+    Item::OnlyActive,
+    Item::Select,
+    Item::Flux,
+    Item::Refresh,
+];
+
+/// The label of the overflow menu's button.
+pub const OVERFLOW_LABEL: &str = "Plus…";
+const OVERFLOW_BUTTON_WIDTH: f32 = 34.0;
+
+impl Item {
+    /// A first guess of the width, before the item was ever drawn in the bar.
+    fn estimated_width(self) -> f32 {
+        match self {
+            Item::Brand => 260.0,
+            Item::Siret => 290.0,
+            Item::OnlyActive => 200.0,
+            Item::Select => 110.0,
+            Item::Flux => 48.0,
+            Item::Search => 300.0,
+            Item::Refresh => 96.0,
+            Item::ImportErp => 120.0,
+            Item::Settings => 100.0,
+            Item::Help => 50.0,
+        }
+    }
+}
+
+/// The items drawn in the bar and those moved to the « Plus… » menu, for `available` pixels.
+fn split(widths: &HashMap<Item, f32>, available: f32) -> (Vec<Item>, Vec<Item>) {
+    let width = |item: &Item| widths.get(item).copied().unwrap_or(item.estimated_width());
+    let mut inline: Vec<Item> = ITEMS.to_vec();
+    let mut overflow = Vec::new();
+    for item in OVERFLOW_ORDER {
+        let needed: f32 = inline.iter().map(width).sum::<f32>()
+            + if overflow.is_empty() {
+                0.0
+            } else {
+                OVERFLOW_BUTTON_WIDTH
+            };
+        if needed <= available {
+            break;
+        }
+        inline.retain(|i| *i != item);
+        overflow.push(item);
+    }
+    // In the menu, in the bar's order.
+    overflow.sort_by_key(|item| ITEMS.iter().position(|i| i == item));
+    (inline, overflow)
+}
+
+/// The bar on one line, whatever the width: what does not fit goes into the « Plus… » menu.
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut ToolbarState,
@@ -33,96 +122,183 @@ pub fn show(
 ) -> Option<Action> {
     let mut action = None;
     ui.add_space(4.0);
-    ui.horizontal_wrapped(|ui| {
-        ui.label(
-            egui::RichText::new("Chorus Depot")
-                .strong()
-                .color(style::ACCENT),
-        );
-        if let Some(report) = session.report.as_ref() {
-            environment_banner(ui, report.environment);
+    let (inline, overflow) = split(&state.widths, ui.available_width());
+    ui.horizontal(|ui| {
+        let spacing = ui.spacing().item_spacing.x;
+        for item in inline {
+            let drawn = ui.scope(|ui| {
+                ui.horizontal(|ui| draw(ui, item, state, session, control, true))
+                    .inner
+            });
+            if let Some(a) = drawn.inner {
+                action = Some(a);
+            }
+            state
+                .widths
+                .insert(item, drawn.response.rect.width() + spacing);
         }
-        ui.separator();
-        ui.label("N° SIRET");
-        let siret = ui.add(
-            egui::TextEdit::singleline(&mut state.siret)
-                .desired_width(130.0)
-                .hint_text("14 chiffres"),
-        );
-        let entered = siret.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let can_lookup = !state.siret.trim().is_empty();
-        if ui
-            .add_enabled(can_lookup, egui::Button::new("Afficher"))
-            .on_hover_text("Chercher ce SIRET dans l'annuaire Chorus Pro en cache")
-            .clicked()
-            || (entered && can_lookup)
-        {
-            action = Some(Action::LookupSiret);
-        }
-        if ui
-            .checkbox(
-                &mut state.only_active_services,
-                "Uniquement services actifs",
-            )
-            .changed()
-            && state.structure_window_open
-            && can_lookup
-        {
-            action = Some(Action::LookupSiret);
-        }
-        ui.separator();
-        let has_rows = control.is_some_and(|c| !c.conformant.is_empty());
-        if ui
-            .add_enabled(has_rows, egui::Button::new("Sélectionner"))
-            .on_hover_text("Cocher (ou décocher) toutes les factures conformes affichées")
-            .clicked()
-        {
-            action = Some(Action::SelectAll);
-        }
-        if ui
-            .button("Flux")
-            .on_hover_text("Déposer les factures conformes cochées sur Chorus Pro")
-            .clicked()
-        {
-            action = Some(Action::Deposit);
-        }
-        ui.separator();
-        ui.label("Rechercher");
-        let search = ui.add(
-            egui::TextEdit::singleline(&mut state.search)
-                .desired_width(200.0)
-                .hint_text("n° de facture, client, SIRET"),
-        );
-        if search.changed() {
-            action = Some(Action::Search(state.search.clone()));
-        }
-        ui.separator();
-        if ui
-            .add_enabled(!session.is_busy(), egui::Button::new("Actualiser"))
-            .on_hover_text("Vérifier de nouveau toutes les factures")
-            .clicked()
-        {
-            action = Some(Action::Refresh);
-        }
-        if ui
-            .add_enabled(!session.is_busy(), egui::Button::new("Importer l'ERP…"))
-            .on_hover_text("Importer les fichiers CSV exportés par l'ERP (un dossier)")
-            .clicked()
-        {
-            action = Some(Action::ImportErp);
-        }
-        if ui
-            .button("Paramétrage")
-            .on_hover_text("SIRET, IBAN, BIC des sociétés")
-            .clicked()
-        {
-            action = Some(Action::Settings);
-        }
-        if ui.button("Aide").clicked() {
-            action = Some(Action::Help);
+        if !overflow.is_empty() {
+            ui.menu_button(OVERFLOW_LABEL, |ui| {
+                for item in overflow {
+                    if let Some(a) = draw(ui, item, state, session, control, false) {
+                        action = Some(a);
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Les autres commandes de la barre");
         }
     });
     action
+}
+
+/// One group of the bar (`in_bar`) or of the « Plus… » menu.
+fn draw(
+    ui: &mut egui::Ui,
+    item: Item,
+    state: &mut ToolbarState,
+    session: &Session,
+    control: Option<&ControlModel>,
+    in_bar: bool,
+) -> Option<Action> {
+    let mut action = None;
+    match item {
+        Item::Brand => {
+            ui.label(
+                egui::RichText::new("Chorus Depot")
+                    .strong()
+                    .color(style::ACCENT),
+            );
+            if let Some(report) = session.report.as_ref() {
+                environment_banner(ui, report.environment);
+            }
+            ui.separator();
+        }
+        Item::Siret => {
+            ui.label("N° SIRET");
+            let siret = ui.add(
+                egui::TextEdit::singleline(&mut state.siret)
+                    .desired_width(130.0)
+                    .hint_text("14 chiffres"),
+            );
+            let entered = siret.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let can_lookup = !state.siret.trim().is_empty();
+            if ui
+                .add_enabled(can_lookup, egui::Button::new("Afficher"))
+                .on_hover_text("Chercher ce SIRET dans l'annuaire Chorus Pro en cache")
+                .clicked()
+                || (entered && can_lookup)
+            {
+                action = Some(Action::LookupSiret);
+            }
+        }
+        Item::OnlyActive => {
+            let can_lookup = !state.siret.trim().is_empty();
+            if ui
+                .checkbox(
+                    &mut state.only_active_services,
+                    "Uniquement services actifs",
+                )
+                .changed()
+                && state.structure_window_open
+                && can_lookup
+            {
+                action = Some(Action::LookupSiret);
+            }
+        }
+        Item::Select => {
+            if in_bar {
+                ui.separator();
+            }
+            let has_rows = control.is_some_and(|c| !c.conformant.is_empty());
+            if ui
+                .add_enabled(has_rows, egui::Button::new("Sélectionner"))
+                .on_hover_text("Cocher (ou décocher) toutes les factures conformes affichées")
+                .clicked()
+            {
+                action = Some(Action::SelectAll);
+            }
+        }
+        Item::Flux => {
+            if ui
+                .button("Flux")
+                .on_hover_text("Déposer les factures conformes cochées sur Chorus Pro")
+                .clicked()
+            {
+                action = Some(Action::Deposit);
+            }
+        }
+        Item::Search => {
+            ui.separator();
+            ui.label("Rechercher");
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut state.search)
+                    .id(egui::Id::unique(super::keyboard::CONTROL_SEARCH_ID))
+                    .desired_width(180.0)
+                    .hint_text("n° de facture, client, SIRET"),
+            );
+            if search.changed() {
+                action = Some(Action::Search(state.search.clone()));
+            }
+        }
+        Item::Refresh => {
+            if in_bar {
+                ui.separator();
+            }
+            if ui
+                .add_enabled(!session.is_busy(), egui::Button::new("Actualiser"))
+                .on_hover_text("Vérifier de nouveau toutes les factures (F5)")
+                .clicked()
+            {
+                action = Some(Action::Refresh);
+            }
+        }
+        Item::ImportErp => {
+            if ui
+                .add_enabled(!session.is_busy(), egui::Button::new("Importer l'ERP…"))
+                .on_hover_text("Importer les fichiers CSV exportés par l'ERP (un dossier)")
+                .clicked()
+            {
+                action = Some(Action::ImportErp);
+            }
+        }
+        Item::Settings => {
+            if ui
+                .button("Paramétrage")
+                .on_hover_text("SIRET, IBAN, BIC des sociétés")
+                .clicked()
+            {
+                action = Some(Action::Settings);
+            }
+        }
+        Item::Help => {
+            if ui.button("Aide").clicked() {
+                action = Some(Action::Help);
+            }
+        }
+    }
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_bar_moves_the_least_used_commands_to_the_menu_first() {
+        let widths = HashMap::new();
+        let all: f32 = ITEMS.iter().map(|i| i.estimated_width()).sum();
+        let (inline, overflow) = split(&widths, all + 1.0);
+        assert_eq!(inline.len(), ITEMS.len());
+        assert!(overflow.is_empty());
+        let (inline, overflow) = split(&widths, all - 10.0);
+        assert_eq!(overflow, [Item::Help]);
+        assert!(!inline.contains(&Item::Help));
+        let (inline, overflow) = split(&widths, 300.0);
+        assert_eq!(inline, [Item::Brand, Item::Siret, Item::Search]);
+        assert_eq!(overflow.len(), OVERFLOW_ORDER.len());
+    }
 }
 
 /// The environment deposits go to, always in sight: green for the sandbox, amber for the

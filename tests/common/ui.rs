@@ -19,6 +19,19 @@ pub fn harness(db: PathBuf) -> AppHarness {
         )
 }
 
+/// The window on `db` in a window of `width` × `height` (a small laptop screen).
+pub fn harness_sized(db: PathBuf, width: f32, height: f32) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .build_ui_state(
+            move |ui, app: &mut Option<ChorusDepotApp>| {
+                app.get_or_insert_with(|| ChorusDepotApp::new(db.clone(), ui.ctx()))
+                    .show(ui);
+            },
+            None,
+        )
+}
+
 /// The window on `db`, talking to Chorus Pro through `connector` (a test's own sandbox).
 pub fn harness_with(
     db: PathBuf,

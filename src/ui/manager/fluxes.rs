@@ -40,81 +40,104 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, session
         return;
     }
     let mut clicked = None;
-    TableBuilder::new(ui)
-        .id_salt("flux_list")
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(150.0))
-        .column(Column::initial(130.0))
-        .column(Column::initial(80.0))
-        .column(Column::initial(170.0))
-        .column(Column::initial(260.0).clip(true))
-        .column(Column::initial(70.0))
-        .column(Column::initial(180.0).clip(true))
-        .column(Column::remainder().clip(true))
-        .header(22.0, |mut header| {
-            for title in [
-                "N° de flux",
-                "Date",
-                "Mode",
-                "Syntaxe",
-                "Nom",
-                "Factures",
-                "État",
-                "Erreurs",
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
+    // Selectable labels would take the click meant for the row (its number, its name).
+    ui.style_mut().interaction.selectable_labels = false;
+    let scroll_to = tab
+        .scroll_to_selected_flux
+        .then(|| {
+            tab.selected_flux
+                .and_then(|id| data.fluxes.iter().position(|f| f.id == id))
         })
-        .body(|body| {
-            body.rows(22.0, data.fluxes.len(), |mut row| {
-                let flux = &data.fluxes[row.index()];
-                row.set_selected(tab.selected_flux == Some(flux.id));
-                row.col(|ui| {
-                    ui.label(if flux.flux_number.is_empty() {
-                        "—".to_string()
-                    } else {
-                        flux.flux_number.clone()
-                    });
-                });
-                row.col(|ui| {
-                    ui.label(short_time(&flux.date));
-                });
-                row.col(|ui| {
-                    ui.label(if flux.mode == "LOT" {
-                        "Lot"
-                    } else {
-                        "Séquentiel"
-                    });
-                });
-                row.col(|ui| {
-                    ui.label(&flux.syntax);
-                });
-                row.col(|ui| {
-                    ui.label(&flux.name).on_hover_text(&flux.name);
-                });
-                row.col(|ui| {
-                    ui.label(flux.invoice_count.to_string());
-                });
-                row.col(|ui| {
-                    let (text, colour) = state_text(flux);
-                    ui.label(RichText::new(text).color(colour));
-                });
-                row.col(|ui| {
-                    let errors = errors_text(flux);
-                    if !errors.is_empty() {
-                        ui.label(RichText::new(&errors).color(style::ERROR_RED))
-                            .on_hover_text(&errors);
+        .flatten();
+    tab.scroll_to_selected_flux = false;
+    // On a narrow window the columns keep their width and the list scrolls sideways.
+    egui::ScrollArea::horizontal()
+        .id_salt("flux_list_scroll")
+        .show(ui, |ui| {
+            let mut builder = TableBuilder::new(ui);
+            if let Some(row) = scroll_to {
+                builder = builder.scroll_to_row(row, None);
+            }
+            builder
+                .id_salt("flux_list")
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::initial(150.0))
+                .column(Column::initial(130.0))
+                .column(Column::initial(80.0))
+                .column(Column::initial(170.0))
+                .column(Column::initial(260.0).clip(true))
+                .column(Column::initial(70.0))
+                .column(Column::initial(180.0).clip(true))
+                .column(Column::remainder().clip(true))
+                .header(22.0, |mut header| {
+                    for title in [
+                        "N° de flux",
+                        "Date",
+                        "Mode",
+                        "Syntaxe",
+                        "Nom",
+                        "Factures",
+                        "État",
+                        "Erreurs",
+                    ] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
                     }
+                })
+                .body(|body| {
+                    body.rows(22.0, data.fluxes.len(), |mut row| {
+                        let flux = &data.fluxes[row.index()];
+                        row.set_selected(tab.selected_flux == Some(flux.id));
+                        row.col(|ui| {
+                            ui.label(if flux.flux_number.is_empty() {
+                                "—".to_string()
+                            } else {
+                                flux.flux_number.clone()
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(short_time(&flux.date));
+                        });
+                        row.col(|ui| {
+                            ui.label(if flux.mode == "LOT" {
+                                "Lot"
+                            } else {
+                                "Séquentiel"
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(&flux.syntax);
+                        });
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(&flux.name).truncate());
+                        });
+                        row.col(|ui| {
+                            ui.label(flux.invoice_count.to_string());
+                        });
+                        row.col(|ui| {
+                            let (text, colour) = state_text(flux);
+                            ui.label(RichText::new(text).color(colour));
+                        });
+                        row.col(|ui| {
+                            let errors = errors_text(flux);
+                            if !errors.is_empty() {
+                                ui.add(
+                                    egui::Label::new(
+                                        RichText::new(&errors).color(style::ERROR_RED),
+                                    )
+                                    .truncate(),
+                                );
+                            }
+                        });
+                        if row.response().clicked() {
+                            clicked = Some(flux.id);
+                        }
+                    });
                 });
-                if row.response().clicked() {
-                    clicked = Some(flux.id);
-                }
-            });
         });
     if clicked.is_some() {
         tab.selected_flux = clicked;

@@ -9,6 +9,7 @@ mod payments;
 mod returned_dialogs;
 mod tree_view;
 
+use super::keyboard::Command;
 use super::style;
 use crate::app::connection_test::Level;
 use crate::app::manager_data::ManagerData;
@@ -32,6 +33,8 @@ pub struct ManagerTab {
     pub tree: TreeView,
     /// The selected flux of the flux list (by id).
     pub selected_flux: Option<i64>,
+    /// The selection moved by the keyboard: the flux list scrolls to it once.
+    scroll_to_selected_flux: bool,
     pub payments: payments::PaymentsState,
     /// The invoice whose timeline was asked for.
     timeline_for: Option<String>,
@@ -39,6 +42,13 @@ pub struct ManagerTab {
     dialog: Option<returned_dialogs::Dialog>,
     /// The next automatic sync, checked once a second at most.
     last_due_check: Option<std::time::Instant>,
+}
+
+impl ManagerTab {
+    /// « Recycler » or « Compléter » is open (a modal dialog: it takes the keys).
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.is_some()
+    }
 }
 
 /// The side panel of the tab (the selected invoice), drawn before the central panel.
@@ -86,6 +96,42 @@ pub fn show(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
         && !returned_dialogs::show(ui.ctx(), dialog, session)
     {
         tab.dialog = None;
+    }
+}
+
+/// A shortcut for this tab (see `ui::keyboard`). Returns true when it was used.
+pub fn on_key(tab: &mut ManagerTab, session: &mut Session, command: Command) -> bool {
+    match command {
+        Command::Previous | Command::Next => {
+            let delta = if command == Command::Next { 1 } else { -1 };
+            let Some(data) = session.manager.clone() else {
+                return false;
+            };
+            match tab.view {
+                View::Tree => tab.tree.move_selection(delta, &data.invoices),
+                View::Fluxes => {
+                    let ids: Vec<i64> = data.fluxes.iter().map(|f| f.id).collect();
+                    tab.selected_flux =
+                        crate::app::row_cursor::step(&ids, tab.selected_flux, delta);
+                    tab.scroll_to_selected_flux = true;
+                    tab.selected_flux.is_some()
+                }
+                View::Payments => false,
+            }
+        }
+        Command::Close => {
+            if tab.dialog.take().is_some() {
+                return true;
+            }
+            if session.raw_report.take().is_some() {
+                return true;
+            }
+            if tab.view == View::Tree && tab.tree.selected.take().is_some() {
+                return true;
+            }
+            false
+        }
+        _ => false,
     }
 }
 

@@ -134,11 +134,12 @@ fn search_form(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData, sess
             &mut form.client_code,
             &tab.tree.clients,
         );
-        ui.label("N° facture");
+        ui.label("Rechercher");
         ui.add(
             egui::TextEdit::singleline(&mut form.number)
-                .desired_width(110.0)
-                .hint_text("contient…"),
+                .id(egui::Id::unique(crate::ui::keyboard::MANAGER_SEARCH_ID))
+                .desired_width(140.0)
+                .hint_text("n° ou client…"),
         );
         ui.separator();
         ui.checkbox(
@@ -220,6 +221,7 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
         return;
     }
     let columns = tab.tree.columns.clone();
+    let scroll_to = tab.tree.take_scroll_target(&data.invoices);
     let mut toggle = None;
     let mut select = None;
     // With many columns on a narrow window, the table scrolls sideways.
@@ -233,9 +235,8 @@ fn tree_table(ui: &mut egui::Ui, tab: &mut ManagerTab, data: &ManagerData) {
         .id_salt("manager_tree_scroll")
         .show(ui, |ui| {
             ui.set_min_width(width);
-            table_body(ui, tab, data, &columns, &mut toggle, &mut select);
+            table_body(ui, tab, data, &columns, scroll_to, &mut toggle, &mut select);
         });
-    tab.tree.scroll_to_selected = false;
     if let Some(key) = toggle {
         tab.tree.toggle(key);
     }
@@ -249,10 +250,15 @@ fn table_body(
     tab: &ManagerTab,
     data: &ManagerData,
     columns: &[ExtraColumn],
+    scroll_to: Option<usize>,
     toggle: &mut Option<crate::app::manager_view::NodeKey>,
     select: &mut Option<String>,
 ) {
-    let mut table = TableBuilder::new(ui)
+    let mut table = TableBuilder::new(ui);
+    if let Some(row) = scroll_to {
+        table = table.scroll_to_row(row, None);
+    }
+    let mut table = table
         .id_salt("manager_tree")
         .striped(true)
         .resizable(true)
@@ -263,16 +269,6 @@ fn table_body(
         .column(Column::initial(150.0).clip(true));
     for column in columns {
         table = table.column(Column::initial(column_width(*column)).clip(true));
-    }
-    if tab.tree.scroll_to_selected
-        && let Some(position) = tab.tree.rows.iter().position(|r| match r {
-            VisibleRow::Invoice(i) => {
-                tab.tree.selected.as_deref() == Some(&data.invoices[*i].number)
-            }
-            _ => false,
-        })
-    {
-        table = table.scroll_to_row(position, Some(egui::Align::Center));
     }
     table
         .column(Column::remainder())
