@@ -56,7 +56,7 @@ const ITEMS: [Item; 10] = [
     Item::Help,
 ];
 
-/// What leaves the bar for the « ⋯ » menu first when the window is narrow; the brand, the
+/// What leaves the bar for the « … » menu first when the window is narrow; the brand, the
 /// N° SIRET and the search fields always stay.
 const OVERFLOW_ORDER: [Item; 7] = [
     Item::Help,
@@ -69,7 +69,7 @@ const OVERFLOW_ORDER: [Item; 7] = [
 ];
 
 /// The label of the overflow menu's button.
-pub const OVERFLOW_LABEL: &str = "⋯";
+pub const OVERFLOW_LABEL: &str = "…";
 const OVERFLOW_BUTTON_WIDTH: f32 = 34.0;
 
 impl Item {
@@ -90,7 +90,7 @@ impl Item {
     }
 }
 
-/// The items drawn in the bar and those moved to the « ⋯ » menu, for `available` pixels.
+/// The items drawn in the bar and those moved to the « … » menu, for `available` pixels.
 fn split(widths: &HashMap<Item, f32>, available: f32) -> (Vec<Item>, Vec<Item>) {
     let width = |item: &Item| widths.get(item).copied().unwrap_or(item.estimated_width());
     let mut inline: Vec<Item> = ITEMS.to_vec();
@@ -113,7 +113,7 @@ fn split(widths: &HashMap<Item, f32>, available: f32) -> (Vec<Item>, Vec<Item>) 
     (inline, overflow)
 }
 
-/// The bar on one line, whatever the width: what does not fit goes into the « ⋯ » menu.
+/// The bar on one line, whatever the width: what does not fit goes into the « … » menu.
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut ToolbarState,
@@ -153,7 +153,7 @@ pub fn show(
     action
 }
 
-/// One group of the bar (`in_bar`) or of the « ⋯ » menu.
+/// One group of the bar (`in_bar`) or of the « … » menu.
 fn draw(
     ui: &mut egui::Ui,
     item: Item,
