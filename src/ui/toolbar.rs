@@ -281,26 +281,6 @@ fn draw(
     action
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_narrow_bar_moves_the_least_used_commands_to_the_menu_first() {
-        let widths = HashMap::new();
-        let all: f32 = ITEMS.iter().map(|i| i.estimated_width()).sum();
-        let (inline, overflow) = split(&widths, all + 1.0);
-        assert_eq!(inline.len(), ITEMS.len());
-        assert!(overflow.is_empty());
-        let (inline, overflow) = split(&widths, all - 10.0);
-        assert_eq!(overflow, [Item::Help]);
-        assert!(!inline.contains(&Item::Help));
-        let (inline, overflow) = split(&widths, 300.0);
-        assert_eq!(inline, [Item::Brand, Item::Siret, Item::Search]);
-        assert_eq!(overflow.len(), OVERFLOW_ORDER.len());
-    }
-}
-
 /// The environment deposits go to, always in sight: green for the sandbox, amber for the
 /// qualification, red for production.
 fn environment_banner(ui: &mut egui::Ui, env: crate::app::connection::EnvironmentChoice) {
@@ -386,5 +366,25 @@ pub fn structure_window(ctx: &egui::Context, state: &mut ToolbarState, session: 
     if !open {
         state.structure_window_open = false;
         session.siret_result = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_bar_moves_the_least_used_commands_to_the_menu_first() {
+        let widths = HashMap::new();
+        let all: f32 = ITEMS.iter().map(|i| i.estimated_width()).sum();
+        let (inline, overflow) = split(&widths, all + 1.0);
+        assert_eq!(inline.len(), ITEMS.len());
+        assert!(overflow.is_empty());
+        let (inline, overflow) = split(&widths, all - 10.0);
+        assert_eq!(overflow, [Item::Help]);
+        assert!(!inline.contains(&Item::Help));
+        let (inline, overflow) = split(&widths, 300.0);
+        assert_eq!(inline, [Item::Brand, Item::Siret, Item::Search]);
+        assert_eq!(overflow.len(), OVERFLOW_ORDER.len());
     }
 }
