@@ -332,3 +332,26 @@ fn the_window_comes_back_with_its_tab_and_sorts() {
     h.run_steps(2);
     h.get_by_label("Client ⏶");
 }
+
+#[test]
+fn the_siret_field_refuses_what_is_not_a_siret_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    // The first field of the toolbar: N° SIRET.
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .focus();
+    h.step();
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .next()
+        .unwrap()
+        .type_text("123");
+    h.run_steps(2);
+    h.get_by_label("Afficher").click();
+    h.run_steps(3);
+    h.get_by_label_contains(
+        "« 123 » n'est pas un SIRET : un SIRET compte 14 chiffres, « 123 » en compte 3",
+    );
+}
