@@ -72,14 +72,25 @@ fn ligature(c: char) -> Option<&'static str> {
 
 /// What was typed in a search box: its folded words. A text matches when every word is
 /// found in it, in any order (« bretagne region » finds « Région Bretagne »).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Only punctuation typed (« % », « - ») finds nothing rather than everything: such a
+/// character is searched as itself, and no folded text holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextQuery {
     words: Vec<String>,
+    blank: bool,
+}
+
+impl Default for TextQuery {
+    /// Nothing typed.
+    fn default() -> TextQuery {
+        TextQuery::new("")
+    }
 }
 
 impl TextQuery {
     pub fn new(typed: &str) -> TextQuery {
         TextQuery {
+            blank: typed.trim().is_empty(),
             words: fold(typed)
                 .split(' ')
                 .filter(|w| !w.is_empty())
@@ -88,9 +99,14 @@ impl TextQuery {
         }
     }
 
-    /// Nothing typed (or only punctuation): everything matches.
+    /// Nothing typed: everything matches.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.blank
+    }
+
+    /// Something typed, but no letter nor digit in it: nothing matches.
+    pub fn finds_nothing(&self) -> bool {
+        !self.blank && self.words.is_empty()
     }
 
     /// The folded words, for a store that matches them itself.
@@ -100,7 +116,7 @@ impl TextQuery {
 
     /// `folded` is text already passed through [`fold`] (computed once per row).
     pub fn matches_folded(&self, folded: &str) -> bool {
-        self.words.iter().all(|w| folded.contains(w.as_str()))
+        !self.finds_nothing() && self.words.iter().all(|w| folded.contains(w.as_str()))
     }
 
     /// Each word may be found in any of the fields.
@@ -263,7 +279,8 @@ mod tests {
         assert!(!q.matches_any_field(&["Région Normandie"]));
         let q = TextQuery::new("drome valence");
         assert!(q.matches_any_field(&["Département de la Drôme", "Valence"]));
-        assert!(TextQuery::new(" - ").is_empty());
+        assert!(!TextQuery::new(" % ").matches_any_field(&["100 % bio"]));
+        assert!(TextQuery::new("  ").matches_any_field(&["anything"]));
         assert!(TextQuery::new("").matches_any_field(&["anything"]));
     }
 
@@ -328,6 +345,8 @@ mod tests {
         fn case_and_accents_never_change_a_match(s in "[a-zA-Zéèêëàâîïôöùûüçœ' -]{1,30}") {
             let upper = s.to_uppercase();
             prop_assert_eq!(fold(&upper), fold(&s));
+            // Punctuation alone finds nothing, by design.
+            prop_assume!(!fold(&s).is_empty());
             prop_assert!(TextQuery::new(&upper).matches_any_field(&[&s]));
         }
 

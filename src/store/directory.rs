@@ -292,6 +292,9 @@ pub fn search_structures(
     // Folded words hold only letters and digits: nothing to escape for LIKE, which then
     // only has to compare lower-case text.
     let mut filter = String::from("(?1 = 0 OR active = 1)");
+    if query.finds_nothing() {
+        filter.push_str(" AND 0");
+    }
     let mut values: Vec<Value> = vec![Value::Integer(i64::from(only_active))];
     for word in query.words() {
         values.push(Value::Text(format!("%{word}%")));

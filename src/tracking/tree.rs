@@ -359,6 +359,39 @@ mod tests {
     }
 
     #[test]
+    fn clients_sort_in_french_and_the_search_ignores_accents() {
+        let mut invoices: Vec<TrackedInvoice> = ["Montpellier", "Mérignac", "Marseille"]
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let mut i = invoice(n as u32 + 1, "S", name, Stage::ToDeposit, 100);
+                i.client_name = format!("Commune de {name}");
+                i
+            })
+            .collect();
+        invoices[0].client_name = "Commune de Montpellier".into();
+        let tree = build_tree(&invoices, &TreeFilter::default());
+        let clients: Vec<&str> = tree.companies[0].stages[0]
+            .clients
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            clients,
+            [
+                "Commune de Marseille",
+                "Commune de Mérignac",
+                "Commune de Montpellier"
+            ]
+        );
+        let filter = TreeFilter {
+            text: TextQuery::new("MERIGNAC commune"),
+            ..TreeFilter::default()
+        };
+        assert_eq!(build_tree(&invoices, &filter).totals.count, 1);
+    }
+
+    #[test]
     fn groups_in_life_order_with_counts_and_totals() {
         let paid = Stage::Chorus(InvoiceStatus::PaymentIssued);
         let recycle = Stage::Chorus(InvoiceStatus::ToRecycle);

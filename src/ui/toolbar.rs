@@ -31,6 +31,9 @@ pub enum Action {
 /// The groups of the bar, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Item {
+    /// « Chorus Depot »: the first thing to go on a narrow window (the title bar says it).
+    Name,
+    /// The environment deposits go to: always in sight.
     Brand,
     Siret,
     OnlyActive,
@@ -43,7 +46,8 @@ enum Item {
     Help,
 }
 
-const ITEMS: [Item; 10] = [
+const ITEMS: [Item; 11] = [
+    Item::Name,
     Item::Brand,
     Item::Siret,
     Item::OnlyActive,
@@ -56,9 +60,10 @@ const ITEMS: [Item; 10] = [
     Item::Help,
 ];
 
-/// What leaves the bar for the « Plus… » menu first when the window is narrow; the brand, the
+/// What leaves the bar for the « … » menu first when the window is narrow; the brand, the
 /// N° SIRET and the search fields always stay.
-const OVERFLOW_ORDER: [Item; 7] = [
+const OVERFLOW_ORDER: [Item; 8] = [
+    Item::Name,
     Item::Help,
     Item::Settings,
     Item::ImportErp,
@@ -69,28 +74,31 @@ const OVERFLOW_ORDER: [Item; 7] = [
 ];
 
 /// The label of the overflow menu's button.
-pub const OVERFLOW_LABEL: &str = "Plus…";
+pub const OVERFLOW_LABEL: &str = "…";
 const OVERFLOW_BUTTON_WIDTH: f32 = 34.0;
 
 impl Item {
     /// A first guess of the width, before the item was ever drawn in the bar.
     fn estimated_width(self) -> f32 {
+        // On the low side: an item shown is measured at once, and leaves the bar at the
+        // next frame if it was wider; one hidden from the start would never be measured.
         match self {
-            Item::Brand => 260.0,
-            Item::Siret => 290.0,
-            Item::OnlyActive => 200.0,
-            Item::Select => 110.0,
-            Item::Flux => 48.0,
-            Item::Search => 300.0,
-            Item::Refresh => 96.0,
-            Item::ImportErp => 120.0,
-            Item::Settings => 100.0,
-            Item::Help => 50.0,
+            Item::Name => 90.0,
+            Item::Brand => 150.0,
+            Item::Siret => 250.0,
+            Item::OnlyActive => 180.0,
+            Item::Select => 95.0,
+            Item::Flux => 40.0,
+            Item::Search => 250.0,
+            Item::Refresh => 80.0,
+            Item::ImportErp => 105.0,
+            Item::Settings => 90.0,
+            Item::Help => 40.0,
         }
     }
 }
 
-/// The items drawn in the bar and those moved to the « Plus… » menu, for `available` pixels.
+/// The items drawn in the bar and those moved to the « … » menu, for `available` pixels.
 fn split(widths: &HashMap<Item, f32>, available: f32) -> (Vec<Item>, Vec<Item>) {
     let width = |item: &Item| widths.get(item).copied().unwrap_or(item.estimated_width());
     let mut inline: Vec<Item> = ITEMS.to_vec();
@@ -113,7 +121,7 @@ fn split(widths: &HashMap<Item, f32>, available: f32) -> (Vec<Item>, Vec<Item>) 
     (inline, overflow)
 }
 
-/// The bar on one line, whatever the width: what does not fit goes into the « Plus… » menu.
+/// The bar on one line, whatever the width: what does not fit goes into the « … » menu.
 pub fn show(
     ui: &mut egui::Ui,
     state: &mut ToolbarState,
@@ -137,6 +145,8 @@ pub fn show(
                 .widths
                 .insert(item, drawn.response.rect.width() + spacing);
         }
+        // The name has no place in a menu of commands: it just goes.
+        let overflow: Vec<Item> = overflow.into_iter().filter(|i| *i != Item::Name).collect();
         if !overflow.is_empty() {
             ui.menu_button(OVERFLOW_LABEL, |ui| {
                 for item in overflow {
@@ -153,7 +163,7 @@ pub fn show(
     action
 }
 
-/// One group of the bar (`in_bar`) or of the « Plus… » menu.
+/// One group of the bar (`in_bar`) or of the « … » menu.
 fn draw(
     ui: &mut egui::Ui,
     item: Item,
@@ -164,12 +174,14 @@ fn draw(
 ) -> Option<Action> {
     let mut action = None;
     match item {
-        Item::Brand => {
+        Item::Name => {
             ui.label(
                 egui::RichText::new("Chorus Depot")
                     .strong()
                     .color(style::ACCENT),
             );
+        }
+        Item::Brand => {
             if let Some(report) = session.report.as_ref() {
                 environment_banner(ui, report.environment);
             }
@@ -235,7 +247,7 @@ fn draw(
             let search = ui.add(
                 egui::TextEdit::singleline(&mut state.search)
                     .id(egui::Id::unique(super::keyboard::CONTROL_SEARCH_ID))
-                    .desired_width(180.0)
+                    .desired_width(160.0)
                     .hint_text("n° de facture, client, SIRET"),
             );
             if search.changed() {
@@ -279,26 +291,6 @@ fn draw(
         }
     }
     action
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_narrow_bar_moves_the_least_used_commands_to_the_menu_first() {
-        let widths = HashMap::new();
-        let all: f32 = ITEMS.iter().map(|i| i.estimated_width()).sum();
-        let (inline, overflow) = split(&widths, all + 1.0);
-        assert_eq!(inline.len(), ITEMS.len());
-        assert!(overflow.is_empty());
-        let (inline, overflow) = split(&widths, all - 10.0);
-        assert_eq!(overflow, [Item::Help]);
-        assert!(!inline.contains(&Item::Help));
-        let (inline, overflow) = split(&widths, 300.0);
-        assert_eq!(inline, [Item::Brand, Item::Siret, Item::Search]);
-        assert_eq!(overflow.len(), OVERFLOW_ORDER.len());
-    }
 }
 
 /// The environment deposits go to, always in sight: green for the sandbox, amber for the
@@ -386,5 +378,25 @@ pub fn structure_window(ctx: &egui::Context, state: &mut ToolbarState, session: 
     if !open {
         state.structure_window_open = false;
         session.siret_result = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_bar_moves_the_least_used_commands_to_the_menu_first() {
+        let widths = HashMap::new();
+        let all: f32 = ITEMS.iter().map(|i| i.estimated_width()).sum();
+        let (inline, overflow) = split(&widths, all + 1.0);
+        assert_eq!(inline.len(), ITEMS.len());
+        assert!(overflow.is_empty());
+        let (inline, overflow) = split(&widths, all - 10.0);
+        assert_eq!(overflow, [Item::Name]);
+        assert!(!inline.contains(&Item::Name));
+        let (inline, overflow) = split(&widths, 300.0);
+        assert_eq!(inline, [Item::Brand, Item::Siret, Item::Search]);
+        assert_eq!(overflow.len(), OVERFLOW_ORDER.len());
     }
 }
