@@ -213,7 +213,8 @@ fn amounts_round_trip_exactly() {
 /// What the comparison looks at for one column.
 #[derive(Debug, PartialEq, Eq, Clone)]
 struct Column {
-    /// `text`, `integer` (64-bit) or `blob`.
+    /// `TEXT`, `INT64` or `BLOB`: the engine-neutral kind, spelled unlike any engine's type
+    /// name so that an unmapped type never matches by accident.
     kind: String,
     not_null: bool,
     default: Option<String>,
@@ -231,6 +232,9 @@ struct Schema {
     /// (table, column, referenced table, referenced column, on delete)
     foreign_keys: BTreeSet<(String, String, String, String, String)>,
     indexes: BTreeSet<Index>,
+    /// CHECK constraints per table, counted: each engine rewrites their text its own way
+    /// (PostgreSQL turns `IN (…)` into `= ANY (ARRAY[…])`), but a forgotten one shows.
+    checks: BTreeMap<String, usize>,
 }
 
 #[test]
@@ -263,6 +267,8 @@ fn postgres_schema_is_the_sqlite_schema() {
     assert_eq!(sqlite.primary_keys, postgres.primary_keys);
     assert_eq!(sqlite.foreign_keys, postgres.foreign_keys);
     assert_eq!(sqlite.indexes, postgres.indexes);
+    assert_eq!(sqlite.checks, postgres.checks);
+    assert!(!sqlite.checks.is_empty());
 }
 
 fn sqlite_schema() -> Schema {
@@ -280,8 +286,24 @@ fn sqlite_schema() -> Schema {
         primary_keys: BTreeMap::new(),
         foreign_keys: BTreeSet::new(),
         indexes: BTreeSet::new(),
+        checks: BTreeMap::new(),
     };
     for table in &tables {
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let checks = sql
+            .to_ascii_uppercase()
+            .replace("CHECK(", "CHECK (")
+            .matches("CHECK (")
+            .count();
+        if checks > 0 {
+            schema.checks.insert(table.clone(), checks);
+        }
         let mut pk: Vec<(i64, String)> = Vec::new();
         let mut statement = conn
             .prepare("SELECT name, type, \"notnull\", pk, dflt_value FROM pragma_table_info(?1)")
@@ -297,9 +319,9 @@ fn sqlite_schema() -> Schema {
                 pk.push((pk_position, name.clone()));
             }
             let kind = match declared.to_ascii_uppercase().as_str() {
-                "TEXT" => "text",
-                "INTEGER" => "integer",
-                "BLOB" => "blob",
+                "TEXT" => "TEXT",
+                "INTEGER" => "INT64",
+                "BLOB" => "BLOB",
                 other => panic!("{table}.{name}: SQLite type {other} not mapped yet"),
             };
             schema.columns.insert(
@@ -367,8 +389,22 @@ fn postgres_schema(client: &mut postgres::Client) -> Schema {
         primary_keys: BTreeMap::new(),
         foreign_keys: BTreeSet::new(),
         indexes: BTreeSet::new(),
+        checks: BTreeMap::new(),
     };
     let mine = "schema_migrations";
+    for row in client
+        .query(
+            "SELECT c.conrelid::regclass::text, count(*)
+             FROM pg_constraint c JOIN pg_namespace ns ON ns.oid = c.connamespace
+             WHERE c.contype = 'c' AND ns.nspname = 'public'
+             GROUP BY 1",
+            &[],
+        )
+        .unwrap()
+    {
+        let count: i64 = row.get(1);
+        schema.checks.insert(row.get(0), count as usize);
+    }
     for row in client
         .query(
             "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text,
@@ -383,11 +419,11 @@ fn postgres_schema(client: &mut postgres::Client) -> Schema {
         let name: String = row.get(1);
         let data_type: String = row.get(2);
         let kind = match data_type.as_str() {
-            "text" => "text",
+            "text" => "TEXT",
             // Only BIGINT stands for SQLite's INTEGER: the postgres crate reads an i64
             // from INT8 only (see migrations/postgres/0001_erp_mirror.sql).
-            "bigint" => "integer",
-            "bytea" => "blob",
+            "bigint" => "INT64",
+            "bytea" => "BLOB",
             other => other,
         };
         let is_nullable: String = row.get(3);
