@@ -5,7 +5,9 @@
 mod common;
 
 use chorus_depot::store::Store;
-use chorus_depot::store::postgres::{PG_MIGRATIONS, PgStoreError, connect, migrate};
+use chorus_depot::store::postgres::{
+    PG_MIGRATIONS, PgMigration, PgStoreError, connect, migrate, migrate_with,
+};
 use common::postgres::server;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -121,6 +123,55 @@ fn two_pcs_migrating_the_same_new_base_at_once_both_succeed() {
             .get(0);
         assert_eq!(recorded, PG_MIGRATIONS.len() as i64);
     }
+}
+
+#[test]
+fn a_failing_migration_leaves_nothing_of_itself_and_says_which() {
+    let pg = server();
+    let mut client = connect(&pg.fresh_database("failing")).unwrap();
+    let steps = [
+        PgMigration {
+            version: 1,
+            name: "0001_first",
+            sql: "CREATE TABLE first (id BIGINT PRIMARY KEY);",
+        },
+        PgMigration {
+            version: 2,
+            name: "0002_broken",
+            // The table is created, then the next statement fails: both must go.
+            sql: "CREATE TABLE half_done (id BIGINT); INSERT INTO nowhere VALUES (1);",
+        },
+    ];
+    let error = migrate_with(&mut client, &steps).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        matches!(error, PgStoreError::Migration { version: 2, .. }),
+        "{error:?}"
+    );
+    assert!(
+        message.contains("migration n° 2 (0002_broken)"),
+        "{message}"
+    );
+    // The server's own words, not the client's bare « db error ».
+    assert!(message.contains("\"nowhere\""), "{message}");
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(tables, ["first", "schema_migrations"]);
+    let recorded: Vec<i64> = client
+        .query("SELECT version FROM schema_migrations", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(recorded, [1]);
 }
 
 #[test]

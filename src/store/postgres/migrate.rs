@@ -69,7 +69,9 @@ pub fn migrate(client: &mut Client) -> Result<MigrationOutcome, PgStoreError> {
     migrate_with(client, PG_MIGRATIONS)
 }
 
-fn migrate_with(
+/// [`migrate`] with another list of steps, in order: the tests use it to show that a
+/// failing step leaves nothing of itself behind.
+pub fn migrate_with(
     client: &mut Client,
     migrations: &[PgMigration],
 ) -> Result<MigrationOutcome, PgStoreError> {
