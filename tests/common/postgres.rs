@@ -5,9 +5,11 @@
 //!
 //! One server per test binary run: the tests share it through `server()` and each takes a
 //! database of its own (`fresh_database`), so they stay independent and may run in
-//! parallel. The last test to let go of it stops it (`Drop`: `pg_ctl stop -m immediate`,
-//! then the directory is removed). A watchdog process does the same if the test binary
-//! dies without unwinding (Ctrl-C, abort), so no server outlives its run.
+//! parallel. The test harness has no « after all tests » hook and statics are never
+//! dropped, so the shared server is dropped from an `atexit` handler when the binary ends:
+//! its `Drop` runs `pg_ctl stop -m immediate`, then the directory is removed. A watchdog
+//! process does the same if the binary dies without exiting (Ctrl-C, SIGKILL), so no
+//! server outlives its run.
 //!
 //! PostgreSQL refuses to run as root: when the tests run as root, the server's programs run
 //! as the `postgres` user (created by the Debian package) through `runuser`.
@@ -16,7 +18,7 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 /// The running server; stopped and removed when dropped.
 pub struct PgServer {
@@ -28,18 +30,34 @@ pub struct PgServer {
     databases_made: AtomicU32,
 }
 
-/// The server of this test binary run, started on first use.
+/// The server shared by the tests of this binary run; `None` once the run is over.
+static SHARED: Mutex<Option<Arc<PgServer>>> = Mutex::new(None);
+
+/// The server of this test binary run, started on first use, stopped when the binary ends.
 pub fn server() -> Arc<PgServer> {
-    static SHARED: Mutex<Weak<PgServer>> = Mutex::new(Weak::new());
     let mut shared = SHARED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(running) = shared.upgrade() {
-        return running;
+    if let Some(running) = shared.as_ref() {
+        return Arc::clone(running);
     }
     let started = Arc::new(PgServer::start());
-    *shared = Arc::downgrade(&started);
+    *shared = Some(Arc::clone(&started));
+    // SAFETY: registers a plain `extern "C" fn` taking no argument, as atexit expects.
+    if unsafe { libc::atexit(stop_shared_server) } != 0 {
+        eprintln!("atexit refused: the test PostgreSQL server is left to its watchdog");
+    }
     started
+}
+
+/// Runs when the test binary exits: every test has returned, so this drops the last
+/// reference and `PgServer::drop` stops the server.
+extern "C" fn stop_shared_server() {
+    let server = SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    drop(server);
 }
 
 impl PgServer {
@@ -67,16 +85,15 @@ impl PgServer {
             port: 0,
             databases_made: AtomicU32::new(0),
         };
+        // Before anything else: a run killed during initdb must not leave its directory.
+        server.spawn_watchdog();
         server.init_cluster();
         // A free port can be taken by someone else between the probe and the start.
         let mut last_failure = String::new();
         for _ in 0..5 {
             server.port = free_loopback_port();
             match server.start_on_port() {
-                Ok(()) => {
-                    server.spawn_watchdog();
-                    return server;
-                }
+                Ok(()) => return server,
                 Err(failure) => last_failure = failure,
             }
         }
@@ -149,12 +166,13 @@ impl PgServer {
         ))
     }
 
-    /// Stops the server and removes its directory once the test process is gone, however
-    /// it ended. Harmless after a normal stop: the directory is gone by then.
+    /// Stops the server (if it runs) and removes its directory once the test process is
+    /// gone, however it ended. Harmless after a normal stop: the directory is gone by then.
     fn spawn_watchdog(&self) {
         let script = r#"pid=$1; dir=$2; data=$3; shift 3
 while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-if [ -d "$data" ]; then "$@" -D "$data" -m immediate stop; rm -rf "$dir"; fi"#;
+if [ -f "$data/postmaster.pid" ]; then "$@" -D "$data" -m immediate stop; fi
+rm -rf "$dir""#;
         let stop_words: Vec<String> = match self.run_as {
             Some(user) => vec!["runuser".into(), "-u".into(), user.into(), "--".into()],
             None => Vec::new(),
