@@ -204,6 +204,7 @@ fn a_server_that_does_not_answer_is_told_in_french() {
         message.starts_with("impossible de se connecter au serveur PostgreSQL"),
         "{message}"
     );
+    assert!(message.contains("connexion refusée"), "{message}");
 }
 
 #[test]

@@ -45,7 +45,17 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
         }
         return text;
     }
-    // Connection and I/O errors: the chain of causes, e.g. « Connection refused ».
+    // Connection and I/O errors: the common network failures said in French, the system's
+    // words kept beside them for whoever helps; otherwise the chain of causes.
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>()
+            && let Some(french) = network_failure_in_french(io.kind())
+        {
+            return format!("{french} ({io})");
+        }
+        cause = inner.source();
+    }
     let mut text = error.to_string();
     let mut cause = std::error::Error::source(error);
     while let Some(inner) = cause {
@@ -54,4 +64,20 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
         cause = inner.source();
     }
     text
+}
+
+fn network_failure_in_french(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    Some(match kind {
+        ConnectionRefused => {
+            "aucun serveur n'écoute à cette adresse (connexion refusée) ; vérifiez l'adresse, le port et que le serveur est démarré"
+        }
+        TimedOut => "le serveur n'a pas répondu à temps ; vérifiez l'adresse et le réseau",
+        HostUnreachable | NetworkUnreachable => {
+            "le serveur est injoignable ; vérifiez l'adresse et le réseau"
+        }
+        NotFound => "aucun serveur à cette adresse (socket introuvable)",
+        ConnectionReset | ConnectionAborted | UnexpectedEof => "le serveur a coupé la connexion",
+        _ => return None,
+    })
 }
