@@ -260,6 +260,13 @@ fn amounts_round_trip_exactly() {
             assert_eq!(read.scale(), amount.scale(), "{text}: scale kept");
         }
     }
+    // Server-side sums stay exact too: the text casts to NUMERIC, never to a float.
+    let expected: Decimal = amounts.iter().map(|a| Decimal::from_str(a).unwrap()).sum();
+    let summed: String = client
+        .query_one("SELECT sum(amount::numeric)::text FROM payments", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(Decimal::from_str(&summed).unwrap(), expected);
 }
 
 /// What the comparison looks at for one column.
