@@ -6,7 +6,7 @@
 //! together, so a crash leaves either both or neither.
 
 use super::error::PgStoreError;
-use ::postgres::{Client, Transaction};
+use ::postgres::{Client, IsolationLevel, Transaction};
 
 /// One schema step. `version` is the number of its file, the same as its SQLite twin's.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +76,7 @@ pub fn migrate_with(
     migrations: &[PgMigration],
 ) -> Result<MigrationOutcome, PgStoreError> {
     let in_base = {
-        let mut tx = client.transaction()?;
+        let mut tx = step_transaction(client)?;
         lock_schema(&mut tx)?;
         tx.batch_execute(CREATE_BOOKKEEPING)?;
         let applied = applied_migrations(&mut tx)?;
@@ -93,7 +93,7 @@ pub fn migrate_with(
         {
             continue;
         }
-        let mut tx = client.transaction()?;
+        let mut tx = step_transaction(client)?;
         lock_schema(&mut tx)?;
         // Another PC may have applied it while this one waited for the lock.
         let done = tx.query_opt(
@@ -117,6 +117,17 @@ pub fn migrate_with(
         outcome.applied.push(migration.version);
     }
     Ok(outcome)
+}
+
+/// A transaction for one step, READ COMMITTED whatever the server's default: each
+/// statement after the lock then sees what the PC that held it committed. Under REPEATABLE
+/// READ or SERIALIZABLE (a server may default to them) the snapshot would date from before
+/// the wait, and a PC would apply again a migration another one just applied.
+fn step_transaction(client: &mut Client) -> Result<Transaction<'_>, PgStoreError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::ReadCommitted)
+        .start()?)
 }
 
 /// Waits for the schema lock; it is released when the transaction ends.
