@@ -61,10 +61,27 @@ fn migrating_again_changes_nothing() {
     let pg = server();
     let mut client = connect(&pg.fresh_database("again")).unwrap();
     migrate(&mut client).unwrap();
+    // Rows the base holds by now; 0013 drops and re-creates pdf_verdicts, so a step run
+    // again would lose its row.
+    client
+        .batch_execute(
+            "INSERT INTO app_settings (key, value) VALUES ('essai', 'gardé');
+             INSERT INTO pdf_verdicts (path, size, modified_ns, verdict)
+                 VALUES ('/factures/F1.pdf', 1234, 5678, 'LISIBLE');",
+        )
+        .unwrap();
     let before = bookkeeping_and_columns(&mut client);
     let outcome = migrate(&mut client).unwrap();
     assert!(outcome.applied.is_empty(), "{outcome:?}");
     assert_eq!(bookkeeping_and_columns(&mut client), before);
+    let kept: i64 = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM app_settings) + (SELECT count(*) FROM pdf_verdicts)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 2);
 }
 
 /// The migration rows (with their times) and every column: what a second run must not touch.
