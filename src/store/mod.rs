@@ -10,6 +10,8 @@ pub mod overrides;
 pub mod payment_terms;
 pub mod payments;
 pub mod pdf_verdicts;
+/// Team mode (issue 11): the shared PostgreSQL base.
+pub mod postgres;
 pub mod returned;
 pub mod settings;
 pub mod tracking;

@@ -145,3 +145,4 @@ pub fn venv_python() -> &'static Path {
         python
     })
 }
+pub mod postgres;
