@@ -164,7 +164,7 @@ fn a_lot_deposit_sends_one_flux_per_company_and_never_twice() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains(&format!("{} déposée(s), 0 en échec", conformant.len())),
+        text.contains(&format!("{}, 0 en échec", deposited(conformant.len()))),
         "{text}"
     );
     let store = chorus_depot::store::Store::open(&db).unwrap();
@@ -187,7 +187,7 @@ fn a_lot_deposit_sends_one_flux_per_company_and_never_twice() {
     assert_eq!(fluxes, companies, "one flux per invoicing company");
     // Again: nothing is sent twice.
     let out = deposit(&db, &sandbox, &["--mode", "lot", "--all-conformant"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 déposée(s), 0 en échec"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 déposée, 0 en échec"));
     let got = common::sandbox_received(&sandbox);
     assert!(conformant.iter().all(|n| got.get(n) == Some(&1)));
 }
@@ -284,4 +284,9 @@ fn the_directory_is_refreshed_through_the_api() {
     assert_eq!(latest, import);
     assert!(import.structure_count > 1000, "{import:?}");
     assert!(import.service_count > 1000, "{import:?}");
+}
+
+/// « 1 déposée », « 12 déposées »: the count the deposit summaries print.
+fn deposited(n: usize) -> String {
+    chorus_depot::model::counted(n, "déposée", "déposées")
 }

@@ -367,7 +367,7 @@ fn relance_from_the_command_line() {
         stdout.contains("Relance de la facture F2600002 écrite"),
         "{stdout}"
     );
-    assert!(stdout.contains("18 jour(s) de retard"), "{stdout}");
+    assert!(stdout.contains("18 jours de retard"), "{stdout}");
     let text = letter_text(&std::fs::read(&out).unwrap())
         .unwrap()
         .join("\n");

@@ -470,11 +470,7 @@ fn invoices_rejected_at_integration_go_back_to_correct_and_can_be_deposited_agai
         ],
     );
     assert!(!refused.status.success());
-    assert!(
-        text(&refused).contains("0 déposée(s)"),
-        "{}",
-        text(&refused)
-    );
+    assert!(text(&refused).contains("0 déposée,"), "{}", text(&refused));
     // « Corrigée, à redéposer », as the window's button does.
     for number in &again {
         chorus_depot::store::tracking::acknowledge_rejections(
@@ -487,7 +483,7 @@ fn invoices_rejected_at_integration_go_back_to_correct_and_can_be_deposited_agai
     drop(store);
     let out = deposit_lot(&db, &second, Some(&again));
     assert!(
-        out.contains(&format!("{} déposée(s), 0 en échec", again.len())),
+        out.contains(&format!("{}, 0 en échec", deposited(again.len()))),
         "{out}"
     );
     std::thread::sleep(Duration::from_millis(50));
@@ -811,7 +807,7 @@ fn the_same_invoices_deposited_from_two_databases_are_followed_by_both_never_ano
     // The second PC does not know: it deposits the same invoices, Chorus Pro accepts the
     // flux (a number) and refuses each invoice at integration.
     let out = deposit_lot(&second, &sandbox, None);
-    assert!(out.contains(&format!("{} déposée(s)", ok.len())), "{out}");
+    assert!(out.contains(&deposited(ok.len())), "{out}");
     assert!(common::sandbox_received(&sandbox).values().all(|&n| n == 2));
 
     let out = run(&second, &sandbox, "sync", &[]);
@@ -868,7 +864,12 @@ fn the_same_invoices_deposited_from_two_databases_are_followed_by_both_never_ano
             "deposit",
             &["--mode", "lot", "--name", "Encore", "--all-conformant"],
         );
-        assert!(text(&out).contains("0 déposée(s)"), "{}", text(&out));
+        assert!(text(&out).contains("0 déposée,"), "{}", text(&out));
     }
     assert!(common::sandbox_received(&sandbox).values().all(|&n| n == 2));
+}
+
+/// « 1 déposée », « 12 déposées »: the count the deposit summaries print.
+fn deposited(n: usize) -> String {
+    chorus_depot::model::counted(n, "déposée", "déposées")
 }

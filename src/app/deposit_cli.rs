@@ -168,8 +168,8 @@ pub fn to_text(report: &DepositReport) -> String {
         ));
     }
     out.push_str(&format!(
-        "{} déposée(s), {} en échec\n",
-        report.deposited(),
+        "{}, {} en échec\n",
+        crate::model::counted(report.deposited(), "déposée", "déposées"),
         report.failures()
     ));
     out

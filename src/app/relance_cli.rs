@@ -31,16 +31,20 @@ pub fn run(db: &Path, invoice: &str, out: &Path, date: Option<&str>) -> Result<S
         .with_context(|| format!("écriture du fichier {} impossible", out.display()))?;
     let money = |v| format_money(v, &letter.currency);
     Ok(format!(
-        "Relance de la facture {} écrite : {} ({} octets) — échéance {}, {} jour(s) de retard \
+        "Relance de la facture {} écrite : {} ({}) — échéance {}, {} de retard \
          au {}, restant dû {}, intérêts {}, indemnité {}, total {}",
         letter.invoice_number,
         out.display(),
-        bytes.len(),
+        crate::model::counted(bytes.len(), "octet", "octets"),
         letter
             .due_date
             .map(format_date)
             .unwrap_or_else(|| "inconnue".into()),
-        letter.days_late,
+        crate::model::counted(
+            usize::try_from(letter.days_late).unwrap_or(0),
+            "jour",
+            "jours"
+        ),
         format_date(today),
         money(letter.amount_due),
         money(letter.interest),

@@ -24,10 +24,7 @@ pub fn directory_import_lines(summary: &crate::directory::ImportSummary) -> Vec<
         .collect()
 }
 
-/// `1 facture`, `2 factures`, `1 234 factures` (French: 0 and 1 are singular).
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", format_count(n), if n <= 1 { one } else { many })
-}
+pub use crate::model::counted;
 
 /// `7 factures de clients publics : 1 conforme, 6 en anomalie`.
 pub fn checks_line(total: usize, conformant: usize, anomalous: usize) -> String {

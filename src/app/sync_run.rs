@@ -187,8 +187,9 @@ pub fn status_text(rows: &[DepositedStatus]) -> String {
     }
     let known = rows.iter().filter(|r| !r.status.is_empty()).count();
     out.push_str(&format!(
-        "{} facture(s) déposée(s), dont {known} suivie(s) sur Chorus Pro\n",
-        rows.len()
+        "{}, dont {} sur Chorus Pro\n",
+        crate::model::counted(rows.len(), "facture déposée", "factures déposées"),
+        crate::model::counted(known, "suivie", "suivies")
     ));
     out
 }

@@ -19,7 +19,7 @@ pub use erp::{
 };
 pub use iban::{Bic, Iban};
 pub use money::{
-    AMOUNT_LIMIT, NumberError, format_amount, format_count, format_money, parse_amount,
+    AMOUNT_LIMIT, NumberError, counted, format_amount, format_count, format_money, parse_amount,
     parse_decimal, parse_rate,
 };
 pub use siret::Siret;

@@ -127,6 +127,12 @@ pub fn format_money(value: Decimal, currency: &str) -> String {
     format!("{}{NBSP}{sign}", format_amount(value))
 }
 
+/// `1 facture`, `2 factures`, `1 234 factures`: a count and its noun, singular for 0 and 1
+/// as French has it. Every count shown to the user goes through it (no « facture(s) »).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", format_count(n), if n <= 1 { one } else { many })
+}
+
 /// A count with French thousands separators: `132417` → `132 417`.
 pub fn format_count(value: usize) -> String {
     let digits = value.to_string();

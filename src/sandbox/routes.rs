@@ -628,7 +628,12 @@ fn complete(shared: &Shared, body: &Value) -> Result<Map<String, Value>, Respons
         return Err(business(
             20003,
             &format!(
-                "Pièce(s) jointe(s) inconnue(s) : {} (à déposer d'abord avec ajouter/fichier).",
+                "{} : {} (à déposer d'abord avec ajouter/fichier).",
+                if unknown.len() == 1 {
+                    "Pièce jointe inconnue"
+                } else {
+                    "Pièces jointes inconnues"
+                },
                 unknown.join(", ")
             ),
         ));

@@ -201,9 +201,13 @@ pub fn show(
                 } else {
                     ui.label(RichText::new(&invoice.pdf_path).monospace().small());
                     let (text, ok) = match &check.pdf {
-                        PdfState::Readable { pages } => {
-                            (format!("PDF lisible, {pages} page(s)"), true)
-                        }
+                        PdfState::Readable { pages } => (
+                            format!(
+                                "PDF lisible, {}",
+                                crate::model::counted(*pages as usize, "page", "pages")
+                            ),
+                            true,
+                        ),
                         PdfState::NotGiven | PdfState::NotFound => {
                             ("Fichier introuvable".to_string(), false)
                         }

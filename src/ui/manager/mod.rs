@@ -201,7 +201,10 @@ fn last_sync_text(data: &ManagerData) -> String {
                 .unwrap_or_else(|_| run.started_at.clone());
             let errors = match run.errors {
                 0 => String::new(),
-                n => format!(", {n} erreur(s)"),
+                n => format!(
+                    ", {}",
+                    crate::model::counted(n as usize, "erreur", "erreurs")
+                ),
             };
             format!("Dernière synchronisation le {at}{errors}")
         }

@@ -194,8 +194,10 @@ fn presence(o: &mut Out<'_, '_>, c: &Category, n_lines: usize, n_ac: usize, n_ro
             Place::Computed,
             format!(
                 "Le récapitulatif de TVA doit contenir {expected} de la catégorie {} pour les \
-                 lignes, remises et frais {} ({n_rows} trouvée(s))",
-                c.code, c.label
+                 lignes, remises et frais {} ({})",
+                c.code,
+                c.label,
+                crate::model::counted(n_rows, "trouvée", "trouvées")
             ),
         );
     }
@@ -597,7 +599,8 @@ fn not_subject_alone(o: &mut Out<'_, '_>) {
     let detail = if mixed.is_empty() {
         String::new()
     } else {
-        format!(" (ligne(s) {})", mixed.join(", "))
+        let lines = if mixed.len() == 1 { "ligne" } else { "lignes" };
+        format!(" ({lines} {})", mixed.join(", "))
     };
     for (fires, rule, term, what) in [
         (r11, "BR-O-11", "BG-23", "d'autre catégorie de TVA"),
