@@ -123,7 +123,7 @@ impl SyncReport {
     /// The French summary of the CLI and of the status bar.
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "Synchronisation {} en {:.1} s : {} compte(s) rendu(s) de flux lu(s), {} facture(s) \
+            "Synchronisation {} en {} : {} compte(s) rendu(s) de flux lu(s), {} facture(s) \
              identifiée(s) sur Chorus Pro, {} changement(s) de statut.\n",
             if self.cancelled {
                 "arrêtée"
@@ -132,7 +132,7 @@ impl SyncReport {
             } else {
                 "terminée"
             },
-            self.elapsed.as_secs_f64(),
+            crate::model::format_duration(self.elapsed),
             self.fluxes_checked,
             self.invoices_learnt,
             self.statuses_changed

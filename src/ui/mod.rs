@@ -9,6 +9,8 @@ mod directory_tab;
 mod help;
 mod invoice_tables;
 pub mod manager;
+mod path_prompt;
+mod results_panel;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -60,6 +62,8 @@ pub struct ChorusDepotApp {
     accounts_view_asked: bool,
     /// The detail panel asked for the lines of this invoice already.
     extras_requested_for: Option<String>,
+    /// « Résultats »: every long task's progress and whole report.
+    pub results: results_panel::ResultsPanel,
 }
 
 impl ChorusDepotApp {
@@ -101,6 +105,7 @@ impl ChorusDepotApp {
             accounts_view_generation: None,
             accounts_view_asked: false,
             extras_requested_for: None,
+            results: results_panel::ResultsPanel::default(),
         }
     }
 
@@ -130,8 +135,11 @@ impl ChorusDepotApp {
             ui.add_space(2.0);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            status_bar::show(ui, &mut self.session, self.control.as_ref());
+            if status_bar::show(ui, &mut self.session, self.control.as_ref()) {
+                self.results.open = !self.results.open;
+            }
         });
+        results_panel::show(ui, &mut self.results, &mut self.session);
         match self.tab {
             Tab::Control => self.control_tab(ui),
             Tab::Directory => {
@@ -185,6 +193,7 @@ impl ChorusDepotApp {
         }
         toolbar::structure_window(ui.ctx(), &mut self.toolbar, &mut self.session);
         self.settings_dialog(ui.ctx());
+        path_prompt::show(ui.ctx(), &mut self.session);
         if self.help_open {
             help::show(ui.ctx(), &mut self.help_open);
         }
@@ -284,7 +293,7 @@ impl ChorusDepotApp {
                     model.toggle_all_conformant();
                 }
             }
-            Some(Action::Refresh) => self.session.refresh(),
+            Some(Action::Refresh) => self.session.refresh_everything(),
             Some(Action::Settings) => self.open_settings(),
             Some(Action::Help) => self.help_open = true,
             Some(Action::Deposit) => self.tab = Tab::Deposit,
