@@ -7,6 +7,10 @@ pub trait Progress: Sync {
     /// `fraction` in 0..=1; `message` says what is being done, in French.
     fn update(&self, fraction: f32, message: &str);
 
+    /// One line of the report as it happens (an invoice deposited, a file read): the window
+    /// shows them while the task runs, so a long run is never an empty screen.
+    fn detail(&self, _line: &str) {}
+
     /// True once the user asked to stop; the task then returns `Cancelled` and undoes its work.
     fn is_cancelled(&self) -> bool {
         false

@@ -855,7 +855,7 @@ fn a_silent_or_trickling_server_stops_the_sync_within_its_budget() {
         );
         assert!(
             run.text
-                .contains("Non fait : 3 compte(s) rendu(s) de flux sur 3 non lu(s)"),
+                .contains("Non fait : 3 comptes rendus de flux sur 3 non lus"),
             "{name}\n{}",
             run.text
         );

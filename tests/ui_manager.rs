@@ -176,6 +176,9 @@ fn the_tree_counts_by_status_and_the_search_narrows_it() {
     h.get_by_label(&format!("Chorus Pro : {news}"));
     // The current view exported as it is shown.
     h.get_by_label("Exporter en CSV").click();
+    h.run_steps(2);
+    // « Enregistrer sous »: the proposed file is accepted as it is.
+    common::ui::click_settled(&mut h, "Valider");
     wait_for(&mut h, "l'export", |h| {
         h.state()
             .as_ref()

@@ -104,15 +104,31 @@ pub fn recheck(
     previous: Option<&CheckReport>,
     progress: &dyn Progress,
 ) -> Result<Recheck, CheckRunError> {
-    let fresh = previous.and_then(|p| p.freshness.clone());
+    recheck_with(store, previous, None, progress)
+}
+
+/// `recheck` with the window's long-lived watch: the report's version is then comparable
+/// with the versions the window's poller reads (`app::base_watch`).
+pub fn recheck_with(
+    store: &mut Store,
+    previous: Option<&CheckReport>,
+    watch: Option<std::sync::Arc<ChangeWatch>>,
+    progress: &dyn Progress,
+) -> Result<Recheck, CheckRunError> {
+    // A previous report read through another watch says nothing of this one's versions.
+    let fresh = previous.and_then(|p| p.freshness.clone()).filter(|f| {
+        watch
+            .as_ref()
+            .is_none_or(|w| std::sync::Arc::ptr_eq(w, &f.watch))
+    });
     if let Some(f) = &fresh {
         progress.update(0.0, "Recherche des changements…");
         if f.watch.version()? == f.version && crate::pdf_files::unchanged(&f.pdf_stamps) {
             return Ok(Recheck::Unchanged);
         }
     }
-    let watch = match fresh {
-        Some(f) => Some(f.watch),
+    let watch = match fresh.map(|f| f.watch).or(watch) {
+        Some(w) => Some(w),
         None => match store.path().as_os_str() == ":memory:" {
             true => None,
             false => Some(std::sync::Arc::new(ChangeWatch::open(store.path())?)),

@@ -1,6 +1,7 @@
 //! Application state, commands and background jobs. The window and the CLI call the same
 //! functions; nothing here draws or knows egui.
 
+pub mod base_watch;
 pub mod check_run;
 pub mod connection;
 pub mod connection_form;
@@ -12,6 +13,7 @@ pub mod deposit_summary;
 pub mod deposit_wiring;
 pub mod documents;
 pub mod einvoice_checks;
+pub mod file_dialogs;
 pub mod jobs;
 pub mod lookup;
 pub mod manager_data;
@@ -22,6 +24,7 @@ pub mod prepared_lot;
 pub mod relance_cli;
 pub mod report_json;
 pub mod report_text;
+pub mod results;
 pub mod returned;
 pub mod row_cursor;
 pub mod secrets;

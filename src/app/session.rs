@@ -17,8 +17,10 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 mod connection_commands;
 mod deposit_commands;
+mod file_commands;
 mod manager_commands;
 mod payment_terms_commands;
+mod result_lines;
 mod returned_commands;
 
 pub use deposit_commands::{DepositRequest, PendingDeposit};
@@ -26,6 +28,8 @@ pub use deposit_commands::{DepositRequest, PendingDeposit};
 pub use returned_commands::{RecycleSetup, attachment_infos};
 
 pub use manager_commands::{ExportFormat, exports_dir};
+
+pub use file_commands::{FileRequest, PathPrompt, SaveWhat};
 
 /// One page of the directory browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,14 +64,28 @@ enum Reply {
         kind: JobKind,
         outcome: Result<JobOutput, String>,
     },
-    DirectoryPage(u64, Result<DirectoryPage, String>),
+    DirectoryPage(u64, Option<i64>, Result<DirectoryPage, String>),
     Siret(u64, String, Box<Result<Option<StructureEntry>, String>>),
     Extras(Result<InvoiceExtras, String>),
-    FilesPicked(FilePurpose, Vec<PathBuf>),
+    /// A file dialog closed (or could not open); the suggested path for a typed answer.
+    Dialog(
+        Box<FileRequest>,
+        Option<PathBuf>,
+        super::file_dialogs::Picked,
+    ),
+    ExportFailed(Notice),
+    /// Where exports are offered to go (the user's Documents), found off the UI thread.
+    ExportDir(PathBuf),
+    /// The base's version changed (another process, another window, or this one wrote).
+    BaseVersion(i64),
     Notice(Notice),
     ConnectionView(Box<Result<super::connection_form::ConnectionView, String>>),
     PaymentTermsView(Box<Result<super::payment_terms_form::PaymentTermsView, String>>),
-    Manager(Box<Result<super::manager_data::ManagerData, String>>),
+    /// The tracking data, with the base's version it was read at.
+    Manager(
+        Option<i64>,
+        Box<Result<super::manager_data::ManagerData, String>>,
+    ),
     Timeline(Box<Result<super::manager_data::InvoiceTimeline, String>>),
     /// A file written (export, letter) and how many rows it holds.
     Exported(PathBuf, usize),
@@ -212,11 +230,46 @@ pub struct Session {
     /// Bumped each time a sync ends, so views reload the tracking queries.
     pub sync_generation: u64,
     last_sync_started: Option<std::time::Instant>,
+    /// Every long task's progress and whole report, for the « Résultats » panel.
+    pub results: super::results::ResultsLog,
+    /// The long-lived watch on the base and what each view was read at.
+    base: super::base_watch::BaseWatch,
+    base_version: Option<i64>,
+    manager_version: Option<i64>,
+    directory_version: Option<i64>,
+    /// The version the last automatic reload was started for (one reload per change).
+    followed_version: Option<i64>,
+    /// The running check was started by a change of the base, not by the user.
+    quiet_check: bool,
+    /// System file dialogs or typed paths.
+    pub file_dialogs: super::file_dialogs::FileDialogs,
+    /// A typed path asked for, shown by the window until answered.
+    pub path_prompt: Option<PathPrompt>,
+    /// Where exports are offered to go.
+    export_dir: Option<PathBuf>,
 }
 
 impl Session {
     pub fn new(db_path: PathBuf, waker: Waker) -> Session {
         let (tx, rx) = channel();
+        let base = super::base_watch::BaseWatch::new(db_path.clone());
+        {
+            let tx = tx.clone();
+            let waker = waker.clone();
+            base.spawn_poller(super::base_watch::POLL_EVERY, move |version| {
+                let sent = tx.send(Reply::BaseVersion(version)).is_ok();
+                waker();
+                sent
+            });
+        }
+        {
+            let tx = tx.clone();
+            let fallback = exports_dir(&db_path);
+            std::thread::spawn(move || {
+                let dir = super::file_dialogs::default_export_dir(&fallback);
+                let _ = tx.send(Reply::ExportDir(dir));
+            });
+        }
         Session {
             db_path,
             waker,
@@ -262,6 +315,16 @@ impl Session {
             // The first automatic sync comes N minutes after start: « Synchroniser » is there
             // for the impatient, and opening the window does not wake Chorus Pro up.
             last_sync_started: Some(std::time::Instant::now()),
+            results: super::results::ResultsLog::default(),
+            base,
+            base_version: None,
+            manager_version: None,
+            directory_version: None,
+            followed_version: None,
+            quiet_check: false,
+            file_dialogs: super::file_dialogs::FileDialogs::from_env(),
+            path_prompt: None,
+            export_dir: None,
         }
     }
 
@@ -346,11 +409,26 @@ impl Session {
     /// "Actualiser": runs every check again in the background, unless nothing changed
     /// since the report shown (then it stays, and the user is told).
     pub fn refresh(&mut self) {
+        self.quiet_check = false;
+        self.start_check();
+    }
+
+    /// « Actualiser » in the toolbar: the checks, and everything else the window shows
+    /// (the Gestionnaire and the directory page), read again.
+    pub fn refresh_everything(&mut self) {
+        self.refresh();
+        self.load_manager();
+        self.reload_directory_page();
+    }
+
+    fn start_check(&mut self) {
         let db = self.db_path.clone();
         let previous = self.report.clone();
+        let base = self.base.clone();
         self.start_job(JobKind::Checks, move |progress| {
             let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-            match super::check_run::recheck(&mut store, previous.as_deref(), progress) {
+            let watch = base.get();
+            match super::check_run::recheck_with(&mut store, previous.as_deref(), watch, progress) {
                 Ok(super::check_run::Recheck::Unchanged) => Ok(JobOutput::Unchanged),
                 Ok(super::check_run::Recheck::New(report)) => Ok(JobOutput::Report(report)),
                 Err(e) => Err(e.to_string()),
@@ -461,6 +539,7 @@ impl Session {
             return;
         }
         let progress = JobProgress::new(self.waker.clone());
+        let result_id = self.results.begin(kind.label(), Some(progress.clone()));
         let worker_progress = progress.clone();
         let tx = self.tx.clone();
         let waker = self.waker.clone();
@@ -473,6 +552,7 @@ impl Session {
             kind,
             progress,
             started: std::time::Instant::now(),
+            result_id,
         });
     }
 
@@ -501,7 +581,9 @@ impl Session {
         self.next_request += 1;
         let id = self.next_request;
         self.directory_request = id;
+        let base = self.base.clone();
         self.query(move |store| {
+            let version = base.version();
             let result = crate::store::directory::search_structures(
                 store.conn(),
                 &query,
@@ -517,8 +599,16 @@ impl Session {
                 total,
             })
             .map_err(|e| e.to_string());
-            Reply::DirectoryPage(id, result)
+            Reply::DirectoryPage(id, version, result)
         });
+    }
+
+    /// The directory page shown, read again (the base changed).
+    fn reload_directory_page(&mut self) {
+        if let Some(page) = &self.directory_page {
+            let (query, only_active, offset) = (page.query.clone(), page.only_active, page.offset);
+            self.request_directory_page(query, only_active, offset);
+        }
     }
 
     pub fn lookup_siret(&mut self, siret: String, only_active_services: bool) {
@@ -560,28 +650,6 @@ impl Session {
         });
     }
 
-    /// Opens a native file dialog on its own thread, so the window keeps drawing.
-    pub fn pick_files(&self, purpose: FilePurpose) {
-        let tx = self.tx.clone();
-        let waker = self.waker.clone();
-        std::thread::spawn(move || {
-            let picked = match purpose {
-                FilePurpose::DirectoryFiles => rfd::FileDialog::new()
-                    .set_title("Annuaire Chorus Pro : fichiers structures et services")
-                    .add_filter("Annuaire (CSV, XLSX)", &["csv", "xlsx"])
-                    .pick_files()
-                    .unwrap_or_default(),
-                FilePurpose::ErpFolder => rfd::FileDialog::new()
-                    .set_title("Dossier des fichiers CSV de l'ERP")
-                    .pick_folder()
-                    .into_iter()
-                    .collect(),
-            };
-            let _ = tx.send(Reply::FilesPicked(purpose, picked));
-            waker();
-        });
-    }
-
     /// Opens a file (an invoice PDF) with the system's viewer, off the UI thread.
     pub fn open_with_system(&self, path: String) {
         let tx = self.tx.clone();
@@ -610,10 +678,15 @@ impl Session {
         while let Ok(reply) = self.rx.try_recv() {
             match reply {
                 Reply::JobDone { kind, outcome } => self.job_done(kind, outcome),
-                Reply::DirectoryPage(id, result) if id == self.directory_request => match result {
-                    Ok(page) => self.directory_page = Some(page),
-                    Err(e) => self.notice(true, format!("Annuaire : {e}")),
-                },
+                Reply::DirectoryPage(id, version, result) if id == self.directory_request => {
+                    match result {
+                        Ok(page) => {
+                            self.directory_page = Some(page);
+                            self.directory_version = version;
+                        }
+                        Err(e) => self.notice(true, format!("Annuaire : {e}")),
+                    }
+                }
                 Reply::DirectoryPage(..) => {}
                 Reply::Siret(id, siret, result) if id == self.siret_request => {
                     self.siret_result = Some((siret, *result));
@@ -621,10 +694,11 @@ impl Session {
                 Reply::Siret(..) => {}
                 Reply::Extras(result) => self.extras = Some(result),
                 Reply::Notice(n) => self.notice(n.error, n.text),
-                Reply::Manager(data) => {
+                Reply::Manager(version, data) => {
                     self.manager_loading = false;
                     match *data {
                         Ok(data) => {
+                            self.manager_version = version;
                             self.manager = Some(Arc::new(data));
                             self.manager_generation += 1;
                             self.manager_error = None;
@@ -636,17 +710,23 @@ impl Session {
                     }
                 }
                 Reply::Timeline(timeline) => self.timeline = Some(*timeline),
-                Reply::Exported(path, rows) => {
-                    let what = if rows == 1 {
-                        "1 ligne".to_string()
-                    } else {
-                        format!("{rows} lignes")
-                    };
-                    self.notice(
-                        false,
-                        format!("Fichier écrit : {} ({what})", path.display()),
+                Reply::Exported(path, rows) => self.exported(path, rows),
+                Reply::ExportFailed(n) => {
+                    self.results.record(
+                        "Export",
+                        vec![super::results::ResultLine::error(n.text.clone())],
+                        None,
                     );
-                    self.last_export = Some(path);
+                    self.notice(true, n.text);
+                }
+                Reply::ExportDir(dir) => {
+                    if self.export_dir.is_none() {
+                        self.export_dir = Some(dir);
+                    }
+                }
+                Reply::BaseVersion(version) => self.base_version = Some(version),
+                Reply::Dialog(request, suggested, picked) => {
+                    self.dialog_answered(*request, suggested, picked)
                 }
                 Reply::RawReport(flux, text) => self.raw_report = Some((flux, text)),
                 Reply::RecycleSetup(setup) => self.recycle_setup = Some(*setup),
@@ -679,17 +759,65 @@ impl Session {
                     self.payment_terms_view = Some(*view);
                     self.payment_terms_view_generation += 1;
                 }
-                Reply::FilesPicked(purpose, files) => {
-                    if !files.is_empty() {
-                        self.picked_files = Some((purpose, files));
-                    }
-                }
             }
         }
+        self.follow_base();
+    }
+
+    /// Reloads what is older than the base: the check report, the Gestionnaire's data and
+    /// the directory page. Not while a job runs (its end reloads what it changed, and this
+    /// looks again then); once per version, so a reload that sees a commit made during its
+    /// read waits for the next change instead of looping.
+    fn follow_base(&mut self) {
+        let Some(now) = self.base_version else {
+            return;
+        };
+        if self.job.is_some() || self.followed_version == Some(now) {
+            return;
+        }
+        let report_version = self
+            .report
+            .as_ref()
+            .and_then(|r| r.freshness.as_ref())
+            .map(|f| f.version);
+        let mut reloaded = false;
+        if self.report.is_some() && report_version != Some(now) {
+            self.quiet_check = true;
+            self.start_check();
+            reloaded = true;
+        }
+        if self.manager.is_some() && !self.manager_loading && self.manager_version != Some(now) {
+            self.load_manager();
+            if let Some(number) = self.timeline_number.clone() {
+                self.load_timeline(number);
+            }
+            reloaded = true;
+        }
+        if self.directory_page.is_some() && self.directory_version != Some(now) {
+            self.reload_directory_page();
+            reloaded = true;
+        }
+        if reloaded {
+            tracing::debug!(version = now, "the base changed: views reloaded");
+        }
+        self.followed_version = Some(now);
     }
 
     fn job_done(&mut self, kind: JobKind, outcome: Result<JobOutput, String>) {
-        self.job = None;
+        let quiet = std::mem::take(&mut self.quiet_check) && kind == JobKind::Checks;
+        if let Some(job) = self.job.take() {
+            let stopped = job.progress.is_cancel_requested();
+            if quiet && matches!(outcome, Ok(JobOutput::Unchanged)) {
+                // A reload that found nothing new is no result worth keeping.
+                self.results.discard(job.result_id);
+            } else {
+                let lines = result_lines::lines_of(&outcome);
+                self.results
+                    .finish(job.result_id, lines, outcome.is_err(), stopped);
+            }
+        }
+        // The job may have written: what it changed is looked at again.
+        self.followed_version = None;
         match outcome {
             Ok(JobOutput::Report(report)) => {
                 let report = Arc::new(*report);
@@ -703,6 +831,7 @@ impl Session {
                     self.discard_prepared_lot(why);
                 }
             }
+            Ok(JobOutput::Unchanged) if quiet => {}
             Ok(JobOutput::Unchanged) => {
                 self.notice(
                     false,
@@ -737,6 +866,8 @@ impl Session {
                 self.sync_report = Some(Arc::new(*report));
                 self.sync_generation += 1;
                 self.refresh_manager();
+                // Invoices Chorus Pro refused at integration go back among the anomalies.
+                self.recheck_pending = true;
             }
             Ok(JobOutput::DirectoryImported(lines)) => {
                 let mut lines = lines.into_iter();

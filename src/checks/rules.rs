@@ -442,10 +442,9 @@ fn pdf_rule(path: &str, data: &CheckData, found: &mut Vec<Anomaly>) -> PdfState 
     state
 }
 
-/// `10,5 Mo`.
+/// `10,5 Mo`, `12 Ko`: see `model::units`.
 pub fn format_size(bytes: u64) -> String {
-    let mb = Decimal::from(bytes) / Decimal::from(1024 * 1024);
-    format!("{} Mo", mb.round_dp(1).to_string().replace('.', ","))
+    crate::model::format_size(bytes)
 }
 
 /// Amounts and dates no invoice can have. The import refuses them (issue 9), but a base

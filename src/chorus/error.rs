@@ -147,11 +147,7 @@ pub enum ChorusError {
 
 /// `30 s`, `1,5 s`: a delay as the user reads it.
 fn seconds(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{:.1} s", d.as_secs_f64()).replace('.', ",")
-    }
+    crate::model::format_duration(d)
 }
 
 fn retry_hint(retry_after: Option<Duration>) -> String {

@@ -199,15 +199,7 @@ pub(crate) fn describe(failure: &TransportFailure) -> String {
 
 /// `20 Mo`, `512 Ko`, `300 octets`: a limit as the user reads it.
 pub(crate) fn megabytes(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
-        format!("{} Mo", bytes / (1024 * 1024))
-    } else if bytes >= 1024 * 1024 {
-        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
-    } else if bytes >= 1024 {
-        format!("{} Ko", bytes / 1024)
-    } else {
-        format!("{bytes} octets")
-    }
+    crate::model::format_size(bytes as u64)
 }
 
 /// Reads the answer body through a limit: never more than `max_body + 1` bytes buffered,

@@ -3,7 +3,7 @@
 //! (« Dépôt par lot »).
 
 use super::files::{flux_dir, keep, sha256_hex};
-use super::journal::{describe, now, reconcile};
+use super::journal::{now, reconcile};
 use super::plan::split_into_fluxes;
 use super::{DepositFailure, FluxFile, FluxLimits, FluxWriter, Gateway};
 use crate::progress::Progress;
@@ -53,6 +53,22 @@ pub struct InvoiceOutcome {
     pub outcome: Outcome,
 }
 
+impl InvoiceOutcome {
+    /// `2300630 — F2300630.xml — déposée : flux FLUX-1`, for a text report.
+    pub fn line(&self) -> String {
+        if self.file.is_empty() {
+            format!("{} — {}", self.invoice_number, self.outcome.text())
+        } else {
+            format!(
+                "{} — {} — {}",
+                self.invoice_number,
+                self.file,
+                self.outcome.text()
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DepositReport {
     pub outcomes: Vec<InvoiceOutcome>,
@@ -85,16 +101,20 @@ impl DepositReport {
             .count()
     }
 
-    /// « 2 déposée(s), 0 en échec, 8 non envoyée(s) » for the window.
+    /// « 2 déposées, 0 en échec, 8 non envoyées » for the window and the CLI.
     pub fn summary(&self) -> String {
+        use crate::model::counted;
         let not_sent = self.not_sent();
         let mut text = format!(
-            "{} déposée(s), {} en échec",
-            self.deposited(),
+            "{}, {} en échec",
+            counted(self.deposited(), "déposée", "déposées"),
             self.failures() - not_sent
         );
         if not_sent > 0 {
-            text.push_str(&format!(", {not_sent} non envoyée(s)"));
+            text.push_str(&format!(
+                ", {}",
+                counted(not_sent, "non envoyée", "non envoyées")
+            ));
         }
         text
     }
@@ -327,11 +347,12 @@ pub fn run_sequential(
     let mut report = DepositReport::default();
     progress.update(0.0, "Vérification des dépôts précédents…");
     let blocked = prepare(store, gateway, options.uncertain_after, &mut report)?;
-    let started = Instant::now();
     let total = invoices.len().max(1);
     let mut stop_reason: Option<String> = None;
     let mut sent = 0usize;
+    let mut told = 0usize;
     for (i, number) in invoices.iter().enumerate() {
+        tell_new_outcomes(&report, &mut told, progress);
         if let Some(why) = &stop_reason {
             report.push(number, "", Outcome::NotSent(why.clone()));
             continue;
@@ -359,10 +380,10 @@ pub fn run_sequential(
         if sent > 0 {
             wait_or_stop(options.wait, progress);
         }
-        let remaining = remaining_time(started, i, invoices.len());
+        // The remaining time is the window's to estimate (`JobProgress::remaining`).
         progress.update(
             i as f32 / total as f32,
-            &format!("Facture {number} ({}/{}){remaining}", i + 1, invoices.len()),
+            &format!("Facture {number} ({}/{})", i + 1, invoices.len()),
         );
         let file = match writer.invoice_file(number) {
             Ok(file) => file,
@@ -412,20 +433,17 @@ pub fn run_sequential(
         }
         report.push(number, &shown, outcome);
     }
+    tell_new_outcomes(&report, &mut told, progress);
     progress.update(1.0, "Dépôt terminé");
     Ok(report)
 }
 
-fn remaining_time(started: Instant, done: usize, total: usize) -> String {
-    if done == 0 {
-        return String::new();
+/// Passes the report's lines not yet told on to `progress`, as they come.
+fn tell_new_outcomes(report: &DepositReport, told: &mut usize, progress: &dyn Progress) {
+    for o in report.outcomes.iter().skip(*told) {
+        progress.detail(&o.line());
     }
-    let per = started.elapsed() / done as u32;
-    let left = per * (total - done) as u32;
-    format!(
-        " — reste environ {}",
-        describe(Duration::from_secs(left.as_secs().max(1)))
-    )
+    *told = report.outcomes.len();
 }
 
 /// A lot ready to send: its file on disk and what it holds.
@@ -543,7 +561,9 @@ pub fn send_lots(
     report: &mut DepositReport,
     progress: &dyn Progress,
 ) -> Result<(), DepositError> {
+    let mut told = report.outcomes.len();
     for (k, flux) in prepared.iter().enumerate() {
+        tell_new_outcomes(report, &mut told, progress);
         let file_name = flux
             .path
             .file_name()
@@ -610,6 +630,7 @@ pub fn send_lots(
             report.push(n, &file_name, outcome);
         }
     }
+    tell_new_outcomes(report, &mut told, progress);
     progress.update(1.0, "Dépôt terminé");
     Ok(())
 }

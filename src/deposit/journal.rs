@@ -119,12 +119,5 @@ pub fn reconcile(
 
 /// `6 h`, `10 min`, `45 s`.
 pub fn describe(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 && s.is_multiple_of(3600) {
-        format!("{} h", s / 3600)
-    } else if s >= 60 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{s} s")
-    }
+    crate::model::format_duration(d)
 }

@@ -10,6 +10,7 @@ pub mod money;
 pub mod siret;
 pub mod spreadsheet_csv;
 pub mod status;
+pub mod units;
 
 pub use date::{check_plausible, format_date, format_opt_date, parse_date};
 pub use directory::{Service, Structure};
@@ -23,3 +24,4 @@ pub use money::{
     parse_decimal, parse_rate,
 };
 pub use siret::Siret;
+pub use units::{format_duration, format_remaining, format_size};

@@ -28,6 +28,23 @@ impl ChangeWatch {
         })
     }
 
+    /// A watch on an existing base only: `None` while the file is not there (the demo not
+    /// yet written), so that watching never creates an empty base in its place.
+    pub fn open_existing(path: &Path) -> rusqlite::Result<Option<ChangeWatch>> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Some(ChangeWatch {
+            conn: Mutex::new(conn),
+        }))
+    }
+
     /// Writes through the watch's own connection: what it commits does not change the
     /// version it reads (the caches a check run keeps are written so).
     pub fn with_conn<R>(&self, work: impl FnOnce(&mut Connection) -> R) -> R {

@@ -238,7 +238,7 @@ pub fn shortened_name(name: &str) -> String {
 }
 
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    crate::model::format_size(bytes)
 }
 
 /// The problems of one attachment, in French.

@@ -32,6 +32,7 @@ use crate::chorus::factures::{
 };
 use crate::chorus::transverses::{ConsulterCrDetailleAnswer, ConsulterCrDetailleRequest};
 use crate::chorus::{ChorusClient, ChorusError, FluxState, FluxSyntax};
+use crate::model::counted;
 use crate::model::status::InvoiceStatus;
 use crate::progress::Progress;
 use crate::store::tracking::{
@@ -123,8 +124,7 @@ impl SyncReport {
     /// The French summary of the CLI and of the status bar.
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "Synchronisation {} en {:.1} s : {} compte(s) rendu(s) de flux lu(s), {} facture(s) \
-             identifiée(s) sur Chorus Pro, {} changement(s) de statut.\n",
+            "Synchronisation {} en {} : {} de flux {}, {} sur Chorus Pro, {} de statut.\n",
             if self.cancelled {
                 "arrêtée"
             } else if self.interrupted.is_some() {
@@ -132,10 +132,19 @@ impl SyncReport {
             } else {
                 "terminée"
             },
-            self.elapsed.as_secs_f64(),
-            self.fluxes_checked,
-            self.invoices_learnt,
-            self.statuses_changed
+            crate::model::format_duration(self.elapsed),
+            counted(self.fluxes_checked, "compte rendu", "comptes rendus"),
+            if self.fluxes_checked <= 1 {
+                "lu"
+            } else {
+                "lus"
+            },
+            counted(
+                self.invoices_learnt,
+                "facture identifiée",
+                "factures identifiées"
+            ),
+            counted(self.statuses_changed, "changement", "changements"),
         );
         if let Some(why) = &self.interrupted {
             out.push_str(why);
@@ -191,14 +200,22 @@ impl SyncReport {
         }
         if !self.errors.is_empty() {
             out.push_str(&format!(
-                "{} erreur(s), reprises à la prochaine synchronisation :\n",
-                self.errors.len()
+                "{}, {} à la prochaine synchronisation :\n",
+                counted(self.errors.len(), "erreur", "erreurs"),
+                if self.errors.len() == 1 {
+                    "reprise"
+                } else {
+                    "reprises"
+                }
             ));
             for e in self.errors.iter().take(20) {
                 out.push_str(&format!("  {e}\n"));
             }
             if self.errors.len() > 20 {
-                out.push_str(&format!("  … et {} autre(s)\n", self.errors.len() - 20));
+                out.push_str(&format!(
+                    "  … et {}\n",
+                    counted(self.errors.len() - 20, "autre", "autres")
+                ));
             }
         }
         out
@@ -339,12 +356,16 @@ impl Run<'_> {
         }
         self.gave_up = true;
         let left = match self.phase {
-            Phase::FluxReports => format!(
-                "{} compte(s) rendu(s) de flux sur {} non lu(s), ni les factures des flux \
-                 intégrés ni leurs historiques",
-                self.flux_total.saturating_sub(self.report.fluxes_checked),
-                self.flux_total
-            ),
+            Phase::FluxReports => {
+                let left = self.flux_total.saturating_sub(self.report.fluxes_checked);
+                format!(
+                    "{} de flux sur {} {}, ni les factures des flux intégrés ni leurs \
+                     historiques",
+                    counted(left, "compte rendu", "comptes rendus"),
+                    self.flux_total,
+                    if left <= 1 { "non lu" } else { "non lus" }
+                )
+            }
             Phase::Duplicates => "la recherche des factures déjà sur Chorus Pro, les factures \
                                   des flux intégrés et leurs historiques"
                 .to_string(),
@@ -352,14 +373,37 @@ impl Run<'_> {
                 "une partie des factures des flux intégrés et leurs historiques".to_string()
             }
             Phase::Histories => {
-                format!("{} historique(s) de facture non lu(s)", self.histories_left)
+                format!(
+                    "{} de facture {}",
+                    counted(self.histories_left, "historique", "historiques"),
+                    if self.histories_left <= 1 {
+                        "non lu"
+                    } else {
+                        "non lus"
+                    }
+                )
             }
         };
         let message = format!(
-            "{reason} : synchronisation interrompue. Fait : {} compte(s) rendu(s) de flux lu(s), \
-             {} facture(s) identifiée(s), {} changement(s) de statut enregistré(s). Non fait : \
-             {left}. Tout reprendra à la prochaine synchronisation.",
-            self.report.fluxes_checked, self.report.invoices_learnt, self.report.statuses_changed
+            "{reason} : synchronisation interrompue. Fait : {} de flux {}, {}, {} de statut \
+             {}. Non fait : {left}. Tout reprendra à la prochaine synchronisation.",
+            counted(self.report.fluxes_checked, "compte rendu", "comptes rendus"),
+            if self.report.fluxes_checked <= 1 {
+                "lu"
+            } else {
+                "lus"
+            },
+            counted(
+                self.report.invoices_learnt,
+                "facture identifiée",
+                "factures identifiées"
+            ),
+            counted(self.report.statuses_changed, "changement", "changements"),
+            if self.report.statuses_changed <= 1 {
+                "enregistré"
+            } else {
+                "enregistrés"
+            }
         );
         self.report.errors.push(message.clone());
         self.report.interrupted = Some(message);
@@ -1138,15 +1182,23 @@ fn flux_report(
                 String::new()
             } else {
                 format!(
-                    " ; {} facture(s) déjà sur Chorus Pro (dépôt en double refusé, suivies \
-                     sans nouveau dépôt)",
-                    report.duplicates.len()
+                    " ; {} déjà sur Chorus Pro (dépôt en double refusé, {} sans nouveau dépôt)",
+                    counted(report.duplicates.len(), "facture", "factures"),
+                    if report.duplicates.len() <= 1 {
+                        "suivie"
+                    } else {
+                        "suivies"
+                    }
                 )
             };
             if *state == FluxState::Rejected {
                 report.flux_error = format!(
-                    "Flux rejeté par Chorus Pro ({} erreur(s)){}{duplicates}",
-                    report.errors.len() - report.duplicates.len(),
+                    "Flux rejeté par Chorus Pro ({}){}{duplicates}",
+                    counted(
+                        report.errors.len() - report.duplicates.len(),
+                        "erreur",
+                        "erreurs"
+                    ),
                     if technical.is_empty() {
                         String::new()
                     } else {
@@ -1165,8 +1217,8 @@ fn flux_report(
                 ));
             } else {
                 report.flux_error = format!(
-                    "Flux intégré partiellement : {named} facture(s) rejetée(s) par Chorus \
-                     Pro{duplicates}"
+                    "Flux intégré partiellement : {} par Chorus Pro{duplicates}",
+                    counted(named, "facture rejetée", "factures rejetées")
                 );
             }
         }
@@ -1346,7 +1398,7 @@ mod tests {
                 .any(|e| e.invoice_number == "F1" && e.duplicate)
         );
         assert!(
-            r.flux_error.contains("1 facture(s) déjà sur Chorus Pro"),
+            r.flux_error.contains("1 facture déjà sur Chorus Pro"),
             "{}",
             r.flux_error
         );

@@ -232,8 +232,8 @@ pub fn show(
     confirmation(ui.ctx(), session);
 }
 
-/// The deposit under way, in the tab itself: the status bar is too narrow for the
-/// remaining time.
+/// The deposit under way, in the tab itself: its progress with the time left, the stop
+/// button and the invoices done so far (the status bar only summarises).
 fn job_progress(ui: &mut egui::Ui, session: &mut Session) {
     let Some(job) = session.job() else {
         return;
@@ -241,18 +241,19 @@ fn job_progress(ui: &mut egui::Ui, session: &mut Session) {
     if !matches!(job.kind, JobKind::DepositSend | JobKind::DepositPrepare) {
         return;
     }
-    let (fraction, message) = job.progress.snapshot();
+    let (fraction, _) = job.progress.snapshot();
     let stopping = job.progress.is_cancel_requested();
     ui.add_space(6.0);
     ui.add(
         egui::ProgressBar::new(fraction)
-            .text(if message.is_empty() {
-                job.kind.label().to_string()
-            } else {
-                message
-            })
+            .text(crate::app::results::progress_text(
+                job.kind.label(),
+                &job.progress,
+            ))
             .animate(true),
     );
+    let done = job.progress.detail_count();
+    let progress = job.progress.clone();
     if ui
         .add_enabled(
             !stopping,
@@ -265,6 +266,21 @@ fn job_progress(ui: &mut egui::Ui, session: &mut Session) {
         .clicked()
     {
         session.cancel_job();
+    }
+    if done > 0 {
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("Déjà traitées : {}", format_count(done))).strong());
+        let height = ui.text_style_height(&egui::TextStyle::Body);
+        egui::ScrollArea::vertical()
+            .id_salt("deposit-done-so-far")
+            .max_height(320.0)
+            .stick_to_bottom(true)
+            .auto_shrink([false, true])
+            .show_rows(ui, height, done, |ui, range| {
+                for line in progress.details_in(range) {
+                    ui.label(line);
+                }
+            });
     }
 }
 

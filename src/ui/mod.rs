@@ -11,8 +11,10 @@ mod help;
 mod invoice_tables;
 mod keyboard;
 pub mod manager;
+mod path_prompt;
 pub mod payment_terms_settings;
 pub mod remembered;
+mod results_panel;
 mod settings_dialog;
 mod status_bar;
 mod structure_view;
@@ -66,6 +68,8 @@ pub struct ChorusDepotApp {
     extras_requested_for: Option<String>,
     /// What the last run left (sorts wait for the first report to be applied).
     remembered: remembered::Remembered,
+    /// « Résultats »: every long task's progress and whole report.
+    pub results: results_panel::ResultsPanel,
 }
 
 impl ChorusDepotApp {
@@ -108,6 +112,7 @@ impl ChorusDepotApp {
             accounts_view_asked: false,
             extras_requested_for: None,
             remembered: remembered::Remembered::default(),
+            results: results_panel::ResultsPanel::default(),
         }
     }
 
@@ -138,8 +143,11 @@ impl ChorusDepotApp {
             ui.add_space(2.0);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            status_bar::show(ui, &mut self.session, self.control.as_ref());
+            if status_bar::show(ui, &mut self.session, self.control.as_ref()) {
+                self.results.open = !self.results.open;
+            }
         });
+        results_panel::show(ui, &mut self.results, &mut self.session);
         match self.tab {
             Tab::Control => self.control_tab(ui),
             Tab::Directory => {
@@ -193,6 +201,7 @@ impl ChorusDepotApp {
         }
         toolbar::structure_window(ui.ctx(), &mut self.toolbar, &mut self.session);
         self.settings_dialog(ui.ctx());
+        path_prompt::show(ui.ctx(), &mut self.session);
         if self.help.open {
             help::show(ui.ctx(), &mut self.help, self.session.db_path());
         }
@@ -296,7 +305,7 @@ impl ChorusDepotApp {
                     model.toggle_all_conformant();
                 }
             }
-            Some(Action::Refresh) => self.session.refresh(),
+            Some(Action::Refresh) => self.session.refresh_everything(),
             Some(Action::Settings) => self.open_settings(),
             Some(Action::Help) => self.help.open = true,
             Some(Action::Deposit) => self.tab = Tab::Deposit,

@@ -1,5 +1,6 @@
-//! The status bar: the directory's date and counts, the invoice counts, the job under way
-//! with its progress and a stop button, and the latest message.
+//! The status bar, a summary only: the task under way (with the time left and a stop
+//! button) or the latest message, on one line that opens the « Résultats » panel; then the
+//! directory's date and counts, the invoice counts and what Chorus Pro sent back.
 
 use super::style;
 use crate::app::control_model::ControlModel;
@@ -7,20 +8,25 @@ use crate::app::session::Session;
 use crate::model::format_count;
 use egui::RichText;
 
-pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlModel>) {
+/// Draws the bar; true when the user asked for the « Résultats » panel (a click on the
+/// summary of a task or of the latest message).
+pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlModel>) -> bool {
+    let mut open_results = false;
     ui.add_space(2.0);
     ui.horizontal(|ui| {
+        let count = session.results.entries().len();
+        if ui
+            .button(format!("Résultats ({})", crate::model::format_count(count)))
+            .on_hover_text("Le compte rendu complet de chaque tâche")
+            .clicked()
+        {
+            open_results = true;
+        }
         if let Some(job) = session.job() {
-            let (fraction, message) = job.progress.snapshot();
-            let label = if message.is_empty() {
-                job.kind.label().to_string()
-            } else {
-                message
-            };
+            let (fraction, _) = job.progress.snapshot();
             ui.add(
                 egui::ProgressBar::new(fraction)
-                    .desired_width(260.0)
-                    .text(label)
+                    .desired_width(90.0)
                     .animate(true),
             );
             let stopping = job.progress.is_cancel_requested();
@@ -33,8 +39,49 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
             {
                 session.cancel_job();
             }
-            ui.separator();
         }
+        // One line: the task under way, else the latest message; the whole text is in
+        // the panel a click away.
+        let (text, colour) = match session.job() {
+            Some(job) => (
+                crate::app::results::progress_text(job.kind.label(), &job.progress),
+                style::ACCENT,
+            ),
+            None => match session.notices.last() {
+                Some(notice) if notice.error => (notice.text.clone(), style::ERROR_RED),
+                Some(notice) => (notice.text.clone(), style::OK_GREEN),
+                None => (String::new(), style::MUTED),
+            },
+        };
+        let written = session
+            .results
+            .latest()
+            .and_then(|e| e.file.clone())
+            .filter(|_| session.job().is_none());
+        if let Some(file) = written
+            && ui
+                .small_button("Ouvrir le dossier")
+                .on_hover_text(file.display().to_string())
+                .clicked()
+        {
+            session.open_folder_of(&file);
+        }
+        if !text.is_empty()
+            && ui
+                .add(
+                    egui::Label::new(RichText::new(&text).color(colour))
+                        .truncate()
+                        .sense(egui::Sense::click()),
+                )
+                .on_hover_text(format!(
+                    "{text}\n\nCliquez pour voir le compte rendu complet"
+                ))
+                .clicked()
+        {
+            open_results = true;
+        }
+    });
+    ui.horizontal(|ui| {
         let report = session.report.as_ref();
         ui.label(crate::app::status::directory_line(
             report.and_then(|r| r.directory.as_ref()),
@@ -86,22 +133,15 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
                 );
             }
         }
-        if let Some(notice) = session.notices.last() {
-            ui.separator();
-            let color = if notice.error {
-                style::ERROR_RED
-            } else {
-                style::OK_GREEN
-            };
-            ui.label(RichText::new(&notice.text).color(color))
-                .on_hover_text(&notice.text);
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(format!("Base : {}", session.db_path().display()))
-                .small()
-                .color(style::MUTED),
+        ui.separator();
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("Base : {}", session.db_path().display()))
+                    .small()
+                    .color(style::MUTED),
+            )
+            .truncate(),
         );
     });
+    open_results
 }

@@ -12,8 +12,10 @@ pub fn harness(db: PathBuf) -> AppHarness {
         .with_size(egui::vec2(1440.0, 1000.0))
         .build_ui_state(
             move |ui, app: &mut Option<ChorusDepotApp>| {
-                app.get_or_insert_with(|| ChorusDepotApp::new(db.clone(), ui.ctx()))
-                    .show(ui);
+                app.get_or_insert_with(|| {
+                    without_file_dialogs(ChorusDepotApp::new(db.clone(), ui.ctx()), &db)
+                })
+                .show(ui);
             },
             None,
         )
@@ -42,12 +44,25 @@ pub fn harness_with(
         .build_ui_state(
             move |ui, app: &mut Option<ChorusDepotApp>| {
                 app.get_or_insert_with(|| {
-                    ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone())
+                    without_file_dialogs(
+                        ChorusDepotApp::with_connector(db.clone(), ui.ctx(), connector.clone()),
+                        &db,
+                    )
                 })
                 .show(ui);
             },
             None,
         )
+}
+
+/// No system file dialog in a test (one could open on a developer's desktop): typed paths,
+/// and exports offered next to the base rather than in the user's Documents.
+fn without_file_dialogs(mut app: ChorusDepotApp, db: &std::path::Path) -> ChorusDepotApp {
+    app.session.file_dialogs = chorus_depot::app::file_dialogs::FileDialogs::Typed;
+    if let Some(dir) = db.parent() {
+        app.session.set_export_dir(dir.join("exports"));
+    }
+    app
 }
 
 /// Steps the window until `done` holds: the work runs on worker threads.

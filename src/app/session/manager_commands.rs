@@ -1,10 +1,9 @@
 //! The session's commands of the « Gestionnaire Chorus Pro »: load what it shows, the
-//! selected invoice's timeline, mark the news as seen, export the current view, write a
-//! reminder letter, show a flux's raw report.
+//! selected invoice's timeline, mark the news as seen, show a flux's raw report (exports and
+//! letters: `file_commands`).
 
 use super::{Notice, Reply, Session};
 use crate::app::manager_data;
-use crate::app::table_export::{self, Table};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -31,13 +30,15 @@ impl Session {
             })
             .unwrap_or_default();
         self.manager_loading = true;
+        let base = self.base.clone();
         self.query(move |store| {
             let today = chrono::Local::now().date_naive();
-            Reply::Manager(Box::new(manager_data::load(
-                store.conn(),
-                &anomalous,
-                today,
-            )))
+            // Read before the data: a commit meanwhile leaves it out of date, never current.
+            let version = base.version();
+            Reply::Manager(
+                version,
+                Box::new(manager_data::load(store.conn(), &anomalous, today)),
+            )
         });
     }
 
@@ -82,67 +83,6 @@ impl Session {
         );
     }
 
-    /// Writes `table` into the exports folder next to the database.
-    pub fn export_table(&mut self, table: Table, format: ExportFormat, stem: &str) {
-        let path = exports_dir(&self.db_path).join(format!(
-            "{stem}-{}.{}",
-            chrono::Local::now().format("%Y%m%d-%H%M%S"),
-            match format {
-                ExportFormat::Csv => "csv",
-                ExportFormat::Xlsx => "xlsx",
-            }
-        ));
-        let tx = self.tx.clone();
-        let waker = self.waker.clone();
-        std::thread::spawn(move || {
-            let written = match format {
-                ExportFormat::Csv => table_export::to_csv(&table),
-                ExportFormat::Xlsx => table_export::to_xlsx(&table, "Suivi"),
-            }
-            .and_then(|bytes| write_file(&path, &bytes));
-            let reply = match written {
-                Ok(()) => Reply::Exported(path, table.rows.len()),
-                Err(e) => Reply::Notice(Notice {
-                    error: true,
-                    text: format!("Export impossible : {e}"),
-                }),
-            };
-            let _ = tx.send(reply);
-            waker();
-        });
-    }
-
-    /// « Lettre de relance » of an overdue invoice: a PDF in the exports folder.
-    pub fn write_relance(&mut self, number: String) {
-        let dir = exports_dir(&self.db_path);
-        self.query(move |store| {
-            let today = chrono::Local::now().date_naive();
-            let made = (|| -> Result<PathBuf, String> {
-                let settings = crate::tracking::payments::PaymentSettings::load(store.conn())
-                    .map_err(|e| e.to_string())?;
-                let letter = crate::tracking::relance::relance_letter(
-                    store.conn(),
-                    &number,
-                    &settings,
-                    today,
-                )
-                .map_err(|e| e.to_string())?;
-                let pdf =
-                    crate::tracking::relance::relance_pdf(&letter).map_err(|e| e.to_string())?;
-                let path = dir.join(format!("relance-{number}-{}.pdf", today.format("%Y%m%d")));
-                write_file(&path, &pdf)?;
-                Ok(path)
-            })();
-            match made {
-                Ok(path) => Reply::Exported(path, 1),
-                Err(e) => Reply::Notice(Notice {
-                    error: true,
-                    text: format!("Relance de {number} : {e}"),
-                }),
-            }
-        });
-    }
-
     /// The raw JSON of a flux's latest report, shown in a window.
     pub fn load_raw_report(&mut self, flux_number: String) {
         self.query(move |store| {
@@ -175,11 +115,4 @@ pub fn exports_dir(db: &Path) -> PathBuf {
     db.parent()
         .unwrap_or_else(|| Path::new("."))
         .join(format!("{stem}-exports"))
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{} : {e}", dir.display()))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| format!("{} : {e}", path.display()))
 }

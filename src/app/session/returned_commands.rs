@@ -125,20 +125,6 @@ impl Session {
             )))
         });
     }
-
-    /// Native file dialog for the attachments of a completion (their sizes read there).
-    pub fn pick_attachments(&self) {
-        let tx = self.tx.clone();
-        let waker = self.waker.clone();
-        std::thread::spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("Pièces jointes à ajouter à la facture suspendue")
-                .pick_files()
-                .unwrap_or_default();
-            let _ = tx.send(Reply::AttachmentsPicked(attachment_infos(picked)));
-            waker();
-        });
-    }
 }
 
 /// Name and size of each file (size 0 when unreadable: the checks say so when sending).
