@@ -61,6 +61,17 @@ fn open_tab(h: &mut AppHarness, label: &str, ready: &str) {
     wait_for(h, ready, |h| h.query_by_label_contains(ready).is_some());
 }
 
+/// A toolbar command, from the bar or, on a narrow window, from its « … » menu.
+fn toolbar_command(h: &mut AppHarness, label: &str) {
+    if h.query_by_label(label).is_none() {
+        h.get_by_label(chorus_depot::ui::toolbar::OVERFLOW_LABEL)
+            .click();
+        h.run_steps(3);
+    }
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
 #[test]
 fn the_control_and_deposit_screens() {
     let mut results = SnapshotResults::new();
@@ -91,8 +102,7 @@ fn the_settings_dialog_and_the_help() {
     let mut results = SnapshotResults::new();
     for size in SIZES {
         let mut h = window(fixed_database("parametrage"), size);
-        h.get_by_label("Paramétrage").click();
-        h.run_steps(3);
+        toolbar_command(&mut h, "Paramétrage");
         picture(&mut h, "parametrage", size, &mut results);
         h.get_by_label("Délais de paiement").click();
         wait_for(&mut h, "les délais", |h| {
@@ -101,8 +111,7 @@ fn the_settings_dialog_and_the_help() {
         picture(&mut h, "parametrage_delais", size, &mut results);
         h.get_by_label("Fermer").click();
         h.run_steps(3);
-        h.get_by_label("Aide").click();
-        h.run_steps(3);
+        toolbar_command(&mut h, "Aide");
         h.get_by_label("À propos").click();
         h.run_steps(3);
         picture(&mut h, "aide_a_propos", size, &mut results);

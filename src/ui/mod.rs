@@ -19,7 +19,7 @@ mod settings_dialog;
 mod status_bar;
 mod structure_view;
 pub mod style;
-mod toolbar;
+pub mod toolbar;
 
 use crate::app::connection_form::ConnectionForm;
 use crate::app::control_model::ControlModel;

@@ -201,10 +201,7 @@ fn last_sync_text(data: &ManagerData) -> String {
                 .unwrap_or_else(|_| run.started_at.clone());
             let errors = match run.errors {
                 0 => String::new(),
-                n => format!(
-                    ", {}",
-                    crate::model::counted(n as usize, "erreur", "erreurs")
-                ),
+                n => format!(", {}", crate::model::counted(n, "erreur", "erreurs")),
             };
             format!("Dernière synchronisation le {at}{errors}")
         }
