@@ -34,6 +34,7 @@ pub struct SettingsDialog {
     pub payment_terms: super::payment_terms_settings::PaymentTermsTab,
 }
 
+#[derive(Clone)]
 pub enum Outcome {
     Open,
     Cancelled,
@@ -332,16 +333,7 @@ fn unsaved_question(
             if button.clicked()
                 && let Ok(outcome) = &save
             {
-                answer = Some(match outcome {
-                    Outcome::SaveAndClose(c) => Outcome::SaveAndClose(c.clone()),
-                    Outcome::SaveConnectionAndClose(c) => {
-                        Outcome::SaveConnectionAndClose(c.clone())
-                    }
-                    Outcome::SavePaymentTermsAndClose(s) => {
-                        Outcome::SavePaymentTermsAndClose(s.clone())
-                    }
-                    _ => Outcome::Open,
-                });
+                answer = Some(outcome.clone());
             }
             if ui.button("Fermer sans enregistrer").clicked() {
                 answer = Some(Outcome::Cancelled);
