@@ -8,7 +8,6 @@ mod sandbox_support;
 use chorus_depot::app::file_dialogs::FileDialogs;
 use chorus_depot::sandbox::{SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
-use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
 use common::ui::{AppHarness, wait_for};
 use egui_kittest::kittest::Queryable as _;
 use sandbox_support::*;
@@ -20,74 +19,14 @@ const SEED: u64 = 5;
 /// Three invoices deposited in one flux that the sandbox sends back (to recycle, suspended,
 /// rejected); the base knows the deposit but no sync has read Chorus Pro's answers yet.
 fn deposited_not_synced(dir: &Path) -> (PathBuf, SandboxHandle) {
-    let db = dir.join("base.sqlite");
-    let sandbox = start(SandboxConfig {
-        seed: SEED,
-        ..fast(50_000.0)
-    });
-    let base = sandbox.base_url();
-    let token = token(&base);
-    let lot = deposit_returned_lot(&base, &token, SEED);
-    let numbers = [lot.recycle, lot.suspend, lot.reject];
-    for (number, status) in numbers.iter().zip(["A_RECYCLER", "SUSPENDUE", "REJETEE"]) {
-        let id = invoice_id(&base, &token, number);
-        wait_status(&base, &token, id, status);
-    }
-    let mut store = Store::open(&db).unwrap();
-    import_sandbox_directory(&mut store, dir);
-    let conn = store.conn();
-    conn.execute(
-        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
-        [SELLER],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO clients (code, name, siret, client_type)
-         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
-        [COMMUNE],
-    )
-    .unwrap();
-    for n in &numbers {
-        conn.execute(
-            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
-                 total_excl_tax, total_tax, total_incl_tax, service_code)
-             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
-                 'SERV-FIN')",
-            [n.as_str()],
-        )
-        .unwrap();
-    }
-    let flux = deposits::insert_flux(
-        conn,
-        &NewFlux {
-            company_code: "S1".into(),
-            mode: FluxMode::Lot,
-            syntax: "IN_DP_E1_UBL_INVOICE".into(),
-            name: "Factures de novembre".into(),
-            file_path: dir.join("lot.zip").display().to_string(),
-            file_sha256: "00".into(),
-            file_size: lot.archive.len() as u64,
-            invoice_count: 3,
-            created_at: "2026-11-23T09:00:00+01:00".into(),
+    let base = returned_lot_in_a_base(
+        dir,
+        SandboxConfig {
+            seed: SEED,
+            ..fast(50_000.0)
         },
-    )
-    .unwrap();
-    deposits::flux_sent(conn, flux, &lot.flux_number, "2026-11-23T09:00:01+01:00").unwrap();
-    for n in &numbers {
-        let j = deposits::begin(conn, n, flux, "2026-11-23T09:00:00+01:00")
-            .unwrap()
-            .unwrap();
-        deposits::finish(
-            conn,
-            j,
-            JournalState::Deposited,
-            "",
-            "2026-11-23T09:00:01+01:00",
-        )
-        .unwrap();
-    }
-    drop(store);
-    (db, sandbox)
+    );
+    (base.db, base.sandbox)
 }
 
 /// `chorus-depot sync` as a scheduled task runs it: another process, on the same base.
@@ -247,4 +186,71 @@ fn without_a_file_dialog_a_typed_erp_folder_is_imported_and_its_report_kept() {
     h.run_steps(2);
     // The file's folder is a click away, in the bar and in the export's entry.
     assert!(h.query_all_by_label("Ouvrir le dossier").count() >= 1);
+}
+
+/// Polls `session` until `done` or 20 s.
+fn poll_until(
+    session: &mut chorus_depot::app::session::Session,
+    what: &str,
+    done: impl Fn(&chorus_depot::app::session::Session) -> bool,
+) {
+    let end = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < end {
+        session.poll();
+        if done(session) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("attendu en 20 s : {what}");
+}
+
+#[test]
+fn a_gestionnaire_read_before_the_checks_end_shows_the_anomalies_once_they_end() {
+    use chorus_depot::app::session::Session;
+    use chorus_depot::tracking::tree::Stage;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::small_database(dir.path());
+    let mut session = Session::new(db.clone(), std::sync::Arc::new(|| {}));
+    // The manager opens the Gestionnaire before the first check has said anything.
+    session.load_manager();
+    poll_until(&mut session, "le Gestionnaire", |s| s.manager.is_some());
+    let early = session.manager.clone().unwrap();
+    assert!(
+        early.invoices.iter().all(|i| i.stage != Stage::InAnomaly),
+        "without checks, nothing is known to be in anomaly yet"
+    );
+    session.start();
+    assert!(session.wait_idle(Duration::from_secs(60)));
+    let report = session.report.clone().expect("a check report");
+    let anomalous: std::collections::HashSet<String> = report
+        .checks
+        .iter()
+        .filter(|c| !c.is_conformant())
+        .map(|c| c.invoice.number.clone())
+        .collect();
+    let never_deposited = |n: &String| {
+        early
+            .by_number
+            .get(n)
+            .is_some_and(|&i| early.invoices[i].stage == Stage::ToDeposit)
+    };
+    let shown_to_deposit: Vec<&String> = anomalous.iter().filter(|n| never_deposited(n)).collect();
+    assert!(
+        !shown_to_deposit.is_empty(),
+        "the base must have never-deposited invoices in anomaly"
+    );
+    poll_until(
+        &mut session,
+        "le Gestionnaire relu avec les anomalies",
+        |s| {
+            s.manager.as_ref().is_some_and(|m| {
+                shown_to_deposit.iter().all(|n| {
+                    m.by_number
+                        .get(*n)
+                        .is_some_and(|&i| m.invoices[i].stage == Stage::InAnomaly)
+                })
+            })
+        },
+    );
 }

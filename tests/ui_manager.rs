@@ -8,7 +8,6 @@ mod sandbox_support;
 use chorus_depot::app::deposit_wiring::Connector;
 use chorus_depot::sandbox::{SandboxConfig, SandboxHandle};
 use chorus_depot::store::Store;
-use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
 use common::ui::{AppHarness, wait_for};
 use egui_kittest::kittest::Queryable as _;
 use sandbox_support::*;
@@ -32,99 +31,32 @@ struct Setup {
 /// connection goes to the sandbox as if it were PISTE.
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("base.sqlite");
-    let sandbox = start(SandboxConfig {
-        seed: SEED,
-        // The technical password expires soon: the window must say so.
-        password_expires_in_days: 10,
-        ..fast(50_000.0)
-    });
-    let base = sandbox.base_url();
-    let token = token(&base);
-    let lot = deposit_returned_lot(&base, &token, SEED);
-    let (recycle, suspend, reject) = (lot.recycle, lot.suspend, lot.reject);
-    let (numero, archive) = (lot.flux_number, lot.archive);
-    for (number, status) in [
-        (&recycle, "A_RECYCLER"),
-        (&suspend, "SUSPENDUE"),
-        (&reject, "REJETEE"),
-    ] {
-        let id = invoice_id(&base, &token, number);
-        wait_status(&base, &token, id, status);
-    }
-
-    let mut store = Store::open(&db).unwrap();
-    import_sandbox_directory(&mut store, dir.path());
-    let conn = store.conn();
-    conn.execute(
-        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
-        [SELLER],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO clients (code, name, siret, client_type)
-         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
-        [COMMUNE],
-    )
-    .unwrap();
-    for n in [&recycle, &suspend, &reject] {
-        conn.execute(
-            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
-                 total_excl_tax, total_tax, total_incl_tax, service_code)
-             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
-                 'SERV-FIN')",
-            [n.as_str()],
-        )
-        .unwrap();
-    }
-    // The deposit as the engine records it: the flux, then each invoice's journal row.
-    let flux = deposits::insert_flux(
-        conn,
-        &NewFlux {
-            company_code: "S1".into(),
-            mode: FluxMode::Lot,
-            syntax: "IN_DP_E1_UBL_INVOICE".into(),
-            name: "Factures de novembre".into(),
-            file_path: dir.path().join("lot.zip").display().to_string(),
-            file_sha256: "00".into(),
-            file_size: archive.len() as u64,
-            invoice_count: 3,
-            created_at: "2026-11-23T09:00:00+01:00".into(),
+    let base = returned_lot_in_a_base(
+        dir.path(),
+        SandboxConfig {
+            seed: SEED,
+            // The technical password expires soon: the window must say so.
+            password_expires_in_days: 10,
+            ..fast(50_000.0)
         },
-    )
-    .unwrap();
-    deposits::flux_sent(conn, flux, &numero, "2026-11-23T09:00:01+01:00").unwrap();
-    for n in [&recycle, &suspend, &reject] {
-        let j = deposits::begin(conn, n, flux, "2026-11-23T09:00:00+01:00")
-            .unwrap()
-            .unwrap();
-        deposits::finish(
-            conn,
-            j,
-            JournalState::Deposited,
-            "",
-            "2026-11-23T09:00:01+01:00",
-        )
-        .unwrap();
-    }
-    drop(store);
-    let connector = common::connect_to_sandbox(&db, &sandbox, &["S1"]);
+    );
+    let connector = common::connect_to_sandbox(&base.db, &base.sandbox, &["S1"]);
     // The statuses, the Chorus numbers and the histories, as a sync learns them.
     let report = chorus_depot::app::sync_run::sync_database(
         &connector,
-        &db,
+        &base.db,
         &chorus_depot::progress::Silent,
     )
     .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     Setup {
         _dir: dir,
-        db,
-        _sandbox: sandbox,
+        db: base.db,
+        _sandbox: base.sandbox,
         connector,
-        recycle,
-        suspend,
-        reject,
+        recycle: base.recycle,
+        suspend: base.suspend,
+        reject: base.reject,
     }
 }
 

@@ -11,6 +11,7 @@ use crate::deposit::DepositReport;
 use crate::model::{InvoiceLine, Payment, Structure};
 use crate::store::Store;
 use crate::store::erp::CompanyBankDetails;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -209,6 +210,8 @@ pub struct Session {
     /// Bumped each time `manager` is loaded, so the tree is rebuilt.
     pub manager_generation: u64,
     pub manager_loading: bool,
+    /// The report generation and the anomalous invoices `manager` was (is being) read with.
+    manager_anomalies: Option<(u64, Arc<HashSet<String>>)>,
     /// Why the tracking data could not be read (not retried until asked).
     pub manager_error: Option<String>,
     /// The selected invoice's timeline.
@@ -302,6 +305,7 @@ impl Session {
             manager: None,
             manager_generation: 0,
             manager_loading: false,
+            manager_anomalies: None,
             manager_error: None,
             timeline: None,
             last_export: None,
@@ -761,6 +765,7 @@ impl Session {
                 }
             }
         }
+        self.follow_report_in_manager();
         self.follow_base();
     }
 

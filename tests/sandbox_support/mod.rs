@@ -383,3 +383,91 @@ pub fn deposit_returned_lot(base: &str, token: &str, seed: u64) -> ReturnedLot {
         archive,
     }
 }
+
+/// A base that deposited a [`ReturnedLot`] on the sandbox started with `config`, as the
+/// deposit engine records it (company, client, the three invoices, the flux, each
+/// invoice's journal row), its directory cache filled; no sync has read Chorus Pro's
+/// answers yet. The invoices have reached their returned statuses on the sandbox.
+pub struct ReturnedBase {
+    pub db: std::path::PathBuf,
+    pub sandbox: SandboxHandle,
+    pub recycle: String,
+    pub suspend: String,
+    pub reject: String,
+}
+
+pub fn returned_lot_in_a_base(dir: &std::path::Path, config: SandboxConfig) -> ReturnedBase {
+    use chorus_depot::store::deposits::{self, FluxMode, JournalState, NewFlux};
+    let db = dir.join("base.sqlite");
+    let seed = config.seed;
+    let sandbox = start(config);
+    let base = sandbox.base_url();
+    let token = token(&base);
+    let lot = deposit_returned_lot(&base, &token, seed);
+    let numbers = [lot.recycle.clone(), lot.suspend.clone(), lot.reject.clone()];
+    for (number, status) in numbers.iter().zip(["A_RECYCLER", "SUSPENDUE", "REJETEE"]) {
+        let id = invoice_id(&base, &token, number);
+        wait_status(&base, &token, id, status);
+    }
+    let mut store = chorus_depot::store::Store::open(&db).unwrap();
+    import_sandbox_directory(&mut store, dir);
+    let conn = store.conn();
+    conn.execute(
+        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
+        [SELLER],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO clients (code, name, siret, client_type)
+         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
+        [COMMUNE],
+    )
+    .unwrap();
+    for n in &numbers {
+        conn.execute(
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
+                 total_excl_tax, total_tax, total_incl_tax, service_code)
+             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
+                 'SERV-FIN')",
+            [n.as_str()],
+        )
+        .unwrap();
+    }
+    let flux = deposits::insert_flux(
+        conn,
+        &NewFlux {
+            company_code: "S1".into(),
+            mode: FluxMode::Lot,
+            syntax: "IN_DP_E1_UBL_INVOICE".into(),
+            name: "Factures de novembre".into(),
+            file_path: dir.join("lot.zip").display().to_string(),
+            file_sha256: "00".into(),
+            file_size: lot.archive.len() as u64,
+            invoice_count: 3,
+            created_at: "2026-11-23T09:00:00+01:00".into(),
+        },
+    )
+    .unwrap();
+    deposits::flux_sent(conn, flux, &lot.flux_number, "2026-11-23T09:00:01+01:00").unwrap();
+    for n in &numbers {
+        let j = deposits::begin(conn, n, flux, "2026-11-23T09:00:00+01:00")
+            .unwrap()
+            .unwrap();
+        deposits::finish(
+            conn,
+            j,
+            JournalState::Deposited,
+            "",
+            "2026-11-23T09:00:01+01:00",
+        )
+        .unwrap();
+    }
+    drop(store);
+    ReturnedBase {
+        db,
+        sandbox,
+        recycle: lot.recycle,
+        suspend: lot.suspend,
+        reject: lot.reject,
+    }
+}

@@ -6,6 +6,7 @@ use super::{Notice, Reply, Session};
 use crate::app::manager_data;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The export formats of the current view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,17 +19,8 @@ impl Session {
     /// Reads the tracking data (into `manager`); the latest checks tell which invoices
     /// never deposited are in anomaly.
     pub fn load_manager(&mut self) {
-        let anomalous: HashSet<String> = self
-            .report
-            .as_ref()
-            .map(|r| {
-                r.checks
-                    .iter()
-                    .filter(|c| !c.is_conformant())
-                    .map(|c| c.invoice.number.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let anomalous = Arc::new(self.anomalous_invoices());
+        self.manager_anomalies = Some((self.report_generation, anomalous.clone()));
         self.manager_loading = true;
         let base = self.base.clone();
         self.query(move |store| {
@@ -40,6 +32,42 @@ impl Session {
                 Box::new(manager_data::load(store.conn(), &anomalous, today)),
             )
         });
+    }
+
+    /// The invoices the latest checks found anomalies on (none before the first check).
+    fn anomalous_invoices(&self) -> HashSet<String> {
+        self.report
+            .as_ref()
+            .map(|r| {
+                r.checks
+                    .iter()
+                    .filter(|c| !c.is_conformant())
+                    .map(|c| c.invoice.number.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The Gestionnaire shows never-deposited invoices « en anomalie » or « à déposer » by the
+    /// checks it was read with: when a newer report changes that set (the first check ending
+    /// after the Gestionnaire was opened, a re-check after a correction), it is read again —
+    /// once the read under way, if any, has ended, so that one is not taken as current.
+    pub(super) fn follow_report_in_manager(&mut self) {
+        if self.manager.is_none() || self.manager_loading {
+            return;
+        }
+        let Some((generation, read_with)) = &self.manager_anomalies else {
+            return;
+        };
+        if *generation == self.report_generation {
+            return;
+        }
+        let now = self.anomalous_invoices();
+        if now == **read_with {
+            self.manager_anomalies = Some((self.report_generation, Arc::new(now)));
+        } else {
+            self.load_manager();
+        }
     }
 
     /// Something the tracking data shows changed: read it again, if it was read at all.
