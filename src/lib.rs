@@ -6,6 +6,7 @@ pub mod checks;
 pub mod chorus;
 pub mod cli;
 pub mod cli_french;
+pub mod clock;
 pub mod demo;
 pub mod deposit;
 pub mod directory;

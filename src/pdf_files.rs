@@ -188,7 +188,8 @@ pub fn examine_bytes(bytes: &[u8]) -> Result<u32, Examined> {
         // A user password makes the parser fail: the trailer still says why.
         Ok(Err(_)) if trailer_names_encryption(bytes) => Err(Examined::Protected),
         Ok(Err(e)) => Err(Examined::Unreadable(format!(
-            "structure PDF invalide ({e})"
+            "structure PDF invalide ({})",
+            parser_error_in_french(&e)
         ))),
         Ok(Ok(doc)) if doc.was_encrypted() || doc.is_encrypted() => Err(Examined::Protected),
         Ok(Ok(doc)) => {
@@ -199,6 +200,29 @@ pub fn examine_bytes(bytes: &[u8]) -> Result<u32, Examined> {
                 Ok(pages)
             }
         }
+    }
+}
+
+/// What the PDF parser could not read, in French: its own messages are English and name its
+/// internals; the file's name and this are what the clerk passes on to whoever made the PDF.
+fn parser_error_in_french(error: &lopdf::Error) -> &'static str {
+    use lopdf::Error as E;
+    match error {
+        E::Xref(_) | E::MissingXrefEntry | E::InvalidOffset(_) => {
+            "table des références croisées illisible, fichier tronqué ou abîmé"
+        }
+        E::Decompress(_) | E::InvalidStream(_) | E::InvalidObjectStream(_) => {
+            "contenu compressé illisible"
+        }
+        E::Decryption(_)
+        | E::InvalidPassword
+        | E::UnsupportedSecurityHandler(_)
+        | E::AlreadyEncrypted => "chiffrement non pris en charge",
+        E::ObjectNotFound(_) | E::ReferenceCycle(_) | E::ReferenceLimit | E::RecursionLimit => {
+            "objets manquants ou qui se référencent en boucle"
+        }
+        E::IO(_) => "lecture interrompue",
+        _ => "syntaxe PDF non conforme",
     }
 }
 
@@ -287,6 +311,12 @@ mod tests {
             let verdict = examine_bytes(&bytes);
             if verdict == Err(Examined::Protected) {
                 proptest::prop_assert!(trailer_names_encryption(&bytes));
+            }
+            // The reason is the clerk's to read: French, none of the parser's English.
+            if let Err(Examined::Unreadable(why)) = &verdict {
+                for english in ["failed", "error", "parsing", "missing", "expected", "object"] {
+                    proptest::prop_assert!(!why.to_lowercase().contains(english), "{}", why);
+                }
             }
         }
     }

@@ -122,7 +122,7 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
             &invoices,
             &LotOptions {
                 name: cmd.name.unwrap_or_else(|| {
-                    format!("Factures du {}", chrono::Local::now().format("%d/%m/%Y"))
+                    format!("Factures du {}", crate::clock::today().format("%d/%m/%Y"))
                 }),
                 limits: setup.limits,
                 uncertain_after,

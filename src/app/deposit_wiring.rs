@@ -138,9 +138,7 @@ impl EInvoiceFluxWriter {
         Ok(EInvoiceFluxWriter {
             store: Mutex::new(Store::open(db).map_err(|e| e.to_string())?),
             format,
-            issue_date: choices
-                .date_today
-                .then(|| chrono::Local::now().date_naive()),
+            issue_date: choices.date_today.then(|| crate::clock::today()),
         })
     }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 pub fn letter_date(date: Option<&str>) -> Result<NaiveDate> {
     match date {
         Some(text) => Ok(parse_date(text)?),
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(crate::clock::today()),
     }
 }
 

@@ -639,7 +639,7 @@ impl Session {
                 .and_then(|lines| {
                     let payments = crate::store::erp::payments_of(conn, &number)?;
                     let settings = crate::tracking::payments::PaymentSettings::load(conn)?;
-                    let today = chrono::Local::now().date_naive();
+                    let today = crate::clock::today();
                     let payment =
                         crate::tracking::payments::payment_row_of(conn, &settings, &number, today)?;
                     Ok(InvoiceExtras {

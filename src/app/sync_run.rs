@@ -65,7 +65,7 @@ fn remember_password_expiry(connector: &Connector, db: &Path, store: &Store) {
         Ok(c) => c,
         Err(_) => return,
     };
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     let findings = super::connection_test::account_findings(connector, db, &companies, today);
     let saved = super::connection::ConnectionSettings::load(store.conn()).and_then(|mut s| {
         s.remember(&findings);

@@ -480,7 +480,7 @@ fn bounds_rule(invoice: &Invoice, data: &CheckData, found: &mut Vec<Anomaly>) ->
             problems.push(format!("{what} {value}"));
         }
     }
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     for (what, date) in [
         ("date de facture", Some(invoice.invoice_date)),
         ("date d'échéance", invoice.due_date),

@@ -81,7 +81,7 @@ pub fn export_date_with_warnings(paths: &[impl AsRef<Path>]) -> ExportDate {
         match paths.iter().filter_map(|p| file_modified(p.as_ref())).max() {
             Some(date) => (date, "date de modification du fichier"),
             None => {
-                let today = Local::now().date_naive();
+                let today = crate::clock::today();
                 warnings.push(format!(
                     "aucune date lisible, ni dans le nom ni dans la date de modification des \
                      fichiers : date de l'export retenue : {} (date du jour)",
@@ -165,7 +165,7 @@ fn modified_date(path: &Path) -> NaiveDate {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
         .map(|t| DateTime::<Local>::from(t).date_naive())
-        .unwrap_or_else(|_| Local::now().date_naive())
+        .unwrap_or_else(|_| crate::clock::today())
 }
 
 #[cfg(test)]
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn no_date_anywhere_falls_back_to_today_and_says_so() {
         let found = export_date_with_warnings(&[Path::new("/nonexistent/annuaire_99999999.csv")]);
-        let today = Local::now().date_naive();
+        let today = crate::clock::today();
         assert_eq!(found.date, today);
         assert_eq!(found.warnings.len(), 2, "{:?}", found.warnings);
         assert!(

@@ -37,7 +37,7 @@ impl BoundedCells for Cells<'_> {
 
     fn plausible_date(&self, col: Col) -> Result<chrono::NaiveDate, TabularError> {
         let date = self.date(col)?;
-        let today = chrono::Local::now().date_naive();
+        let today = crate::clock::today();
         crate::model::check_plausible(date, today).map_err(|e| self.error(col, e.to_string()))
     }
 

@@ -88,7 +88,7 @@ fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<Paid
         conn.prepare("SELECT invoice_number, date, amount FROM payments ORDER BY date, id")?;
     let mut rows = stmt.query([])?;
     let mut out: HashMap<String, Vec<PaidAmount>> = HashMap::new();
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     while let Some(row) = rows.next()? {
         let number: String = row.get(0)?;
         let amount = amount_at(row, 2, &number)?;

@@ -122,7 +122,7 @@ fn chorus_account(ui: &mut egui::Ui, view: &ConnectionView, company_code: &str) 
     };
     ui.label(RichText::new(text).color(colour));
     if let Some(date) = account.and_then(|a| a.password_expires_on) {
-        let (_, text) = password_expiry_text(date, chrono::Local::now().date_naive());
+        let (_, text) = password_expiry_text(date, crate::clock::today());
         let mut chars = text.chars();
         let text: String = chars
             .next()

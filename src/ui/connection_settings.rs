@@ -171,7 +171,7 @@ fn technical_accounts(ui: &mut egui::Ui, form: &mut ConnectionForm, errors: &Con
             ui.label("Aucune société : importez d'abord societes.csv depuis l'ERP.");
             return;
         }
-        let today = chrono::Local::now().date_naive();
+        let today = crate::clock::today();
         const WIDTHS: [f32; 6] = [260.0, 230.0, 140.0, 110.0, 90.0, 20.0];
         ui.horizontal(|ui| {
             for (title, width) in [

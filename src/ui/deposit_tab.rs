@@ -36,7 +36,7 @@ impl Default for DepositTab {
             mode: Mode::Lot,
             format: None,
             date_today: false,
-            flux_name: format!("Factures du {}", chrono::Local::now().format("%d/%m/%Y")),
+            flux_name: format!("Factures du {}", crate::clock::today().format("%d/%m/%Y")),
             wait_ms: 1000,
             skip_on_error: true,
         }

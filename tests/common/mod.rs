@@ -13,10 +13,15 @@ pub fn fixtures() -> PathBuf {
 
 /// A database in `dir` holding the small ERP fixture and its directory.
 pub fn small_database(dir: &Path) -> PathBuf {
+    small_database_of(&fixtures().join("erp_small"), dir)
+}
+
+/// [`small_database`] imported from `erp`, a copy of the `erp_small` fixture (the PDF paths
+/// the base keeps, and the messages that name them, are then under `erp`).
+pub fn small_database_of(erp: &Path, dir: &Path) -> PathBuf {
     let db = dir.join("small.sqlite");
     let mut store = Store::open(&db).unwrap();
-    chorus_depot::erp_import::import_erp(&mut store, &fixtures().join("erp_small"), &Silent)
-        .unwrap();
+    chorus_depot::erp_import::import_erp(&mut store, erp, &Silent).unwrap();
     let annuaire = fixtures().join("annuaire_small");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&annuaire)
         .unwrap()

@@ -49,7 +49,7 @@ impl Session {
             let mut store = Store::open(&db).map_err(|e| e.to_string())?;
             let companies =
                 crate::store::erp::load_companies(store.conn()).map_err(|e| e.to_string())?;
-            let today = chrono::Local::now().date_naive();
+            let today = crate::clock::today();
             let check = test_connection(&connector, &db, &companies, today);
             let mut settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
             settings.remember(&check.findings);

@@ -290,7 +290,7 @@ impl Session {
                     .unwrap_or_else(|e| export_failed(format!("Export impossible : {e}")))
             }),
             SaveWhat::Relance(number) => self.query(move |store| {
-                let today = chrono::Local::now().date_naive();
+                let today = crate::clock::today();
                 let made = (|| -> Result<(), String> {
                     let settings = crate::tracking::payments::PaymentSettings::load(store.conn())
                         .map_err(|e| e.to_string())?;

@@ -24,7 +24,7 @@ impl Session {
         self.manager_loading = true;
         let base = self.base.clone();
         self.query(move |store| {
-            let today = chrono::Local::now().date_naive();
+            let today = crate::clock::today();
             // Read before the data: a commit meanwhile leaves it out of date, never current.
             let version = base.version();
             Reply::Manager(
