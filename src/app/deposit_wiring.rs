@@ -138,7 +138,7 @@ impl EInvoiceFluxWriter {
         Ok(EInvoiceFluxWriter {
             store: Mutex::new(Store::open(db).map_err(|e| e.to_string())?),
             format,
-            issue_date: choices.date_today.then(|| crate::clock::today()),
+            issue_date: choices.date_today.then(crate::clock::today),
         })
     }
 }

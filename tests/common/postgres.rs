@@ -228,6 +228,40 @@ rm -rf "$dir""#;
     }
 }
 
+/// `conninfo` (from [`PgServer::fresh_database`]) for another user of the same database.
+/// The test server trusts loopback connections: no password is asked.
+pub fn as_user(conninfo: &str, user: &str) -> String {
+    conninfo.replace("user=postgres", &format!("user={user}"))
+}
+
+/// What `psql` printed, and whether it succeeded.
+pub struct PsqlRun {
+    pub ok: bool,
+    pub output: String,
+}
+
+impl PgServer {
+    /// Runs `sql` with the server's own `psql` as `user`, stopping at the first error: what
+    /// someone who bypasses the application can do.
+    pub fn psql(&self, conninfo: &str, user: &str, sql: &str) -> PsqlRun {
+        let output = Command::new(self.bin.join("psql"))
+            .arg(as_user(conninfo, user))
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .env("PGCONNECT_TIMEOUT", "10")
+            .stdin(Stdio::null())
+            .output()
+            .expect("psql");
+        PsqlRun {
+            ok: output.status.success(),
+            output: format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        }
+    }
+}
+
 impl Drop for PgServer {
     fn drop(&mut self) {
         let _ = self

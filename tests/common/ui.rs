@@ -98,8 +98,16 @@ pub fn text_input(value: &str) -> egui_kittest::kittest::By<'_> {
 /// Clicks `label` once it stops moving: a dialog re-centres over a few frames when its
 /// content changes, and a click aimed at the old place would miss.
 pub fn click_settled(h: &mut AppHarness, label: &str) {
-    use egui_kittest::kittest::Queryable as _;
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
     settle(h, label);
+    // A user waits for a greyed button (a background reload of the base is running) before
+    // clicking; a test that clicks at once loses the click on a loaded machine. A button
+    // still disabled after a while is clicked anyway: the test then checks nothing happened.
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.get_by_label(label).accesskit_node().is_disabled() && std::time::Instant::now() < end {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     h.get_by_label(label).click();
 }
 

@@ -27,13 +27,27 @@ pub enum PgStoreError {
     },
     #[error("erreur de la base PostgreSQL : {}", describe(.0))]
     Sql(#[from] ::postgres::Error),
+    /// Refused before anything reached the server (a password too short…).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// The server's own message when there is one: the client's `Display` says only
 /// « db error » and keeps the useful part (message, detail, hint) in the error's source.
 pub(crate) fn describe(error: &::postgres::Error) -> String {
     if let Some(db) = error.as_db_error() {
-        let mut text = db.message().to_string();
+        // The server's own refusal of a grant is English (« permission denied for table
+        // companies »); our functions' refusals are already French.
+        let mut text = if *db.code() == ::postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
+            && db.message().starts_with("permission denied")
+        {
+            format!(
+                "votre rôle dans la base d'équipe ne le permet pas ({})",
+                db.message()
+            )
+        } else {
+            db.message().to_string()
+        };
         if let Some(detail) = db.detail() {
             text.push_str(" (");
             text.push_str(detail);

@@ -45,6 +45,42 @@ pub const PG_MIGRATIONS: &[PgMigration] = &[
     pg_migration!(15, "0015_directory_search_key"),
 ];
 
+/// The team layer (roles, audit trail, bank changes under four eyes: `migrations/postgres/
+/// team/`), applied after the common schema by the owner of a team base only. Its own
+/// numbering and bookkeeping (`team.schema_migrations`), so the common schema stays twin to
+/// SQLite's.
+pub const PG_TEAM_MIGRATIONS: &[PgMigration] = &[PgMigration {
+    version: 1,
+    name: "0001_roles_audit_bank_changes",
+    sql: include_str!("../../../migrations/postgres/team/0001_roles_audit_bank_changes.sql"),
+}];
+
+/// Where a list of migrations keeps its bookkeeping.
+#[derive(Debug, Clone, Copy)]
+pub struct Ledger {
+    /// Creates the bookkeeping table if missing.
+    pub create: &'static str,
+    /// The bookkeeping table's name, schema-qualified when not in `public`.
+    pub table: &'static str,
+}
+
+/// The common schema's ledger.
+pub const COMMON_LEDGER: Ledger = Ledger {
+    create: CREATE_BOOKKEEPING,
+    table: "schema_migrations",
+};
+
+/// The team layer's ledger, in its own schema.
+pub const TEAM_LEDGER: Ledger = Ledger {
+    create: "CREATE SCHEMA IF NOT EXISTS team;
+             CREATE TABLE IF NOT EXISTS team.schema_migrations (
+                 version    BIGINT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+    table: "team.schema_migrations",
+};
+
 /// The advisory lock every migration step takes (« CHORUS » in ASCII, then 1). Advisory
 /// locks belong to one database, so two team bases on one server do not wait for each other.
 const SCHEMA_LOCK_KEY: i64 = 0x4348_4f52_5553_0001;
@@ -76,11 +112,20 @@ pub fn migrate_with(
     client: &mut Client,
     migrations: &[PgMigration],
 ) -> Result<MigrationOutcome, PgStoreError> {
+    migrate_in(client, COMMON_LEDGER, migrations)
+}
+
+/// [`migrate_with`] keeping the bookkeeping in `ledger`.
+pub fn migrate_in(
+    client: &mut Client,
+    ledger: Ledger,
+    migrations: &[PgMigration],
+) -> Result<MigrationOutcome, PgStoreError> {
     let in_base = {
         let mut tx = step_transaction(client)?;
         lock_schema(&mut tx)?;
-        tx.batch_execute(CREATE_BOOKKEEPING)?;
-        let applied = applied_migrations(&mut tx)?;
+        tx.batch_execute(ledger.create)?;
+        let applied = applied_migrations(&mut tx, ledger)?;
         tx.commit()?;
         applied
     };
@@ -98,7 +143,7 @@ pub fn migrate_with(
         lock_schema(&mut tx)?;
         // Another PC may have applied it while this one waited for the lock.
         let done = tx.query_opt(
-            "SELECT 1 FROM schema_migrations WHERE version = $1",
+            &format!("SELECT 1 FROM {} WHERE version = $1", ledger.table),
             &[&migration.version],
         )?;
         if done.is_some() {
@@ -111,7 +156,10 @@ pub fn migrate_with(
                 source,
             })?;
         tx.execute(
-            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &format!(
+                "INSERT INTO {} (version, name) VALUES ($1, $2)",
+                ledger.table
+            ),
             &[&migration.version, &migration.name],
         )?;
         tx.commit()?;
@@ -137,9 +185,15 @@ fn lock_schema(tx: &mut Transaction<'_>) -> Result<(), PgStoreError> {
     Ok(())
 }
 
-fn applied_migrations(tx: &mut Transaction<'_>) -> Result<Vec<(i64, String)>, PgStoreError> {
+fn applied_migrations(
+    tx: &mut Transaction<'_>,
+    ledger: Ledger,
+) -> Result<Vec<(i64, String)>, PgStoreError> {
     let rows = tx.query(
-        "SELECT version, name FROM schema_migrations ORDER BY version",
+        &format!(
+            "SELECT version, name FROM {} ORDER BY version",
+            ledger.table
+        ),
         &[],
     )?;
     Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())

@@ -5,9 +5,12 @@
 
 pub mod error;
 pub mod migrate;
+pub mod team;
 
 pub use error::PgStoreError;
-pub use migrate::{MigrationOutcome, PG_MIGRATIONS, PgMigration, migrate, migrate_with};
+pub use migrate::{
+    MigrationOutcome, PG_MIGRATIONS, PG_TEAM_MIGRATIONS, PgMigration, migrate, migrate_with,
+};
 
 /// Connects to the team base. `conninfo` is a libpq-style string or a
 /// `postgresql://user@host:port/dbname` URL; no TLS yet.
