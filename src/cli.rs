@@ -134,6 +134,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Base d'équipe PostgreSQL : création, mise à jour, utilisateurs et rôles.
+    #[command(subcommand)]
+    Team(crate::app::team_cli::TeamCommand),
     /// Démarre le bac à sable Chorus Pro (émulateur PISTE et API) sur 127.0.0.1 ;
     /// affiche d'abord « listening on http://127.0.0.1:PORT ».
     Sandbox(crate::sandbox::cli::SandboxArgs),
@@ -293,6 +296,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
         } => export(&db, &invoice, &format, &out)?,
         Command::Sandbox(args) => crate::sandbox::cli::run(args)?,
+        Command::Team(command) => app::team_cli::run(command)?,
         Command::Sync { db } => return app::sync_run::run_sync(&db),
         Command::Status { db, json } => return app::sync_run::run_status(&db, json),
         Command::Deposit {

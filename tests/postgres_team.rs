@@ -335,3 +335,113 @@ fn preparing_a_team_base_again_changes_nothing_and_keeps_the_grants() {
     );
     assert!(run.ok, "{}", run.output);
 }
+
+/// `chorus-depot team …` as an administrator types it, the password on standard input.
+fn team_cli(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+        .arg("team")
+        .args(args)
+        .env_remove("CHORUS_DEPOT_DB")
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", "/nonexistent")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn team_init_then_add_user_from_the_command_line() {
+    let pg = server();
+    let conninfo = pg.fresh_database("cli");
+    let dbname = conninfo.rsplit("dbname=").next().unwrap().to_string();
+    let url = |user: &str| format!("postgresql://{user}@127.0.0.1:{}/{dbname}", pg.port());
+
+    let leaked = team_cli(
+        &[
+            "init",
+            "--db",
+            &format!(
+                "postgresql://postgres:secret@127.0.0.1:{}/{dbname}",
+                pg.port()
+            ),
+            "--admin",
+            "cli_admin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!leaked.status.success());
+    let said = String::from_utf8_lossy(&leaked.stderr);
+    assert!(said.contains("contient un mot de passe"), "{said}");
+    assert!(!said.contains("secret"), "{said}");
+
+    let init = team_cli(
+        &["init", "--db", &url("postgres"), "--admin", "cli_admin"],
+        &format!("{PASSWORD}\n"),
+    );
+    let out = String::from_utf8_lossy(&init.stdout);
+    assert!(
+        init.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    assert!(out.contains("Administrateur « cli_admin » créé"), "{out}");
+
+    let add = team_cli(
+        &[
+            "add-user",
+            "--db",
+            &url("cli_admin"),
+            "cli_clerk",
+            "--role",
+            "commis",
+            "--role",
+            "gestionnaire",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
+    // A clerk cannot add users, whatever the command line says.
+    let refused = team_cli(
+        &[
+            "add-user",
+            "--db",
+            &url("cli_clerk"),
+            "cli_other",
+            "--role",
+            "administrateur",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("votre rôle dans la base d'équipe ne le permet pas"),
+        "{said}"
+    );
+
+    let users = team_cli(&["users", "--db", &url("cli_clerk")], "");
+    let listed = String::from_utf8_lossy(&users.stdout);
+    assert!(listed.contains("cli_admin\tadministrateur"), "{listed}");
+    assert!(
+        listed.contains("cli_clerk\tcommis, gestionnaire"),
+        "{listed}"
+    );
+
+    let again = team_cli(&["upgrade", "--db", &url("postgres")], "");
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(out.contains("schéma déjà à jour"), "{out}");
+}

@@ -34,6 +34,7 @@ pub mod status;
 pub mod structure_refresh;
 pub mod sync_run;
 pub mod table_export;
+pub mod team_cli;
 pub mod timeline_order;
 
 pub use check_run::{CheckReport, CheckRunError, run_checks};

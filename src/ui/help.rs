@@ -117,7 +117,7 @@ pub const KEYS: [(&str, &str); 6] = [
 ];
 
 /// Every subcommand, what it does (the same words as `chorus-depot COMMANDE --help`).
-pub const COMMANDS: [(&str, &str); 11] = [
+pub const COMMANDS: [(&str, &str); 12] = [
     (
         "demo",
         "écrit une base de démonstration (factures, PDF, annuaire)",
@@ -159,6 +159,10 @@ pub const COMMANDS: [(&str, &str); 11] = [
         "écrit en PDF la lettre de relance d'une facture payée en retard",
     ),
     ("sandbox", "démarre le bac à sable Chorus Pro sur 127.0.0.1"),
+    (
+        "team",
+        "base d'équipe PostgreSQL : init, upgrade, add-user, users",
+    ),
 ];
 
 pub struct HelpWindow {

@@ -3,6 +3,7 @@
 //! For now: connecting, and the schema's migrations (`migrations/postgres/`, the PostgreSQL
 //! form of `migrations/`). The queries still run on SQLite only.
 
+pub mod address;
 pub mod error;
 pub mod migrate;
 pub mod team;

@@ -98,6 +98,26 @@ pub fn my_roles(client: &mut Client) -> Result<Vec<TeamRole>, PgStoreError> {
     Ok(roles)
 }
 
+/// Every user of the base and their roles, by name.
+pub fn users(client: &mut Client) -> Result<Vec<(String, Vec<TeamRole>)>, PgStoreError> {
+    let rows = client.query(
+        "SELECT user_name, role FROM team.user_roles ORDER BY user_name, role",
+        &[],
+    )?;
+    let mut users: Vec<(String, Vec<TeamRole>)> = Vec::new();
+    for row in &rows {
+        let user: String = row.get(0);
+        let Some(role) = TeamRole::parse(row.get::<_, &str>(1)) else {
+            continue;
+        };
+        match users.last_mut() {
+            Some((last, roles)) if *last == user => roles.push(role),
+            _ => users.push((user, vec![role])),
+        }
+    }
+    Ok(users)
+}
+
 /// A change of a company's bank details, asked for by one administrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BankChange<'a> {

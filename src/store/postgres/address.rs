@@ -1,0 +1,265 @@
+//! The address of a team base, `postgresql://user@host:port/dbname`, and where its password
+//! comes from. The password is never part of the address: an address is shown, logged,
+//! remembered and put in shortcuts; a password in it would go wherever it goes. It comes
+//! from `PGPASSWORD` or the pgpass file (`PGPASSFILE`, else `~/.pgpass`), as for every
+//! PostgreSQL tool, so an administrator sets it up once per PC.
+
+use super::error::PgStoreError;
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
+
+/// A parsed address, its password (if any) found.
+#[derive(Clone)]
+pub struct TeamAddress {
+    config: ::postgres::Config,
+    shown: String,
+}
+
+impl std::fmt::Debug for TeamAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        f.debug_struct("TeamAddress")
+            .field("address", &self.shown)
+            .finish()
+    }
+}
+
+/// Whether `text` names a team base rather than a SQLite file.
+pub fn is_team_address(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgresql://") || lower.starts_with("postgres://")
+}
+
+impl TeamAddress {
+    /// Parses `url`; the password comes from `PGPASSWORD` or the pgpass file.
+    pub fn parse(url: &str) -> Result<TeamAddress, PgStoreError> {
+        let pgpass = pgpass_file();
+        TeamAddress::parse_with(
+            url,
+            std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
+            pgpass.as_deref(),
+        )
+    }
+
+    /// [`TeamAddress::parse`] with the environment given (for the tests).
+    pub fn parse_with(
+        url: &str,
+        pgpassword: Option<String>,
+        pgpass: Option<&Path>,
+    ) -> Result<TeamAddress, PgStoreError> {
+        let url = url.trim();
+        if !is_team_address(url) {
+            return Err(PgStoreError::Refused(format!(
+                "« {url} » n'est pas l'adresse d'une base d'équipe (postgresql://utilisateur@serveur:port/base)"
+            )));
+        }
+        let mut config = ::postgres::Config::from_str(url).map_err(|e| {
+            PgStoreError::Refused(format!("adresse de base d'équipe illisible : {e}"))
+        })?;
+        if config.get_password().is_some() {
+            return Err(PgStoreError::Refused(
+                "l'adresse de la base d'équipe contient un mot de passe : retirez-le (il serait \
+                 affiché et enregistré avec l'adresse) et donnez-le par PGPASSWORD ou le \
+                 fichier ~/.pgpass"
+                    .into(),
+            ));
+        }
+        let Some(user) = config.get_user().map(str::to_string) else {
+            return Err(PgStoreError::Refused(
+                "l'adresse de la base d'équipe ne dit pas qui se connecte : \
+                 postgresql://utilisateur@serveur/base"
+                    .into(),
+            ));
+        };
+        let host = match config.get_hosts().first() {
+            Some(::postgres::config::Host::Tcp(host)) => host.clone(),
+            #[cfg(unix)]
+            Some(::postgres::config::Host::Unix(path)) => path.display().to_string(),
+            None => {
+                return Err(PgStoreError::Refused(
+                    "l'adresse de la base d'équipe ne nomme pas de serveur".into(),
+                ));
+            }
+        };
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let dbname = config.get_dbname().unwrap_or(&user).to_string();
+        let password = pgpassword.or_else(|| {
+            pgpass.and_then(|file| password_from_pgpass(file, &host, port, &dbname, &user))
+        });
+        if let Some(password) = password {
+            config.password(password);
+        }
+        Ok(TeamAddress {
+            shown: format!("postgresql://{user}@{host}:{port}/{dbname}"),
+            config,
+        })
+    }
+
+    /// The address as shown to the user: no password, ever.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    pub fn user(&self) -> &str {
+        self.config.get_user().unwrap_or_default()
+    }
+
+    /// Connects. No TLS yet: on a server that requires it, the connection is refused
+    /// with the server's reason.
+    pub fn connect(&self) -> Result<::postgres::Client, PgStoreError> {
+        self.config
+            .connect(::postgres::NoTls)
+            .map_err(PgStoreError::Connect)
+    }
+}
+
+/// `PGPASSFILE`, else `~/.pgpass` when it exists.
+fn pgpass_file() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os("PGPASSFILE") {
+        return Some(PathBuf::from(file));
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".pgpass"))
+}
+
+/// The password of the first matching line of a pgpass file
+/// (`hôte:port:base:utilisateur:mot de passe`, `*` matching anything, `\` escaping `:`
+/// and `\`), as libpq reads it. A file others can read is ignored, as libpq does.
+fn password_from_pgpass(
+    file: &Path,
+    host: &str,
+    port: u16,
+    dbname: &str,
+    user: &str,
+) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(file).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::warn!(
+                "{} est lisible par d'autres utilisateurs : ignoré (chmod 600)",
+                file.display()
+            );
+            return None;
+        }
+    }
+    let text = std::fs::read_to_string(file).ok()?;
+    let port = port.to_string();
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
+        .find_map(|line| {
+            let fields = split_pgpass_line(line);
+            let [h, p, d, u, password] = <[String; 5]>::try_from(fields).ok()?;
+            let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+            (matches(&h, host) && matches(&p, &port) && matches(&d, dbname) && matches(&u, user))
+                .then_some(password)
+        })
+}
+
+fn split_pgpass_line(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    fields.last_mut().unwrap_or(&mut String::new()).push(next);
+                }
+            }
+            ':' if fields.len() < 5 => fields.push(String::new()),
+            c => {
+                if let Some(field) = fields.last_mut() {
+                    field.push(c);
+                }
+            }
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pgpass(lines: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pgpass");
+        std::fs::write(&file, lines).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        (dir, file)
+    }
+
+    #[test]
+    fn a_password_in_the_address_is_refused_and_never_shown() {
+        let error = TeamAddress::parse_with(
+            "postgresql://alice:secret@db.example:5432/compta",
+            None,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("contient un mot de passe"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+    }
+
+    #[test]
+    fn the_address_names_who_and_where() {
+        for bad in [
+            "/home/alice/base.sqlite",
+            "postgresql://db.example/compta",
+            "postgresql://alice@db.example:port/compta",
+        ] {
+            assert!(TeamAddress::parse_with(bad, None, None).is_err(), "{bad}");
+        }
+        let ok =
+            TeamAddress::parse_with("postgresql://alice@db.example/compta", None, None).unwrap();
+        assert_eq!(ok.shown(), "postgresql://alice@db.example:5432/compta");
+        assert_eq!(ok.user(), "alice");
+    }
+
+    #[test]
+    fn the_password_comes_from_pgpassword_then_the_pgpass_file() {
+        let (_dir, file) = pgpass(
+            "# comptabilité\n\
+             other.example:*:*:alice:not-this-one\n\
+             db.example:5432:compta:alice:pa\\:ss\\\\word\n\
+             *:*:*:*:fallback\n",
+        );
+        let from_file =
+            TeamAddress::parse_with("postgresql://alice@db.example/compta", None, Some(&file))
+                .unwrap();
+        assert_eq!(
+            from_file.config.get_password(),
+            Some("pa:ss\\word".as_bytes())
+        );
+        let wildcard =
+            TeamAddress::parse_with("postgresql://bob@db.example:6543/x", None, Some(&file))
+                .unwrap();
+        assert_eq!(wildcard.config.get_password(), Some("fallback".as_bytes()));
+        let env = TeamAddress::parse_with(
+            "postgresql://alice@db.example/compta",
+            Some("from-env".into()),
+            Some(&file),
+        )
+        .unwrap();
+        assert_eq!(env.config.get_password(), Some("from-env".as_bytes()));
+        assert!(!format!("{env:?}").contains("from-env"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pgpass_file_others_can_read_is_ignored() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let (_dir, file) = pgpass("*:*:*:*:secret\n");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let address =
+            TeamAddress::parse_with("postgresql://alice@db.example/compta", None, Some(&file))
+                .unwrap();
+        assert_eq!(address.config.get_password(), None);
+    }
+}
