@@ -102,6 +102,7 @@ fn french_value_name(id: &str) -> Option<&'static str> {
     Some(match id {
         "db" => "BASE",
         "dir" => "DOSSIER",
+        "from" => "FICHIER",
         "files" | "directory" => "FICHIERS",
         "invoices" => "FACTURES",
         "invoice" => "FACTURE",

@@ -28,6 +28,16 @@ pub enum TeamCommand {
         #[arg(long, env = "CHORUS_DEPOT_DB")]
         db: String,
     },
+    /// Importe une base individuelle (fichier SQLite) dans une base d'équipe neuve, en une
+    /// seule transaction (propriétaire de la base).
+    Import {
+        /// La base individuelle à importer.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Adresse de la base d'équipe : postgresql://propriétaire@serveur:port/base.
+        #[arg(long, env = "CHORUS_DEPOT_DB")]
+        db: String,
+    },
     /// Ajoute un utilisateur à la base d'équipe (administrateur). Le mot de passe est
     /// demandé sans écho, ou lu sur l'entrée standard.
     AddUser {
@@ -70,6 +80,28 @@ pub fn run(command: TeamCommand) -> Result<()> {
             let mut client = address.connect()?;
             let prepared = team::prepare(&mut client)?;
             println!("{} : {}", address.shown(), schema_line(&prepared));
+        }
+        TeamCommand::Import { from, db } => {
+            anyhow::ensure!(
+                from.is_file(),
+                "base individuelle introuvable : {}",
+                from.display()
+            );
+            let address = TeamAddress::parse(&db)?;
+            let store = crate::store::Store::open(&from)?;
+            let mut client = address.connect()?;
+            team::prepare(&mut client)?;
+            let imported =
+                crate::store::postgres::import::import_sqlite(store.conn(), &mut client)?;
+            println!(
+                "{} importée dans {} : {}",
+                from.display(),
+                address.shown(),
+                crate::model::counted(imported.rows() as usize, "ligne", "lignes")
+            );
+            for (table, rows) in imported.tables.iter().filter(|(_, n)| *n > 0) {
+                println!("  {table}\t{}", crate::model::format_count(*rows as usize));
+            }
         }
         TeamCommand::AddUser { db, name, roles } => {
             let address = TeamAddress::parse(&db)?;

@@ -161,7 +161,7 @@ pub const COMMANDS: [(&str, &str); 12] = [
     ("sandbox", "démarre le bac à sable Chorus Pro sur 127.0.0.1"),
     (
         "team",
-        "base d'équipe PostgreSQL : init, upgrade, add-user, users",
+        "base d'équipe PostgreSQL : init, upgrade, import, add-user, users",
     ),
 ];
 

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod error;
+pub mod import;
 pub mod migrate;
 pub mod team;
 
