@@ -218,7 +218,11 @@ pub fn error_text(error: &anyhow::Error) -> String {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CHORUS_DEPOT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // The certificate verifier logs its refusals itself; the error the user reads
+        // already says them, in French.
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("warn,rustls_platform_verifier=off")
+        });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -207,6 +207,7 @@ fn team_import_from_the_command_line_says_what_it_brought() {
             ])
             .env_remove("PGPASSWORD")
             .env("PGPASSFILE", "/nonexistent")
+            .env("PGSSLROOTCERT", server().ca_file())
             .output()
             .unwrap()
     };

@@ -345,6 +345,7 @@ fn team_cli(args: &[&str], stdin: &str) -> std::process::Output {
         .env_remove("CHORUS_DEPOT_DB")
         .env_remove("PGPASSWORD")
         .env("PGPASSFILE", "/nonexistent")
+        .env("PGSSLROOTCERT", server().ca_file())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -69,6 +69,7 @@ impl PgServer {
             .tempdir()
             .expect("temporary directory for PostgreSQL");
         std::fs::create_dir(dir.path().join("sock")).unwrap();
+        make_certificates(&dir.path().join("tls"));
         if let Some(user) = run_as {
             let status = Command::new("chown")
                 .arg("-R")
@@ -139,11 +140,16 @@ impl PgServer {
 
     fn start_on_port(&self) -> Result<(), String> {
         // Durability is of no use to a throwaway server: fsync off makes it fast.
+        // TLS offered (not required): the team-mode client uses it when it can.
+        let tls = self.dir.path().join("tls");
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off",
+             -c synchronous_commit=off -c full_page_writes=off \
+             -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
             self.port,
-            self.dir.path().join("sock").display()
+            self.dir.path().join("sock").display(),
+            tls.join("server.pem").display(),
+            tls.join("server.key").display()
         );
         let log = self.dir.path().join("server.log");
         let output = self
@@ -193,6 +199,16 @@ rm -rf "$dir""#;
             .spawn();
     }
 
+    /// The authority that signed the server's TLS certificate (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls").join("ca.pem")
+    }
+
+    /// Another authority, which did not sign it.
+    pub fn stranger_ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls").join("stranger.pem")
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }
@@ -226,6 +242,83 @@ rm -rf "$dir""#;
             .expect("CREATE DATABASE");
         self.conninfo(&name)
     }
+}
+
+/// A certificate authority, the server's certificate it signs (for 127.0.0.1 and
+/// localhost), and a stranger authority, with the `openssl` program (a dependency of
+/// Debian's `postgresql`, installed by `.ci/run`).
+fn make_certificates(dir: &Path) {
+    std::fs::create_dir(dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let output = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    for ca in ["ca", "stranger"] {
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN=Chorus Depot test {ca}"),
+            "-keyout",
+            &format!("{ca}.key"),
+            "-out",
+            &format!("{ca}.pem"),
+        ]);
+    }
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    // PostgreSQL refuses a key others can read.
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
 }
 
 /// `conninfo` (from [`PgServer::fresh_database`]) for another user of the same database.

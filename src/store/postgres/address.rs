@@ -13,6 +13,10 @@ use std::str::FromStr as _;
 pub struct TeamAddress {
     config: ::postgres::Config,
     shown: String,
+    /// The certificate authority that signed the server's certificate, when it is not one
+    /// the system trusts (an office server's own CA): `PGSSLROOTCERT`, else
+    /// `~/.postgresql/root.crt` when it exists, as libpq.
+    root_certificate: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for TeamAddress {
@@ -34,11 +38,20 @@ impl TeamAddress {
     /// Parses `url`; the password comes from `PGPASSWORD` or the pgpass file.
     pub fn parse(url: &str) -> Result<TeamAddress, PgStoreError> {
         let pgpass = pgpass_file();
-        TeamAddress::parse_with(
+        let mut address = TeamAddress::parse_with(
             url,
             std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
             pgpass.as_deref(),
-        )
+        )?;
+        address.root_certificate = root_certificate_file();
+        Ok(address)
+    }
+
+    /// Trusts the authority in `pem` (one or more PEM certificates) for the server's
+    /// certificate, besides the system's.
+    pub fn with_root_certificate(mut self, pem: &Path) -> TeamAddress {
+        self.root_certificate = Some(pem.to_path_buf());
+        self
     }
 
     /// [`TeamAddress::parse`] with the environment given (for the tests).
@@ -48,6 +61,13 @@ impl TeamAddress {
         pgpass: Option<&Path>,
     ) -> Result<TeamAddress, PgStoreError> {
         let url = url.trim();
+        // libpq's verify-ca and verify-full: this client always verifies the server's
+        // certificate when it uses TLS, so they mean « require » here (the postgres crate
+        // knows only disable, prefer and require).
+        let url = url
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
+        let url = url.as_str();
         if !is_team_address(url) {
             return Err(PgStoreError::Refused(format!(
                 "« {url} » n'est pas l'adresse d'une base d'équipe (postgresql://utilisateur@serveur:port/base)"
@@ -92,6 +112,7 @@ impl TeamAddress {
         Ok(TeamAddress {
             shown: format!("postgresql://{user}@{host}:{port}/{dbname}"),
             config,
+            root_certificate: None,
         })
     }
 
@@ -104,13 +125,74 @@ impl TeamAddress {
         self.config.get_user().unwrap_or_default()
     }
 
-    /// Connects. No TLS yet: on a server that requires it, the connection is refused
-    /// with the server's reason.
+    /// Connects, in TLS when the server offers it (`sslmode=prefer`, the default) or always
+    /// (`sslmode=require`), never with `sslmode=disable`. Unlike libpq's prefer and require,
+    /// the server's certificate is always verified (the system's authorities, or the root
+    /// certificate given): a password and invoices do not go to whoever answers.
     pub fn connect(&self) -> Result<::postgres::Client, PgStoreError> {
-        self.config
-            .connect(::postgres::NoTls)
-            .map_err(PgStoreError::Connect)
+        if self.config.get_ssl_mode() == ::postgres::config::SslMode::Disable {
+            return self
+                .config
+                .connect(::postgres::NoTls)
+                .map_err(PgStoreError::Connect);
+        }
+        let tls = tls_connector(self.root_certificate.as_deref())?;
+        self.config.connect(tls).map_err(PgStoreError::Connect)
     }
+}
+
+/// The rustls client: the given authority if any, else the system's verifier.
+fn tls_connector(
+    root_certificate: Option<&Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, PgStoreError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| PgStoreError::Refused(format!("TLS indisponible : {e}")))?;
+    let config = match root_certificate {
+        Some(file) => {
+            let unreadable = |why: String| {
+                PgStoreError::Refused(format!(
+                    "certificat d'autorité de la base d'équipe illisible ({}) : {why}",
+                    file.display()
+                ))
+            };
+            let mut roots = rustls::RootCertStore::empty();
+            let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(file)
+                .map_err(|e| unreadable(e.to_string()))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| unreadable(e.to_string()))?;
+            if certificates.is_empty() {
+                return Err(unreadable("aucun certificat PEM".into()));
+            }
+            for certificate in certificates {
+                roots
+                    .add(certificate)
+                    .map_err(|e| unreadable(e.to_string()))?;
+            }
+            builder.with_root_certificates(roots).with_no_client_auth()
+        }
+        None => {
+            use rustls_platform_verifier::BuilderVerifierExt as _;
+            builder
+                .with_platform_verifier()
+                .map_err(|e| PgStoreError::Refused(format!("TLS indisponible : {e}")))?
+                .with_no_client_auth()
+        }
+    };
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// `PGSSLROOTCERT`, else `~/.postgresql/root.crt` when it exists.
+fn root_certificate_file() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os("PGSSLROOTCERT") {
+        return Some(PathBuf::from(file));
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("APPDATA"))?;
+    let file = PathBuf::from(home).join(".postgresql").join("root.crt");
+    file.is_file().then_some(file)
 }
 
 /// `PGPASSFILE`, else `~/.pgpass` when it exists.
@@ -132,6 +214,9 @@ fn password_from_pgpass(
     dbname: &str,
     user: &str,
 ) -> Option<String> {
+    if !file.is_file() {
+        return None;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;

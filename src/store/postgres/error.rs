@@ -63,6 +63,16 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
     // words kept beside them for whoever helps; otherwise the chain of causes.
     let mut cause = std::error::Error::source(error);
     while let Some(inner) = cause {
+        // rustls' refusal travels inside an io::Error, whose `source` skips it.
+        let tls = inner.downcast_ref::<rustls::Error>().or_else(|| {
+            inner
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|e| e.downcast_ref::<rustls::Error>())
+        });
+        if let Some(tls) = tls {
+            return format!("{} ({tls})", tls_failure_in_french(tls));
+        }
         if let Some(io) = inner.downcast_ref::<std::io::Error>()
             && let Some(french) = network_failure_in_french(io.kind())
         {
@@ -78,6 +88,26 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
         cause = inner.source();
     }
     text
+}
+
+fn tls_failure_in_french(error: &rustls::Error) -> &'static str {
+    use rustls::CertificateError as C;
+    match error {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            "le certificat du serveur n'est signé par aucune autorité de confiance : donnez le \
+             certificat de l'autorité du serveur (PGSSLROOTCERT ou ~/.postgresql/root.crt)"
+        }
+        rustls::Error::InvalidCertificate(C::NotValidForName)
+        | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
+            "le certificat du serveur est celui d'un autre nom : vérifiez l'adresse du serveur"
+        }
+        rustls::Error::InvalidCertificate(C::Expired)
+        | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
+            "le certificat du serveur a expiré"
+        }
+        rustls::Error::InvalidCertificate(_) => "le certificat du serveur est refusé",
+        _ => "la connexion chiffrée (TLS) au serveur a échoué",
+    }
 }
 
 fn network_failure_in_french(kind: std::io::ErrorKind) -> Option<&'static str> {
