@@ -94,6 +94,19 @@ fn the_search_box_filters_both_tables() {
     h.get_by_label("0 facture");
     h.get_by_label("2 factures, 2 anomalies");
     assert!(h.query_by_label("F2600007").is_none());
+    // The empty list keeps one line; the anomalies take the height (they were below the
+    // middle of the window while both lists had rows).
+    let heading = h.get_by_label("Anomalies à corriger").rect();
+    assert!(heading.top() < 200.0, "{heading:?}");
+}
+
+#[test]
+fn both_lists_share_the_height_while_both_have_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(common::small_database(dir.path()));
+    wait_for(&mut h, "la fin de la vérification", checks_done);
+    let heading = h.get_by_label("Anomalies à corriger").rect();
+    assert!(heading.top() > 350.0, "{heading:?}");
 }
 
 #[test]

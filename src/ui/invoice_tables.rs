@@ -29,9 +29,25 @@ pub fn show(ui: &mut egui::Ui, model: &mut ControlModel) {
     let scroll_to = model.take_scroll_target();
     let scroll_conformant = scroll_to.and_then(|(c, row)| c.then_some(row));
     let scroll_anomalies = scroll_to.and_then(|(c, row)| (!c).then_some(row));
+    // An empty list keeps only its title and its one line (after a deposit, or a search
+    // that finds nothing there): the other list takes the height.
+    let (first, second) = match (model.conformant.is_empty(), model.anomaly_rows.is_empty()) {
+        (true, false) => (
+            Size::exact(EMPTY_LIST_HEIGHT),
+            Size::remainder().at_least(160.0),
+        ),
+        (false, true) => (
+            Size::remainder().at_least(140.0),
+            Size::exact(EMPTY_LIST_HEIGHT),
+        ),
+        _ => (
+            Size::relative(0.45).at_least(140.0),
+            Size::remainder().at_least(160.0),
+        ),
+    };
     StripBuilder::new(ui)
-        .size(Size::relative(0.45).at_least(140.0))
-        .size(Size::remainder().at_least(160.0))
+        .size(first)
+        .size(second)
         .vertical(|mut strip| {
             strip.cell(|ui| {
                 let ticked = model.ticked.len();
@@ -161,6 +177,9 @@ fn table(
             let visible = ui.clip_rect();
             // Selectable labels would swallow the clicks that open the detail panel.
             ui.style_mut().interaction.selectable_labels = false;
+            // No column lines at rest: they would cross the anomaly messages, which span the
+            // row. A line still shows where the pointer can resize a column.
+            ui.visuals_mut().widgets.noninteractive.bg_stroke = egui::Stroke::NONE;
             let mut builder = TableBuilder::new(ui);
             if let Some(row) = scroll_to {
                 builder = builder.scroll_to_row(row, None);
@@ -415,5 +434,8 @@ fn anomaly_row(
     });
     clicked
 }
+
+/// The height of a list with nothing to show: its title and « Aucune … ».
+const EMPTY_LIST_HEIGHT: f32 = 64.0;
 
 const ANOMALY_BAND: egui::Color32 = egui::Color32::from_rgb(0xfd, 0xf0, 0xf0);
