@@ -77,6 +77,8 @@ pub enum CheckRunError {
     Cancelled,
     #[error("lecture de la base impossible : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("lecture de la base impossible : {0}")]
+    Query(#[from] crate::store::sql::SqlError),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
     #[error("la lecture parallèle de la base s'est interrompue")]

@@ -14,6 +14,8 @@ pub mod pdf_verdicts;
 pub mod postgres;
 pub mod returned;
 pub mod settings;
+/// SQL written once for both engines.
+pub mod sql;
 pub mod tracking;
 
 use rusqlite::Connection;

@@ -1,26 +1,27 @@
 //! Anomalies the clerk overrode for one invoice (migrations/0011_deposit_overrides.sql).
+//! Written once for both engines (`store::sql`).
 
-use rusqlite::{Connection, params};
+use super::sql::{Sql, SqlError};
+use crate::sql_params;
 use std::collections::HashSet;
 
 /// Every (invoice number, anomaly code) overridden.
-pub fn load_all(conn: &Connection) -> rusqlite::Result<HashSet<(String, String)>> {
-    conn.prepare("SELECT invoice_number, code FROM deposit_overrides")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+pub fn load_all(db: &dyn Sql) -> Result<HashSet<(String, String)>, SqlError> {
+    let rows = db.rows(
+        "SELECT invoice_number, code FROM deposit_overrides",
+        &[],
+        |r| Ok((r.text(0)?, r.text(1)?)),
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Records the decision; doing it twice keeps the first date.
-pub fn record(
-    conn: &Connection,
-    invoice_number: &str,
-    code: &str,
-    at: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT OR IGNORE INTO deposit_overrides (invoice_number, code, decided_at)
-         VALUES (?1, ?2, ?3)",
-        params![invoice_number, code, at],
+pub fn record(db: &dyn Sql, invoice_number: &str, code: &str, at: &str) -> Result<(), SqlError> {
+    db.execute(
+        "INSERT INTO deposit_overrides (invoice_number, code, decided_at)
+         VALUES (?1, ?2, ?3)
+         ON CONFLICT (invoice_number, code) DO NOTHING",
+        sql_params![invoice_number, code, at],
     )?;
     Ok(())
 }

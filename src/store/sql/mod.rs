@@ -1,0 +1,231 @@
+//! One way to run SQL on either engine (issue 11): the embedded SQLite file of a single
+//! user, or the team's PostgreSQL base. The store's modules take a `&dyn Sql` and write
+//! their SQL once; nothing outside `store/` sees an engine's types.
+//!
+//! The SQL written for both:
+//! - parameters are `?1`, `?2`… (SQLite's numbered form; rewritten `$1`… for PostgreSQL);
+//! - `INSERT … ON CONFLICT … DO NOTHING / DO UPDATE` rather than `INSERT OR IGNORE/REPLACE`,
+//!   `RETURNING id` rather than `last_insert_rowid()`, `COALESCE` rather than `IFNULL`;
+//! - integers are 64-bit (BIGINT on PostgreSQL), flags 0/1, amounts and dates text (the
+//!   migrations say why); an aggregate that PostgreSQL widens (`SUM` of integers is NUMERIC
+//!   there) is cast back: `CAST(SUM(x) AS BIGINT)`.
+//!
+//! Rows are read into [`Row`]s of [`Value`]s, whose getters say in French what was found
+//! where something else was expected.
+
+mod postgres_engine;
+mod sqlite_engine;
+
+pub use postgres_engine::PgSql;
+
+/// A value bound to a parameter or read from a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Int(i64::from(v))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// `sql_params![a, b]`: the parameters `?1`, `?2` of a statement.
+#[macro_export]
+macro_rules! sql_params {
+    ($($value:expr),* $(,)?) => {
+        &[$($crate::store::sql::Value::from($value)),*][..]
+    };
+}
+
+/// Which engine runs the statements (for the rare statement that must differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What went wrong, said in French.
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    #[error("erreur de la base de données : {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("erreur de la base d'équipe : {}", crate::store::postgres::error::describe(.0))]
+    Postgres(#[from] ::postgres::Error),
+    #[error("colonne {column} : {found} là où {expected} est attendu")]
+    Type {
+        column: String,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("colonne n° {0} absente du résultat")]
+    NoColumn(usize),
+    /// Raised by the caller's code inside a transaction (the transaction is rolled back).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// One row read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    names: std::sync::Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    pub fn new(names: std::sync::Arc<[String]>, values: Vec<Value>) -> Row {
+        Row { names, values }
+    }
+
+    pub fn value(&self, index: usize) -> Result<&Value, SqlError> {
+        self.values.get(index).ok_or(SqlError::NoColumn(index))
+    }
+
+    fn mismatch(&self, index: usize, expected: &'static str) -> SqlError {
+        let found = match &self.values[index] {
+            Value::Null => "une valeur absente (NULL)".to_string(),
+            Value::Int(i) => format!("le nombre entier {i}"),
+            Value::Real(r) => format!("le nombre {r}"),
+            Value::Text(t) => format!("le texte « {t} »"),
+            Value::Bytes(b) => format!("{} octets de données binaires", b.len()),
+        };
+        SqlError::Type {
+            column: self.names.get(index).cloned().unwrap_or_default(),
+            expected,
+            found,
+        }
+    }
+
+    pub fn int(&self, index: usize) -> Result<i64, SqlError> {
+        match self.value(index)? {
+            Value::Int(i) => Ok(*i),
+            _ => Err(self.mismatch(index, "un nombre entier")),
+        }
+    }
+
+    pub fn opt_int(&self, index: usize) -> Result<Option<i64>, SqlError> {
+        match self.value(index)? {
+            Value::Null => Ok(None),
+            Value::Int(i) => Ok(Some(*i)),
+            _ => Err(self.mismatch(index, "un nombre entier ou rien")),
+        }
+    }
+
+    pub fn text(&self, index: usize) -> Result<String, SqlError> {
+        match self.value(index)? {
+            Value::Text(t) => Ok(t.clone()),
+            _ => Err(self.mismatch(index, "un texte")),
+        }
+    }
+
+    pub fn opt_text(&self, index: usize) -> Result<Option<String>, SqlError> {
+        match self.value(index)? {
+            Value::Null => Ok(None),
+            Value::Text(t) => Ok(Some(t.clone())),
+            _ => Err(self.mismatch(index, "un texte ou rien")),
+        }
+    }
+
+    pub fn bytes(&self, index: usize) -> Result<Vec<u8>, SqlError> {
+        match self.value(index)? {
+            Value::Bytes(b) => Ok(b.clone()),
+            _ => Err(self.mismatch(index, "des données binaires")),
+        }
+    }
+}
+
+/// Statements on one connection of either engine.
+pub trait Sql {
+    fn engine(&self) -> Engine;
+
+    /// Runs one statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, SqlError>;
+
+    /// Runs a query and hands each row to `each`, in order; stops at its first error.
+    fn for_each_row(
+        &self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Row) -> Result<(), SqlError>,
+    ) -> Result<(), SqlError>;
+
+    /// Runs `work` in a transaction: committed if it returns Ok, rolled back otherwise.
+    fn in_transaction(
+        &self,
+        work: &mut dyn FnMut(&dyn Sql) -> Result<(), SqlError>,
+    ) -> Result<(), SqlError>;
+}
+
+impl dyn Sql + '_ {
+    /// Every row, mapped.
+    pub fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        mut map: impl FnMut(&Row) -> Result<T, SqlError>,
+    ) -> Result<Vec<T>, SqlError> {
+        let mut out = Vec::new();
+        self.for_each_row(sql, params, &mut |row| {
+            out.push(map(&row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row, mapped, if any.
+    pub fn first_row<T>(
+        &self,
+        sql: &str,
+        params: &[Value],
+        map: impl FnOnce(&Row) -> Result<T, SqlError>,
+    ) -> Result<Option<T>, SqlError> {
+        let mut first = None;
+        self.for_each_row(sql, params, &mut |row| {
+            if first.is_none() {
+                first = Some(row);
+            }
+            Ok(())
+        })?;
+        first.as_ref().map(map).transpose()
+    }
+}

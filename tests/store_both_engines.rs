@@ -1,0 +1,132 @@
+//! The store's engine-neutral SQL (`store::sql`) and the store modules written with it, run
+//! the same way on the embedded SQLite file and on a real PostgreSQL team base (issue 11):
+//! each scenario takes a `&dyn Sql` and is run once per engine.
+
+mod common;
+
+use chorus_depot::sql_params;
+use chorus_depot::store::Store;
+use chorus_depot::store::sql::{PgSql, Sql, SqlError};
+use common::postgres::server;
+
+/// Runs `scenario` on a new migrated SQLite base, then on a new migrated PostgreSQL base.
+fn on_both_engines(purpose: &str, scenario: impl Fn(&dyn Sql)) {
+    let store = Store::open_in_memory().unwrap();
+    scenario(store.conn());
+    let pg = server();
+    let mut client = chorus_depot::store::postgres::connect(&pg.fresh_database(purpose)).unwrap();
+    chorus_depot::store::postgres::migrate(&mut client).unwrap();
+    let team = PgSql::new(client);
+    scenario(&team);
+}
+
+#[test]
+fn values_go_in_and_come_back_the_same_on_both_engines() {
+    on_both_engines("values", |db| {
+        db.execute(
+            "INSERT INTO fluxes (company_code, mode, syntax, name, file_path, file_sha256,
+                 file_size, invoice_count, created_at, state, flux_number)
+             VALUES (?1, 'LOT', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            sql_params![
+                "SIEGE",
+                "IN_DP_E1_UBL_INVOICE",
+                "Factures d'octobre — « été »",
+                "/tmp/lot.zip",
+                "ab",
+                i64::MAX,
+                3i64,
+                "2026-11-02T10:00:00+01:00",
+                "GENERE",
+                None::<&str>
+            ],
+        )
+        .unwrap();
+        // Parameters named out of order, and a count PostgreSQL returns as BIGINT.
+        let row = db
+            .first_row(
+                "SELECT name, file_size, flux_number, count(*) OVER ()
+                 FROM fluxes WHERE state = ?2 AND company_code = ?1",
+                sql_params!["SIEGE", "GENERE"],
+                |r| Ok((r.text(0)?, r.int(1)?, r.opt_text(2)?, r.int(3)?)),
+            )
+            .unwrap()
+            .expect("the flux");
+        assert_eq!(
+            row,
+            ("Factures d'octobre — « été »".into(), i64::MAX, None, 1),
+            "{:?}",
+            db.engine()
+        );
+        // A text where a number is expected is said, with the column.
+        let error = db
+            .first_row("SELECT name FROM fluxes", &[], |r| r.int(0))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("colonne name")
+                && error.contains("le texte « Factures d'octobre — « été » »"),
+            "{error}"
+        );
+    });
+}
+
+#[test]
+fn a_transaction_that_fails_leaves_nothing_on_both_engines() {
+    on_both_engines("transaction", |db| {
+        let failed = db.in_transaction(&mut |tx| {
+            tx.execute(
+                "INSERT INTO app_settings (key, value) VALUES (?1, ?2)",
+                sql_params!["a", "1"],
+            )?;
+            Err(SqlError::Other("arrêt voulu".into()))
+        });
+        assert!(failed.is_err());
+        let count = db
+            .first_row("SELECT count(*) FROM app_settings", &[], |r| r.int(0))
+            .unwrap();
+        assert_eq!(count, Some(0), "{:?}", db.engine());
+        db.in_transaction(&mut |tx| {
+            tx.execute(
+                "INSERT INTO app_settings (key, value) VALUES (?1, ?2)",
+                sql_params!["a", "1"],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let value = db
+            .first_row(
+                "SELECT value FROM app_settings WHERE key = ?1",
+                sql_params!["a"],
+                |r| r.text(0),
+            )
+            .unwrap();
+        assert_eq!(value.as_deref(), Some("1"));
+        // A constraint the schema holds is held on both.
+        let duplicate = db.execute(
+            "INSERT INTO app_settings (key, value) VALUES (?1, ?2)",
+            sql_params!["a", "2"],
+        );
+        assert!(duplicate.is_err(), "{:?}", db.engine());
+    });
+}
+
+#[test]
+fn an_override_is_kept_once_with_its_first_date_on_both_engines() {
+    use chorus_depot::store::overrides;
+    on_both_engines("overrides", |db| {
+        overrides::record(db, "F1", "DEJA_REGLEE", "2026-12-01T10:00:00+01:00").unwrap();
+        overrides::record(db, "F1", "DEJA_REGLEE", "2026-12-02T10:00:00+01:00").unwrap();
+        overrides::record(db, "F2", "DEJA_REGLEE", "2026-12-03T10:00:00+01:00").unwrap();
+        let all = overrides::load_all(db).unwrap();
+        assert_eq!(all.len(), 2, "{:?}", db.engine());
+        assert!(all.contains(&("F1".to_string(), "DEJA_REGLEE".to_string())));
+        let first = db
+            .first_row(
+                "SELECT decided_at FROM deposit_overrides WHERE invoice_number = ?1",
+                sql_params!["F1"],
+                |r| r.text(0),
+            )
+            .unwrap();
+        assert_eq!(first.as_deref(), Some("2026-12-01T10:00:00+01:00"));
+    });
+}
