@@ -130,3 +130,122 @@ fn an_override_is_kept_once_with_its_first_date_on_both_engines() {
         assert_eq!(first.as_deref(), Some("2026-12-01T10:00:00+01:00"));
     });
 }
+
+#[test]
+fn settings_are_read_back_and_replaced_on_both_engines() {
+    use chorus_depot::store::settings;
+    on_both_engines("settings", |db| {
+        assert_eq!(settings::get(db, "connexion").unwrap(), None);
+        settings::set(db, "connexion", "{\"a\":1}").unwrap();
+        settings::set(db, "connexion", "{\"a\":2}").unwrap();
+        assert_eq!(
+            settings::get(db, "connexion").unwrap().as_deref(),
+            Some("{\"a\":2}")
+        );
+    });
+}
+
+#[test]
+fn payment_terms_are_saved_whole_on_both_engines() {
+    use chorus_depot::store::payment_terms::{self, ClientTermsRow, TermsRow};
+    on_both_engines("payment_terms", |db| {
+        assert_eq!(payment_terms::load_terms(db).unwrap(), None);
+        chorus_depot::store::settings::set(db, "ancien", "x").unwrap();
+        let terms = TermsRow {
+            interest_rate_percent: "10.15".into(),
+            recovery_indemnity: "40.00".into(),
+            delay_state_local_days: 30,
+            delay_health_days: 50,
+            delay_public_company_days: 60,
+        };
+        let clients = vec![
+            ClientTermsRow {
+                client_code: "CHU".into(),
+                category: Some("SANTE".into()),
+                delay_days: None,
+            },
+            ClientTermsRow {
+                client_code: "MAIRIE".into(),
+                category: None,
+                delay_days: Some(45),
+            },
+            ClientTermsRow {
+                client_code: "RIEN".into(),
+                category: None,
+                delay_days: None,
+            },
+        ];
+        payment_terms::save(db, &terms, &clients, "ancien").unwrap();
+        assert_eq!(payment_terms::load_terms(db).unwrap(), Some(terms.clone()));
+        assert_eq!(
+            payment_terms::load_clients(db).unwrap(),
+            clients[..2].to_vec()
+        );
+        assert_eq!(
+            chorus_depot::store::settings::get(db, "ancien").unwrap(),
+            None
+        );
+        // A delay the schema refuses rolls the whole save back.
+        let refused = payment_terms::save(
+            db,
+            &TermsRow {
+                delay_health_days: 900,
+                ..terms.clone()
+            },
+            &[],
+            "ancien",
+        );
+        assert!(refused.is_err(), "{:?}", db.engine());
+        assert_eq!(payment_terms::load_clients(db).unwrap().len(), 2);
+    });
+}
+
+#[test]
+fn deposited_invoices_are_marked_on_both_engines() {
+    use chorus_depot::store::deposit_marks::deposit_marks;
+    use chorus_depot::store::deposits::JournalState;
+    on_both_engines("deposit_marks", |db| {
+        db.execute(
+            "INSERT INTO fluxes (id, company_code, mode, syntax, file_path, file_sha256,
+                 file_size, invoice_count, created_at, sent_at, flux_number, state)
+             VALUES (7, 'S1', 'LOT', 'X', '/tmp/l.zip', '00', 1, 3, ?1, ?2, 'CPP7', 'ENVOYE')",
+            sql_params!["2026-11-02T10:00:00+01:00", "2026-11-02T10:00:05+01:00"],
+        )
+        .unwrap();
+        for (id, number, state) in [
+            (1i64, "F1", "DEPOSEE"),
+            (2, "F2", "ECHEC"),
+            (3, "F3", "A_VERIFIER"),
+        ] {
+            db.execute(
+                "INSERT INTO deposit_journal (id, invoice_number, flux_id, state, started_at)
+                 VALUES (?1, ?2, 7, ?3, '2026-11-02T10:00:00+01:00')",
+                sql_params![id, number, state],
+            )
+            .unwrap();
+        }
+        db.execute(
+            "INSERT INTO duplicate_deposits (journal_id, invoice_number, flux_id, message,
+                 seen_at, chorus_flux_number)
+             VALUES (3, 'F3', 7, 'déjà reçue', 'x', 'CPP1')",
+            &[],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO chorus_invoices (invoice_number, status) VALUES ('F1', 'MISE_A_DISPOSITION')",
+            &[],
+        )
+        .unwrap();
+        let marks = deposit_marks(db).unwrap();
+        assert_eq!(marks.len(), 2, "{:?}", db.engine());
+        let f1 = &marks["F1"];
+        assert_eq!(f1.state, JournalState::Deposited);
+        assert_eq!(f1.flux_number, "CPP7");
+        assert_eq!(f1.at, "2026-11-02T10:00:05+01:00");
+        assert_eq!(f1.chorus_status, "MISE_A_DISPOSITION");
+        assert!(!f1.already_on_chorus);
+        let f3 = &marks["F3"];
+        assert!(f3.already_on_chorus);
+        assert_eq!(f3.flux_number, "CPP1");
+    });
+}

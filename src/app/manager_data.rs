@@ -94,7 +94,7 @@ pub fn load(
             &crate::tracking::tree::TreeFilter::default(),
         ));
     let last_seen: i64 = settings::get(conn, LAST_SEEN_KEY)
-        .map_err(sql)?
+        .map_err(|e| sql(e.into()))?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let last_sync = queries::last_run(conn).map_err(sql)?;
@@ -172,7 +172,7 @@ fn is_news(change: &SyncChange) -> bool {
 
 /// The user has seen the news up to `run`.
 pub fn mark_seen(conn: &Connection, run: i64) -> rusqlite::Result<()> {
-    settings::set(conn, LAST_SEEN_KEY, &run.to_string())
+    Ok(settings::set(conn, LAST_SEEN_KEY, &run.to_string())?)
 }
 
 /// One line per technical account whose password expires within 15 days (or has).

@@ -48,7 +48,7 @@ pub(super) fn forget_older_demo(store: &mut Store, marker: &str) -> Result<bool,
         source,
     };
     let previous = crate::store::settings::get(store.conn(), crate::store::settings::DEMO_MARKER)
-        .map_err(clear_error)?;
+        .map_err(|e| clear_error(e.into()))?;
     if previous.as_deref().is_none_or(|p| p == marker) {
         return Ok(false);
     }

@@ -356,7 +356,7 @@ fn refuse_real_data(store: &Store) -> Result<(), DemoError> {
         .query_row("SELECT count(*) FROM invoices", [], |r| r.get(0))
         .map_err(sql_error)?;
     let is_demo = crate::store::settings::get(conn, crate::store::settings::DEMO_MARKER)
-        .map_err(sql_error)?
+        .map_err(|e| sql_error(e.into()))?
         .is_some();
     if invoices > 0 && !is_demo {
         return Err(DemoError::RealData(store.path().to_path_buf()));
@@ -450,7 +450,7 @@ pub fn write_demo(
     crate::store::settings::set(store.conn(), crate::store::settings::DEMO_MARKER, &marker)
         .map_err(|source| DemoError::Clear {
             path: db_path.to_path_buf(),
-            source,
+            source: source.into(),
         })?;
     progress.update(1.0, "Base de démonstration prête");
     Ok(summary(

@@ -2,7 +2,7 @@
 //! from being sent again, its flux and what Chorus Pro last said of it.
 
 use super::deposits::JournalState;
-use rusqlite::Connection;
+use super::sql::{Sql, SqlError};
 use std::collections::HashMap;
 
 /// An invoice's live deposit (journal state other than `ECHEC`).
@@ -21,28 +21,29 @@ pub struct DepositMark {
 }
 
 /// Every invoice that must not be sent again, by number.
-pub fn deposit_marks(conn: &Connection) -> rusqlite::Result<HashMap<String, DepositMark>> {
-    conn.prepare(
+pub fn deposit_marks(db: &dyn Sql) -> Result<HashMap<String, DepositMark>, SqlError> {
+    let rows = db.rows(
         "SELECT j.invoice_number, j.state,
              COALESCE(NULLIF(dd.chorus_flux_number, ''), f.flux_number, ''),
-             COALESCE(f.sent_at, j.started_at), COALESCE(ci.status, ''), dd.journal_id IS NOT NULL
+             COALESCE(f.sent_at, j.started_at), COALESCE(ci.status, ''),
+             dd.journal_id IS NOT NULL
          FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number
          LEFT JOIN duplicate_deposits dd ON dd.journal_id = j.id
          WHERE j.state <> 'ECHEC'",
-    )?
-    .query_map([], |r| {
-        let state: String = r.get(1)?;
-        Ok((
-            r.get::<_, String>(0)?,
-            DepositMark {
-                state: JournalState::from_code(&state),
-                flux_number: r.get(2)?,
-                at: r.get(3)?,
-                chorus_status: r.get(4)?,
-                already_on_chorus: r.get(5)?,
-            },
-        ))
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok((
+                r.text(0)?,
+                DepositMark {
+                    state: JournalState::from_code(&r.text(1)?),
+                    flux_number: r.text(2)?,
+                    at: r.text(3)?,
+                    chorus_status: r.text(4)?,
+                    already_on_chorus: r.flag(5)?,
+                },
+            ))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }

@@ -1,7 +1,8 @@
 //! The payment terms tables (`payment_terms`, `client_payment_terms`, migration 0014) as
 //! plain rows; what they mean is `tracking::payment_terms`'s business.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Sql, SqlError};
+use crate::sql_params;
 
 /// The single row of `payment_terms`; amounts as decimal text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,78 +23,79 @@ pub struct ClientTermsRow {
 }
 
 /// The saved terms, `None` on a base where nobody saved them yet.
-pub fn load_terms(conn: &Connection) -> rusqlite::Result<Option<TermsRow>> {
-    conn.query_row(
+pub fn load_terms(db: &dyn Sql) -> Result<Option<TermsRow>, SqlError> {
+    db.first_row(
         "SELECT interest_rate_percent, recovery_indemnity, delay_state_local_days,
                 delay_health_days, delay_public_company_days
          FROM payment_terms WHERE id = 1",
-        [],
+        &[],
         |r| {
             Ok(TermsRow {
-                interest_rate_percent: r.get(0)?,
-                recovery_indemnity: r.get(1)?,
-                delay_state_local_days: r.get(2)?,
-                delay_health_days: r.get(3)?,
-                delay_public_company_days: r.get(4)?,
+                interest_rate_percent: r.text(0)?,
+                recovery_indemnity: r.text(1)?,
+                delay_state_local_days: r.int_as(2)?,
+                delay_health_days: r.int_as(3)?,
+                delay_public_company_days: r.int_as(4)?,
             })
         },
     )
-    .optional()
 }
 
-pub fn load_clients(conn: &Connection) -> rusqlite::Result<Vec<ClientTermsRow>> {
-    let mut stmt = conn.prepare(
+pub fn load_clients(db: &dyn Sql) -> Result<Vec<ClientTermsRow>, SqlError> {
+    db.rows(
         "SELECT client_code, category, delay_days FROM client_payment_terms ORDER BY client_code",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(ClientTermsRow {
-            client_code: r.get(0)?,
-            category: r.get(1)?,
-            delay_days: r.get(2)?,
-        })
-    })?;
-    rows.collect()
+        &[],
+        |r| {
+            Ok(ClientTermsRow {
+                client_code: r.text(0)?,
+                category: r.opt_text(1)?,
+                delay_days: r.opt_int_as(2)?,
+            })
+        },
+    )
 }
 
 /// Replaces the terms and every client's choices at once, and drops the settings key of
 /// older versions (`legacy_key`) so that it cannot bring back an override removed here.
 pub fn save(
-    conn: &Connection,
+    db: &dyn Sql,
     terms: &TermsRow,
     clients: &[ClientTermsRow],
     legacy_key: &str,
-) -> rusqlite::Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute(
-        "INSERT INTO payment_terms (id, interest_rate_percent, recovery_indemnity,
-             delay_state_local_days, delay_health_days, delay_public_company_days)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(id) DO UPDATE SET
-             interest_rate_percent = excluded.interest_rate_percent,
-             recovery_indemnity = excluded.recovery_indemnity,
-             delay_state_local_days = excluded.delay_state_local_days,
-             delay_health_days = excluded.delay_health_days,
-             delay_public_company_days = excluded.delay_public_company_days",
-        params![
-            terms.interest_rate_percent,
-            terms.recovery_indemnity,
-            terms.delay_state_local_days,
-            terms.delay_health_days,
-            terms.delay_public_company_days
-        ],
-    )?;
-    tx.execute("DELETE FROM client_payment_terms", [])?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO client_payment_terms (client_code, category, delay_days)
-             VALUES (?1, ?2, ?3)",
+) -> Result<(), SqlError> {
+    db.in_transaction(&mut |tx| {
+        tx.execute(
+            "INSERT INTO payment_terms (id, interest_rate_percent, recovery_indemnity,
+                 delay_state_local_days, delay_health_days, delay_public_company_days)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET
+                 interest_rate_percent = excluded.interest_rate_percent,
+                 recovery_indemnity = excluded.recovery_indemnity,
+                 delay_state_local_days = excluded.delay_state_local_days,
+                 delay_health_days = excluded.delay_health_days,
+                 delay_public_company_days = excluded.delay_public_company_days",
+            sql_params![
+                terms.interest_rate_percent.as_str(),
+                terms.recovery_indemnity.as_str(),
+                terms.delay_state_local_days,
+                terms.delay_health_days,
+                terms.delay_public_company_days
+            ],
         )?;
+        tx.execute("DELETE FROM client_payment_terms", &[])?;
         for c in clients {
             if c.category.is_some() || c.delay_days.is_some() {
-                insert.execute(params![c.client_code, c.category, c.delay_days])?;
+                tx.execute(
+                    "INSERT INTO client_payment_terms (client_code, category, delay_days)
+                     VALUES (?1, ?2, ?3)",
+                    sql_params![c.client_code.as_str(), c.category.as_deref(), c.delay_days],
+                )?;
             }
         }
-    }
-    tx.execute("DELETE FROM app_settings WHERE key = ?1", [legacy_key])?;
-    tx.commit()
+        tx.execute(
+            "DELETE FROM app_settings WHERE key = ?1",
+            sql_params![legacy_key],
+        )?;
+        Ok(())
+    })
 }

@@ -34,6 +34,18 @@ impl From<i64> for Value {
     }
 }
 
+impl From<u32> for Value {
+    fn from(v: u32) -> Value {
+        Value::Int(v.into())
+    }
+}
+
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Int(v.into())
+    }
+}
+
 impl From<bool> for Value {
     fn from(v: bool) -> Value {
         Value::Int(i64::from(v))
@@ -105,6 +117,18 @@ pub enum SqlError {
     Other(String),
 }
 
+/// While the store moves to `Sql` module by module, callers not moved yet still speak
+/// rusqlite's error: a moved module's error reaches them unchanged when it came from
+/// SQLite, and as its French sentence otherwise.
+impl From<SqlError> for rusqlite::Error {
+    fn from(error: SqlError) -> rusqlite::Error {
+        match error {
+            SqlError::Sqlite(e) => e,
+            other => rusqlite::Error::ToSqlConversionFailure(other.to_string().into()),
+        }
+    }
+}
+
 /// One row read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -149,6 +173,26 @@ impl Row {
             Value::Int(i) => Ok(Some(*i)),
             _ => Err(self.mismatch(index, "un nombre entier ou rien")),
         }
+    }
+
+    /// An integer that must fit `T` (a count of days, of pages).
+    pub fn int_as<T: TryFrom<i64>>(&self, index: usize) -> Result<T, SqlError> {
+        let i = self.int(index)?;
+        T::try_from(i).map_err(|_| self.mismatch(index, "un nombre entier de cette taille"))
+    }
+
+    pub fn opt_int_as<T: TryFrom<i64>>(&self, index: usize) -> Result<Option<T>, SqlError> {
+        match self.opt_int(index)? {
+            None => Ok(None),
+            Some(i) => T::try_from(i)
+                .map(Some)
+                .map_err(|_| self.mismatch(index, "un nombre entier de cette taille")),
+        }
+    }
+
+    /// A flag kept as 0/1 (SQLite) or a comparison's boolean (PostgreSQL).
+    pub fn flag(&self, index: usize) -> Result<bool, SqlError> {
+        Ok(self.int(index)? != 0)
     }
 
     pub fn text(&self, index: usize) -> Result<String, SqlError> {
