@@ -56,7 +56,7 @@ pub fn unchanged(stamps: &[(String, Stamp)]) -> bool {
 }
 
 pub fn load_cache(store: &Store) -> Result<PdfCache, rusqlite::Error> {
-    pdf_verdicts::load_all(store.conn())
+    Ok(pdf_verdicts::load_all(store.conn())?)
 }
 
 /// The state of every distinct path in `paths`, and the new verdicts to remember.

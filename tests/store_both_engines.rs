@@ -249,3 +249,37 @@ fn deposited_invoices_are_marked_on_both_engines() {
         assert_eq!(f3.flux_number, "CPP1");
     });
 }
+
+#[test]
+fn verdict_caches_round_trip_on_both_engines() {
+    use chorus_depot::store::{einvoice_verdicts, pdf_verdicts};
+    on_both_engines("verdicts", |db| {
+        let pdf = |verdict: &str, pages: u32| pdf_verdicts::StoredVerdict {
+            size: 1 << 40,
+            modified_ns: -5,
+            verdict: verdict.into(),
+            pages,
+            detail: "détail « é »".into(),
+        };
+        pdf_verdicts::save_all(db, &[("/a.pdf".into(), pdf("LISIBLE", 2))]).unwrap();
+        pdf_verdicts::save_all(
+            db,
+            &[
+                ("/a.pdf".into(), pdf("PROTEGE", 0)),
+                ("/b.pdf".into(), pdf("ILLISIBLE", 0)),
+            ],
+        )
+        .unwrap();
+        let all = pdf_verdicts::load_all(db).unwrap();
+        assert_eq!(all.len(), 2, "{:?}", db.engine());
+        assert_eq!(all["/a.pdf"], pdf("PROTEGE", 0));
+
+        let verdict = einvoice_verdicts::StoredVerdict {
+            fingerprint: u64::MAX - 1,
+            findings_json: "[{\"regle\":\"BR-CO-10\"}]".into(),
+        };
+        einvoice_verdicts::save_all(db, &[("F1", &verdict)]).unwrap();
+        let read = einvoice_verdicts::load_all(db).unwrap();
+        assert_eq!(read.get("F1"), Some(&verdict), "{:?}", db.engine());
+    });
+}

@@ -108,7 +108,7 @@ pub fn remember(
     verdicts: &[(String, StoredVerdict)],
 ) -> rusqlite::Result<()> {
     let rows: Vec<(&str, &StoredVerdict)> = verdicts.iter().map(|(n, v)| (n.as_str(), v)).collect();
-    einvoice_verdicts::save_all(conn, &rows)
+    Ok(einvoice_verdicts::save_all(conn, &rows)?)
 }
 
 struct Verdict {

@@ -6,7 +6,8 @@
 //! Decoding checks every length against what is left: a damaged blob reads as no verdict at
 //! all (every verdict is then made again), never as a wrong one.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Sql, SqlError, Value};
+use crate::sql_params;
 use std::collections::HashMap;
 
 const MAGIC: &[u8; 4] = b"CDV1";
@@ -20,31 +21,28 @@ pub struct StoredVerdict {
 }
 
 /// Every remembered verdict, by invoice number.
-pub fn load_all(conn: &Connection) -> rusqlite::Result<HashMap<String, StoredVerdict>> {
+pub fn load_all(db: &dyn Sql) -> Result<HashMap<String, StoredVerdict>, SqlError> {
     // Whatever the cell holds (edited by hand, it may be text): its bytes are decoded.
-    let blob: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT verdicts FROM einvoice_verdicts WHERE id = 1",
-            [],
-            |r| {
-                Ok(match r.get_ref(0)? {
-                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
-                        b.to_vec()
-                    }
-                    _ => Vec::new(),
-                })
-            },
-        )
-        .optional()?;
+    let blob: Option<Vec<u8>> = db.first_row(
+        "SELECT verdicts FROM einvoice_verdicts WHERE id = 1",
+        &[],
+        |r| {
+            Ok(match r.value(0)? {
+                Value::Bytes(b) => b.clone(),
+                Value::Text(t) => t.as_bytes().to_vec(),
+                _ => Vec::new(),
+            })
+        },
+    )?;
     Ok(blob.and_then(|b| decode(&b)).unwrap_or_default())
 }
 
 /// Replaces the remembered verdicts with `verdicts` (the invoices of the last check).
-pub fn save_all(conn: &Connection, verdicts: &[(&str, &StoredVerdict)]) -> rusqlite::Result<()> {
-    conn.execute(
+pub fn save_all(db: &dyn Sql, verdicts: &[(&str, &StoredVerdict)]) -> Result<(), SqlError> {
+    db.execute(
         "INSERT INTO einvoice_verdicts (id, verdicts) VALUES (1, ?1)
-         ON CONFLICT(id) DO UPDATE SET verdicts = excluded.verdicts",
-        params![encode(verdicts)],
+         ON CONFLICT (id) DO UPDATE SET verdicts = excluded.verdicts",
+        sql_params![encode(verdicts).as_slice()],
     )?;
     Ok(())
 }

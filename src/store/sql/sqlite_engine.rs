@@ -33,8 +33,10 @@ impl Sql for rusqlite::Connection {
     }
 
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, SqlError> {
-        let changed =
-            rusqlite::Connection::execute(self, sql, rusqlite::params_from_iter(params.iter()))?;
+        // Cached: a loop of inserts prepares its statement once.
+        let changed = self
+            .prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(params.iter()))?;
         Ok(changed as u64)
     }
 
@@ -66,6 +68,10 @@ impl Sql for rusqlite::Connection {
         &self,
         work: &mut dyn FnMut(&dyn Sql) -> Result<(), SqlError>,
     ) -> Result<(), SqlError> {
+        // Already inside one (a caller's transaction): the work is part of it.
+        if !self.is_autocommit() {
+            return work(self);
+        }
         let tx = self.unchecked_transaction()?;
         work(&*tx)?;
         tx.commit()?;
