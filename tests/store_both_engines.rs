@@ -283,3 +283,75 @@ fn verdict_caches_round_trip_on_both_engines() {
         assert_eq!(read.get("F1"), Some(&verdict), "{:?}", db.engine());
     });
 }
+
+#[test]
+fn returned_invoices_and_their_actions_on_both_engines() {
+    use chorus_depot::store::returned;
+    on_both_engines("returned", |db| {
+        for sql in [
+            "INSERT INTO companies (code, name) VALUES ('S1', 'Fournisseur')",
+            "INSERT INTO clients (code, name, siret, client_type)
+             VALUES ('C1', 'Commune de Villeurbanne', '21690266800013', 'PUBLIC')",
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
+                 total_excl_tax, total_tax, total_incl_tax)
+             VALUES ('F1', 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00')",
+            "INSERT INTO chorus_invoices (invoice_number, company_code, cpp_id, status, status_at)
+             VALUES ('F1', 'S1', 9007199254740993, 'A_RECYCLER', '2026-11-20')",
+            "INSERT INTO status_history (invoice_number, status, at, comment)
+             VALUES ('F1', 'A_RECYCLER', '2026-11-19', 'ancien'),
+                    ('F1', 'A_RECYCLER', '2026-11-20', 'Code service manquant'),
+                    ('F1', 'DEPOSEE', '2026-11-03', '')",
+        ] {
+            db.execute(sql, &[]).unwrap();
+        }
+        let rows = returned::returned_rows(db).unwrap();
+        assert_eq!(rows.len(), 1, "{:?}", db.engine());
+        assert_eq!(rows[0].cpp_id, Some(9007199254740993));
+        assert_eq!(rows[0].comment, "Code service manquant");
+        assert_eq!(rows[0].client_name, "Commune de Villeurbanne");
+        assert!(!rows[0].marked_for_credit_note);
+
+        let first =
+            returned::begin_action(db, "F1", "RECYCLER", "2026-11-21T09:00", "SERV").unwrap();
+        let second = returned::begin_action(db, "F1", "COMPLETER", "2026-11-21T10:00", "").unwrap();
+        assert!(second > first);
+        returned::finish_action(db, first, "").unwrap();
+        returned::finish_action(db, second, "refusé").unwrap();
+        let actions = returned::actions_of(db, "F1").unwrap();
+        let results: Vec<&str> = actions.iter().map(|a| a.result.as_str()).collect();
+        assert_eq!(results, [returned::RESULT_OK, returned::RESULT_ERROR]);
+
+        returned::set_status(db, "F1", "REJETEE", "2026-11-22").unwrap();
+        let link = returned::chorus_link(db, "F1").unwrap().unwrap();
+        assert_eq!(link.status, "REJETEE");
+        assert_eq!(
+            returned::last_comment_of_status(db, "F1", "A_RECYCLER")
+                .unwrap()
+                .as_deref(),
+            Some("Code service manquant")
+        );
+        assert_eq!(
+            returned::last_comment_of_status(db, "F1", "DEPOSEE").unwrap(),
+            None
+        );
+
+        assert!(returned::insert_credit_note_due(db, "F1", "2026-11-23", "rejet").unwrap());
+        assert!(!returned::insert_credit_note_due(db, "F1", "2026-11-24", "encore").unwrap());
+        assert!(returned::is_credit_note_due(db, "F1").unwrap());
+        assert!(!returned::is_credit_note_due(db, "F2").unwrap());
+        let due = returned::credit_notes_due(db).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].marked_at.as_str(), due[0].total_incl_tax.as_str()),
+            ("2026-11-23", "120.00")
+        );
+        assert!(returned::returned_rows(db).unwrap()[0].marked_for_credit_note);
+
+        returned::record_routing(db, "F1", "21690266800013", "SERV", "", "a").unwrap();
+        returned::record_routing(db, "F1", "21690266800013", "FIN", "EJ1", "b").unwrap();
+        assert_eq!(
+            returned::routing_of(db, "F1").unwrap(),
+            Some(("21690266800013".into(), "FIN".into(), "EJ1".into()))
+        );
+    });
+}

@@ -111,6 +111,12 @@ impl From<rusqlite::Error> for ReturnedError {
     }
 }
 
+impl From<crate::store::sql::SqlError> for ReturnedError {
+    fn from(e: crate::store::sql::SqlError) -> Self {
+        ReturnedError::Store(e.to_string())
+    }
+}
+
 /// What a successful action changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionOutcome {
@@ -283,11 +289,11 @@ fn succeeded(
 ) -> Result<(), ReturnedError> {
     let at = now();
     let tx = conn.unchecked_transaction()?;
-    db::finish_action(&tx, action_id, "")?;
-    db::set_status(&tx, invoice_number, status, &at)?;
+    db::finish_action(&*tx, action_id, "")?;
+    db::set_status(&*tx, invoice_number, status, &at)?;
     if let Some(form) = routing {
         db::record_routing(
-            &tx,
+            &*tx,
             invoice_number,
             &form.siret,
             &form.service_code,
@@ -614,7 +620,7 @@ pub fn mark_for_credit_note(
     let reason = rejection_reason(conn, invoice_number)?.unwrap_or_default();
     let at = now();
     let tx = conn.unchecked_transaction()?;
-    if !db::insert_credit_note_due(&tx, invoice_number, &at, &reason)? {
+    if !db::insert_credit_note_due(&*tx, invoice_number, &at, &reason)? {
         return Ok(false);
     }
     let detail = if reason.is_empty() {
@@ -622,8 +628,8 @@ pub fn mark_for_credit_note(
     } else {
         format!("Motif du rejet : {reason}")
     };
-    let id = db::begin_action(&tx, invoice_number, action.code(), &at, &detail)?;
-    db::finish_action(&tx, id, "")?;
+    let id = db::begin_action(&*tx, invoice_number, action.code(), &at, &detail)?;
+    db::finish_action(&*tx, id, "")?;
     tx.commit()?;
     Ok(true)
 }

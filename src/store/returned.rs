@@ -1,8 +1,10 @@
 //! Queries for the invoices Chorus Pro sent back: the actions taken on them
 //! (`invoice_actions`), the rejected invoices to cancel by a credit note
 //! (`credit_notes_due`), and the few reads of `chorus_invoices` / `status_history` they need.
+//! Written once for both engines (`store::sql`).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::sql::{Row, Sql, SqlError};
+use crate::sql_params;
 
 /// An action's outcome, as stored.
 pub const RESULT_PENDING: &str = "EN_COURS";
@@ -48,128 +50,128 @@ pub struct CreditNoteDueRow {
 
 /// Starts an action: written before any call, so that a crash leaves a trace.
 pub fn begin_action(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     action: &str,
     at: &str,
     detail: &str,
-) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
+) -> Result<i64, SqlError> {
+    let id = db.first_row(
         "INSERT INTO invoice_actions (invoice_number, action, at, detail, result)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![invoice_number, action, at, detail, RESULT_PENDING])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        sql_params![invoice_number, action, at, detail, RESULT_PENDING],
+        |r| r.int(0),
+    )?;
+    id.ok_or_else(|| SqlError::Other("l'action n'a pas été enregistrée".into()))
 }
 
 /// Ends an action: `error` empty means success.
-pub fn finish_action(conn: &Connection, id: i64, error: &str) -> rusqlite::Result<()> {
+pub fn finish_action(db: &dyn Sql, id: i64, error: &str) -> Result<(), SqlError> {
     let result = if error.is_empty() {
         RESULT_OK
     } else {
         RESULT_ERROR
     };
-    finish_action_with(conn, id, result, error)
+    finish_action_with(db, id, result, error)
 }
 
 /// Ends an action with an explicit result (`RESULT_*`).
 pub fn finish_action_with(
-    conn: &Connection,
+    db: &dyn Sql,
     id: i64,
     result: &str,
     error: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE invoice_actions SET result = ?2, error = ?3 WHERE id = ?1")?
-        .execute(params![id, result, error])?;
+) -> Result<(), SqlError> {
+    db.execute(
+        "UPDATE invoice_actions SET result = ?2, error = ?3 WHERE id = ?1",
+        sql_params![id, result, error],
+    )?;
     Ok(())
 }
 
 /// The actions on an invoice, oldest first (the timeline).
-pub fn actions_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<ActionRow>> {
-    conn.prepare_cached(
+pub fn actions_of(db: &dyn Sql, invoice_number: &str) -> Result<Vec<ActionRow>, SqlError> {
+    db.rows(
         "SELECT id, invoice_number, action, at, detail, result, error FROM invoice_actions
          WHERE invoice_number = ?1 ORDER BY at, id",
-    )?
-    .query_map([invoice_number], |r| {
-        Ok(ActionRow {
-            id: r.get(0)?,
-            invoice_number: r.get(1)?,
-            action: r.get(2)?,
-            at: r.get(3)?,
-            detail: r.get(4)?,
-            result: r.get(5)?,
-            error: r.get(6)?,
-        })
-    })?
-    .collect()
+        sql_params![invoice_number],
+        |r| {
+            Ok(ActionRow {
+                id: r.int(0)?,
+                invoice_number: r.text(1)?,
+                action: r.text(2)?,
+                at: r.text(3)?,
+                detail: r.text(4)?,
+                result: r.text(5)?,
+                error: r.text(6)?,
+            })
+        },
+    )
 }
 
-pub fn chorus_link(
-    conn: &Connection,
-    invoice_number: &str,
-) -> rusqlite::Result<Option<ChorusLink>> {
-    conn.prepare_cached(
+pub fn chorus_link(db: &dyn Sql, invoice_number: &str) -> Result<Option<ChorusLink>, SqlError> {
+    db.first_row(
         "SELECT company_code, cpp_id, status FROM chorus_invoices WHERE invoice_number = ?1",
-    )?
-    .query_row([invoice_number], |r| {
-        Ok(ChorusLink {
-            company_code: r.get(0)?,
-            cpp_id: r.get(1)?,
-            status: r.get(2)?,
-        })
-    })
-    .optional()
+        sql_params![invoice_number],
+        |r| {
+            Ok(ChorusLink {
+                company_code: r.text(0)?,
+                cpp_id: r.opt_int(1)?,
+                status: r.text(2)?,
+            })
+        },
+    )
 }
 
 /// The local status after an action, so that the tree moves before the next sync.
 pub fn set_status(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     status: &str,
     at: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
+) -> Result<(), SqlError> {
+    db.execute(
         "UPDATE chorus_invoices SET status = ?2, status_at = ?3, is_final = 0
          WHERE invoice_number = ?1",
-    )?
-    .execute(params![invoice_number, status, at])?;
+        sql_params![invoice_number, status, at],
+    )?;
     Ok(())
 }
 
 /// The comment of the last `status` step of an invoice's history, if it has one.
 pub fn last_comment_of_status(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     status: &str,
-) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached(
+) -> Result<Option<String>, SqlError> {
+    db.first_row(
         "SELECT comment FROM status_history
          WHERE invoice_number = ?1 AND status = ?2 AND trim(comment) <> ''
          ORDER BY at DESC, id DESC LIMIT 1",
-    )?
-    .query_row(params![invoice_number, status], |r| r.get(0))
-    .optional()
+        sql_params![invoice_number, status],
+        |r| r.text(0),
+    )
 }
 
 /// Marks a rejected invoice « à annuler par un avoir »; false if it already was.
 pub fn insert_credit_note_due(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     marked_at: &str,
     reason: &str,
-) -> rusqlite::Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO credit_notes_due (invoice_number, marked_at, reason)
-             VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![invoice_number, marked_at, reason])?;
+) -> Result<bool, SqlError> {
+    let n = db.execute(
+        "INSERT INTO credit_notes_due (invoice_number, marked_at, reason)
+         VALUES (?1, ?2, ?3)
+         ON CONFLICT (invoice_number) DO NOTHING",
+        sql_params![invoice_number, marked_at, reason],
+    )?;
     Ok(n == 1)
 }
 
 /// Every invoice marked for a credit note, oldest mark first.
-pub fn credit_notes_due(conn: &Connection) -> rusqlite::Result<Vec<CreditNoteDueRow>> {
-    conn.prepare_cached(
+pub fn credit_notes_due(db: &dyn Sql) -> Result<Vec<CreditNoteDueRow>, SqlError> {
+    db.rows(
         "SELECT d.invoice_number, d.marked_at, d.reason,
                 coalesce(i.company_code, c.company_code, ''), coalesce(i.client_code, ''),
                 coalesce(cl.name, ''), coalesce(i.invoice_date, ''),
@@ -179,64 +181,64 @@ pub fn credit_notes_due(conn: &Connection) -> rusqlite::Result<Vec<CreditNoteDue
          LEFT JOIN clients cl ON cl.code = i.client_code
          LEFT JOIN chorus_invoices c ON c.invoice_number = d.invoice_number
          ORDER BY d.marked_at, d.invoice_number",
-    )?
-    .query_map([], |r| {
-        Ok(CreditNoteDueRow {
-            invoice_number: r.get(0)?,
-            marked_at: r.get(1)?,
-            reason: r.get(2)?,
-            company_code: r.get(3)?,
-            client_code: r.get(4)?,
-            client_name: r.get(5)?,
-            invoice_date: r.get(6)?,
-            total_incl_tax: r.get(7)?,
-            currency: r.get(8)?,
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok(CreditNoteDueRow {
+                invoice_number: r.text(0)?,
+                marked_at: r.text(1)?,
+                reason: r.text(2)?,
+                company_code: r.text(3)?,
+                client_code: r.text(4)?,
+                client_name: r.text(5)?,
+                invoice_date: r.text(6)?,
+                total_incl_tax: r.text(7)?,
+                currency: r.text(8)?,
+            })
+        },
+    )
 }
 
-pub fn is_credit_note_due(conn: &Connection, invoice_number: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM credit_notes_due WHERE invoice_number = ?1")?
-        .query_row([invoice_number], |_| Ok(()))
-        .optional()
-        .map(|o| o.is_some())
+pub fn is_credit_note_due(db: &dyn Sql, invoice_number: &str) -> Result<bool, SqlError> {
+    Ok(db
+        .first_row(
+            "SELECT 1 FROM credit_notes_due WHERE invoice_number = ?1",
+            sql_params![invoice_number],
+            |_: &Row| Ok(()),
+        )?
+        .is_some())
 }
 
 /// Keeps the routing data an invoice was recycled with.
 pub fn record_routing(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     siret: &str,
     service_code: &str,
     engagement_number: &str,
     at: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO recycled_routing (invoice_number, siret, service_code,
-             engagement_number, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        invoice_number,
-        siret,
-        service_code,
-        engagement_number,
-        at
-    ])?;
+) -> Result<(), SqlError> {
+    db.execute(
+        "INSERT INTO recycled_routing (invoice_number, siret, service_code,
+             engagement_number, at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (invoice_number) DO UPDATE SET siret = excluded.siret,
+             service_code = excluded.service_code,
+             engagement_number = excluded.engagement_number, at = excluded.at",
+        sql_params![invoice_number, siret, service_code, engagement_number, at],
+    )?;
     Ok(())
 }
 
 /// (SIRET, service code, engagement) of the invoice's last successful recycle.
 pub fn routing_of(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
-) -> rusqlite::Result<Option<(String, String, String)>> {
-    conn.prepare_cached(
+) -> Result<Option<(String, String, String)>, SqlError> {
+    db.first_row(
         "SELECT siret, service_code, engagement_number FROM recycled_routing
          WHERE invoice_number = ?1",
-    )?
-    .query_row([invoice_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-    .optional()
+        sql_params![invoice_number],
+        |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+    )
 }
 
 /// An invoice Chorus Pro sent back (A_RECYCLER, SUSPENDUE, REJETEE), with what the
@@ -256,8 +258,8 @@ pub struct ReturnedRow {
 }
 
 /// Every invoice whose local status is A_RECYCLER, SUSPENDUE or REJETEE, by number.
-pub fn returned_rows(conn: &Connection) -> rusqlite::Result<Vec<ReturnedRow>> {
-    conn.prepare_cached(
+pub fn returned_rows(db: &dyn Sql) -> Result<Vec<ReturnedRow>, SqlError> {
+    db.rows(
         "SELECT c.invoice_number, c.company_code, c.cpp_id, c.status, c.status_at,
                 coalesce(cl.name, ''), coalesce(i.total_incl_tax, ''),
                 coalesce((SELECT h.comment FROM status_history h
@@ -270,19 +272,19 @@ pub fn returned_rows(conn: &Connection) -> rusqlite::Result<Vec<ReturnedRow>> {
          LEFT JOIN clients cl ON cl.code = i.client_code
          WHERE trim(c.status) IN ('A_RECYCLER', 'SUSPENDUE', 'REJETEE')
          ORDER BY c.invoice_number",
-    )?
-    .query_map([], |r| {
-        Ok(ReturnedRow {
-            invoice_number: r.get(0)?,
-            company_code: r.get(1)?,
-            cpp_id: r.get(2)?,
-            status: r.get(3)?,
-            status_at: r.get(4)?,
-            client_name: r.get(5)?,
-            total_incl_tax: r.get(6)?,
-            comment: r.get(7)?,
-            marked_for_credit_note: r.get(8)?,
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok(ReturnedRow {
+                invoice_number: r.text(0)?,
+                company_code: r.text(1)?,
+                cpp_id: r.opt_int(2)?,
+                status: r.text(3)?,
+                status_at: r.text(4)?,
+                client_name: r.text(5)?,
+                total_incl_tax: r.text(6)?,
+                comment: r.text(7)?,
+                marked_for_credit_note: r.flag(8)?,
+            })
+        },
+    )
 }
