@@ -38,28 +38,8 @@ fn client(sandbox: &SandboxHandle, db: &Path) -> ChorusClient {
 
 /// The ERP mirror: one company, the commune as client, and the invoices (service SERV-FIN).
 fn mirror(store: &Store, numbers: &[&String]) {
-    let conn = store.conn();
-    conn.execute(
-        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
-        [SELLER],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO clients (code, name, siret, client_type)
-         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
-        [COMMUNE],
-    )
-    .unwrap();
-    for n in numbers {
-        conn.execute(
-            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
-                 total_excl_tax, total_tax, total_incl_tax, service_code)
-             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
-                 'SERV-FIN')",
-            [n.as_str()],
-        )
-        .unwrap();
-    }
+    let numbers: Vec<&str> = numbers.iter().map(|n| n.as_str()).collect();
+    bac_mirror(store.conn(), &numbers);
 }
 
 /// What the sync would write: the invoice's Chorus id and status, and its history.

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// structure « Région Bretagne » added to the directory.
 fn accented_database(dir: &Path) -> PathBuf {
     let erp = dir.join("erp");
-    copy_dir(&common::fixtures().join("erp_small"), &erp);
+    common::copy_dir(&common::fixtures().join("erp_small"), &erp);
     let clients = erp.join("clients.csv");
     let text = std::fs::read_to_string(&clients).unwrap();
     assert!(text.contains("Commune de Villeurbanne"));
@@ -27,7 +27,7 @@ fn accented_database(dir: &Path) -> PathBuf {
     )
     .unwrap();
     let annuaire = dir.join("annuaire");
-    copy_dir(&common::fixtures().join("annuaire_small"), &annuaire);
+    common::copy_dir(&common::fixtures().join("annuaire_small"), &annuaire);
     let structures = annuaire.join("AIFE-Chorus-Pro-Annuaire_20261112-structures.csv");
     let mut text = std::fs::read_to_string(&structures).unwrap();
     let siret = chorus_depot::model::siret::from_stems(23_350_001, 42);
@@ -47,19 +47,6 @@ fn accented_database(dir: &Path) -> PathBuf {
     files.sort();
     chorus_depot::directory::import_directory(&mut store, &files, &Silent).unwrap();
     db
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Ctrl+F, then the text typed on the keyboard (into whatever field has the focus).

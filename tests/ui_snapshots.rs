@@ -27,21 +27,8 @@ fn fixed_database(name: &str) -> PathBuf {
     // The messages name the invoices' PDF files: the ERP folder too must be at a fixed
     // path, not under the checkout (a clone elsewhere rendered them differently).
     let erp = dir.join("erp_small");
-    copy_folder(&common::fixtures().join("erp_small"), &erp);
+    common::copy_dir(&common::fixtures().join("erp_small"), &erp);
     common::small_database_of(&erp, &dir)
-}
-
-fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The day the pictures were taken: what depends on today must not move with the calendar.

@@ -12,6 +12,20 @@ pub fn fixtures() -> PathBuf {
 }
 
 /// A database in `dir` holding the small ERP fixture and its directory.
+/// Copies the folder `from` (a fixture) to `to`, sub-folders included.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 pub fn small_database(dir: &Path) -> PathBuf {
     small_database_of(&fixtures().join("erp_small"), dir)
 }

@@ -384,6 +384,32 @@ pub fn deposit_returned_lot(base: &str, token: &str, seed: u64) -> ReturnedLot {
     }
 }
 
+/// The ERP mirror of the sandbox's supplier: one company (SELLER), the commune as client,
+/// and `numbers` as its invoices (100 € HT, service SERV-FIN).
+pub fn bac_mirror(conn: &rusqlite::Connection, numbers: &[&str]) {
+    conn.execute(
+        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
+        [SELLER],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO clients (code, name, siret, client_type)
+         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
+        [COMMUNE],
+    )
+    .unwrap();
+    for n in numbers {
+        conn.execute(
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
+                 total_excl_tax, total_tax, total_incl_tax, service_code)
+             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
+                 'SERV-FIN')",
+            [n],
+        )
+        .unwrap();
+    }
+}
+
 /// A base that deposited a [`ReturnedLot`] on the sandbox started with `config`, as the
 /// deposit engine records it (company, client, the three invoices, the flux, each
 /// invoice's journal row), its directory cache filled; no sync has read Chorus Pro's
@@ -412,27 +438,10 @@ pub fn returned_lot_in_a_base(dir: &std::path::Path, config: SandboxConfig) -> R
     let mut store = chorus_depot::store::Store::open(&db).unwrap();
     import_sandbox_directory(&mut store, dir);
     let conn = store.conn();
-    conn.execute(
-        "INSERT INTO companies (code, name, siret) VALUES ('S1', 'Fournisseur du bac', ?1)",
-        [SELLER],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO clients (code, name, siret, client_type)
-         VALUES ('C1', 'Commune de Ville-sur-Bac', ?1, 'PUBLIC')",
-        [COMMUNE],
-    )
-    .unwrap();
-    for n in &numbers {
-        conn.execute(
-            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
-                 total_excl_tax, total_tax, total_incl_tax, service_code)
-             VALUES (?1, 'S1', 'C1', 'FACTURE', '2026-11-02', '100.00', '20.00', '120.00',
-                 'SERV-FIN')",
-            [n.as_str()],
-        )
-        .unwrap();
-    }
+    bac_mirror(
+        conn,
+        &numbers.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     let flux = deposits::insert_flux(
         conn,
         &NewFlux {
