@@ -9,6 +9,8 @@
 //! connection), the technical password and the PISTE secret appear neither in the output
 //! nor in `api_exchanges`, and the audit keeps a few KB of each body at most.
 
+mod common;
+
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -361,22 +363,9 @@ fn template() -> &'static (PathBuf, Vec<String>, Vec<String>) {
 fn copy_of_template() -> (tempfile::TempDir, PathBuf) {
     let (db, ..) = template();
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(db.parent().unwrap(), dir.path());
+    common::copy_dir(db.parent().unwrap(), dir.path());
     let copy = dir.path().join(db.file_name().unwrap());
     (dir, copy)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn journal_state(db: &Path, number: &str) -> String {

@@ -13,13 +13,7 @@ use std::collections::BTreeMap;
 type Contents = BTreeMap<String, Vec<Vec<String>>>;
 
 fn sqlite_contents(conn: &rusqlite::Connection) -> Contents {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tables = common::sqlite_tables(conn);
     let mut out = Contents::new();
     for table in tables {
         let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();

@@ -373,13 +373,7 @@ fn postgres_schema_is_the_sqlite_schema() {
 fn sqlite_schema() -> Schema {
     let store = Store::open_in_memory().unwrap();
     let conn = store.conn();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tables = common::sqlite_tables(conn);
     let mut schema = Schema {
         columns: BTreeMap::new(),
         primary_keys: BTreeMap::new(),

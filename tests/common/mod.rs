@@ -12,6 +12,16 @@ pub fn fixtures() -> PathBuf {
 }
 
 /// A database in `dir` holding the small ERP fixture and its directory.
+/// The application's tables in a SQLite base (not SQLite's own).
+pub fn sqlite_tables(conn: &rusqlite::Connection) -> Vec<String> {
+    conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// Copies the folder `from` (a fixture) to `to`, sub-folders included.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -19,7 +19,13 @@ impl Session {
     /// Reads the tracking data (into `manager`); the latest checks tell which invoices
     /// never deposited are in anomaly.
     pub fn load_manager(&mut self) {
-        let anomalous = Arc::new(self.anomalous_invoices());
+        let anomalous = self.anomalous_invoices();
+        self.load_manager_with(anomalous);
+    }
+
+    /// [`Session::load_manager`] with the anomalous invoices already gathered.
+    fn load_manager_with(&mut self, anomalous: HashSet<String>) {
+        let anomalous = Arc::new(anomalous);
         self.manager_anomalies = Some((self.report_generation, anomalous.clone()));
         self.manager_loading = true;
         let base = self.base.clone();
@@ -66,7 +72,7 @@ impl Session {
         if now == **read_with {
             self.manager_anomalies = Some((self.report_generation, Arc::new(now)));
         } else {
-            self.load_manager();
+            self.load_manager_with(now);
         }
     }
 

@@ -9,6 +9,7 @@
 //! stays in the team base.
 
 use super::error::PgStoreError;
+use crate::store::sql::Value;
 use ::postgres::Client;
 use ::postgres::binary_copy::BinaryCopyInWriter;
 use ::postgres::types::{ToSql, Type};
@@ -146,37 +147,19 @@ fn postgres_columns(
         .collect()
 }
 
-/// One value, converted to its PostgreSQL column's type, or why not.
-enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-    Bytes(Option<Vec<u8>>),
-}
-
-impl Value {
-    fn as_sql(&self) -> &(dyn ToSql + Sync) {
-        match self {
-            Value::Int(v) => v,
-            Value::Text(v) => v,
-            Value::Bytes(v) => v,
-        }
-    }
-}
-
+/// One SQLite value as its PostgreSQL column's type, or why not.
 fn convert(value: rusqlite::types::ValueRef<'_>, kind: Kind) -> Result<Value, String> {
     use rusqlite::types::ValueRef as V;
     Ok(match (kind, value) {
-        (Kind::Int, V::Null) => Value::Int(None),
-        (Kind::Text, V::Null) => Value::Text(None),
-        (Kind::Bytes, V::Null) => Value::Bytes(None),
-        (Kind::Int, V::Integer(i)) => Value::Int(Some(i)),
-        (Kind::Text, V::Text(t)) => Value::Text(Some(
+        (_, V::Null) => Value::Null,
+        (Kind::Int, V::Integer(i)) => Value::Int(i),
+        (Kind::Text, V::Text(t)) => Value::Text(
             String::from_utf8(t.to_vec()).map_err(|_| "texte qui n'est pas de l'UTF-8")?,
-        )),
+        ),
         // An integer in a text column (an amount written as 12 by hand) reads back the same.
-        (Kind::Text, V::Integer(i)) => Value::Text(Some(i.to_string())),
-        (Kind::Bytes, V::Blob(b)) => Value::Bytes(Some(b.to_vec())),
-        (Kind::Bytes, V::Text(t)) => Value::Bytes(Some(t.to_vec())),
+        (Kind::Text, V::Integer(i)) => Value::Text(i.to_string()),
+        (Kind::Bytes, V::Blob(b)) => Value::Bytes(b.to_vec()),
+        (Kind::Bytes, V::Text(t)) => Value::Bytes(t.to_vec()),
         (_, V::Real(r)) => {
             return Err(format!(
                 "nombre à virgule flottante {r} : les montants sont écrits en décimal exact, \
@@ -241,7 +224,7 @@ fn copy_table(
             })?;
             values.push(value);
         }
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(Value::as_sql).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         writer.write(&refs)?;
     }
     writer.finish()?;

@@ -256,7 +256,8 @@ impl dyn Sql + '_ {
         Ok(out)
     }
 
-    /// The first row, mapped, if any.
+    /// The first row, mapped, if any. The query's other rows are still read: use it for a
+    /// key lookup or a query with `LIMIT 1`.
     pub fn first_row<T>(
         &self,
         sql: &str,
