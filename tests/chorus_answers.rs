@@ -898,3 +898,116 @@ fn two_processes_on_one_base_never_take_deposee_back() {
         ("ENVOYE".into(), Some("CPP-PROC-1".into()))
     );
 }
+
+/// A lot generated in one session, one of its invoices deposited by another session (a
+/// second window, another PC) before « Déposer sur Chorus »: the archive holds that
+/// invoice, so it must not leave at all — before, its other invoices were claimed and the
+/// file sent, the deposited invoice inside it reaching Chorus Pro a second time.
+#[test]
+fn a_lot_holding_an_invoice_deposited_meanwhile_by_another_session_is_not_sent() {
+    use chorus_depot::deposit::engine::{prepare_lot, send_lots};
+    use chorus_depot::deposit::{FluxLimits, FluxWriter, LotOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (db, invoices) = demo(dir.path(), "base.sqlite");
+    let server = server();
+    for k in 0..12 {
+        server.on(
+            DEPOSIT,
+            ok(json!({"codeRetour": 0, "numeroFluxDepot": format!("CPP-{k}")})),
+        );
+    }
+    let session_a = Store::open(&db).unwrap();
+    let gateway_a = ChorusGateway::single(client(&server));
+    let writer_a = writer(&db);
+    let (prepared, mut report) = prepare_lot(
+        &session_a,
+        &gateway_a,
+        &writer_a,
+        &invoices,
+        &LotOptions {
+            name: "Lot du mois".into(),
+            limits: FluxLimits::default(),
+            uncertain_after: Duration::from_secs(6 * 3600),
+        },
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    let overtaken = prepared
+        .iter()
+        .max_by_key(|f| f.invoices.len())
+        .unwrap()
+        .clone();
+    assert!(overtaken.invoices.len() >= 2, "{prepared:?}");
+    let deposited_elsewhere = overtaken.invoices[1].clone();
+
+    // Session B deposits one invoice of that lot on its own.
+    let session_b = Store::open(&db).unwrap();
+    let by_b = run_sequential(
+        &session_b,
+        &ChorusGateway::single(client(&server)),
+        &writer(&db),
+        std::slice::from_ref(&deposited_elsewhere),
+        &options(),
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    assert_eq!(by_b.deposited(), 1, "{by_b:?}");
+
+    // Session A sends what it generated.
+    send_lots(
+        &session_a,
+        &gateway_a,
+        writer_a.syntax(),
+        &prepared,
+        &mut report,
+        &chorus_depot::progress::Silent,
+    )
+    .unwrap();
+    assert_eq!(
+        server.requests_to(DEPOSIT).len(),
+        1 + prepared.len() - 1,
+        "B's deposit and the other lots only: the overtaken lot never left"
+    );
+    for n in &overtaken.invoices {
+        let line = report
+            .outcomes
+            .iter()
+            .rev()
+            .find(|o| &o.invoice_number == n)
+            .unwrap();
+        if *n == deposited_elsewhere {
+            assert_eq!(line.outcome, Outcome::AlreadyDeposited);
+        } else {
+            assert!(
+                matches!(&line.outcome, Outcome::NotSent(why)
+                    if why.contains(&deposited_elsewhere) && why.contains("régénérez le lot")),
+                "{line:?}"
+            );
+            // Not claimed: free to go in a new lot.
+            assert!(
+                deposits::active_entry(session_a.conn(), n)
+                    .unwrap()
+                    .is_none(),
+                "{n}"
+            );
+        }
+    }
+    let state: String = session_a
+        .conn()
+        .query_row(
+            "SELECT state FROM fluxes WHERE id = ?1",
+            [overtaken.flux_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "ABANDONNE");
+    assert!(
+        report
+            .notices
+            .iter()
+            .any(|n| n.contains("autre poste ou une autre fenêtre")),
+        "{:?}",
+        report.notices
+    );
+}

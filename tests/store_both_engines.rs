@@ -355,3 +355,179 @@ fn returned_invoices_and_their_actions_on_both_engines() {
         );
     });
 }
+
+fn new_flux(db: &dyn Sql, name: &str) -> i64 {
+    use chorus_depot::store::deposits::{FluxMode, NewFlux, insert_flux};
+    insert_flux(
+        db,
+        &NewFlux {
+            company_code: "S".into(),
+            mode: FluxMode::Lot,
+            syntax: "IN_DP_E1_UBL_INVOICE".into(),
+            name: name.into(),
+            file_path: String::new(),
+            file_sha256: String::new(),
+            file_size: 0,
+            invoice_count: 1,
+            created_at: "t".into(),
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_deposit_journal_claims_once_and_only_moves_forward_on_both_engines() {
+    use JournalState::*;
+    use chorus_depot::store::deposits::*;
+    on_both_engines("deposit_journal", |db| {
+        let engine = db.engine();
+        let f = new_flux(db, "Facture F1");
+        let id = begin(db, "F1", f, "t").unwrap().expect("claimed");
+        assert_eq!(begin(db, "F1", f, "t").unwrap(), None, "{engine:?}: once");
+        // Another session recorded the answer; ours, from the EN_COURS we read, is refused.
+        finish(db, id, Deposited, "", "t").unwrap();
+        let ours = settle(db, id, InProgress, Uncertain, "pas encore visible", "t").unwrap();
+        assert_eq!((ours.state, ours.raced), (Deposited, Some(Deposited)));
+        assert_eq!(active_entry(db, "F1").unwrap().unwrap().company_code, "S");
+        // The flux's number, and the same number for a second flux: said, not a crash.
+        assert_eq!(
+            flux_sent(db, f, "CPP1", "t").unwrap(),
+            FluxNumbering::Recorded
+        );
+        let g = new_flux(db, "Facture F2");
+        assert_eq!(
+            flux_sent(db, g, "CPP1", "t").unwrap(),
+            FluxNumbering::HeldBy {
+                flux_id: f,
+                name: "Facture F1".into()
+            },
+            "{engine:?}"
+        );
+        assert!(!flux_failed(db, f, "ECHEC", "trop tard").unwrap());
+        // A lot whose invoices are all free is claimed whole, in the order given…
+        let lot = new_flux(db, "Lot");
+        let numbers: Vec<String> = ["F4", "F3", "F5"].map(String::from).to_vec();
+        let FluxClaim::Claimed(claims) = begin_all(db, &numbers, lot, "t").unwrap() else {
+            panic!("{engine:?}: free invoices")
+        };
+        assert_eq!(
+            claims.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            ["F4", "F3", "F5"]
+        );
+        // … and one holding an invoice already claimed is claimed not at all.
+        let late = new_flux(db, "Lot tardif");
+        let numbers: Vec<String> = ["F6", "F3", "F7", "F1"].map(String::from).to_vec();
+        assert_eq!(
+            begin_all(db, &numbers, late, "t").unwrap(),
+            FluxClaim::Taken(vec!["F1".into(), "F3".into()]),
+            "{engine:?}"
+        );
+        assert!(active_entry(db, "F6").unwrap().is_none(), "{engine:?}");
+        assert_eq!(
+            not_to_resend(db).unwrap(),
+            ["F1", "F3", "F4", "F5"],
+            "{engine:?}"
+        );
+        // Chorus Pro's integration verdict frees the invoice for a new deposit.
+        assert!(reject_at_integration(db, f, "F1", "Rejetée", "t").unwrap());
+        assert!(begin(db, "F1", g, "t").unwrap().is_some(), "{engine:?}");
+        assert_eq!(unresolved(db).unwrap().len(), 4, "{engine:?}");
+        record_exchange(
+            db,
+            &ExchangeRow {
+                at: "t".into(),
+                route: "deposer/flux".into(),
+                http_status: Some(200),
+                duration_ms: 12,
+                request_json: "{}".into(),
+                response_json: "{}".into(),
+                error: String::new(),
+            },
+        )
+        .unwrap();
+    });
+}
+
+/// Four sessions (four PCs on the team base, four windows on one SQLite file) claim
+/// overlapping lots at the same moment, each in its own order: every invoice is claimed by
+/// exactly one of them, each lot whole or not at all, and nobody fails on a deadlock.
+#[test]
+fn sessions_claiming_overlapping_lots_at_once_never_share_an_invoice_on_both_engines() {
+    use chorus_depot::store::deposits::{FluxClaim, begin_all};
+    use std::collections::BTreeMap;
+
+    fn race<T>(
+        connect: &(dyn Fn() -> T + Sync),
+        sql: fn(&T) -> &dyn Sql,
+    ) -> Vec<(usize, Vec<String>)> {
+        let barrier = std::sync::Barrier::new(4);
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..4usize)
+                .map(|session| {
+                    let barrier = &barrier;
+                    scope.spawn(move || {
+                        let session_db = connect();
+                        let db = sql(&session_db);
+                        let mut won = Vec::new();
+                        for round in 0..10usize {
+                            // Lots of 3 overlapping the next session's, in changing order.
+                            let mut lot: Vec<String> = (0..3)
+                                .map(|k| format!("R{round}-{}", (session * 2 + k) % 8))
+                                .collect();
+                            if (session + round) % 2 == 1 {
+                                lot.reverse();
+                            }
+                            let flux = new_flux(db, &format!("S{session}R{round}"));
+                            barrier.wait();
+                            if let FluxClaim::Claimed(claims) =
+                                begin_all(db, &lot, flux, "t").unwrap()
+                            {
+                                won.extend(claims.into_iter().map(|(n, _)| n));
+                            }
+                        }
+                        (session, won)
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        })
+    }
+
+    fn check(engine: &str, runs: Vec<(usize, Vec<String>)>) {
+        let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+        for (session, won) in runs {
+            for n in won {
+                if let Some(first) = owner.insert(n.clone(), session) {
+                    panic!("{engine}: {n} claimed by sessions {first} and {session}");
+                }
+            }
+        }
+        // Every round someone won: claims are not all lost to each other.
+        for round in 0..10 {
+            assert!(
+                owner.keys().any(|n| n.starts_with(&format!("R{round}-"))),
+                "{engine}: round {round} claimed nothing"
+            );
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("base.sqlite");
+    drop(Store::open(&file).unwrap());
+    check(
+        "SQLite",
+        race(&|| Store::open(&file).unwrap(), |store| store.conn()),
+    );
+
+    let pg = server();
+    let database = pg.fresh_database("claims_race");
+    let mut client = chorus_depot::store::postgres::connect(&database).unwrap();
+    chorus_depot::store::postgres::migrate(&mut client).unwrap();
+    check(
+        "PostgreSQL",
+        race(
+            &|| PgSql::new(chorus_depot::store::postgres::connect(&database).unwrap()),
+            |team| team,
+        ),
+    );
+}

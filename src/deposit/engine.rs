@@ -132,6 +132,8 @@ impl DepositReport {
 pub enum DepositError {
     #[error("erreur de la base de données pendant le dépôt : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("pendant le dépôt, {0}")]
+    Store(#[from] crate::store::sql::SqlError),
     #[error("{0}")]
     Files(String),
 }
@@ -599,23 +601,27 @@ pub fn send_lots(
                 flux.path.display()
             ))
         })?;
-        let mut journal = Vec::new();
-        let at = now();
-        for n in &flux.invoices {
-            match deposits::begin(store.conn(), n, flux.flux_id, &at)? {
-                Some(id) => journal.push((n.clone(), id)),
-                None => report.push(n, &file_name, Outcome::AlreadyDeposited),
+        // All the archive's invoices are claimed, or none: the file cannot leave without
+        // an invoice another session (a second window, another PC) deposited since it was
+        // generated — that invoice would reach Chorus Pro twice.
+        let journal = match deposits::begin_all(store.conn(), &flux.invoices, flux.flux_id, &now())?
+        {
+            deposits::FluxClaim::Claimed(journal) => journal,
+            deposits::FluxClaim::Taken(taken) => {
+                let why = lot_overtaken_reason(&taken);
+                deposits::fluxes_abandoned(store.conn(), &[flux.flux_id], &why)?;
+                report.notices.push(format!("{file_name} : {why}"));
+                for n in &flux.invoices {
+                    let outcome = if taken.contains(n) {
+                        Outcome::AlreadyDeposited
+                    } else {
+                        Outcome::NotSent(why.clone())
+                    };
+                    report.push(n, &file_name, outcome);
+                }
+                continue;
             }
-        }
-        if journal.is_empty() {
-            deposits::flux_failed(
-                store.conn(),
-                flux.flux_id,
-                "ECHEC",
-                "factures déjà déposées",
-            )?;
-            continue;
-        }
+        };
         let outcomes = send_flux(
             store,
             gateway,
@@ -633,6 +639,31 @@ pub fn send_lots(
     tell_new_outcomes(report, &mut told, progress);
     progress.update(1.0, "Dépôt terminé");
     Ok(())
+}
+
+/// Why a generated lot was not sent: some of its invoices were deposited in the meantime.
+fn lot_overtaken_reason(taken: &[String]) -> String {
+    let shown: Vec<&str> = taken.iter().take(5).map(String::as_str).collect();
+    let more = taken.len().saturating_sub(shown.len());
+    let list = if more > 0 {
+        format!(
+            "{} et {more} autre{}",
+            shown.join(", "),
+            if more > 1 { "s" } else { "" }
+        )
+    } else {
+        shown.join(", ")
+    };
+    let (count, verb) = if taken.len() > 1 {
+        (format!("{} de ses factures", taken.len()), "ont")
+    } else {
+        ("une de ses factures".to_string(), "a")
+    };
+    format!(
+        "lot non envoyé : {count} ({list}) {verb} été déposée{} entre-temps, depuis un autre \
+         poste ou une autre fenêtre ; régénérez le lot",
+        if taken.len() > 1 { "s" } else { "" }
+    )
 }
 
 /// Both steps of « Dépôt par lot » at once (the CLI).

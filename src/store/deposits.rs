@@ -1,6 +1,7 @@
 //! The flux table and the deposit journal (migrations/0005_deposits.sql).
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::sql::{Row, Sql, SqlError};
+use crate::sql_params;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FluxMode {
@@ -31,24 +32,25 @@ pub struct NewFlux {
     pub created_at: String,
 }
 
-pub fn insert_flux(conn: &Connection, f: &NewFlux) -> rusqlite::Result<i64> {
-    conn.execute(
+pub fn insert_flux(db: &dyn Sql, f: &NewFlux) -> Result<i64, SqlError> {
+    let id = db.first_row(
         "INSERT INTO fluxes (company_code, mode, syntax, name, file_path, file_sha256,
              file_size, invoice_count, created_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'GENERE')",
-        params![
-            f.company_code,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'GENERE') RETURNING id",
+        sql_params![
+            &f.company_code,
             f.mode.code(),
-            f.syntax,
-            f.name,
-            f.file_path,
-            f.file_sha256,
-            f.file_size as i64,
-            f.invoice_count as i64,
-            f.created_at
+            &f.syntax,
+            &f.name,
+            &f.file_path,
+            &f.file_sha256,
+            i64::try_from(f.file_size).unwrap_or(i64::MAX),
+            i64::try_from(f.invoice_count).unwrap_or(i64::MAX),
+            &f.created_at
         ],
+        |r| r.int(0),
     )?;
-    Ok(conn.last_insert_rowid())
+    id.ok_or_else(|| SqlError::Other("le flux n'a pas été enregistré".into()))
 }
 
 // ---- the flux row ---------------------------------------------------------------------------
@@ -94,37 +96,31 @@ pub enum FluxNumbering {
 
 /// The other flux holding `flux_number`, if any.
 fn holder_of(
-    conn: &Connection,
+    db: &dyn Sql,
     flux_number: &str,
     except: i64,
-) -> rusqlite::Result<Option<(i64, String)>> {
-    conn.query_row(
+) -> Result<Option<(i64, String)>, SqlError> {
+    db.first_row(
         "SELECT id, name FROM fluxes WHERE flux_number = ?1 AND id <> ?2",
-        params![flux_number, except],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        sql_params![flux_number, except],
+        |r| Ok((r.int(0)?, r.text(1)?)),
     )
-    .optional()
-}
-
-fn is_unique_violation(error: &rusqlite::Error) -> bool {
-    matches!(error, rusqlite::Error::SqliteFailure(e, _)
-        if e.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
 /// Gives `flux_number` to flux `id` and makes it ENVOYE (`sent_at` only when it is the
 /// deposit's own answer). Never fails on a number another flux holds: says so instead.
 fn number_flux(
-    conn: &Connection,
+    db: &dyn Sql,
     id: i64,
     flux_number: &str,
     sent_at: Option<&str>,
-) -> rusqlite::Result<FluxNumbering> {
+) -> Result<FluxNumbering, SqlError> {
     let flux_number = flux_number.trim();
     // No number is not a number: the flux is marked sent, its number left unknown (an
     // empty text would take the UNIQUE slot of every other flux without a number).
     let number = (!flux_number.is_empty()).then_some(flux_number);
     if let Some(number) = number
-        && let Some((flux_id, name)) = holder_of(conn, number, id)?
+        && let Some((flux_id, name)) = holder_of(db, number, id)?
     {
         return Ok(FluxNumbering::HeldBy { flux_id, name });
     }
@@ -134,15 +130,17 @@ fn number_flux(
          WHERE id = ?1 AND state IN ({})",
         sql_list(flux_predecessors("ENVOYE"))
     );
-    let updated = conn.execute(&sql, params![id, number, sent_at]);
+    let updated = db.execute(&sql, sql_params![id, number, sent_at]);
     match updated {
         Ok(1) => Ok(FluxNumbering::Recorded),
         Ok(_) => {
-            let (state, held): (String, Option<String>) = conn.query_row(
-                "SELECT state, flux_number FROM fluxes WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (state, held) = db
+                .first_row(
+                    "SELECT state, flux_number FROM fluxes WHERE id = ?1",
+                    sql_params![id],
+                    |r| Ok((r.text(0)?, r.opt_text(1)?)),
+                )?
+                .ok_or_else(|| SqlError::Other(format!("flux n° {id} introuvable")))?;
             Ok(match (state.as_str(), held, number) {
                 ("ENVOYE", Some(held), Some(ours)) if held != ours => FluxNumbering::Settled {
                     state: format!("envoyé sous le numéro {held}"),
@@ -152,7 +150,7 @@ fn number_flux(
             })
         }
         // Another session gave the number to another flux between the check and the update.
-        Err(e) if is_unique_violation(&e) => Ok(match holder_of(conn, flux_number, id)? {
+        Err(e) if e.is_unique_violation() => Ok(match holder_of(db, flux_number, id)? {
             Some((flux_id, name)) => FluxNumbering::HeldBy { flux_id, name },
             None => return Err(e),
         }),
@@ -162,47 +160,43 @@ fn number_flux(
 
 /// The flux was accepted: Chorus gave its number.
 pub fn flux_sent(
-    conn: &Connection,
+    db: &dyn Sql,
     id: i64,
     flux_number: &str,
     sent_at: &str,
-) -> rusqlite::Result<FluxNumbering> {
-    number_flux(conn, id, flux_number, Some(sent_at))
+) -> Result<FluxNumbering, SqlError> {
+    number_flux(db, id, flux_number, Some(sent_at))
 }
 
 /// `A_VERIFIER` or `ECHEC`, with the reason. False when the flux was no longer in a state
 /// that may move there (another session recorded it first): nothing written.
-pub fn flux_failed(conn: &Connection, id: i64, state: &str, error: &str) -> rusqlite::Result<bool> {
+pub fn flux_failed(db: &dyn Sql, id: i64, state: &str, error: &str) -> Result<bool, SqlError> {
     let sql = format!(
         "UPDATE fluxes SET state = ?2, error = ?3 WHERE id = ?1 AND state IN ({})",
         sql_list(flux_predecessors(state))
     );
-    Ok(conn.execute(&sql, params![id, state, error])? > 0)
+    Ok(db.execute(&sql, sql_params![id, state, error])? > 0)
 }
 
 /// Generated fluxes thrown away before they were sent (the lot no longer matched what the
 /// user had selected): marked so that nobody takes them for fluxes still to send.
-pub fn fluxes_abandoned(conn: &Connection, ids: &[i64], why: &str) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE fluxes SET state = 'ABANDONNE', error = ?2 WHERE id = ?1 AND state = 'GENERE'",
-    )?;
-    for id in ids {
-        stmt.execute(params![id, why])?;
+pub fn fluxes_abandoned(db: &dyn Sql, ids: &[i64], why: &str) -> Result<(), SqlError> {
+    for &id in ids {
+        db.execute(
+            "UPDATE fluxes SET state = 'ABANDONNE', error = ?2 WHERE id = ?1 AND state = 'GENERE'",
+            sql_params![id, why],
+        )?;
     }
     Ok(())
 }
 
 /// A deposit found on Chorus Pro after the fact: the flux was received after all.
-pub fn flux_confirmed(
-    conn: &Connection,
-    id: i64,
-    flux_number: &str,
-) -> rusqlite::Result<FluxNumbering> {
-    let held: Option<Option<String>> = conn
-        .query_row("SELECT flux_number FROM fluxes WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
+pub fn flux_confirmed(db: &dyn Sql, id: i64, flux_number: &str) -> Result<FluxNumbering, SqlError> {
+    let held = db.first_row(
+        "SELECT flux_number FROM fluxes WHERE id = ?1",
+        sql_params![id],
+        |r| r.opt_text(0),
+    )?;
     if let Some(Some(own)) = held
         && !own.is_empty()
     {
@@ -211,10 +205,10 @@ pub fn flux_confirmed(
             "UPDATE fluxes SET state = 'ENVOYE', error = '' WHERE id = ?1 AND state IN ({})",
             sql_list(flux_predecessors("ENVOYE"))
         );
-        conn.execute(&sql, [id])?;
+        db.execute(&sql, sql_params![id])?;
         return Ok(FluxNumbering::Recorded);
     }
-    number_flux(conn, id, flux_number, None)
+    number_flux(db, id, flux_number, None)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,48 +260,104 @@ pub struct JournalEntry {
     pub error: String,
 }
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<JournalEntry> {
-    let state: String = row.get(3)?;
+fn entry_from_row(row: &Row) -> Result<JournalEntry, SqlError> {
     Ok(JournalEntry {
-        id: row.get(0)?,
-        invoice_number: row.get(1)?,
-        flux_id: row.get(2)?,
-        company_code: row.get(6)?,
-        state: JournalState::from_code(&state),
-        started_at: row.get(4)?,
-        error: row.get(5)?,
+        id: row.int(0)?,
+        invoice_number: row.text(1)?,
+        flux_id: row.int(2)?,
+        company_code: row.text(6)?,
+        state: JournalState::from_code(&row.text(3)?),
+        started_at: row.text(4)?,
+        error: row.text(5)?,
     })
 }
 
 const ENTRY_COLUMNS: &str = "j.id, j.invoice_number, j.flux_id, j.state, j.started_at, j.error, \
      f.company_code";
 
-/// Writes the journal row BEFORE the call. Fails (unique index) when the invoice already
-/// has a deposit that is not a definite failure: the caller must not send it.
+/// Claims the invoice: writes its journal row BEFORE the call (and before anything can be
+/// sent). `None` when the invoice already has a deposit that is not a definite failure
+/// (unique index `deposit_journal_once`): the caller must not send it. The claim is the
+/// insert itself, so two sessions — two windows on one SQLite file, two PCs on one
+/// PostgreSQL base — can never both hold it; the loser's insert waits for the winner's
+/// transaction, then does nothing. A claim outlives its session: a PC that dies after it
+/// leaves an EN_COURS row the others read as « à vérifier » ([`unresolved`]), never free.
 pub fn begin(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     flux_id: i64,
     now: &str,
-) -> rusqlite::Result<Option<i64>> {
-    let inserted = conn.execute(
-        "INSERT OR IGNORE INTO deposit_journal (invoice_number, flux_id, state, started_at)
-         VALUES (?1, ?2, 'EN_COURS', ?3)",
-        params![invoice_number, flux_id, now],
-    )?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+) -> Result<Option<i64>, SqlError> {
+    db.first_row(
+        "INSERT INTO deposit_journal (invoice_number, flux_id, state, started_at)
+         VALUES (?1, ?2, 'EN_COURS', ?3) ON CONFLICT DO NOTHING RETURNING id",
+        sql_params![invoice_number, flux_id, now],
+        |r| r.int(0),
+    )
+}
+
+/// What became of claiming every invoice of a flux at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FluxClaim {
+    /// Every invoice is ours, in the order given: (invoice number, journal row).
+    Claimed(Vec<(String, i64)>),
+    /// These invoices already have a live deposit (another session's, or an earlier one):
+    /// nothing was claimed, the flux must not leave — its file holds them.
+    Taken(Vec<String>),
+}
+
+/// Claims all the invoices of one file, or none: a lot's archive cannot leave without one
+/// of its invoices, so claiming some and sending it would deposit the others' invoices a
+/// second time. One transaction; invoices claimed in sorted order so that two sessions
+/// claiming overlapping lots wait for each other instead of deadlocking.
+pub fn begin_all(
+    db: &dyn Sql,
+    invoice_numbers: &[String],
+    flux_id: i64,
+    now: &str,
+) -> Result<FluxClaim, SqlError> {
+    let mut order: Vec<usize> = (0..invoice_numbers.len()).collect();
+    order.sort_by(|&a, &b| invoice_numbers[a].cmp(&invoice_numbers[b]));
+    let mut ids = vec![0_i64; invoice_numbers.len()];
+    let mut taken = Vec::new();
+    let outcome = db.in_transaction(&mut |tx| {
+        ids.iter_mut().for_each(|id| *id = 0);
+        taken.clear();
+        for &k in &order {
+            match begin(tx, &invoice_numbers[k], flux_id, now)? {
+                Some(id) => ids[k] = id,
+                None => taken.push(invoice_numbers[k].clone()),
+            }
+        }
+        if taken.is_empty() {
+            Ok(())
+        } else {
+            // Rolls our claims back: none of this flux is ours.
+            Err(SqlError::Other("factures déjà déposées".into()))
+        }
+    });
+    match outcome {
+        Ok(()) => Ok(FluxClaim::Claimed(
+            invoice_numbers.iter().cloned().zip(ids).collect(),
+        )),
+        Err(_) if !taken.is_empty() => {
+            taken.sort();
+            Ok(FluxClaim::Taken(taken))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Completes a deposit begun with [`begin`] (EN_COURS) with its answer: [`settle`] from
 /// EN_COURS.
 pub fn finish(
-    conn: &Connection,
+    db: &dyn Sql,
     id: i64,
     state: JournalState,
     error: &str,
     now: &str,
-) -> rusqlite::Result<Settled> {
-    settle(conn, id, JournalState::InProgress, state, error, now)
+) -> Result<Settled, SqlError> {
+    settle(db, id, JournalState::InProgress, state, error, now)
 }
 
 // ---- the journal's moves ---------------------------------------------------------------------
@@ -353,12 +403,13 @@ impl Settled {
     }
 }
 
-fn state_and_note(conn: &Connection, id: i64) -> rusqlite::Result<(JournalState, String)> {
-    conn.query_row(
+fn state_and_note(db: &dyn Sql, id: i64) -> Result<(JournalState, String), SqlError> {
+    db.first_row(
         "SELECT state, error FROM deposit_journal WHERE id = ?1",
-        [id],
-        |r| Ok((JournalState::from_code(&r.get::<_, String>(0)?), r.get(1)?)),
-    )
+        sql_params![id],
+        |r| Ok((JournalState::from_code(&r.text(0)?), r.text(1)?)),
+    )?
+    .ok_or_else(|| SqlError::Other(format!("dépôt n° {id} absent du journal")))
 }
 
 /// Moves journal row `id` from the state the caller read (`read`) to `to`, as a
@@ -367,23 +418,23 @@ fn state_and_note(conn: &Connection, id: i64) -> rusqlite::Result<(JournalState,
 /// allows it from there; otherwise the row keeps what the other session wrote. Never an
 /// error for a lost race: the answer says where the row stands.
 pub fn settle(
-    conn: &Connection,
+    db: &dyn Sql,
     id: i64,
     read: JournalState,
     to: JournalState,
     note: &str,
     now: &str,
-) -> rusqlite::Result<Settled> {
+) -> Result<Settled, SqlError> {
     let mut from = read;
     let mut raced = None;
     // A few rounds at most: each lost round means the row moved forward, and it can move
     // forward only twice.
     for _ in 0..4 {
         if from != to && may_move(from, to) {
-            let written = conn.execute(
+            let written = db.execute(
                 "UPDATE deposit_journal SET state = ?2, error = ?3, finished_at = ?4
                  WHERE id = ?1 AND state = ?5",
-                params![id, to.code(), note, now, from.code()],
+                sql_params![id, to.code(), note, now, from.code()],
             )?;
             if written == 1 {
                 return Ok(Settled {
@@ -394,7 +445,7 @@ pub fn settle(
             }
         }
         // Nothing written: where is the row really?
-        let (current, current_note) = state_and_note(conn, id)?;
+        let (current, current_note) = state_and_note(db, id)?;
         if current == from {
             // Already where we wanted it, or a move the rules refuse: it stays.
             return Ok(Settled {
@@ -406,20 +457,15 @@ pub fn settle(
         raced = Some(current);
         from = current;
     }
-    let (state, note) = state_and_note(conn, id)?;
+    let (state, note) = state_and_note(db, id)?;
     Ok(Settled { state, note, raced })
 }
 
 /// Replaces the note of a row still in `state` (compare-and-set): false when it moved.
-pub fn annotate(
-    conn: &Connection,
-    id: i64,
-    state: JournalState,
-    note: &str,
-) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
+pub fn annotate(db: &dyn Sql, id: i64, state: JournalState, note: &str) -> Result<bool, SqlError> {
+    Ok(db.execute(
         "UPDATE deposit_journal SET error = ?3 WHERE id = ?1 AND state = ?2",
-        params![id, state.code(), note],
+        sql_params![id, state.code(), note],
     )? == 1)
 }
 
@@ -427,63 +473,58 @@ pub fn annotate(
 /// deposit ends in ECHEC with `reason`, whatever it was (the one way out of DEPOSEE, see
 /// [`may_move`]). False when it already was a failure.
 pub fn reject_at_integration(
-    conn: &Connection,
+    db: &dyn Sql,
     flux_id: i64,
     invoice_number: &str,
     reason: &str,
     now: &str,
-) -> rusqlite::Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE deposit_journal SET state = 'ECHEC', error = ?3, finished_at = ?4
-             WHERE flux_id = ?1 AND invoice_number = ?2 AND state <> 'ECHEC'",
-        )?
-        .execute(params![flux_id, invoice_number, reason, now])?
-        > 0)
+) -> Result<bool, SqlError> {
+    Ok(db.execute(
+        "UPDATE deposit_journal SET state = 'ECHEC', error = ?3, finished_at = ?4
+         WHERE flux_id = ?1 AND invoice_number = ?2 AND state <> 'ECHEC'",
+        sql_params![flux_id, invoice_number, reason, now],
+    )? > 0)
 }
 
 /// The journal row of an invoice in a flux (the latest), if any.
 pub fn entry_in_flux(
-    conn: &Connection,
+    db: &dyn Sql,
     flux_id: i64,
     invoice_number: &str,
-) -> rusqlite::Result<Option<JournalEntry>> {
+) -> Result<Option<JournalEntry>, SqlError> {
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          WHERE j.flux_id = ?1 AND j.invoice_number = ?2 ORDER BY j.id DESC LIMIT 1"
     );
-    conn.query_row(&sql, params![flux_id, invoice_number], entry_from_row)
-        .optional()
+    db.first_row(&sql, sql_params![flux_id, invoice_number], entry_from_row)
 }
 
 /// The deposit of an invoice that is not a definite failure, if any.
-pub fn active_entry(
-    conn: &Connection,
-    invoice_number: &str,
-) -> rusqlite::Result<Option<JournalEntry>> {
+pub fn active_entry(db: &dyn Sql, invoice_number: &str) -> Result<Option<JournalEntry>, SqlError> {
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          WHERE j.invoice_number = ?1 AND j.state <> 'ECHEC'"
     );
-    conn.query_row(&sql, [invoice_number], entry_from_row)
-        .optional()
+    db.first_row(&sql, sql_params![invoice_number], entry_from_row)
 }
 
 /// Deposits whose outcome is not known yet: written before a call that never completed
 /// (crash) or answered by a timeout or a dropped connection.
-pub fn unresolved(conn: &Connection) -> rusqlite::Result<Vec<JournalEntry>> {
+pub fn unresolved(db: &dyn Sql) -> Result<Vec<JournalEntry>, SqlError> {
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          WHERE j.state IN ('EN_COURS', 'A_VERIFIER') ORDER BY j.id"
     );
-    conn.prepare(&sql)?.query_map([], entry_from_row)?.collect()
+    db.rows(&sql, &[], entry_from_row)
 }
 
 /// Invoice numbers deposited or still to verify: never to be sent again.
-pub fn not_to_resend(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    conn.prepare("SELECT invoice_number FROM deposit_journal WHERE state <> 'ECHEC' ORDER BY 1")?
-        .query_map([], |r| r.get(0))?
-        .collect()
+pub fn not_to_resend(db: &dyn Sql) -> Result<Vec<String>, SqlError> {
+    db.rows(
+        "SELECT invoice_number FROM deposit_journal WHERE state <> 'ECHEC' ORDER BY 1",
+        &[],
+        |r| r.text(0),
+    )
 }
 
 /// One exchange with Chorus Pro as the audit keeps it (secrets already removed).
@@ -498,20 +539,20 @@ pub struct ExchangeRow {
     pub error: String,
 }
 
-pub fn record_exchange(conn: &Connection, e: &ExchangeRow) -> rusqlite::Result<()> {
-    conn.prepare_cached(
+pub fn record_exchange(db: &dyn Sql, e: &ExchangeRow) -> Result<(), SqlError> {
+    db.execute(
         "INSERT INTO api_exchanges (at, route, http_status, duration_ms, request_json,
              response_json, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        e.at,
-        e.route,
-        e.http_status,
-        e.duration_ms as i64,
-        e.request_json,
-        e.response_json,
-        e.error
-    ])?;
+        sql_params![
+            &e.at,
+            &e.route,
+            e.http_status.map(u32::from),
+            i64::try_from(e.duration_ms).unwrap_or(i64::MAX),
+            &e.request_json,
+            &e.response_json,
+            &e.error
+        ],
+    )?;
     Ok(())
 }
 
@@ -521,7 +562,7 @@ mod tests {
     use crate::store::Store;
     use JournalState::*;
 
-    fn flux(conn: &Connection, name: &str) -> i64 {
+    fn flux(conn: &rusqlite::Connection, name: &str) -> i64 {
         insert_flux(
             conn,
             &NewFlux {
@@ -539,7 +580,7 @@ mod tests {
         .unwrap()
     }
 
-    fn flux_state(conn: &Connection, id: i64) -> (String, Option<String>) {
+    fn flux_state(conn: &rusqlite::Connection, id: i64) -> (String, Option<String>) {
         conn.query_row(
             "SELECT state, flux_number FROM fluxes WHERE id = ?1",
             [id],

@@ -260,7 +260,7 @@ pub fn apply_flux_report(
         }
     }
     for (number, reason) in &report.failed {
-        if deposits::reject_at_integration(tx, flux_id, number, reason, now)? {
+        if deposits::reject_at_integration(&**tx, flux_id, number, reason, now)? {
             applied.rejected.push((number.clone(), reason.clone()));
         }
     }
@@ -283,7 +283,7 @@ pub fn apply_flux_report(
             if report.duplicates.iter().any(|(d, _)| *d == number) {
                 continue;
             }
-            if deposits::reject_at_integration(tx, flux_id, &number, reason, now)? {
+            if deposits::reject_at_integration(&**tx, flux_id, &number, reason, now)? {
                 applied.rejected.push((number, reason.clone()));
             }
         }
@@ -302,14 +302,14 @@ fn record_duplicate(
     message: &str,
     now: &str,
 ) -> rusqlite::Result<Option<String>> {
-    let Some(entry) = deposits::entry_in_flux(tx, flux_id, number)? else {
+    let Some(entry) = deposits::entry_in_flux(&**tx, flux_id, number)? else {
         return Ok(None);
     };
     let note = "déjà sur Chorus Pro : ce dépôt en double a été refusé, la facture déjà reçue \
                 est recherchée par son numéro pour être suivie ; ne pas la redéposer"
         .to_string();
     let settled = deposits::settle(
-        tx,
+        &**tx,
         entry.id,
         entry.state,
         JournalState::Deposited,
@@ -319,7 +319,7 @@ fn record_duplicate(
     if settled.state != JournalState::Deposited {
         return Ok(None);
     }
-    deposits::annotate(tx, entry.id, JournalState::Deposited, &note)?;
+    deposits::annotate(&**tx, entry.id, JournalState::Deposited, &note)?;
     tx.prepare_cached(
         "INSERT OR IGNORE INTO duplicate_deposits (journal_id, invoice_number, flux_id, message,
              seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -375,7 +375,7 @@ pub fn duplicate_found(
              looked_up_at = ?4 WHERE journal_id = ?1",
         params![journal_id, chorus_flux_number, note, now],
     )?;
-    deposits::annotate(tx, journal_id, JournalState::Deposited, note)?;
+    deposits::annotate(&**tx, journal_id, JournalState::Deposited, note)?;
     Ok(())
 }
 

@@ -117,6 +117,27 @@ pub enum SqlError {
     Other(String),
 }
 
+impl SqlError {
+    /// A unique constraint or index refused the statement (on either engine): the row is
+    /// already there, written by this session or another.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            SqlError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && matches!(
+                        e.extended_code,
+                        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                            | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    )
+            }
+            SqlError::Postgres(e) => {
+                e.code() == Some(&::postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// While the store moves to `Sql` module by module, callers not moved yet still speak
 /// rusqlite's error: a moved module's error reaches them unchanged when it came from
 /// SQLite, and as its French sentence otherwise.
