@@ -531,3 +531,90 @@ fn sessions_claiming_overlapping_lots_at_once_never_share_an_invoice_on_both_eng
         ),
     );
 }
+
+#[test]
+fn payment_facts_are_read_the_same_on_both_engines() {
+    use chorus_depot::store::payments::{client_address, load_payment_facts, sender_of};
+    use rust_decimal::Decimal;
+    on_both_engines("payments", |db| {
+        let engine = db.engine();
+        for sql in [
+            "INSERT INTO companies (code, name, siret, iban, bic, address, postal_code, city)
+             VALUES ('S', 'ACME SERVICES', '12345678900017', 'FR7630006000011234567890189',
+                     'AGRIFRPP', '1 rue de la Paix', '75002', 'Paris')",
+            "INSERT INTO clients (code, name, client_type, address, postal_code, city)
+             VALUES ('CHU', 'CHU de Nantes', 'PUBLIC', '5 allée de l''île Gloriette', '44000',
+                     'Nantes'),
+                    ('P', 'Client privé', 'PRIVE', '', '', '')",
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date, due_date,
+                 total_excl_tax, total_tax, total_incl_tax)
+             VALUES ('F1', 'S', 'CHU', 'FACTURE', '2026-10-01', '2026-11-20', '1000.00', '200.00',
+                     '1200.00'),
+                    ('A1', 'S', 'CHU', 'AVOIR', '2026-10-05', NULL, '-100', '-20', '-120.00'),
+                    ('X1', 'S', 'P', 'FACTURE', '2026-10-01', NULL, '1', '0', '1')",
+            "UPDATE invoices SET original_invoice_number = 'F1' WHERE number = 'A1'",
+            "INSERT INTO payments (invoice_number, date, amount)
+             VALUES ('F1', '2026-11-10', '700.005'), ('F1', '2026-11-02', '499.995')",
+            "INSERT INTO chorus_invoices (invoice_number, cpp_id, deposited_on, status, status_at)
+             VALUES ('F1', 9007199254740993, '2026-10-02', 'MISE_EN_PAIEMENT', '1795168800000')",
+            "INSERT INTO status_history (invoice_number, status, at)
+             VALUES ('F1', 'MISE_EN_PAIEMENT', '2026-11-09'),
+                    ('F1', 'MISE_EN_PAIEMENT', '2026-11-08T09:00:00+01:00')",
+        ] {
+            db.execute(sql, &[]).unwrap();
+        }
+        let facts = load_payment_facts(db).unwrap();
+        assert_eq!(
+            facts.iter().map(|f| f.number.as_str()).collect::<Vec<_>>(),
+            ["A1", "F1"],
+            "{engine:?}: public clients only, by number"
+        );
+        let f1 = &facts[1];
+        assert!(f1.deposited);
+        assert_eq!(f1.cpp_id, Some(9_007_199_254_740_993), "{engine:?}");
+        assert_eq!(f1.amount_incl_tax, Decimal::new(120000, 2));
+        let paid: Vec<(String, Decimal)> = f1
+            .payments
+            .iter()
+            .map(|p| (p.date.to_string(), p.amount))
+            .collect();
+        assert_eq!(
+            paid,
+            [
+                ("2026-11-02".into(), Decimal::new(499995, 3)),
+                ("2026-11-10".into(), Decimal::new(700005, 3))
+            ],
+            "{engine:?}: exact amounts, oldest first"
+        );
+        assert_eq!(
+            f1.payment_issued_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-08")
+        );
+        assert_eq!(
+            f1.erp_due_date.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-20")
+        );
+        assert_eq!(facts[0].original_invoice_number, "F1");
+        assert!(!facts[0].deposited);
+        let only = chorus_depot::store::payments::load_payment_facts_of(db, "F1").unwrap();
+        assert_eq!(only.len(), 2, "{engine:?}: the invoice and its credit note");
+        let sender = sender_of(db, "S").unwrap().unwrap();
+        assert_eq!(sender.iban, "FR7630006000011234567890189");
+        assert_eq!(
+            client_address(db, "CHU").unwrap().unwrap().address,
+            "5 allée de l'île Gloriette"
+        );
+        assert!(sender_of(db, "ABSENT").unwrap().is_none());
+        // An unreadable amount names its invoice.
+        db.execute(
+            "UPDATE invoices SET total_incl_tax = 'douze' WHERE number = 'F1'",
+            &[],
+        )
+        .unwrap();
+        let error = load_payment_facts(db).unwrap_err().to_string();
+        assert!(
+            error.contains("facture F1 : montant illisible « douze »"),
+            "{error}"
+        );
+    });
+}

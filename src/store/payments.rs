@@ -6,9 +6,10 @@
 //! says « date de dépôt inconnue »), never an error. An unreadable amount is an error that
 //! names the invoice: a money report must not silently leave an invoice out.
 
+use super::sql::{Row, Sql, SqlError};
 use crate::model::{InvoiceKind, parse_date};
+use crate::sql_params;
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -67,47 +68,41 @@ fn lenient_date(text: Option<String>) -> Option<NaiveDate> {
     parse_date(t).ok()
 }
 
-fn amount_error(idx: usize, what: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
-}
-
-fn amount_at(row: &Row<'_>, idx: usize, number: &str) -> rusqlite::Result<Decimal> {
-    let text: String = row.get(idx)?;
-    Decimal::from_str(text.trim()).map_err(|_| {
-        amount_error(
-            idx,
-            format!("facture {number} : montant illisible « {text} »"),
-        )
-    })
+fn amount_at(row: &Row, idx: usize, number: &str) -> Result<Decimal, SqlError> {
+    let text = row.text(idx)?;
+    Decimal::from_str(text.trim())
+        .map_err(|_| SqlError::Other(format!("facture {number} : montant illisible « {text} »")))
 }
 
 /// ERP payments of every invoice, oldest first. A payment with an unreadable date (the
 /// import refuses them; only a hand-edited base has one) is left out with a warning.
-fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<PaidAmount>>> {
-    let mut stmt =
-        conn.prepare("SELECT invoice_number, date, amount FROM payments ORDER BY date, id")?;
-    let mut rows = stmt.query([])?;
+fn load_payments(db: &dyn Sql) -> Result<HashMap<String, Vec<PaidAmount>>, SqlError> {
     let mut out: HashMap<String, Vec<PaidAmount>> = HashMap::new();
     let today = crate::clock::today();
-    while let Some(row) = rows.next()? {
-        let number: String = row.get(0)?;
-        let amount = amount_at(row, 2, &number)?;
-        let Some(date) = lenient_date(row.get(1)?) else {
-            tracing::warn!(invoice = %number, "règlement sans date lisible : ignoré");
-            continue;
-        };
-        // Values the import refuses (issue 9), left by an earlier version: the check names
-        // the invoice (VALEUR_HORS_LIMITES); no figure is computed from them.
-        if crate::model::money::check_amount(amount).is_err()
-            || crate::model::check_plausible(date, today).is_err()
-        {
-            tracing::warn!(invoice = %number, %amount, %date, "règlement impossible : ignoré");
-            continue;
-        }
-        out.entry(number)
-            .or_default()
-            .push(PaidAmount { date, amount });
-    }
+    db.for_each_row(
+        "SELECT invoice_number, date, amount FROM payments ORDER BY date, id",
+        &[],
+        &mut |row| {
+            let number = row.text(0)?;
+            let amount = amount_at(&row, 2, &number)?;
+            let Some(date) = lenient_date(row.opt_text(1)?) else {
+                tracing::warn!(invoice = %number, "règlement sans date lisible : ignoré");
+                return Ok(());
+            };
+            // Values the import refuses (issue 9), left by an earlier version: the check names
+            // the invoice (VALEUR_HORS_LIMITES); no figure is computed from them.
+            if crate::model::money::check_amount(amount).is_err()
+                || crate::model::check_plausible(date, today).is_err()
+            {
+                tracing::warn!(invoice = %number, %amount, %date, "règlement impossible : ignoré");
+                return Ok(());
+            }
+            out.entry(number)
+                .or_default()
+                .push(PaidAmount { date, amount });
+            Ok(())
+        },
+    )?;
     for list in out.values_mut() {
         list.sort_by_key(|p| p.date);
     }
@@ -115,40 +110,38 @@ fn load_payments(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<Paid
 }
 
 /// The first day each invoice reached `MISE_EN_PAIEMENT`, from the status history.
-fn load_payment_issued(conn: &Connection) -> rusqlite::Result<HashMap<String, NaiveDate>> {
-    let mut stmt = conn.prepare(
-        "SELECT invoice_number, at FROM status_history WHERE status = 'MISE_EN_PAIEMENT'",
-    )?;
-    let mut rows = stmt.query([])?;
+fn load_payment_issued(db: &dyn Sql) -> Result<HashMap<String, NaiveDate>, SqlError> {
     let mut out: HashMap<String, NaiveDate> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        let number: String = row.get(0)?;
-        if let Some(day) = lenient_date(row.get(1)?) {
-            out.entry(number)
-                .and_modify(|d| *d = (*d).min(day))
-                .or_insert(day);
-        }
-    }
+    db.for_each_row(
+        "SELECT invoice_number, at FROM status_history WHERE status = 'MISE_EN_PAIEMENT'",
+        &[],
+        &mut |row| {
+            if let Some(day) = lenient_date(row.opt_text(1)?) {
+                out.entry(row.text(0)?)
+                    .and_modify(|d| *d = (*d).min(day))
+                    .or_insert(day);
+            }
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
 /// Every invoice and credit note of a public client, sorted by number.
-pub fn load_payment_facts(conn: &Connection) -> rusqlite::Result<Vec<PaymentFacts>> {
-    load_facts(conn, None)
+pub fn load_payment_facts(db: &dyn Sql) -> Result<Vec<PaymentFacts>, SqlError> {
+    load_facts(db, None)
 }
 
 /// One invoice and the credit notes that name it (the control screen's detail).
-pub fn load_payment_facts_of(
-    conn: &Connection,
-    number: &str,
-) -> rusqlite::Result<Vec<PaymentFacts>> {
-    load_facts(conn, Some(number))
+pub fn load_payment_facts_of(db: &dyn Sql, number: &str) -> Result<Vec<PaymentFacts>, SqlError> {
+    load_facts(db, Some(number))
 }
 
-fn load_facts(conn: &Connection, only: Option<&str>) -> rusqlite::Result<Vec<PaymentFacts>> {
-    let mut payments = load_payments(conn)?;
-    let issued = load_payment_issued(conn)?;
-    let mut stmt = conn.prepare(
+fn load_facts(db: &dyn Sql, only: Option<&str>) -> Result<Vec<PaymentFacts>, SqlError> {
+    let mut payments = load_payments(db)?;
+    let issued = load_payment_issued(db)?;
+    let mut out = Vec::new();
+    db.for_each_row(
         "SELECT i.number, i.kind, i.company_code, i.client_code, c.name, i.invoice_date,
              i.currency, i.total_incl_tax, i.original_invoice_number,
              ci.invoice_number IS NOT NULL
@@ -166,53 +159,48 @@ fn load_facts(conn: &Connection, only: Option<&str>) -> rusqlite::Result<Vec<Pay
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = i.number
          LEFT JOIN fluxes f ON f.id = ci.flux_id
          WHERE c.client_type = 'PUBLIC'
-           AND (?1 IS NULL OR i.number = ?1 OR i.original_invoice_number = ?1)
+           AND (CAST(?1 AS TEXT) IS NULL OR i.number = ?1 OR i.original_invoice_number = ?1)
          ORDER BY i.number",
+        sql_params![only],
+        &mut |row| {
+            let number = row.text(0)?;
+            let kind_code = row.text(1)?;
+            let kind = InvoiceKind::from_code(&kind_code).ok_or_else(|| {
+                SqlError::Other(format!("facture {number} : type « {kind_code} » inconnu"))
+            })?;
+            let Some(invoice_date) = lenient_date(row.opt_text(5)?) else {
+                return Err(SqlError::Other(format!(
+                    "facture {number} : date de facture illisible"
+                )));
+            };
+            let amount_incl_tax = amount_at(&row, 7, &number)?;
+            if crate::model::money::check_amount(amount_incl_tax).is_err() {
+                tracing::warn!(invoice = %number, "montant TTC impossible : facture ignorée");
+                return Ok(());
+            }
+            out.push(PaymentFacts {
+                kind,
+                company_code: row.text(2)?,
+                client_code: row.text(3)?,
+                client_name: row.text(4)?,
+                invoice_date,
+                currency: row.text(6)?,
+                amount_incl_tax,
+                original_invoice_number: row.text(8)?,
+                deposited: row.flag(9)?,
+                chorus_deposit_date: lenient_date(row.opt_text(10)?),
+                cpp_id: row.opt_int(11)?,
+                chorus_status: row.opt_text(12)?.unwrap_or_default().trim().to_string(),
+                chorus_status_on: lenient_date(row.opt_text(13)?),
+                flux_sent_on: lenient_date(row.opt_text(14)?),
+                erp_due_date: lenient_date(row.opt_text(15)?),
+                payment_issued_on: issued.get(&number).copied(),
+                payments: payments.remove(&number).unwrap_or_default(),
+                number,
+            });
+            Ok(())
+        },
     )?;
-    let mut rows = stmt.query([only])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let number: String = row.get(0)?;
-        let kind_code: String = row.get(1)?;
-        let kind = InvoiceKind::from_code(&kind_code).ok_or_else(|| {
-            amount_error(
-                1,
-                format!("facture {number} : type « {kind_code} » inconnu"),
-            )
-        })?;
-        let Some(invoice_date) = lenient_date(row.get(5)?) else {
-            return Err(amount_error(
-                5,
-                format!("facture {number} : date de facture illisible"),
-            ));
-        };
-        let amount_incl_tax = amount_at(row, 7, &number)?;
-        if crate::model::money::check_amount(amount_incl_tax).is_err() {
-            tracing::warn!(invoice = %number, "montant TTC impossible : facture ignorée");
-            continue;
-        }
-        let status: Option<String> = row.get(12)?;
-        out.push(PaymentFacts {
-            kind,
-            company_code: row.get(2)?,
-            client_code: row.get(3)?,
-            client_name: row.get(4)?,
-            invoice_date,
-            currency: row.get(6)?,
-            amount_incl_tax,
-            original_invoice_number: row.get(8)?,
-            deposited: row.get(9)?,
-            chorus_deposit_date: lenient_date(row.get(10)?),
-            cpp_id: row.get(11)?,
-            chorus_status: status.unwrap_or_default().trim().to_string(),
-            chorus_status_on: lenient_date(row.get(13)?),
-            flux_sent_on: lenient_date(row.get(14)?),
-            erp_due_date: lenient_date(row.get(15)?),
-            payment_issued_on: issued.get(&number).copied(),
-            payments: payments.remove(&number).unwrap_or_default(),
-            number,
-        });
-    }
     Ok(out)
 }
 
@@ -235,47 +223,40 @@ pub struct SenderDetails {
 }
 
 /// The company that issued an invoice, for the letterhead.
-pub fn sender_of(conn: &Connection, company_code: &str) -> rusqlite::Result<Option<SenderDetails>> {
-    use rusqlite::OptionalExtension;
-    conn.query_row(
+pub fn sender_of(db: &dyn Sql, company_code: &str) -> Result<Option<SenderDetails>, SqlError> {
+    db.first_row(
         "SELECT name, address, postal_code, city, siret, iban, bic FROM companies WHERE code = ?1",
-        [company_code],
+        sql_params![company_code],
         |r| {
             Ok(SenderDetails {
                 party: PostalParty {
-                    name: r.get(0)?,
-                    address: r.get(1)?,
-                    postal_code: r.get(2)?,
-                    city: r.get(3)?,
+                    name: r.text(0)?,
+                    address: r.text(1)?,
+                    postal_code: r.text(2)?,
+                    city: r.text(3)?,
                 },
-                siret: r.get(4)?,
-                iban: r.get(5)?,
-                bic: r.get(6)?,
+                siret: r.text(4)?,
+                iban: r.text(5)?,
+                bic: r.text(6)?,
             })
         },
     )
-    .optional()
 }
 
 /// The public buyer's postal address, from the ERP mirror.
-pub fn client_address(
-    conn: &Connection,
-    client_code: &str,
-) -> rusqlite::Result<Option<PostalParty>> {
-    use rusqlite::OptionalExtension;
-    conn.query_row(
+pub fn client_address(db: &dyn Sql, client_code: &str) -> Result<Option<PostalParty>, SqlError> {
+    db.first_row(
         "SELECT name, address, postal_code, city FROM clients WHERE code = ?1",
-        [client_code],
+        sql_params![client_code],
         |r| {
             Ok(PostalParty {
-                name: r.get(0)?,
-                address: r.get(1)?,
-                postal_code: r.get(2)?,
-                city: r.get(3)?,
+                name: r.text(0)?,
+                address: r.text(1)?,
+                postal_code: r.text(2)?,
+                city: r.text(3)?,
             })
         },
     )
-    .optional()
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ pub enum RelanceError {
     UnknownCompany(String),
     #[error("erreur de la base de données : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Store(#[from] crate::store::sql::SqlError),
     #[error("écriture du PDF de la relance impossible : {0}")]
     Pdf(#[from] lopdf::Error),
 }
