@@ -618,3 +618,118 @@ fn payment_facts_are_read_the_same_on_both_engines() {
         );
     });
 }
+
+#[test]
+fn the_directory_cache_is_written_searched_and_refreshed_the_same_on_both_engines() {
+    use chorus_depot::model::{Service, Structure};
+    use chorus_depot::store::directory::*;
+    fn structure(identifier: &str, name: &str, city: &str, engagement: bool) -> Structure {
+        Structure {
+            identifier: identifier.into(),
+            identifier_type: 1,
+            name: name.into(),
+            city: city.into(),
+            engagement_required: engagement,
+            active: true,
+            ..Structure::default()
+        }
+    }
+    fn service(structure: &str, code: &str, engagement: bool) -> Service {
+        Service {
+            structure_identifier: structure.into(),
+            code: code.into(),
+            name: format!("Service {code}"),
+            engagement_required: engagement,
+            active: true,
+            ..Service::default()
+        }
+    }
+    on_both_engines("directory", |db| {
+        let engine = db.engine();
+        db.in_transaction(&mut |tx| {
+            let mut writer = DirectoryWriter::replace(tx)?;
+            for s in [
+                structure(
+                    "21340172201787",
+                    "Montpellier Méditerranée Métropole",
+                    "MONTPELLIER",
+                    false,
+                ),
+                structure("21330281500014", "Commune de Mérignac", "MÉRIGNAC", true),
+                structure("23350001600040", "Région Bretagne", "Rennes", false),
+                // The same identifier again: the last row wins, as in the portal.
+                structure("23350001600040", "Région Bretagne", "RENNES", true),
+            ] {
+                writer.structure(&s)?;
+            }
+            writer.service(&service("21330281500014", "FINANCES", false))?;
+            writer.service(&service("21330281500014", "ACHATS", false))?;
+            writer.service(&service("21330281500014", "FINANCES", true))?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(structure_count(db).unwrap(), 3, "{engine:?}");
+        let bretagne = find_structure(db, "23350001600040").unwrap().unwrap();
+        assert_eq!(
+            (bretagne.city.as_str(), bretagne.engagement_required),
+            ("RENNES", true)
+        );
+        let services = services_of(db, "21330281500014").unwrap();
+        assert_eq!(
+            services
+                .iter()
+                .map(|s| (s.code.as_str(), s.engagement_required))
+                .collect::<Vec<_>>(),
+            [("ACHATS", false), ("FINANCES", true)],
+            "{engine:?}"
+        );
+        let names = |query: &str| -> Vec<String> {
+            search_structures(db, query, true, 10, 0)
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|s| s.name)
+                .collect()
+        };
+        assert_eq!(names("region BRETAGNE"), ["Région Bretagne"], "{engine:?}");
+        assert_eq!(names("merignac"), ["Commune de Mérignac"], "{engine:?}");
+        assert_eq!(names("100%"), Vec::<String>::new(), "{engine:?}");
+        assert_eq!(
+            names(""),
+            [
+                "Commune de Mérignac",
+                "Montpellier Méditerranée Métropole",
+                "Région Bretagne"
+            ],
+            "{engine:?}: French order, not bytes"
+        );
+        let (page, total) = search_structures(db, "", true, 1, 1).unwrap();
+        assert_eq!(
+            (page[0].name.as_str(), total),
+            ("Montpellier Méditerranée Métropole", 3)
+        );
+        // A structure refreshed through the API replaces itself and its services only.
+        replace_structure(
+            db,
+            &structure("21330281500014", "Ville de Mérignac", "MÉRIGNAC", false),
+            &[service("21330281500014", "DRH", true)],
+        )
+        .unwrap();
+        assert_eq!(names("ville merignac"), ["Ville de Mérignac"], "{engine:?}");
+        assert_eq!(services_of(db, "21330281500014").unwrap().len(), 1);
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let recorded =
+            record_import(db, date, "2026-12-01T08:00:00+01:00", "annuaire.csv").unwrap();
+        assert_eq!((recorded.structure_count, recorded.service_count), (3, 1));
+        assert_eq!(latest_import(db).unwrap(), Some(recorded), "{engine:?}");
+        // Rows written without their search keys are keyed.
+        db.execute(
+            "INSERT INTO directory_structures (identifier, name, city)
+             VALUES ('21350238800019', 'Ville de Rennes', 'RENNES')",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(key_unkeyed_structures(db).unwrap(), 1, "{engine:?}");
+        assert_eq!(names("rennes VILLE"), ["Ville de Rennes"], "{engine:?}");
+    });
+}

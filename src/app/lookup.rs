@@ -21,6 +21,8 @@ pub enum LookupError {
     },
     #[error("lecture de l'annuaire impossible : {0}")]
     Store(#[from] rusqlite::Error),
+    #[error("lecture de l'annuaire impossible : {0}")]
+    Sql(#[from] crate::store::sql::SqlError),
 }
 
 /// The SIRET typed in the N° SIRET field or given to `chorus-depot siret`, checked before

@@ -136,9 +136,7 @@ pub fn refresh_structure(
             rows.push(service);
         }
     }
-    let tx = store.conn_mut().transaction().map_err(|e| e.to_string())?;
-    dir_db::replace_structure(&tx, &structure, &rows).map_err(|e| e.to_string())?;
-    tx.commit().map_err(|e| e.to_string())?;
+    dir_db::replace_structure(store.conn(), &structure, &rows).map_err(|e| e.to_string())?;
     Ok(RefreshedStructure {
         identifier,
         name: structure.name,

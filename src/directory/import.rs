@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 pub enum DirectoryImportError {
     #[error("{0}")]
     File(#[from] TabularError),
+    #[error("{0}")]
+    Store(#[from] crate::store::sql::SqlError),
     #[error("aucun fichier d'annuaire n'a été donné")]
     NoFile,
     #[error("{0} : ni structures ni services reconnus (en-tête attendu : {1})")]
@@ -385,9 +387,9 @@ pub fn import_directory_with(
         .join(", ");
 
     let tx = store.conn_mut().transaction()?;
-    let before = structure_count(&tx)?;
+    let before = structure_count(&*tx)?;
     let summary = {
-        let mut writer = DirectoryWriter::replace(&tx)?;
+        let mut writer = DirectoryWriter::replace(&*tx)?;
         let mut seen = Seen::default();
         let mut counter = RowCounter::new(progress);
         for (table, cols) in structure_tables.into_iter().zip(structure_cols) {
@@ -415,7 +417,7 @@ pub fn import_directory_with(
         let imported_at = chrono::Local::now()
             .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
-        record_import(&tx, export_date.date, &imported_at, &source)?
+        record_import(&*tx, export_date.date, &imported_at, &source)?
     };
     tx.commit()?;
     progress.update(1.0, "Annuaire importé");

@@ -122,7 +122,7 @@ impl Store {
                 source,
             })?;
         // The directory's search keys are computed in Rust, so SQL alone cannot fill them.
-        directory::key_unkeyed_structures(&mut conn).map_err(open_error)?;
+        directory::key_unkeyed_structures(&conn).map_err(|e| open_error(e.into()))?;
         Ok(Store { conn, path })
     }
 

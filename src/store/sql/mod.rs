@@ -70,6 +70,12 @@ impl From<&String> for Value {
     }
 }
 
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+
 impl From<&[u8]> for Value {
     fn from(v: &[u8]) -> Value {
         Value::Bytes(v.to_vec())
