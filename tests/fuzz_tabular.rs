@@ -119,7 +119,13 @@ fn apply(bytes: &mut Vec<u8>, mutation: &Mutation) {
             let names: Vec<&str> = header.trim_end_matches('\r').split(';').collect();
             let name = names[n % names.len()].to_uppercase();
             let insert = format!(";{name}");
-            let at = header.trim_end_matches('\r').len();
+            // In bytes: the header read lossily is longer than its bytes when one is not
+            // UTF-8 (each becomes a 3-byte U+FFFD).
+            let at = if end > 0 && bytes[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
             bytes.splice(at..at, insert.into_bytes());
         }
         Mutation::CrlfFrom(at) => {

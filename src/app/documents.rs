@@ -30,6 +30,8 @@ pub enum DocumentError {
     },
     #[error("erreur de la base de données : {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Store(#[from] crate::store::sql::SqlError),
 }
 
 pub fn load_document(

@@ -41,6 +41,8 @@ pub enum ErpImportError {
     Cancelled,
     #[error("erreur de la base de données pendant l'import : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("pendant l'import, {0}")]
+    Store(#[from] crate::store::sql::SqlError),
 }
 
 /// How many rows each file brought.

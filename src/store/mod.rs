@@ -65,6 +65,8 @@ pub enum StoreError {
     },
     #[error("erreur de la base de données : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Query(#[from] sql::SqlError),
 }
 
 /// An open, migrated database.

@@ -80,6 +80,8 @@ impl Default for SyncOptions {
 pub enum SyncError {
     #[error("erreur de la base de données pendant la synchronisation : {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("pendant la synchronisation, {0}")]
+    Store(#[from] crate::store::sql::SqlError),
 }
 
 /// What a sync did and found; `changes` lists, per invoice, what changed.

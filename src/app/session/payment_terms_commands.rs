@@ -32,10 +32,11 @@ impl Session {
 }
 
 fn payment_terms_view(store: &Store) -> Result<PaymentTermsView, String> {
-    let read = |e: rusqlite::Error| format!("lecture des délais de paiement impossible : {e}");
-    let settings = PaymentSettings::load(store.conn()).map_err(read)?;
+    let read =
+        |e: &dyn std::fmt::Display| format!("lecture des délais de paiement impossible : {e}");
+    let settings = PaymentSettings::load(store.conn()).map_err(|e| read(&e))?;
     let mut clients: Vec<(String, String)> = crate::store::erp::load_clients(store.conn())
-        .map_err(read)?
+        .map_err(|e| read(&e))?
         .into_iter()
         .filter(|c| c.client_type == ClientType::Public)
         .map(|c| (c.code, c.name))

@@ -222,6 +222,28 @@ impl Row {
         Ok(self.int(index)? != 0)
     }
 
+    /// How many columns the row has.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The column's name as the query gave it.
+    pub fn name(&self, index: usize) -> &str {
+        self.names.get(index).map_or("?", String::as_str)
+    }
+
+    /// A text, borrowed from the row (no copy for a value only parsed).
+    pub fn text_ref(&self, index: usize) -> Result<&str, SqlError> {
+        match self.value(index)? {
+            Value::Text(t) => Ok(t),
+            _ => Err(self.mismatch(index, "un texte")),
+        }
+    }
+
     pub fn text(&self, index: usize) -> Result<String, SqlError> {
         match self.value(index)? {
             Value::Text(t) => Ok(t.clone()),
