@@ -851,3 +851,222 @@ fn the_erp_mirror_round_trips_from_sqlite_to_postgresql_unchanged() {
     assert!(error.contains("DISPARUE"), "{error}");
     assert_eq!(load_companies(team).unwrap(), companies, "nothing written");
 }
+
+/// What the sync writes and the views read of Chorus Pro's answers, on both engines: a
+/// partial flux report, a duplicate found under another flux, histories kept once, a
+/// re-deposit starting its status afresh, sync runs and their changes, rejections and
+/// their acknowledgement.
+#[test]
+fn the_follow_up_of_fluxes_and_invoices_is_the_same_on_both_engines() {
+    use chorus_depot::store::deposits::{self, JournalState};
+    use chorus_depot::store::tracking::*;
+    on_both_engines("tracking", |db| {
+        let engine = db.engine();
+        for sql in [
+            "INSERT INTO companies (code, name, siret) VALUES ('S', 'ACME', '12345678900017')",
+            "INSERT INTO clients (code, name, siret, client_type)
+             VALUES ('C', 'Ville de Rennes', '21350238800019', 'PUBLIC')",
+            "INSERT INTO invoices (number, company_code, client_code, kind, invoice_date,
+                 total_excl_tax, total_tax, total_incl_tax)
+             VALUES ('F1', 'S', 'C', 'FACTURE', '2026-11-02', '10', '2', '12'),
+                    ('F2', 'S', 'C', 'FACTURE', '2026-11-02', '10', '2', '12'),
+                    ('F3', 'S', 'C', 'FACTURE', '2026-11-02', '10', '2', '12')",
+        ] {
+            db.execute(sql, &[]).unwrap();
+        }
+        let lot = new_flux(db, "Lot");
+        deposits::flux_sent(db, lot, "CPP1", "2026-11-23T08:00:01+01:00").unwrap();
+        for n in ["F1", "F2", "F3"] {
+            let j = deposits::begin(db, n, lot, "t").unwrap().unwrap();
+            deposits::finish(db, j, JournalState::Deposited, "", "t").unwrap();
+        }
+        assert_eq!(fluxes_to_check(db).unwrap().len(), 1, "{engine:?}");
+        let report = FluxReport {
+            previous_state: String::new(),
+            chorus_state: "IN_INTEGRE_PARTIEL".into(),
+            flux_error: "1 facture rejetée".into(),
+            errors: vec![FluxError {
+                flux_id: lot,
+                invoice_number: "F2".into(),
+                code: "REJ".into(),
+                message: "Rejetée".into(),
+                at: "2026-11-23".into(),
+                duplicate: false,
+            }],
+            failed: vec![("F2".into(), "Rejetée".into())],
+            duplicates: vec![("F3".into(), "déjà reçue".into())],
+            fail_all_others: None,
+        };
+        let mut applied = None;
+        db.in_transaction(&mut |tx| {
+            applied = Some(apply_flux_report(tx, lot, &report, "t2")?);
+            Ok(())
+        })
+        .unwrap();
+        let applied = applied.unwrap();
+        assert!(applied.written);
+        assert_eq!(
+            applied.rejected,
+            [("F2".to_string(), "Rejetée".to_string())]
+        );
+        assert_eq!(applied.duplicates.len(), 1, "{engine:?}");
+        // The same report again (another session's): nothing written twice.
+        assert!(!apply_flux_report(db, lot, &report, "t3").unwrap().written);
+        assert!(fluxes_to_check(db).unwrap().is_empty());
+        let search = fluxes_to_search(db).unwrap();
+        assert_eq!(
+            (search[0].deposited, search[0].unknown, search[0].open),
+            (1, 1, 0),
+            "{engine:?}"
+        );
+
+        // The duplicate F3 is looked up, found under another flux, then followed.
+        let to_look_up = duplicates_to_look_up(db).unwrap();
+        assert_eq!(to_look_up[0].invoice_number, "F3");
+        duplicate_not_found(db, to_look_up[0].journal_id, "pas encore visible", "t4").unwrap();
+        assert_eq!(
+            duplicate_of(db, "F3").unwrap().unwrap().note,
+            "pas encore visible"
+        );
+        upsert_learnt(
+            db,
+            &[LearntInvoice {
+                invoice_number: "F3".into(),
+                company_code: "S".into(),
+                flux_id: lot,
+                flux_number: "CPP9".into(),
+                cpp_id: Some(93),
+                deposited_on: "2026-11-20".into(),
+                payment_not_reported: false,
+            }],
+            "t5",
+        )
+        .unwrap();
+        duplicate_found(
+            db,
+            to_look_up[0].journal_id,
+            "CPP9",
+            "trouvée sous CPP9",
+            "t5",
+        )
+        .unwrap();
+        let dup = duplicate_of(db, "F3").unwrap().unwrap();
+        assert!(
+            dup.found && dup.chorus_flux_number == "CPP9",
+            "{engine:?}: {dup:?}"
+        );
+        assert_eq!(duplicates_to_follow(db).unwrap()[0].cpp_id, Some(93));
+
+        // F1 learnt, its history kept once; a re-deposit elsewhere starts afresh.
+        let learnt = |flux_id: i64| LearntInvoice {
+            invoice_number: "F1".into(),
+            company_code: "S".into(),
+            flux_id,
+            flux_number: "CPP1".into(),
+            cpp_id: Some(7),
+            deposited_on: String::new(),
+            payment_not_reported: true,
+        };
+        upsert_learnt(db, &[learnt(lot)], "t6").unwrap();
+        let update = HistoryUpdate {
+            invoice_number: "F1".into(),
+            entries: vec![
+                HistoryEntry {
+                    status: "DEPOSEE".into(),
+                    at: "2026-11-23".into(),
+                    comment: String::new(),
+                },
+                HistoryEntry {
+                    status: "MISE_EN_PAIEMENT".into(),
+                    at: "2026-11-30".into(),
+                    comment: "virement".into(),
+                },
+            ],
+            status: "MISE_EN_PAIEMENT".into(),
+            status_at: "2026-11-30".into(),
+            is_final: true,
+        };
+        assert_eq!(
+            apply_history(db, std::slice::from_ref(&update), "t7").unwrap(),
+            2
+        );
+        assert_eq!(apply_history(db, &[update], "t7").unwrap(), 0, "{engine:?}");
+        assert_eq!(history(db, "F1").unwrap()[1].comment, "virement");
+        let known = known_invoices(db).unwrap();
+        assert!(known["F1"].is_final && known["F1"].payment_not_reported);
+        upsert_learnt(db, &[learnt(lot)], "t8").unwrap();
+        assert_eq!(known_invoices(db).unwrap()["F1"].status, "MISE_EN_PAIEMENT");
+        let other = new_flux(db, "Redépôt");
+        upsert_learnt(db, &[learnt(other)], "t9").unwrap();
+        let again = &known_invoices(db).unwrap()["F1"];
+        assert_eq!(
+            (again.status.as_str(), again.is_final),
+            ("", false),
+            "{engine:?}"
+        );
+
+        // Sync runs and what changed since the last one seen.
+        let run = begin_run(db, "t10").unwrap();
+        record_changes(
+            db,
+            run,
+            &[SyncChange {
+                invoice_number: "F1".into(),
+                kind: CHANGE_STATUS.into(),
+                old_status: "DEPOSEE".into(),
+                new_status: "MISE_EN_PAIEMENT".into(),
+                at: "t10".into(),
+                comment: String::new(),
+            }],
+        )
+        .unwrap();
+        assert!(last_run(db).unwrap().is_none(), "not finished yet");
+        finish_run(
+            db,
+            &SyncRun {
+                id: run,
+                started_at: "t10".into(),
+                finished_at: "t11".into(),
+                fluxes_checked: 1,
+                invoices_learnt: 2,
+                statuses_changed: 1,
+                errors: 0,
+                cancelled: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(last_run(db).unwrap().unwrap().invoices_learnt, 2);
+        assert_eq!(changes_since(db, 0).unwrap().len(), 1);
+        assert!(changes_since(db, run).unwrap().is_empty());
+
+        // The views.
+        let fluxes = flux_list(db).unwrap();
+        assert_eq!(fluxes.len(), 2);
+        assert_eq!(fluxes[1].errors.len(), 1, "{engine:?}");
+        let rows = tracked_rows(db).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(rows[1].flux_error && rows[1].journal_state.as_deref() == Some("ECHEC"));
+        assert_eq!(
+            deposited_statuses(db)
+                .unwrap()
+                .iter()
+                .map(|s| s.invoice_number.as_str())
+                .collect::<Vec<_>>(),
+            ["F1", "F3"]
+        );
+        assert_eq!(client_sirets(db).unwrap()["F1"], "21350238800019");
+        assert_eq!(company_sirets(db).unwrap()["S"], "12345678900017");
+        assert!(
+            open_rejections(db).unwrap().contains_key("F2"),
+            "{engine:?}"
+        );
+        assert_eq!(acknowledge_rejections(db, "F2", "t12").unwrap(), 1);
+        assert_eq!(
+            acknowledge_rejections(db, "F2", "t12").unwrap(),
+            0,
+            "{engine:?}"
+        );
+        assert!(open_rejections(db).unwrap().is_empty());
+        assert!(payment_not_reported_by_siret(db).unwrap().is_empty());
+    });
+}

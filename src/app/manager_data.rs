@@ -58,17 +58,17 @@ pub fn load(
     anomalous: &HashSet<String>,
     today: NaiveDate,
 ) -> Result<ManagerData, String> {
-    let sql = |e: rusqlite::Error| format!("lecture du suivi impossible : {e}");
-    let mut invoices = queries::tracked_invoices(conn).map_err(sql)?;
+    let sql = |e: &dyn std::fmt::Display| format!("lecture du suivi impossible : {e}");
+    let mut invoices = queries::tracked_invoices(conn).map_err(|e| sql(&e))?;
     for invoice in &mut invoices {
         if invoice.stage == Stage::ToDeposit && anomalous.contains(&invoice.number) {
             invoice.stage = Stage::InAnomaly;
         }
     }
-    let payment_settings = PaymentSettings::load(conn).map_err(sql)?;
-    let rows = payment_rows(conn, &payment_settings, today).map_err(sql)?;
+    let payment_settings = PaymentSettings::load(conn).map_err(|e| sql(&e))?;
+    let rows = payment_rows(conn, &payment_settings, today).map_err(|e| sql(&e))?;
     let mut facts = InvoiceFacts::default();
-    for status in queries::deposited_statuses(conn).map_err(sql)? {
+    for status in queries::deposited_statuses(conn).map_err(|e| sql(&e))? {
         if !status.flux_number.is_empty() {
             facts
                 .flux_numbers
@@ -94,17 +94,17 @@ pub fn load(
             &crate::tracking::tree::TreeFilter::default(),
         ));
     let last_seen: i64 = settings::get(conn, LAST_SEEN_KEY)
-        .map_err(|e| sql(e.into()))?
+        .map_err(|e| sql(&e))?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let last_sync = queries::last_run(conn).map_err(sql)?;
+    let last_sync = queries::last_run(conn).map_err(|e| sql(&e))?;
     let newest_run = last_sync.as_ref().map_or(0, |r| r.id);
     let news = queries::changes_since(conn, last_seen)
-        .map_err(sql)?
+        .map_err(|e| sql(&e))?
         .into_iter()
         .filter(is_news)
         .collect();
-    let connection = ConnectionSettings::load(conn).map_err(sql)?;
+    let connection = ConnectionSettings::load(conn).map_err(|e| sql(&e))?;
     let by_number = invoices
         .iter()
         .enumerate()
@@ -136,7 +136,7 @@ pub fn load(
         follow_up,
         payment_rows: rows,
         payment_settings,
-        fluxes: queries::flux_list(conn).map_err(sql)?,
+        fluxes: queries::flux_list(conn).map_err(|e| sql(&e))?,
         last_sync,
         news,
         newest_run,
@@ -218,11 +218,11 @@ pub struct InvoiceTimeline {
 }
 
 pub fn timeline(conn: &Connection, number: &str) -> Result<InvoiceTimeline, String> {
-    let sql = |e: rusqlite::Error| format!("historique de {number} illisible : {e}");
+    let sql = |e: &dyn std::fmt::Display| format!("historique de {number} illisible : {e}");
     Ok(InvoiceTimeline {
         number: number.to_string(),
-        history: queries::history(conn, number).map_err(sql)?,
-        flux_errors: queries::flux_errors_of(conn, number).map_err(sql)?,
+        history: queries::history(conn, number).map_err(|e| sql(&e))?,
+        flux_errors: queries::flux_errors_of(conn, number).map_err(|e| sql(&e))?,
         actions: crate::app::returned::actions_of(conn, number).map_err(|e| e.to_string())?,
         rejection_reason: crate::app::returned::rejection_reason(conn, number)
             .map_err(|e| e.to_string())?,

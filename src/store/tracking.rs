@@ -1,11 +1,12 @@
 //! What Chorus Pro says of the deposited fluxes and invoices (migrations/0006_tracking.sql,
 //! 0007_sync_runs.sql): the sync's batch writes and the queries of the views and the CLI.
 //!
-//! Writes take a `Transaction` so the caller decides what goes together (a flux report and
-//! its journal updates; a batch of histories); nothing here commits on its own.
+//! Writes run inside the caller's transaction (`Sql::in_transaction`) so the caller decides
+//! what goes together (a flux report and its journal updates; a batch of histories).
 
 use super::deposits::{self, JournalState};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use super::sql::{Row, Sql, SqlError};
+use crate::sql_params;
 use std::collections::HashMap;
 
 /// `etatCourantDepotFlux` codes after which Chorus Pro will not change a flux any more
@@ -47,14 +48,14 @@ pub struct FluxToFollow {
     pub sent_at: String,
 }
 
-fn flux_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FluxToFollow> {
+fn flux_from_row(row: &Row) -> Result<FluxToFollow, SqlError> {
     Ok(FluxToFollow {
-        id: row.get(0)?,
-        company_code: row.get(1)?,
-        flux_number: row.get(2)?,
-        syntax: row.get(3)?,
-        chorus_state: row.get(4)?,
-        sent_at: row.get(5)?,
+        id: row.int(0)?,
+        company_code: row.text(1)?,
+        flux_number: row.text(2)?,
+        syntax: row.text(3)?,
+        chorus_state: row.text(4)?,
+        sent_at: row.text(5)?,
     })
 }
 
@@ -62,14 +63,14 @@ const FLUX_COLUMNS: &str =
     "f.id, f.company_code, f.flux_number, f.syntax, f.chorus_state, COALESCE(f.sent_at, '')";
 
 /// Fluxes whose Chorus state is not final yet: their report (consulterCRDetaille) is due.
-pub fn fluxes_to_check(conn: &Connection) -> rusqlite::Result<Vec<FluxToFollow>> {
+pub fn fluxes_to_check(db: &dyn Sql) -> Result<Vec<FluxToFollow>, SqlError> {
     let sql = format!(
         "SELECT {FLUX_COLUMNS} FROM fluxes f
          WHERE f.flux_number IS NOT NULL AND f.flux_number <> ''
            AND f.chorus_state NOT IN ({}) ORDER BY f.id",
         sql_list(FINAL_FLUX_STATES)
     );
-    conn.prepare(&sql)?.query_map([], flux_from_row)?.collect()
+    db.rows(&sql, &[], flux_from_row)
 }
 
 /// An integrated flux with deposited invoices still to learn or to follow (not counting
@@ -85,11 +86,12 @@ pub struct FluxToSearch {
     pub open: usize,
 }
 
-pub fn fluxes_to_search(conn: &Connection) -> rusqlite::Result<Vec<FluxToSearch>> {
+pub fn fluxes_to_search(db: &dyn Sql) -> Result<Vec<FluxToSearch>, SqlError> {
     let sql = format!(
         "SELECT {FLUX_COLUMNS}, count(*),
-             sum(CASE WHEN ci.cpp_id IS NULL THEN 1 ELSE 0 END),
-             sum(CASE WHEN ci.cpp_id IS NOT NULL AND ci.is_final = 0 THEN 1 ELSE 0 END)
+             CAST(sum(CASE WHEN ci.cpp_id IS NULL THEN 1 ELSE 0 END) AS BIGINT),
+             CAST(sum(CASE WHEN ci.cpp_id IS NOT NULL AND ci.is_final = 0 THEN 1 ELSE 0 END)
+                  AS BIGINT)
          FROM fluxes f
          JOIN deposit_journal j ON j.flux_id = f.id AND j.state = 'DEPOSEE'
              AND j.id NOT IN (SELECT journal_id FROM duplicate_deposits)
@@ -99,16 +101,14 @@ pub fn fluxes_to_search(conn: &Connection) -> rusqlite::Result<Vec<FluxToSearch>
          HAVING sum(CASE WHEN ci.cpp_id IS NULL OR ci.is_final = 0 THEN 1 ELSE 0 END) > 0
          ORDER BY f.id"
     );
-    conn.prepare(&sql)?
-        .query_map([], |row| {
-            Ok(FluxToSearch {
-                flux: flux_from_row(row)?,
-                deposited: row.get::<_, i64>(6)? as usize,
-                unknown: row.get::<_, i64>(7)? as usize,
-                open: row.get::<_, i64>(8)? as usize,
-            })
-        })?
-        .collect()
+    db.rows(&sql, &[], |row| {
+        Ok(FluxToSearch {
+            flux: flux_from_row(row)?,
+            deposited: row.int_as(6)?,
+            unknown: row.int_as(7)?,
+            open: row.int_as(8)?,
+        })
+    })
 }
 
 /// What the last sync learnt of an invoice.
@@ -125,52 +125,59 @@ pub struct KnownInvoice {
     pub payment_not_reported: bool,
 }
 
+fn known_from_row(row: &Row) -> Result<KnownInvoice, SqlError> {
+    Ok(KnownInvoice {
+        invoice_number: row.text(0)?,
+        company_code: row.text(1)?,
+        flux_id: row.opt_int(2)?,
+        cpp_id: row.opt_int(3)?,
+        status: row.text(4)?,
+        status_at: row.text(5)?,
+        is_final: row.flag(6)?,
+        payment_not_reported: row.flag(7)?,
+        deposited_on: row.text(8)?,
+    })
+}
+
 /// Every row of `chorus_invoices`, by invoice number (read once per sync).
-pub fn known_invoices(conn: &Connection) -> rusqlite::Result<HashMap<String, KnownInvoice>> {
-    let mut stmt = conn.prepare(
+pub fn known_invoices(db: &dyn Sql) -> Result<HashMap<String, KnownInvoice>, SqlError> {
+    let rows = db.rows(
         "SELECT invoice_number, company_code, flux_id, cpp_id, status, status_at, is_final,
              payment_not_reported, deposited_on FROM chorus_invoices",
+        &[],
+        known_from_row,
     )?;
-    let rows = stmt.query_map([], |row| {
-        Ok(KnownInvoice {
-            invoice_number: row.get(0)?,
-            company_code: row.get(1)?,
-            flux_id: row.get(2)?,
-            cpp_id: row.get(3)?,
-            status: row.get(4)?,
-            status_at: row.get(5)?,
-            is_final: row.get(6)?,
-            payment_not_reported: row.get(7)?,
-            deposited_on: row.get(8)?,
-        })
-    })?;
-    let mut map = HashMap::new();
-    for row in rows {
-        let row = row?;
-        map.insert(row.invoice_number.clone(), row);
-    }
-    Ok(map)
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.invoice_number.clone(), row))
+        .collect())
 }
 
 /// Invoice number → SIRET of its client, for the invoices of public clients.
-pub fn client_sirets(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
-    conn.prepare(
-        "SELECT i.number, c.siret FROM invoices i JOIN clients c ON c.code = i.client_code
-         WHERE c.siret <> ''",
-    )?
-    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect()
+pub fn client_sirets(db: &dyn Sql) -> Result<HashMap<String, String>, SqlError> {
+    Ok(db
+        .rows(
+            "SELECT i.number, c.siret FROM invoices i JOIN clients c ON c.code = i.client_code
+             WHERE c.siret <> ''",
+            &[],
+            |r| Ok((r.text(0)?, r.text(1)?)),
+        )?
+        .into_iter()
+        .collect())
 }
 
 /// SIRET → the structure does not report payment (`statutMiseEnPaiementNestPasRemonte`,
 /// i.e. `GestionStatutMiseEnPaiement` false in the directory), for the clients' structures.
-pub fn payment_not_reported_by_siret(conn: &Connection) -> rusqlite::Result<HashMap<String, bool>> {
-    conn.prepare(
-        "SELECT d.identifier, d.payment_status_managed FROM directory_structures d
-         WHERE d.identifier IN (SELECT siret FROM clients WHERE siret <> '')",
-    )?
-    .query_map([], |r| Ok((r.get(0)?, !r.get::<_, bool>(1)?)))?
-    .collect()
+pub fn payment_not_reported_by_siret(db: &dyn Sql) -> Result<HashMap<String, bool>, SqlError> {
+    Ok(db
+        .rows(
+            "SELECT d.identifier, d.payment_status_managed FROM directory_structures d
+             WHERE d.identifier IN (SELECT siret FROM clients WHERE siret <> '')",
+            &[],
+            |r| Ok((r.text(0)?, !r.flag(1)?)),
+        )?
+        .into_iter()
+        .collect())
 }
 
 /// One error of `listeErreurDP` (or of the whole flux), as `flux_errors` keeps it.
@@ -222,18 +229,18 @@ pub struct FluxReportApplied {
 /// A compare-and-set on the flux's Chorus state: when another session wrote it first,
 /// nothing is written (`written` false).
 pub fn apply_flux_report(
-    tx: &Transaction<'_>,
+    db: &dyn Sql,
     flux_id: i64,
     report: &FluxReport,
     now: &str,
-) -> rusqlite::Result<FluxReportApplied> {
-    let written = tx.execute(
+) -> Result<FluxReportApplied, SqlError> {
+    let written = db.execute(
         "UPDATE fluxes SET chorus_state = ?2, error = ?3 WHERE id = ?1 AND chorus_state = ?4",
-        params![
+        sql_params![
             flux_id,
-            report.chorus_state,
-            report.flux_error,
-            report.previous_state
+            &report.chorus_state,
+            &report.flux_error,
+            &report.previous_state
         ],
     )?;
     let mut applied = FluxReportApplied {
@@ -243,47 +250,44 @@ pub fn apply_flux_report(
     if !applied.written {
         return Ok(applied);
     }
-    {
-        let mut insert = tx.prepare_cached(
+    for e in &report.errors {
+        db.execute(
             "INSERT INTO flux_errors (flux_id, invoice_number, code, message, at, duplicate)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for e in &report.errors {
-            insert.execute(params![
+            sql_params![
                 e.flux_id,
-                e.invoice_number,
-                e.code,
-                e.message,
-                e.at,
+                &e.invoice_number,
+                &e.code,
+                &e.message,
+                &e.at,
                 e.duplicate
-            ])?;
-        }
+            ],
+        )?;
     }
     for (number, reason) in &report.failed {
-        if deposits::reject_at_integration(&**tx, flux_id, number, reason, now)? {
+        if deposits::reject_at_integration(db, flux_id, number, reason, now)? {
             applied.rejected.push((number.clone(), reason.clone()));
         }
     }
     for (number, message) in &report.duplicates {
-        if let Some(note) = record_duplicate(tx, flux_id, number, message, now)? {
+        if let Some(note) = record_duplicate(db, flux_id, number, message, now)? {
             applied.duplicates.push((number.clone(), note));
         }
     }
     if let Some(reason) = &report.fail_all_others {
-        let others: Vec<String> = tx
-            .prepare_cached(
-                "SELECT invoice_number FROM deposit_journal
-                 WHERE flux_id = ?1 AND state <> 'ECHEC'
-                   AND id NOT IN (SELECT journal_id FROM duplicate_deposits)
-                 ORDER BY invoice_number",
-            )?
-            .query_map([flux_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let others = db.rows(
+            "SELECT invoice_number FROM deposit_journal
+             WHERE flux_id = ?1 AND state <> 'ECHEC'
+               AND id NOT IN (SELECT journal_id FROM duplicate_deposits)
+             ORDER BY invoice_number",
+            sql_params![flux_id],
+            |r| r.text(0),
+        )?;
         for number in others {
             if report.duplicates.iter().any(|(d, _)| *d == number) {
                 continue;
             }
-            if deposits::reject_at_integration(&**tx, flux_id, &number, reason, now)? {
+            if deposits::reject_at_integration(db, flux_id, &number, reason, now)? {
                 applied.rejected.push((number, reason.clone()));
             }
         }
@@ -296,20 +300,20 @@ pub fn apply_flux_report(
 /// invoices to look up by number. `None` when the flux holds no such deposit, or when it
 /// already ended in failure (free to send again: nothing to follow).
 fn record_duplicate(
-    tx: &Transaction<'_>,
+    db: &dyn Sql,
     flux_id: i64,
     number: &str,
     message: &str,
     now: &str,
-) -> rusqlite::Result<Option<String>> {
-    let Some(entry) = deposits::entry_in_flux(&**tx, flux_id, number)? else {
+) -> Result<Option<String>, SqlError> {
+    let Some(entry) = deposits::entry_in_flux(db, flux_id, number)? else {
         return Ok(None);
     };
     let note = "déjà sur Chorus Pro : ce dépôt en double a été refusé, la facture déjà reçue \
                 est recherchée par son numéro pour être suivie ; ne pas la redéposer"
         .to_string();
     let settled = deposits::settle(
-        &**tx,
+        db,
         entry.id,
         entry.state,
         JournalState::Deposited,
@@ -319,12 +323,12 @@ fn record_duplicate(
     if settled.state != JournalState::Deposited {
         return Ok(None);
     }
-    deposits::annotate(&**tx, entry.id, JournalState::Deposited, &note)?;
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO duplicate_deposits (journal_id, invoice_number, flux_id, message,
-             seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![entry.id, number, flux_id, message, now])?;
+    deposits::annotate(db, entry.id, JournalState::Deposited, &note)?;
+    db.execute(
+        "INSERT INTO duplicate_deposits (journal_id, invoice_number, flux_id, message, seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        sql_params![entry.id, number, flux_id, message, now],
+    )?;
     Ok(Some(note))
 }
 
@@ -340,64 +344,64 @@ pub struct DuplicateToLookUp {
     pub sent_at: String,
 }
 
-pub fn duplicates_to_look_up(conn: &Connection) -> rusqlite::Result<Vec<DuplicateToLookUp>> {
-    conn.prepare(
+pub fn duplicates_to_look_up(db: &dyn Sql) -> Result<Vec<DuplicateToLookUp>, SqlError> {
+    db.rows(
         "SELECT d.journal_id, d.invoice_number, d.flux_id, COALESCE(f.flux_number, ''),
              f.company_code, COALESCE(f.sent_at, '')
          FROM duplicate_deposits d JOIN fluxes f ON f.id = d.flux_id
          JOIN deposit_journal j ON j.id = d.journal_id AND j.state = 'DEPOSEE'
          WHERE d.state = 'A_RECHERCHER' ORDER BY d.journal_id",
-    )?
-    .query_map([], |r| {
-        Ok(DuplicateToLookUp {
-            journal_id: r.get(0)?,
-            invoice_number: r.get(1)?,
-            flux_id: r.get(2)?,
-            flux_number: r.get(3)?,
-            company_code: r.get(4)?,
-            sent_at: r.get(5)?,
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok(DuplicateToLookUp {
+                journal_id: r.int(0)?,
+                invoice_number: r.text(1)?,
+                flux_id: r.int(2)?,
+                flux_number: r.text(3)?,
+                company_code: r.text(4)?,
+                sent_at: r.text(5)?,
+            })
+        },
+    )
 }
 
 /// The duplicate was found on Chorus Pro under `chorus_flux_number`: it is followed from
 /// now on (its `chorus_invoices` row is written by the caller in the same transaction).
 pub fn duplicate_found(
-    tx: &Transaction<'_>,
+    db: &dyn Sql,
     journal_id: i64,
     chorus_flux_number: &str,
     note: &str,
     now: &str,
-) -> rusqlite::Result<()> {
-    tx.execute(
+) -> Result<(), SqlError> {
+    db.execute(
         "UPDATE duplicate_deposits SET state = 'TROUVEE', chorus_flux_number = ?2, note = ?3,
              looked_up_at = ?4 WHERE journal_id = ?1",
-        params![journal_id, chorus_flux_number, note, now],
+        sql_params![journal_id, chorus_flux_number, note, now],
     )?;
-    deposits::annotate(&**tx, journal_id, JournalState::Deposited, note)?;
+    deposits::annotate(db, journal_id, JournalState::Deposited, note)?;
     Ok(())
 }
 
 /// The lookup did not find it (or failed): it stays to look up, with why.
 pub fn duplicate_not_found(
-    conn: &Connection,
+    db: &dyn Sql,
     journal_id: i64,
     note: &str,
     now: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
+) -> Result<(), SqlError> {
+    db.execute(
         "UPDATE duplicate_deposits SET note = ?2, looked_up_at = ?3
          WHERE journal_id = ?1 AND state = 'A_RECHERCHER'",
-        params![journal_id, note, now],
+        sql_params![journal_id, note, now],
     )?;
     Ok(())
 }
 
 /// The found duplicates not final yet: their history is asked at each sync (no flux search
 /// of ours names them).
-pub fn duplicates_to_follow(conn: &Connection) -> rusqlite::Result<Vec<KnownInvoice>> {
-    conn.prepare(
+pub fn duplicates_to_follow(db: &dyn Sql) -> Result<Vec<KnownInvoice>, SqlError> {
+    db.rows(
         "SELECT ci.invoice_number, f.company_code, ci.flux_id, ci.cpp_id, ci.status,
              ci.status_at, ci.is_final, ci.payment_not_reported, ci.deposited_on
          FROM duplicate_deposits d
@@ -407,21 +411,9 @@ pub fn duplicates_to_follow(conn: &Connection) -> rusqlite::Result<Vec<KnownInvo
          JOIN deposit_journal j ON j.id = d.journal_id AND j.state = 'DEPOSEE'
          WHERE d.state = 'TROUVEE' AND ci.is_final = 0 AND ci.cpp_id IS NOT NULL
          ORDER BY d.journal_id",
-    )?
-    .query_map([], |row| {
-        Ok(KnownInvoice {
-            invoice_number: row.get(0)?,
-            company_code: row.get(1)?,
-            flux_id: row.get(2)?,
-            cpp_id: row.get(3)?,
-            status: row.get(4)?,
-            status_at: row.get(5)?,
-            is_final: row.get(6)?,
-            payment_not_reported: row.get(7)?,
-            deposited_on: row.get(8)?,
-        })
-    })?
-    .collect()
+        &[],
+        known_from_row,
+    )
 }
 
 /// An invoice Chorus Pro refused as a duplicate of one it holds (latest such deposit).
@@ -441,36 +433,38 @@ pub struct DuplicateDeposit {
 }
 
 pub fn duplicate_of(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
-) -> rusqlite::Result<Option<DuplicateDeposit>> {
-    conn.query_row(
+) -> Result<Option<DuplicateDeposit>, SqlError> {
+    db.first_row(
         "SELECT d.invoice_number, COALESCE(f.flux_number, ''), d.message, d.seen_at,
              d.state = 'TROUVEE', d.chorus_flux_number, d.note
          FROM duplicate_deposits d JOIN fluxes f ON f.id = d.flux_id
          WHERE d.invoice_number = ?1 ORDER BY d.journal_id DESC LIMIT 1",
-        [invoice_number],
+        sql_params![invoice_number],
         |r| {
             Ok(DuplicateDeposit {
-                invoice_number: r.get(0)?,
-                flux_number: r.get(1)?,
-                message: r.get(2)?,
-                seen_at: r.get(3)?,
-                found: r.get(4)?,
-                chorus_flux_number: r.get(5)?,
-                note: r.get(6)?,
+                invoice_number: r.text(0)?,
+                flux_number: r.text(1)?,
+                message: r.text(2)?,
+                seen_at: r.text(3)?,
+                found: r.flag(4)?,
+                chorus_flux_number: r.text(5)?,
+                note: r.text(6)?,
             })
         },
     )
-    .optional()
 }
 
 /// SIRET of each invoicing company (to pick, among the invoices a search finds, the
 /// company's own).
-pub fn company_sirets(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
-    conn.prepare("SELECT code, siret FROM companies")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+pub fn company_sirets(db: &dyn Sql) -> Result<HashMap<String, String>, SqlError> {
+    Ok(db
+        .rows("SELECT code, siret FROM companies", &[], |r| {
+            Ok((r.text(0)?, r.text(1)?))
+        })?
+        .into_iter()
+        .collect())
 }
 
 /// An invoice found on Chorus Pro by `rechercher/fournisseur`.
@@ -487,21 +481,18 @@ pub struct LearntInvoice {
 
 /// Inserts or refreshes the invoices of one search, in one batch. An invoice seen in
 /// another flux than before (deposited again) starts its status afresh.
-pub fn upsert_learnt(
-    tx: &Transaction<'_>,
-    rows: &[LearntInvoice],
-    now: &str,
-) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
+pub fn upsert_learnt(db: &dyn Sql, rows: &[LearntInvoice], now: &str) -> Result<(), SqlError> {
+    // `IS NOT DISTINCT FROM`: equal, NULLs included (SQLite's `IS`, PostgreSQL's spelling).
+    const UPSERT: &str =
         "INSERT INTO chorus_invoices (invoice_number, company_code, flux_id, flux_number, cpp_id,
              deposited_on, payment_not_reported, synced_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(invoice_number) DO UPDATE SET
-             status = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+             status = CASE WHEN chorus_invoices.flux_id IS NOT DISTINCT FROM excluded.flux_id
                            THEN chorus_invoices.status ELSE '' END,
-             status_at = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+             status_at = CASE WHEN chorus_invoices.flux_id IS NOT DISTINCT FROM excluded.flux_id
                               THEN chorus_invoices.status_at ELSE '' END,
-             is_final = CASE WHEN chorus_invoices.flux_id IS excluded.flux_id
+             is_final = CASE WHEN chorus_invoices.flux_id IS NOT DISTINCT FROM excluded.flux_id
                              THEN chorus_invoices.is_final ELSE 0 END,
              company_code = excluded.company_code,
              flux_id = excluded.flux_id,
@@ -510,19 +501,21 @@ pub fn upsert_learnt(
              deposited_on = CASE WHEN excluded.deposited_on <> '' THEN excluded.deposited_on
                                  ELSE chorus_invoices.deposited_on END,
              payment_not_reported = excluded.payment_not_reported,
-             synced_at = excluded.synced_at",
-    )?;
+             synced_at = excluded.synced_at";
     for r in rows {
-        stmt.execute(params![
-            r.invoice_number,
-            r.company_code,
-            r.flux_id,
-            r.flux_number,
-            r.cpp_id,
-            r.deposited_on,
-            r.payment_not_reported,
-            now
-        ])?;
+        db.execute(
+            UPSERT,
+            sql_params![
+                &r.invoice_number,
+                &r.company_code,
+                r.flux_id,
+                &r.flux_number,
+                r.cpp_id,
+                &r.deposited_on,
+                r.payment_not_reported,
+                now
+            ],
+        )?;
     }
     Ok(())
 }
@@ -548,32 +541,27 @@ pub struct HistoryUpdate {
 /// Writes a batch of histories; entries already kept are ignored (UNIQUE(invoice, status,
 /// at)). Returns the number of new history rows.
 pub fn apply_history(
-    tx: &Transaction<'_>,
+    db: &dyn Sql,
     updates: &[HistoryUpdate],
     now: &str,
-) -> rusqlite::Result<usize> {
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO status_history (invoice_number, status, at, comment)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE chorus_invoices SET status = ?2, status_at = ?3, is_final = ?4, synced_at = ?5
-         WHERE invoice_number = ?1",
-    )?;
+) -> Result<usize, SqlError> {
     let mut added = 0;
     for u in updates {
         for e in &u.entries {
-            added += insert.execute(params![u.invoice_number, e.status, e.at, e.comment])?;
+            added += db.execute(
+                "INSERT INTO status_history (invoice_number, status, at, comment)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                sql_params![&u.invoice_number, &e.status, &e.at, &e.comment],
+            )?;
         }
-        update.execute(params![
-            u.invoice_number,
-            u.status,
-            u.status_at,
-            u.is_final,
-            now
-        ])?;
+        db.execute(
+            "UPDATE chorus_invoices SET status = ?2, status_at = ?3, is_final = ?4,
+                 synced_at = ?5
+             WHERE invoice_number = ?1",
+            sql_params![&u.invoice_number, &u.status, &u.status_at, u.is_final, now],
+        )?;
     }
-    Ok(added)
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }
 
 /// A change seen by a sync, for « ce qui a changé depuis la dernière consultation ».
@@ -594,25 +582,21 @@ pub const CHANGE_IDENTIFIER: &str = "IDENTIFIANT";
 /// A copy refused as a duplicate, the invoice found on Chorus Pro under another flux.
 pub const CHANGE_ALREADY_ON_CHORUS: &str = "DEJA_SUR_CHORUS";
 
-pub fn record_changes(
-    tx: &Transaction<'_>,
-    run_id: i64,
-    changes: &[SyncChange],
-) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO sync_changes (run_id, invoice_number, kind, old_status, new_status, at,
-             comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+pub fn record_changes(db: &dyn Sql, run_id: i64, changes: &[SyncChange]) -> Result<(), SqlError> {
     for c in changes {
-        stmt.execute(params![
-            run_id,
-            c.invoice_number,
-            c.kind,
-            c.old_status,
-            c.new_status,
-            c.at,
-            c.comment
-        ])?;
+        db.execute(
+            "INSERT INTO sync_changes (run_id, invoice_number, kind, old_status, new_status, at,
+                 comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            sql_params![
+                run_id,
+                &c.invoice_number,
+                &c.kind,
+                &c.old_status,
+                &c.new_status,
+                &c.at,
+                &c.comment
+            ],
+        )?;
     }
     Ok(())
 }
@@ -630,22 +614,30 @@ pub struct SyncRun {
     pub cancelled: bool,
 }
 
-pub fn begin_run(conn: &Connection, now: &str) -> rusqlite::Result<i64> {
-    conn.execute("INSERT INTO sync_runs (started_at) VALUES (?1)", [now])?;
-    Ok(conn.last_insert_rowid())
+pub fn begin_run(db: &dyn Sql, now: &str) -> Result<i64, SqlError> {
+    db.first_row(
+        "INSERT INTO sync_runs (started_at) VALUES (?1) RETURNING id",
+        sql_params![now],
+        |r| r.int(0),
+    )?
+    .ok_or_else(|| SqlError::Other("la synchronisation n'a pas été enregistrée".into()))
 }
 
-pub fn finish_run(conn: &Connection, run: &SyncRun) -> rusqlite::Result<()> {
-    conn.execute(
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub fn finish_run(db: &dyn Sql, run: &SyncRun) -> Result<(), SqlError> {
+    db.execute(
         "UPDATE sync_runs SET finished_at = ?2, fluxes_checked = ?3, invoices_learnt = ?4,
              statuses_changed = ?5, errors = ?6, cancelled = ?7 WHERE id = ?1",
-        params![
+        sql_params![
             run.id,
-            run.finished_at,
-            run.fluxes_checked as i64,
-            run.invoices_learnt as i64,
-            run.statuses_changed as i64,
-            run.errors as i64,
+            &run.finished_at,
+            count(run.fluxes_checked),
+            count(run.invoices_learnt),
+            count(run.statuses_changed),
+            count(run.errors),
             run.cancelled
         ],
     )?;
@@ -653,85 +645,84 @@ pub fn finish_run(conn: &Connection, run: &SyncRun) -> rusqlite::Result<()> {
 }
 
 /// The latest finished sync, if any.
-pub fn last_run(conn: &Connection) -> rusqlite::Result<Option<SyncRun>> {
-    conn.query_row(
+pub fn last_run(db: &dyn Sql) -> Result<Option<SyncRun>, SqlError> {
+    db.first_row(
         "SELECT id, started_at, finished_at, fluxes_checked, invoices_learnt, statuses_changed,
              errors, cancelled FROM sync_runs WHERE finished_at <> '' ORDER BY id DESC LIMIT 1",
-        [],
+        &[],
         |r| {
             Ok(SyncRun {
-                id: r.get(0)?,
-                started_at: r.get(1)?,
-                finished_at: r.get(2)?,
-                fluxes_checked: r.get::<_, i64>(3)? as usize,
-                invoices_learnt: r.get::<_, i64>(4)? as usize,
-                statuses_changed: r.get::<_, i64>(5)? as usize,
-                errors: r.get::<_, i64>(6)? as usize,
-                cancelled: r.get(7)?,
+                id: r.int(0)?,
+                started_at: r.text(1)?,
+                finished_at: r.text(2)?,
+                fluxes_checked: r.int_as(3)?,
+                invoices_learnt: r.int_as(4)?,
+                statuses_changed: r.int_as(5)?,
+                errors: r.int_as(6)?,
+                cancelled: r.flag(7)?,
             })
         },
     )
-    .optional()
 }
 
 /// The changes seen by the syncs after run `after_run` (0: all), oldest first.
-pub fn changes_since(conn: &Connection, after_run: i64) -> rusqlite::Result<Vec<SyncChange>> {
-    conn.prepare(
+pub fn changes_since(db: &dyn Sql, after_run: i64) -> Result<Vec<SyncChange>, SqlError> {
+    db.rows(
         "SELECT invoice_number, kind, old_status, new_status, at, comment FROM sync_changes
          WHERE run_id > ?1 ORDER BY id",
-    )?
-    .query_map([after_run], |r| {
-        Ok(SyncChange {
-            invoice_number: r.get(0)?,
-            kind: r.get(1)?,
-            old_status: r.get(2)?,
-            new_status: r.get(3)?,
-            at: r.get(4)?,
-            comment: r.get(5)?,
-        })
-    })?
-    .collect()
+        sql_params![after_run],
+        |r| {
+            Ok(SyncChange {
+                invoice_number: r.text(0)?,
+                kind: r.text(1)?,
+                old_status: r.text(2)?,
+                new_status: r.text(3)?,
+                at: r.text(4)?,
+                comment: r.text(5)?,
+            })
+        },
+    )
 }
 
 // ---- queries of the views and the CLI -----------------------------------------------------
 
 /// The status history of an invoice, oldest first.
-pub fn history(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<HistoryEntry>> {
-    conn.prepare(
+pub fn history(db: &dyn Sql, invoice_number: &str) -> Result<Vec<HistoryEntry>, SqlError> {
+    db.rows(
         "SELECT status, at, comment FROM status_history WHERE invoice_number = ?1
          ORDER BY at, id",
-    )?
-    .query_map([invoice_number], |r| {
-        Ok(HistoryEntry {
-            status: r.get(0)?,
-            at: r.get(1)?,
-            comment: r.get(2)?,
-        })
-    })?
-    .collect()
+        sql_params![invoice_number],
+        |r| {
+            Ok(HistoryEntry {
+                status: r.text(0)?,
+                at: r.text(1)?,
+                comment: r.text(2)?,
+            })
+        },
+    )
 }
 
-fn flux_error_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FluxError> {
+fn flux_error_from_row(r: &Row) -> Result<FluxError, SqlError> {
     Ok(FluxError {
-        flux_id: r.get(0)?,
-        invoice_number: r.get(1)?,
-        code: r.get(2)?,
-        message: r.get(3)?,
-        at: r.get(4)?,
-        duplicate: r.get(5)?,
+        flux_id: r.int(0)?,
+        invoice_number: r.text(1)?,
+        code: r.text(2)?,
+        message: r.text(3)?,
+        at: r.text(4)?,
+        duplicate: r.flag(5)?,
     })
 }
 
 /// Why Chorus Pro did not integrate an invoice, every time it refused it, oldest first.
 /// Not the copies refused as duplicates: those are not a rejection of the invoice, which
 /// is on Chorus Pro (see `duplicate_of`).
-pub fn flux_errors_of(conn: &Connection, invoice_number: &str) -> rusqlite::Result<Vec<FluxError>> {
-    conn.prepare(
+pub fn flux_errors_of(db: &dyn Sql, invoice_number: &str) -> Result<Vec<FluxError>, SqlError> {
+    db.rows(
         "SELECT flux_id, invoice_number, code, message, at, duplicate FROM flux_errors
          WHERE invoice_number = ?1 AND duplicate = 0 ORDER BY id",
-    )?
-    .query_map([invoice_number], flux_error_from_row)?
-    .collect()
+        sql_params![invoice_number],
+        flux_error_from_row,
+    )
 }
 
 /// One flux for the flux list of the « Gestionnaire ».
@@ -759,42 +750,40 @@ pub struct FluxSummary {
 }
 
 /// Every flux, newest first, with its errors.
-pub fn flux_list(conn: &Connection) -> rusqlite::Result<Vec<FluxSummary>> {
+pub fn flux_list(db: &dyn Sql) -> Result<Vec<FluxSummary>, SqlError> {
     let mut errors: HashMap<i64, Vec<FluxError>> = HashMap::new();
-    for e in conn
-        .prepare(
-            "SELECT flux_id, invoice_number, code, message, at, duplicate FROM flux_errors
-             ORDER BY id",
-        )?
-        .query_map([], flux_error_from_row)?
-    {
-        let e = e?;
+    for e in db.rows(
+        "SELECT flux_id, invoice_number, code, message, at, duplicate FROM flux_errors
+         ORDER BY id",
+        &[],
+        flux_error_from_row,
+    )? {
         errors.entry(e.flux_id).or_default().push(e);
     }
-    conn.prepare(
+    db.rows(
         "SELECT id, company_code, COALESCE(flux_number, ''), COALESCE(sent_at, created_at), mode,
              syntax, name, invoice_count, state, chorus_state, error, file_path
          FROM fluxes ORDER BY id DESC",
-    )?
-    .query_map([], |r| {
-        let id: i64 = r.get(0)?;
-        Ok(FluxSummary {
-            id,
-            company_code: r.get(1)?,
-            flux_number: r.get(2)?,
-            date: r.get(3)?,
-            mode: r.get(4)?,
-            syntax: r.get(5)?,
-            name: r.get(6)?,
-            invoice_count: r.get::<_, i64>(7)? as usize,
-            state: r.get(8)?,
-            chorus_state: r.get(9)?,
-            error: r.get(10)?,
-            file_path: r.get(11)?,
-            errors: errors.remove(&id).unwrap_or_default(),
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            let id = r.int(0)?;
+            Ok(FluxSummary {
+                id,
+                company_code: r.text(1)?,
+                flux_number: r.text(2)?,
+                date: r.text(3)?,
+                mode: r.text(4)?,
+                syntax: r.text(5)?,
+                name: r.text(6)?,
+                invoice_count: r.int_as(7)?,
+                state: r.text(8)?,
+                chorus_state: r.text(9)?,
+                error: r.text(10)?,
+                file_path: r.text(11)?,
+                errors: errors.remove(&id).unwrap_or_default(),
+            })
+        },
+    )
 }
 
 /// A deposited invoice and what Chorus Pro says of it (`status` empty: not known yet).
@@ -810,25 +799,25 @@ pub struct DepositedStatus {
 }
 
 /// Every deposited invoice (journal `DEPOSEE`), sorted by number.
-pub fn deposited_statuses(conn: &Connection) -> rusqlite::Result<Vec<DepositedStatus>> {
-    conn.prepare(
+pub fn deposited_statuses(db: &dyn Sql) -> Result<Vec<DepositedStatus>, SqlError> {
+    db.rows(
         "SELECT j.invoice_number, ci.cpp_id, COALESCE(ci.status, ''), COALESCE(ci.status_at, ''),
              COALESCE(NULLIF(ci.flux_number, ''), f.flux_number, '')
          FROM deposit_journal j JOIN fluxes f ON f.id = j.flux_id
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = j.invoice_number
              AND ci.flux_id = j.flux_id
          WHERE j.state = 'DEPOSEE' ORDER BY j.invoice_number",
-    )?
-    .query_map([], |r| {
-        Ok(DepositedStatus {
-            invoice_number: r.get(0)?,
-            cpp_id: r.get(1)?,
-            status: r.get(2)?,
-            status_at: r.get(3)?,
-            flux_number: r.get(4)?,
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok(DepositedStatus {
+                invoice_number: r.text(0)?,
+                cpp_id: r.opt_int(1)?,
+                status: r.text(2)?,
+                status_at: r.text(3)?,
+                flux_number: r.text(4)?,
+            })
+        },
+    )
 }
 
 /// The raw facts from which an invoice's stage in the status tree is decided.
@@ -856,8 +845,8 @@ pub struct TrackedRow {
 }
 
 /// Every invoice of a public client in the ERP mirror, with its deposit and Chorus facts.
-pub fn tracked_rows(conn: &Connection) -> rusqlite::Result<Vec<TrackedRow>> {
-    conn.prepare(
+pub fn tracked_rows(db: &dyn Sql) -> Result<Vec<TrackedRow>, SqlError> {
+    db.rows(
         "SELECT i.number, i.company_code, COALESCE(co.name, ''), i.client_code, cl.name, i.kind,
              i.invoice_date, i.total_incl_tax, j.state,
              COALESCE(j.finished_at, j.started_at, ''), COALESCE(f.chorus_state, ''),
@@ -874,26 +863,26 @@ pub fn tracked_rows(conn: &Connection) -> rusqlite::Result<Vec<TrackedRow>> {
          LEFT JOIN chorus_invoices ci ON ci.invoice_number = i.number AND ci.flux_id = j.flux_id
          WHERE cl.client_type = 'PUBLIC'
          ORDER BY i.number",
-    )?
-    .query_map([], |r| {
-        Ok(TrackedRow {
-            number: r.get(0)?,
-            company_code: r.get(1)?,
-            company_name: r.get(2)?,
-            client_code: r.get(3)?,
-            client_name: r.get(4)?,
-            kind: r.get(5)?,
-            invoice_date: r.get(6)?,
-            amount_incl_tax: r.get(7)?,
-            journal_state: r.get(8)?,
-            journal_at: r.get(9)?,
-            flux_chorus_state: r.get(10)?,
-            flux_error: r.get(11)?,
-            chorus_status: r.get(12)?,
-            deposited_on: r.get(13)?,
-        })
-    })?
-    .collect()
+        &[],
+        |r| {
+            Ok(TrackedRow {
+                number: r.text(0)?,
+                company_code: r.text(1)?,
+                company_name: r.text(2)?,
+                client_code: r.text(3)?,
+                client_name: r.text(4)?,
+                kind: r.text(5)?,
+                invoice_date: r.text(6)?,
+                amount_incl_tax: r.text(7)?,
+                journal_state: r.opt_text(8)?,
+                journal_at: r.text(9)?,
+                flux_chorus_state: r.text(10)?,
+                flux_error: r.flag(11)?,
+                chorus_status: r.text(12)?,
+                deposited_on: r.text(13)?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -902,7 +891,7 @@ mod tests {
     use crate::store::Store;
     use crate::store::deposits::{self, FluxMode, JournalState, NewFlux};
 
-    fn flux(conn: &Connection, number: &str) -> i64 {
+    fn flux(conn: &rusqlite::Connection, number: &str) -> i64 {
         let id = deposits::insert_flux(
             conn,
             &NewFlux {
@@ -934,7 +923,7 @@ mod tests {
         assert_eq!(fluxes_to_check(conn).unwrap().len(), 1);
         let tx = conn.transaction().unwrap();
         let moved = apply_flux_report(
-            &tx,
+            &*tx,
             id,
             &FluxReport {
                 chorus_state: "IN_INTEGRE_PARTIEL".into(),
@@ -958,7 +947,7 @@ mod tests {
 
         let tx = conn.transaction().unwrap();
         upsert_learnt(
-            &tx,
+            &*tx,
             &[LearntInvoice {
                 invoice_number: "F1".into(),
                 company_code: "S".into(),
@@ -990,10 +979,10 @@ mod tests {
             is_final: true,
         };
         assert_eq!(
-            apply_history(&tx, std::slice::from_ref(&update), "t").unwrap(),
+            apply_history(&*tx, std::slice::from_ref(&update), "t").unwrap(),
             2
         );
-        assert_eq!(apply_history(&tx, &[update], "t").unwrap(), 0);
+        assert_eq!(apply_history(&*tx, &[update], "t").unwrap(), 0);
         tx.commit().unwrap();
         assert_eq!(history(conn, "F1").unwrap().len(), 2);
         assert!(fluxes_to_search(conn).unwrap().is_empty());
@@ -1017,9 +1006,8 @@ pub struct OpenRejection {
 /// deposit failed (`ECHEC`) and its flux named it in its errors. Never a copy refused as a
 /// duplicate (« déjà reçue de ce fournisseur »): that invoice is on Chorus Pro, its deposit
 /// stays DEPOSEE, and it must not be offered for a new deposit.
-pub fn open_rejections(conn: &Connection) -> rusqlite::Result<HashMap<String, OpenRejection>> {
-    let mut found = HashMap::new();
-    let mut statement = conn.prepare(
+pub fn open_rejections(db: &dyn Sql) -> Result<HashMap<String, OpenRejection>, SqlError> {
+    let rows = db.rows(
         "SELECT fe.invoice_number, fe.message, fe.at, COALESCE(f.flux_number, '')
          FROM flux_errors fe
          JOIN deposit_journal j ON j.id =
@@ -1028,31 +1016,34 @@ pub fn open_rejections(conn: &Connection) -> rusqlite::Result<HashMap<String, Op
          WHERE j.flux_id = fe.flux_id AND j.state = 'ECHEC' AND fe.duplicate = 0
            AND fe.id NOT IN (SELECT flux_error_id FROM rejection_acknowledgements)
          ORDER BY fe.id",
+        &[],
+        |r| {
+            Ok(OpenRejection {
+                invoice_number: r.text(0)?,
+                message: r.text(1)?,
+                at: r.text(2)?,
+                flux_number: r.text(3)?,
+            })
+        },
     )?;
-    let rows = statement.query_map([], |r| {
-        Ok(OpenRejection {
-            invoice_number: r.get(0)?,
-            message: r.get(1)?,
-            at: r.get(2)?,
-            flux_number: r.get(3)?,
-        })
-    })?;
-    for row in rows {
-        let row = row?;
-        found.insert(row.invoice_number.clone(), row);
-    }
-    Ok(found)
+    // The latest rejection of an invoice wins (rows come oldest first).
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.invoice_number.clone(), row))
+        .collect())
 }
 
 /// The clerk corrected the invoice: its rejections no longer hold it back.
 pub fn acknowledge_rejections(
-    conn: &Connection,
+    db: &dyn Sql,
     invoice_number: &str,
     now: &str,
-) -> rusqlite::Result<usize> {
-    conn.execute(
-        "INSERT OR IGNORE INTO rejection_acknowledgements (flux_error_id, at)
-         SELECT id, ?2 FROM flux_errors WHERE invoice_number = ?1",
-        rusqlite::params![invoice_number, now],
-    )
+) -> Result<usize, SqlError> {
+    // The SELECT keeps its WHERE: SQLite reads `ON CONFLICT` after a SELECT only then.
+    let added = db.execute(
+        "INSERT INTO rejection_acknowledgements (flux_error_id, at)
+         SELECT id, ?2 FROM flux_errors WHERE invoice_number = ?1 ON CONFLICT DO NOTHING",
+        sql_params![invoice_number, now],
+    )?;
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }

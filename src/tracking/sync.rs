@@ -563,7 +563,7 @@ impl Run<'_> {
         let at = now();
         let report = flux_report(flux, state, answer, &at);
         let tx = self.conn.unchecked_transaction()?;
-        let applied = db::apply_flux_report(&tx, flux.id, &report, &at)?;
+        let applied = db::apply_flux_report(&*tx, flux.id, &report, &at)?;
         if !applied.written {
             // Another session wrote this report first: its changes are its own.
             return Ok(());
@@ -580,7 +580,7 @@ impl Run<'_> {
                 comment: reason.clone(),
             })
             .collect();
-        db::record_changes(&tx, self.report.run_id, &changes)?;
+        db::record_changes(&*tx, self.report.run_id, &changes)?;
         tx.commit()?;
         self.report.changes.extend(changes);
         self.report.new_rejections.extend(applied.rejected);
@@ -718,9 +718,9 @@ impl Run<'_> {
                 comment: note.clone(),
             };
             let tx = self.conn.unchecked_transaction()?;
-            db::upsert_learnt(&tx, std::slice::from_ref(&learnt), &at)?;
-            db::duplicate_found(&tx, d.journal_id, &chorus_flux, &note, &at)?;
-            db::record_changes(&tx, self.report.run_id, std::slice::from_ref(&change))?;
+            db::upsert_learnt(&*tx, std::slice::from_ref(&learnt), &at)?;
+            db::duplicate_found(&*tx, d.journal_id, &chorus_flux, &note, &at)?;
+            db::record_changes(&*tx, self.report.run_id, std::slice::from_ref(&change))?;
             tx.commit()?;
             self.report.invoices_learnt += 1;
             self.report
@@ -906,8 +906,8 @@ impl Run<'_> {
         }
         let at = now();
         let tx = self.conn.unchecked_transaction()?;
-        db::upsert_learnt(&tx, &learnt, &at)?;
-        db::record_changes(&tx, self.report.run_id, &changes)?;
+        db::upsert_learnt(&*tx, &learnt, &at)?;
+        db::record_changes(&*tx, self.report.run_id, &changes)?;
         tx.commit()?;
         self.report.invoices_learnt += changes.len();
         Ok(rows)
@@ -1049,8 +1049,8 @@ impl Run<'_> {
         }
         let at = now();
         let tx = self.conn.unchecked_transaction()?;
-        let added = db::apply_history(&tx, &updates, &at)?;
-        db::record_changes(&tx, self.report.run_id, &changes)?;
+        let added = db::apply_history(&*tx, &updates, &at)?;
+        db::record_changes(&*tx, self.report.run_id, &changes)?;
         tx.commit()?;
         self.report.history_added += added;
         self.report.statuses_changed += changes.len();
@@ -1441,7 +1441,7 @@ mod tests {
             ..r
         };
         let tx = conn.transaction().unwrap();
-        let applied = db::apply_flux_report(&tx, id, &report, "t").unwrap();
+        let applied = db::apply_flux_report(&*tx, id, &report, "t").unwrap();
         tx.commit().unwrap();
         assert!(applied.written);
         let failed: Vec<&str> = applied.rejected.iter().map(|(n, _)| n.as_str()).collect();
@@ -1455,7 +1455,7 @@ mod tests {
         assert!(open.contains_key("F2") && !open.contains_key("F1"));
         // The same report written again by another session: nothing written twice.
         let tx = conn.transaction().unwrap();
-        let again = db::apply_flux_report(&tx, id, &report, "t").unwrap();
+        let again = db::apply_flux_report(&*tx, id, &report, "t").unwrap();
         tx.commit().unwrap();
         assert!(!again.written);
         assert_eq!(db::flux_list(conn).unwrap()[0].errors.len(), 2);
