@@ -1,6 +1,7 @@
 //! Examines the invoices' PDF files and remembers each verdict by path, size and
 //! modification time, so that a check run only re-reads the files that changed.
 
+use crate::store::sql::SqlError;
 use crate::checks::PdfState;
 use crate::checks::rules::MAX_PDF_BYTES;
 use crate::progress::Progress;
@@ -55,7 +56,7 @@ pub fn unchanged(stamps: &[(String, Stamp)]) -> bool {
     stamps.par_iter().all(|(path, s)| stamp(path) == *s)
 }
 
-pub fn load_cache(store: &Store) -> Result<PdfCache, rusqlite::Error> {
+pub fn load_cache(store: &Store) -> Result<PdfCache, SqlError> {
     Ok(pdf_verdicts::load_all(store.conn())?)
 }
 

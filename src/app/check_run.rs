@@ -8,6 +8,7 @@ use crate::progress::Progress;
 use crate::store::change_watch::ChangeWatch;
 use crate::store::deposit_marks::DepositMark;
 use crate::store::directory::DirectoryImport;
+use crate::store::sql::{Sql, SqlError};
 use crate::store::{Store, directory as dir_db, erp as erp_db};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -75,8 +76,6 @@ impl CheckReport {
 pub enum CheckRunError {
     #[error("vérification annulée")]
     Cancelled,
-    #[error("lecture de la base impossible : {0}")]
-    Sql(#[from] rusqlite::Error),
     #[error("lecture de la base impossible : {0}")]
     Query(#[from] crate::store::sql::SqlError),
     #[error("{0}")]
@@ -211,7 +210,7 @@ fn run_full(
     add_integration_rejections(store.conn(), &mut checks)?;
     // The caches are written by the watch's own connection: its own commits do not change
     // the version it reads, anyone else's do.
-    let save = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+    let save = |conn: &dyn Sql| -> Result<(), SqlError> {
         crate::store::pdf_verdicts::save_all(conn, &inspection.fresh)?;
         if let Some(rows) = &to_remember {
             super::einvoice_checks::remember(conn, rows)?;
@@ -219,8 +218,8 @@ fn run_full(
         Ok(())
     };
     match &watch {
-        Some(w) => w.with_conn(save)?,
-        None => save(store.conn_mut())?,
+        Some(w) => w.with_conn(|conn| save(&*conn))?,
+        None => save(store.db())?,
     }
     let freshness = match (watch, version_at_start) {
         (Some(watch), Some(start)) if watch.version()? == start => Some(Freshness {
@@ -248,9 +247,9 @@ fn run_full(
 /// Invoices Chorus Pro refused when it integrated their flux go back among the invoices to
 /// correct, with its reason, until the clerk says they are corrected.
 fn add_integration_rejections(
-    conn: &rusqlite::Connection,
+    conn: &dyn Sql,
     checks: &mut [crate::checks::InvoiceCheck],
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), SqlError> {
     let open = crate::store::tracking::open_rejections(conn)?;
     if open.is_empty() {
         return Ok(());
@@ -278,7 +277,7 @@ fn add_integration_rejections(
 fn directory_for_clients(
     store: &Store,
     data: &CheckData,
-) -> Result<DirectorySnapshot, rusqlite::Error> {
+) -> Result<DirectorySnapshot, SqlError> {
     let sirets: HashSet<&str> = data
         .clients
         .values()

@@ -4,7 +4,7 @@
 
 use super::secrets::{Secret, SecretError, SecretStore};
 use crate::store::settings;
-use rusqlite::Connection;
+use crate::store::sql::{Sql, SqlError};
 use serde::{Deserialize, Serialize};
 
 const SETTINGS_KEY: &str = "connexion_chorus";
@@ -117,13 +117,13 @@ impl Default for ConnectionSettings {
 }
 
 impl ConnectionSettings {
-    pub fn load(conn: &Connection) -> Result<ConnectionSettings, rusqlite::Error> {
+    pub fn load(conn: &dyn Sql) -> Result<ConnectionSettings, SqlError> {
         Ok(settings::get(conn, SETTINGS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
     }
 
-    pub fn save(&self, conn: &Connection) -> Result<(), rusqlite::Error> {
+    pub fn save(&self, conn: &dyn Sql) -> Result<(), SqlError> {
         let json = serde_json::to_string(self).expect("plain data serialises");
         Ok(settings::set(conn, SETTINGS_KEY, &json)?)
     }

@@ -28,8 +28,6 @@ pub enum DocumentError {
         path: String,
         why: String,
     },
-    #[error("erreur de la base de données : {0}")]
-    Database(#[from] rusqlite::Error),
     #[error("{0}")]
     Store(#[from] crate::store::sql::SqlError),
 }

@@ -20,8 +20,6 @@ pub enum LookupError {
         reason: siret::SiretError,
     },
     #[error("lecture de l'annuaire impossible : {0}")]
-    Store(#[from] rusqlite::Error),
-    #[error("lecture de l'annuaire impossible : {0}")]
     Sql(#[from] crate::store::sql::SqlError),
 }
 

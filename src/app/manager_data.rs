@@ -13,7 +13,7 @@ use crate::tracking::payments::{PaymentRow, PaymentSettings, payment_rows};
 use crate::tracking::queries;
 use crate::tracking::tree::{Stage, TrackedInvoice};
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use crate::store::sql::{Sql, SqlError};
 use std::collections::HashSet;
 
 /// The sync run the user last saw the changes of (app_settings).
@@ -54,7 +54,7 @@ pub struct ManagerData {
 /// Reads everything. `anomalous` are the invoices the latest checks found anomalies on:
 /// never deposited, they are « en anomalie » rather than « à déposer ».
 pub fn load(
-    conn: &Connection,
+    conn: &dyn Sql,
     anomalous: &HashSet<String>,
     today: NaiveDate,
 ) -> Result<ManagerData, String> {
@@ -171,13 +171,13 @@ fn is_news(change: &SyncChange) -> bool {
 }
 
 /// The user has seen the news up to `run`.
-pub fn mark_seen(conn: &Connection, run: i64) -> rusqlite::Result<()> {
+pub fn mark_seen(conn: &dyn Sql, run: i64) -> Result<(), SqlError> {
     Ok(settings::set(conn, LAST_SEEN_KEY, &run.to_string())?)
 }
 
 /// One line per technical account whose password expires within 15 days (or has).
 fn password_reminders(
-    conn: &Connection,
+    conn: &dyn Sql,
     connection: &ConnectionSettings,
     today: NaiveDate,
 ) -> Vec<(Level, String)> {
@@ -217,7 +217,7 @@ pub struct InvoiceTimeline {
     pub marked_for_credit_note: bool,
 }
 
-pub fn timeline(conn: &Connection, number: &str) -> Result<InvoiceTimeline, String> {
+pub fn timeline(conn: &dyn Sql, number: &str) -> Result<InvoiceTimeline, String> {
     let sql = |e: &dyn std::fmt::Display| format!("historique de {number} illisible : {e}");
     Ok(InvoiceTimeline {
         number: number.to_string(),
@@ -232,15 +232,13 @@ pub fn timeline(conn: &Connection, number: &str) -> Result<InvoiceTimeline, Stri
 }
 
 /// The raw JSON of the latest flux report (consulterCRDetaille) of a flux, from the audit.
-pub fn raw_flux_report(conn: &Connection, flux_number: &str) -> Result<Option<String>, String> {
-    use rusqlite::OptionalExtension;
-    conn.query_row(
+pub fn raw_flux_report(conn: &dyn Sql, flux_number: &str) -> Result<Option<String>, String> {
+    conn.first_row(
         "SELECT response_json FROM api_exchanges
          WHERE route LIKE '%consulterCRDetaille' AND request_json LIKE ?1
          ORDER BY id DESC LIMIT 1",
-        [format!("%\"{flux_number}\"%")],
-        |r| r.get(0),
+        crate::sql_params![format!("%\"{flux_number}\"%")],
+        |r| r.text(0),
     )
-    .optional()
     .map_err(|e| format!("compte rendu du flux {flux_number} illisible : {e}"))
 }

@@ -25,7 +25,8 @@ use crate::tracking::returned::{
     STATUS_AFTER_RECYCLE, STATUS_REJECTED, attachment_extension, check_completion, check_recycle,
     mime_type,
 };
-use rusqlite::{Connection, OptionalExtension};
+use crate::sql_params;
+use crate::store::sql::Sql;
 use std::path::PathBuf;
 
 pub use crate::store::returned::{ActionRow, CreditNoteDueRow, ReturnedRow};
@@ -102,12 +103,6 @@ impl ReturnedError {
             ReturnedError::Invalid { problems, .. } => problems,
             _ => &[],
         }
-    }
-}
-
-impl From<rusqlite::Error> for ReturnedError {
-    fn from(e: rusqlite::Error) -> Self {
-        ReturnedError::Store(e.to_string())
     }
 }
 
@@ -194,7 +189,7 @@ fn now() -> String {
 
 /// The invoice's link to Chorus Pro, refused unless it has the status `action` needs.
 fn tracked(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
     action: ReturnedAction,
 ) -> Result<db::ChorusLink, ReturnedError> {
@@ -234,7 +229,7 @@ pub fn failure_kind(error: &ChorusError) -> FailureKind {
 /// Ends a started action with the call's error, and gives the error to show. `context`
 /// names the step that failed (an attachment's upload).
 fn failed(
-    conn: &Connection,
+    conn: &dyn Sql,
     action_id: i64,
     action: ReturnedAction,
     invoice_number: &str,
@@ -281,27 +276,28 @@ fn failed(
 /// Ends a successful action and moves the local status, together (with the new routing
 /// data of a recycle).
 fn succeeded(
-    conn: &Connection,
+    conn: &dyn Sql,
     action_id: i64,
     invoice_number: &str,
     status: &str,
     routing: Option<&RecycleForm>,
 ) -> Result<(), ReturnedError> {
     let at = now();
-    let tx = conn.unchecked_transaction()?;
-    db::finish_action(&*tx, action_id, "")?;
-    db::set_status(&*tx, invoice_number, status, &at)?;
-    if let Some(form) = routing {
-        db::record_routing(
-            &*tx,
-            invoice_number,
-            &form.siret,
-            &form.service_code,
-            &form.engagement_number,
-            &at,
-        )?;
-    }
-    tx.commit()?;
+    conn.in_transaction(&mut |tx| {
+        db::finish_action(tx, action_id, "")?;
+        db::set_status(tx, invoice_number, status, &at)?;
+        if let Some(form) = routing {
+            db::record_routing(
+                tx,
+                invoice_number,
+                &form.siret,
+                &form.service_code,
+                &form.engagement_number,
+                &at,
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 
@@ -311,7 +307,7 @@ fn succeeded(
 /// last successful recycle if it had one, else the ERP mirror's (the client's SIRET, the
 /// invoice's service code and engagement, or its origin reference's). An invoice missing
 /// from the mirror gives an empty form.
-pub fn recycle_form(conn: &Connection, invoice_number: &str) -> Result<RecycleForm, ReturnedError> {
+pub fn recycle_form(conn: &dyn Sql, invoice_number: &str) -> Result<RecycleForm, ReturnedError> {
     if let Some((siret, service_code, engagement_number)) = db::routing_of(conn, invoice_number)? {
         return Ok(RecycleForm {
             siret,
@@ -322,13 +318,12 @@ pub fn recycle_form(conn: &Connection, invoice_number: &str) -> Result<RecycleFo
     let Some(invoice) = load_invoice(conn, invoice_number)? else {
         return Ok(RecycleForm::default());
     };
-    let siret: String = conn
-        .query_row(
+    let siret = conn
+        .first_row(
             "SELECT siret FROM clients WHERE code = ?1",
-            [&invoice.client_code],
-            |r| r.get(0),
-        )
-        .optional()?
+            sql_params![&invoice.client_code],
+            |r| r.text(0),
+        )?
         .unwrap_or_default();
     let reference = if invoice.origin_reference.trim().is_empty() {
         None
@@ -342,7 +337,7 @@ pub fn recycle_form(conn: &Connection, invoice_number: &str) -> Result<RecycleFo
 }
 
 /// The part of the cached directory a form needs: its structure and that one's services.
-pub fn directory_for(conn: &Connection, siret: &str) -> Result<DirectorySnapshot, ReturnedError> {
+pub fn directory_for(conn: &dyn Sql, siret: &str) -> Result<DirectorySnapshot, ReturnedError> {
     let siret = crate::model::siret::normalize(siret);
     let mut snapshot = DirectorySnapshot::default();
     if let Some(structure) = find_structure(conn, &siret)? {
@@ -357,7 +352,7 @@ pub fn directory_for(conn: &Connection, siret: &str) -> Result<DirectorySnapshot
 /// The problems of a recycle form, for the dialog to show as the user types (French; empty
 /// = « Recycler » may be clicked).
 pub fn check_recycle_form(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
     form: &RecycleForm,
 ) -> Result<Vec<String>, ReturnedError> {
@@ -551,7 +546,7 @@ pub fn complete(
 /// The recipient's comment on the invoice's last `status` (A_RECYCLER, SUSPENDUE, REJETEE),
 /// from the history the sync keeps.
 pub fn recipient_comment(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
     status: &str,
 ) -> Result<Option<String>, ReturnedError> {
@@ -563,7 +558,7 @@ pub fn recipient_comment(
 /// the history is the sync's.
 pub fn fetch_recipient_comment(
     client: &ChorusClient,
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
     status: &str,
 ) -> Result<Option<String>, ReturnedError> {
@@ -603,7 +598,7 @@ pub fn fetch_recipient_comment(
 
 /// Why the recipient rejected the invoice (None: no comment known yet).
 pub fn rejection_reason(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
 ) -> Result<Option<String>, ReturnedError> {
     recipient_comment(conn, invoice_number, STATUS_REJECTED)
@@ -612,41 +607,41 @@ pub fn rejection_reason(
 /// Marks a rejected invoice « à annuler par un avoir et à refacturer » in the local mirror,
 /// for the ERP. False if it already was (nothing written twice).
 pub fn mark_for_credit_note(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
 ) -> Result<bool, ReturnedError> {
     let action = ReturnedAction::CreditNote;
     tracked(conn, invoice_number, action)?;
     let reason = rejection_reason(conn, invoice_number)?.unwrap_or_default();
     let at = now();
-    let tx = conn.unchecked_transaction()?;
-    if !db::insert_credit_note_due(&*tx, invoice_number, &at, &reason)? {
-        return Ok(false);
-    }
     let detail = if reason.is_empty() {
         "Motif du rejet non communiqué".to_string()
     } else {
         format!("Motif du rejet : {reason}")
     };
-    let id = db::begin_action(&*tx, invoice_number, action.code(), &at, &detail)?;
-    db::finish_action(&*tx, id, "")?;
-    tx.commit()?;
-    Ok(true)
+    conn.transaction(|tx| {
+        if !db::insert_credit_note_due(tx, invoice_number, &at, &reason)? {
+            return Ok(false);
+        }
+        let id = db::begin_action(tx, invoice_number, action.code(), &at, &detail)?;
+        db::finish_action(tx, id, "")?;
+        Ok(true)
+    })
 }
 
 /// The rejected invoices to cancel by a credit note and invoice again in the ERP.
-pub fn credit_notes_due(conn: &Connection) -> Result<Vec<CreditNoteDueRow>, ReturnedError> {
+pub fn credit_notes_due(conn: &dyn Sql) -> Result<Vec<CreditNoteDueRow>, ReturnedError> {
     Ok(db::credit_notes_due(conn)?)
 }
 
 /// The invoices Chorus Pro sent back (local status A_RECYCLER, SUSPENDUE or REJETEE), with
 /// the recipient's comment and whether a rejected one is already marked for a credit note.
-pub fn returned_invoices(conn: &Connection) -> Result<Vec<ReturnedRow>, ReturnedError> {
+pub fn returned_invoices(conn: &dyn Sql) -> Result<Vec<ReturnedRow>, ReturnedError> {
     Ok(db::returned_rows(conn)?)
 }
 
 pub fn is_marked_for_credit_note(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
 ) -> Result<bool, ReturnedError> {
     Ok(db::is_credit_note_due(conn, invoice_number)?)
@@ -668,7 +663,7 @@ pub struct ActionEntry {
 
 /// The actions taken on an invoice, oldest first.
 pub fn actions_of(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
 ) -> Result<Vec<ActionEntry>, ReturnedError> {
     Ok(db::actions_of(conn, invoice_number)?

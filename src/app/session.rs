@@ -510,8 +510,8 @@ impl Session {
     pub fn save_company_settings(&mut self, changes: Vec<(String, CompanyBankDetails)>) {
         let db = self.db_path.clone();
         self.start_job(JobKind::SaveSettings, move |_| {
-            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
-            crate::store::erp::update_company_bank_details(store.conn_mut(), &changes)
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
+            crate::store::erp::update_company_bank_details(store.db(), &changes)
                 .map(|_| JobOutput::NeedsRecheck("Paramétrage enregistré".into()))
                 .map_err(|e| format!("le paramétrage n'a pas été enregistré : {e}"))
         });

@@ -48,16 +48,19 @@ pub(super) fn forget_older_demo(store: &mut Store, marker: &str) -> Result<bool,
         source,
     };
     let previous = crate::store::settings::get(store.conn(), crate::store::settings::DEMO_MARKER)
-        .map_err(|e| clear_error(e.into()))?;
+        .map_err(clear_error)?;
     if previous.as_deref().is_none_or(|p| p == marker) {
         return Ok(false);
     }
-    let tx = store.conn_mut().transaction().map_err(clear_error)?;
-    for table in FOLLOW_UP_TABLES {
-        tx.execute(&format!("DELETE FROM {table}"), [])
-            .map_err(clear_error)?;
-    }
-    tx.commit().map_err(clear_error)?;
+    store
+        .db()
+        .in_transaction(&mut |tx| {
+            for table in FOLLOW_UP_TABLES {
+                tx.execute(&format!("DELETE FROM {table}"), &[])?;
+            }
+            Ok(())
+        })
+        .map_err(clear_error)?;
     let state = sandbox_state_file(&path);
     for file in [
         state.clone(),

@@ -156,7 +156,7 @@ pub enum DemoError {
     #[error("impossible de vider les tables de l'ERP de la base {path} : {source}")]
     Clear {
         path: PathBuf,
-        source: rusqlite::Error,
+        source: crate::store::sql::SqlError,
     },
     #[error("l'import des fichiers de l'ERP de démonstration a échoué : {0}")]
     ErpImport(ErpImportError),
@@ -347,16 +347,14 @@ fn write_pdfs(
 // Kept here rather than in `store::erp` because only the demo wipes the mirror.
 /// The demo replaces the ERP mirror: never in a database holding someone's real invoices.
 fn refuse_real_data(store: &Store) -> Result<(), DemoError> {
-    let conn = store.conn();
+    let db = store.db();
     let sql_error = |source| DemoError::Clear {
         path: store.path().to_path_buf(),
         source,
     };
-    let invoices: i64 = conn
-        .query_row("SELECT count(*) FROM invoices", [], |r| r.get(0))
-        .map_err(sql_error)?;
-    let is_demo = crate::store::settings::get(conn, crate::store::settings::DEMO_MARKER)
-        .map_err(|e| sql_error(e.into()))?
+    let invoices = crate::store::erp::counts(db).map_err(sql_error)?.invoices;
+    let is_demo = crate::store::settings::get(db, crate::store::settings::DEMO_MARKER)
+        .map_err(sql_error)?
         .is_some();
     if invoices > 0 && !is_demo {
         return Err(DemoError::RealData(store.path().to_path_buf()));
@@ -370,14 +368,24 @@ fn clear_erp_mirror(store: &mut Store) -> Result<(), DemoError> {
         path: path.clone(),
         source,
     };
-    let tx = store.conn_mut().transaction().map_err(clear_error)?;
-    tx.execute_batch(
-        "DELETE FROM payments; DELETE FROM invoice_lines; DELETE FROM invoices;
-         DELETE FROM billing_references; DELETE FROM markets; DELETE FROM clients;
-         DELETE FROM companies;",
-    )
-    .map_err(clear_error)?;
-    tx.commit().map_err(clear_error)
+    store
+        .db()
+        .in_transaction(&mut |tx| {
+            // Children first: the foreign keys hold on both engines.
+            for table in [
+                "payments",
+                "invoice_lines",
+                "invoices",
+                "billing_references",
+                "markets",
+                "clients",
+                "companies",
+            ] {
+                tx.execute(&format!("DELETE FROM {table}"), &[])?;
+            }
+            Ok(())
+        })
+        .map_err(clear_error)
 }
 
 /// Writes the demo files next to `db_path` and loads them into that database, replacing

@@ -130,8 +130,6 @@ impl DepositReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DepositError {
-    #[error("erreur de la base de données pendant le dépôt : {0}")]
-    Sql(#[from] rusqlite::Error),
     #[error("pendant le dépôt, {0}")]
     Store(#[from] crate::store::sql::SqlError),
     #[error("{0}")]

@@ -1,6 +1,7 @@
 //! Resolving deposits whose outcome is unknown, before anything is sent again.
 
 use super::Gateway;
+use crate::store::sql::SqlError;
 use crate::store::Store;
 use crate::store::deposits::{self, FluxNumbering, JournalState};
 use chrono::{DateTime, Local};
@@ -37,7 +38,7 @@ pub fn reconcile(
     store: &Store,
     gateway: &dyn Gateway,
     uncertain_after: Duration,
-) -> rusqlite::Result<Vec<Resolution>> {
+) -> Result<Vec<Resolution>, SqlError> {
     let conn = store.conn();
     let mut resolutions = Vec::new();
     for entry in deposits::unresolved(conn)? {

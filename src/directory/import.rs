@@ -56,8 +56,6 @@ pub enum DirectoryImportError {
     Shrink { before: usize, after: usize },
     #[error("import annulé : l'annuaire précédent est conservé")]
     Cancelled,
-    #[error("erreur de la base de données pendant l'import : {0}")]
-    Sql(#[from] rusqlite::Error),
 }
 
 /// An import that removes more than this share of the cached structures must be confirmed.
@@ -386,20 +384,26 @@ pub fn import_directory_with(
         .collect::<Vec<_>>()
         .join(", ");
 
-    let tx = store.conn_mut().transaction()?;
-    let before = structure_count(&*tx)?;
-    let summary = {
-        let mut writer = DirectoryWriter::replace(&*tx)?;
+    // Taken by the import, once: the closure below may only borrow.
+    let mut structure_tables: Vec<Option<Table>> = structure_tables.into_iter().map(Some).collect();
+    let mut service_tables: Vec<Option<Table>> = service_tables.into_iter().map(Some).collect();
+    let summary = store.db().transaction(|tx| {
+        let before = structure_count(tx)?;
+        let mut writer = DirectoryWriter::replace(tx)?;
         let mut seen = Seen::default();
         let mut counter = RowCounter::new(progress);
-        for (table, cols) in structure_tables.into_iter().zip(structure_cols) {
-            import_structures(table, &cols, &mut writer, &mut seen, &mut counter)?;
+        for (slot, cols) in structure_tables.iter_mut().zip(&structure_cols) {
+            if let Some(table) = slot.take() {
+                import_structures(table, cols, &mut writer, &mut seen, &mut counter)?;
+            }
         }
-        for (table, cols) in service_tables.into_iter().zip(service_cols) {
-            import_services(table, &cols, &mut writer, &mut seen, &mut counter)?;
+        for (slot, cols) in service_tables.iter_mut().zip(&service_cols) {
+            if let Some(table) = slot.take() {
+                import_services(table, cols, &mut writer, &mut seen, &mut counter)?;
+            }
         }
-        // Decided before anything is committed: on refusal the transaction is dropped,
-        // rolled back, and the cache is as it was.
+        // Decided before anything is committed: on refusal the transaction is rolled
+        // back, and the cache is as it was.
         let after = seen.structures.len();
         if shrinks_too_much(before, after) {
             if !options.accept_shrink {
@@ -417,9 +421,8 @@ pub fn import_directory_with(
         let imported_at = chrono::Local::now()
             .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
-        record_import(&*tx, export_date.date, &imported_at, &source)?
-    };
-    tx.commit()?;
+        Ok(record_import(tx, export_date.date, &imported_at, &source)?)
+    })?;
     progress.update(1.0, "Annuaire importé");
     Ok(ImportSummary {
         recorded: summary,

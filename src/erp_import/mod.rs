@@ -39,8 +39,6 @@ pub enum ErpImportError {
     },
     #[error("import annulé : la base n'a pas été modifiée")]
     Cancelled,
-    #[error("erreur de la base de données pendant l'import : {0}")]
-    Sql(#[from] rusqlite::Error),
     #[error("pendant l'import, {0}")]
     Store(#[from] crate::store::sql::SqlError),
 }
@@ -127,28 +125,33 @@ pub fn import_erp(
             .unwrap_or_else(|| name.to_string());
         sheets.push((*name, CsvSheet::open(path, &label)?));
     }
-    let tx = store.conn_mut().transaction()?;
-    let mut summary = ErpImportSummary::default();
-    let total = sheets.len() as f32;
-    for (i, (name, sheet)) in sheets.into_iter().enumerate() {
-        if progress.is_cancelled() {
-            return Err(ErpImportError::Cancelled);
+    let mut sheets: Vec<_> = sheets.into_iter().map(Some).collect();
+    let summary = store.db().transaction(|tx| {
+        let mut summary = ErpImportSummary::default();
+        let total = sheets.len() as f32;
+        for (i, slot) in sheets.iter_mut().enumerate() {
+            let Some((name, sheet)) = slot.take() else {
+                continue;
+            };
+            if progress.is_cancelled() {
+                return Err(ErpImportError::Cancelled);
+            }
+            progress.update(i as f32 / total, &format!("Import de {name}…"));
+            let label = sheet.label.clone();
+            let count = match name {
+                "societes.csv" => rows::companies(tx, sheet)?,
+                "clients.csv" => rows::clients(tx, sheet)?,
+                "marches.csv" => rows::markets(tx, sheet)?,
+                "references.csv" => rows::references(tx, sheet)?,
+                "factures.csv" => rows::invoices(tx, sheet, &dir)?,
+                "lignes.csv" => rows::lines(tx, sheet)?,
+                "reglements.csv" => rows::payments(tx, sheet)?,
+                _ => unreachable!("ERP_FILES and this match list the same names"),
+            };
+            summary.files.push((label, count));
         }
-        progress.update(i as f32 / total, &format!("Import de {name}…"));
-        let label = sheet.label.clone();
-        let count = match name {
-            "societes.csv" => rows::companies(&tx, sheet)?,
-            "clients.csv" => rows::clients(&tx, sheet)?,
-            "marches.csv" => rows::markets(&tx, sheet)?,
-            "references.csv" => rows::references(&tx, sheet)?,
-            "factures.csv" => rows::invoices(&tx, sheet, &dir)?,
-            "lignes.csv" => rows::lines(&tx, sheet)?,
-            "reglements.csv" => rows::payments(&tx, sheet)?,
-            _ => unreachable!("ERP_FILES and this match list the same names"),
-        };
-        summary.files.push((label, count));
-    }
-    tx.commit()?;
+        Ok(summary)
+    })?;
     progress.update(1.0, "Import terminé");
     Ok(summary)
 }

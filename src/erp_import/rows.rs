@@ -10,7 +10,7 @@ use crate::model::{
 use crate::store::erp as db;
 use crate::tabular::{Cells, Col, CsvSheet, TabularError};
 use csv::StringRecord;
-use rusqlite::Connection;
+use crate::store::sql::Sql;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -115,7 +115,7 @@ fn for_each_row(
     Ok(count)
 }
 
-pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn companies(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, COMPANY_COLUMNS, |cells, h| {
         let code = cells.required(h.col("code"))?;
@@ -138,7 +138,7 @@ pub fn companies(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportE
     })
 }
 
-pub fn clients(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn clients(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, CLIENT_COLUMNS, |cells, h| {
         let code = cells.required(h.col("code"))?;
@@ -162,7 +162,7 @@ pub fn clients(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
     })
 }
 
-pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn markets(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, MARKET_COLUMNS, |cells, h| {
         let client_col = h.col("code_client");
@@ -198,7 +198,7 @@ pub fn markets(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportErr
     })
 }
 
-pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn references(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, REFERENCE_COLUMNS, |cells, h| {
         let reference = cells.required(h.col("reference"))?;
@@ -232,7 +232,7 @@ pub fn references(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImport
     })
 }
 
-pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize, ErpImportError> {
+pub fn invoices(conn: &dyn Sql, sheet: CsvSheet, dir: &Path) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     for_each_row(sheet, INVOICE_COLUMNS, |cells, h| {
         let number_col = h.col("numero");
@@ -313,7 +313,7 @@ pub fn invoices(conn: &Connection, sheet: CsvSheet, dir: &Path) -> Result<usize,
     })
 }
 
-pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn lines(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut seen = SeenKeys::new();
     let mut replaced: HashSet<String> = HashSet::new();
     for_each_row(sheet, LINE_COLUMNS, |cells, h| {
@@ -374,7 +374,7 @@ pub fn lines(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError
     })
 }
 
-pub fn payments(conn: &Connection, sheet: CsvSheet) -> Result<usize, ErpImportError> {
+pub fn payments(conn: &dyn Sql, sheet: CsvSheet) -> Result<usize, ErpImportError> {
     let mut replaced: HashSet<String> = HashSet::new();
     for_each_row(sheet, PAYMENT_COLUMNS, |cells, h| {
         let invoice_col = h.col("numero_facture");

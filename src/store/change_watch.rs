@@ -19,7 +19,7 @@ impl std::fmt::Debug for ChangeWatch {
 
 impl ChangeWatch {
     /// A watch on the base at `path` (not for an in-memory base: nothing else writes it).
-    pub fn open(path: &Path) -> rusqlite::Result<ChangeWatch> {
+    pub fn open(path: &Path) -> Result<ChangeWatch, super::sql::SqlError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -30,7 +30,7 @@ impl ChangeWatch {
 
     /// A watch on an existing base only: `None` while the file is not there (the demo not
     /// yet written), so that watching never creates an empty base in its place.
-    pub fn open_existing(path: &Path) -> rusqlite::Result<Option<ChangeWatch>> {
+    pub fn open_existing(path: &Path) -> Result<Option<ChangeWatch>, super::sql::SqlError> {
         if !path.is_file() {
             return Ok(None);
         }
@@ -57,12 +57,12 @@ impl ChangeWatch {
 
     /// The base's version as this watch sees it: equal to an earlier reading when no
     /// other connection committed since.
-    pub fn version(&self) -> rusqlite::Result<i64> {
+    pub fn version(&self) -> Result<i64, super::sql::SqlError> {
         let conn = self
             .conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        conn.pragma_query_value(None, "data_version", |r| r.get(0))
+        Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 }
 

@@ -128,6 +128,11 @@ impl Store {
         Ok(Store { conn, path })
     }
 
+    /// The base, whatever its engine: what the code outside `store/` works through.
+    pub fn db(&self) -> &dyn sql::Sql {
+        &self.conn
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -34,7 +34,7 @@ use crate::tracking::payment_terms::{
     BuyerCategory, CategorySource, ClientTerms, deduce_category, due_date,
 };
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use crate::store::sql::{Sql, SqlError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -88,7 +88,7 @@ impl Default for PaymentSettings {
 impl PaymentSettings {
     /// The saved settings: the tables of migration 0014 once saved, else the JSON of older
     /// versions, else the defaults (an unreadable JSON or amount falls back to them too).
-    pub fn load(conn: &Connection) -> rusqlite::Result<PaymentSettings> {
+    pub fn load(conn: &dyn Sql) -> Result<PaymentSettings, SqlError> {
         let mut out: PaymentSettings = settings::get(conn, SETTINGS_KEY)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
@@ -122,7 +122,7 @@ impl PaymentSettings {
 
     /// Writes the tables of migration 0014 in one transaction (and retires the JSON of
     /// older versions).
-    pub fn save(&self, conn: &Connection) -> rusqlite::Result<()> {
+    pub fn save(&self, conn: &dyn Sql) -> Result<(), SqlError> {
         let terms = terms_store::TermsRow {
             interest_rate_percent: self.interest_rate_percent.normalize().to_string(),
             recovery_indemnity: self.recovery_indemnity.normalize().to_string(),
@@ -604,21 +604,21 @@ fn compute_row(
 
 /// The payment follow-up of every invoice and credit note of public clients, by number.
 pub fn payment_rows(
-    conn: &Connection,
+    conn: &dyn Sql,
     settings: &PaymentSettings,
     today: NaiveDate,
-) -> rusqlite::Result<Vec<PaymentRow>> {
+) -> Result<Vec<PaymentRow>, SqlError> {
     let facts = load_payment_facts(conn)?;
     Ok(compute_rows(&facts, settings, today))
 }
 
 /// The payment follow-up of one invoice (`None`: not a public client's invoice).
 pub fn payment_row_of(
-    conn: &Connection,
+    conn: &dyn Sql,
     settings: &PaymentSettings,
     number: &str,
     today: NaiveDate,
-) -> rusqlite::Result<Option<PaymentRow>> {
+) -> Result<Option<PaymentRow>, SqlError> {
     let facts = crate::store::payments::load_payment_facts_of(conn, number)?;
     Ok(compute_rows(&facts, settings, today)
         .into_iter()

@@ -5,7 +5,7 @@ use super::tree::{Stage, TrackedInvoice};
 use crate::model::status::InvoiceStatus;
 use crate::model::{InvoiceKind, parse_date, parse_decimal};
 use crate::store::tracking::{self as db, TrackedRow};
-use rusqlite::Connection;
+use crate::store::sql::{Sql, SqlError};
 
 pub use crate::store::tracking::{
     DepositedStatus, FluxError, FluxSummary, HistoryEntry, SyncChange, SyncRun, changes_since,
@@ -13,7 +13,7 @@ pub use crate::store::tracking::{
 };
 
 /// Every invoice of a public client in the ERP mirror with its stage, sorted by number.
-pub fn tracked_invoices(conn: &Connection) -> rusqlite::Result<Vec<TrackedInvoice>> {
+pub fn tracked_invoices(conn: &dyn Sql) -> Result<Vec<TrackedInvoice>, SqlError> {
     Ok(db::tracked_rows(conn)?
         .into_iter()
         .map(|row| {

@@ -18,7 +18,7 @@ use crate::store::payments::{PostalParty, SenderDetails, client_address, sender_
 use chrono::NaiveDate;
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, StringFormat};
-use rusqlite::Connection;
+use crate::store::sql::Sql;
 use rust_decimal::Decimal;
 
 /// A name and the lines of its postal address.
@@ -155,8 +155,6 @@ pub enum RelanceError {
     ErpPaymentUnconfirmed(String, String),
     #[error("la société émettrice {0} est introuvable dans la base")]
     UnknownCompany(String),
-    #[error("erreur de la base de données : {0}")]
-    Sql(#[from] rusqlite::Error),
     #[error("{0}")]
     Store(#[from] crate::store::sql::SqlError),
     #[error("écriture du PDF de la relance impossible : {0}")]
@@ -166,7 +164,7 @@ pub enum RelanceError {
 /// The reminder letter for one invoice, from the database: ERP mirror for the parties,
 /// Chorus Pro tables for the deposit, payments for what is due on `today`.
 pub fn relance_letter(
-    conn: &Connection,
+    conn: &dyn Sql,
     invoice_number: &str,
     settings: &PaymentSettings,
     today: NaiveDate,

@@ -40,7 +40,7 @@ use crate::store::tracking::{
     FluxError, FluxReport, FluxToFollow, HistoryEntry, HistoryUpdate, KnownInvoice, LearntInvoice,
     SyncChange, SyncRun,
 };
-use rusqlite::Connection;
+use crate::store::sql::{Sql, SqlError};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -78,8 +78,6 @@ impl Default for SyncOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("erreur de la base de données pendant la synchronisation : {0}")]
-    Sql(#[from] rusqlite::Error),
     #[error("pendant la synchronisation, {0}")]
     Store(#[from] crate::store::sql::SqlError),
 }
@@ -250,7 +248,7 @@ fn later(a: &str, b: &str) -> bool {
 
 /// Runs one sync of every company's fluxes and invoices.
 pub fn sync(
-    conn: &Connection,
+    conn: &dyn Sql,
     clients: &dyn ClientSource,
     options: &SyncOptions,
     progress: &dyn Progress,
@@ -296,7 +294,7 @@ pub fn sync(
 }
 
 struct Run<'a> {
-    conn: &'a Connection,
+    conn: &'a dyn Sql,
     clients: &'a dyn ClientSource,
     options: &'a SyncOptions,
     progress: &'a dyn Progress,
@@ -562,26 +560,31 @@ impl Run<'_> {
         }
         let at = now();
         let report = flux_report(flux, state, answer, &at);
-        let tx = self.conn.unchecked_transaction()?;
-        let applied = db::apply_flux_report(&*tx, flux.id, &report, &at)?;
-        if !applied.written {
-            // Another session wrote this report first: its changes are its own.
+        let run_id = self.report.run_id;
+        let written = self.conn.transaction(|tx| {
+            let applied = db::apply_flux_report(tx, flux.id, &report, &at)?;
+            if !applied.written {
+                // Another session wrote this report first: its changes are its own.
+                return Ok(None);
+            }
+            let changes: Vec<SyncChange> = applied
+                .rejected
+                .iter()
+                .map(|(number, reason)| SyncChange {
+                    invoice_number: number.clone(),
+                    kind: CHANGE_FLUX_REJECTION.into(),
+                    old_status: String::new(),
+                    new_status: state.code().to_string(),
+                    at: at.clone(),
+                    comment: reason.clone(),
+                })
+                .collect();
+            db::record_changes(tx, run_id, &changes)?;
+            Ok::<_, SqlError>(Some((applied, changes)))
+        })?;
+        let Some((applied, changes)) = written else {
             return Ok(());
-        }
-        let changes: Vec<SyncChange> = applied
-            .rejected
-            .iter()
-            .map(|(number, reason)| SyncChange {
-                invoice_number: number.clone(),
-                kind: CHANGE_FLUX_REJECTION.into(),
-                old_status: String::new(),
-                new_status: state.code().to_string(),
-                at: at.clone(),
-                comment: reason.clone(),
-            })
-            .collect();
-        db::record_changes(&*tx, self.report.run_id, &changes)?;
-        tx.commit()?;
+        };
         self.report.changes.extend(changes);
         self.report.new_rejections.extend(applied.rejected);
         self.report.already_on_chorus.extend(
@@ -717,11 +720,12 @@ impl Run<'_> {
                 at: learnt.deposited_on.clone(),
                 comment: note.clone(),
             };
-            let tx = self.conn.unchecked_transaction()?;
-            db::upsert_learnt(&*tx, std::slice::from_ref(&learnt), &at)?;
-            db::duplicate_found(&*tx, d.journal_id, &chorus_flux, &note, &at)?;
-            db::record_changes(&*tx, self.report.run_id, std::slice::from_ref(&change))?;
-            tx.commit()?;
+            let run_id = self.report.run_id;
+            self.conn.transaction(|tx| {
+                db::upsert_learnt(tx, std::slice::from_ref(&learnt), &at)?;
+                db::duplicate_found(tx, d.journal_id, &chorus_flux, &note, &at)?;
+                db::record_changes(tx, run_id, std::slice::from_ref(&change))
+            })?;
             self.report.invoices_learnt += 1;
             self.report
                 .duplicates_found
@@ -905,10 +909,11 @@ impl Run<'_> {
             return Ok(rows);
         }
         let at = now();
-        let tx = self.conn.unchecked_transaction()?;
-        db::upsert_learnt(&*tx, &learnt, &at)?;
-        db::record_changes(&*tx, self.report.run_id, &changes)?;
-        tx.commit()?;
+        let run_id = self.report.run_id;
+        self.conn.transaction(|tx| {
+            db::upsert_learnt(tx, &learnt, &at)?;
+            db::record_changes(tx, run_id, &changes)
+        })?;
         self.report.invoices_learnt += changes.len();
         Ok(rows)
     }
@@ -1048,10 +1053,12 @@ impl Run<'_> {
             updates.push(update);
         }
         let at = now();
-        let tx = self.conn.unchecked_transaction()?;
-        let added = db::apply_history(&*tx, &updates, &at)?;
-        db::record_changes(&*tx, self.report.run_id, &changes)?;
-        tx.commit()?;
+        let run_id = self.report.run_id;
+        let added = self.conn.transaction(|tx| {
+            let added = db::apply_history(tx, &updates, &at)?;
+            db::record_changes(tx, run_id, &changes)?;
+            Ok::<_, SqlError>(added)
+        })?;
         self.report.history_added += added;
         self.report.statuses_changed += changes.len();
         for c in &changes {

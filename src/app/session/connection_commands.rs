@@ -46,14 +46,14 @@ impl Session {
                     .map_err(|e| format!("la connexion n'a pas été enregistrée : {e}"))?;
             }
             progress.update(0.1, "Test de la connexion à Chorus Pro…");
-            let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+            let store = Store::open(&db).map_err(|e| e.to_string())?;
             let companies =
                 crate::store::erp::load_companies(store.conn()).map_err(|e| e.to_string())?;
             let today = crate::clock::today();
             let check = test_connection(&connector, &db, &companies, today);
             let mut settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
             settings.remember(&check.findings);
-            settings.save(store.conn_mut()).map_err(|e| e.to_string())?;
+            settings.save(store.db()).map_err(|e| e.to_string())?;
             Ok(JobOutput::ConnectionChecked(Box::new(check)))
         });
     }

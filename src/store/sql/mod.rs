@@ -305,6 +305,33 @@ impl dyn Sql + '_ {
         Ok(out)
     }
 
+    /// Runs `work` in a transaction, for work whose errors are the caller's own (a refused
+    /// row, a cancellation): committed if it returns Ok; rolled back on its error, which
+    /// comes back unchanged.
+    pub fn transaction<T, E: From<SqlError>>(
+        &self,
+        mut work: impl FnMut(&dyn Sql) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut outcome: Option<Result<T, E>> = None;
+        let result = self.in_transaction(&mut |tx| match work(tx) {
+            Ok(value) => {
+                outcome = Some(Ok(value));
+                Ok(())
+            }
+            Err(error) => {
+                outcome = Some(Err(error));
+                Err(SqlError::Other("travail annulé".into()))
+            }
+        });
+        match (result, outcome) {
+            (Ok(()), Some(Ok(value))) => Ok(value),
+            (_, Some(Err(error))) => Err(error),
+            // The work was done but the commit failed (or the transaction never began).
+            (Err(error), _) => Err(error.into()),
+            (Ok(()), None) => Err(SqlError::Other("transaction sans résultat".into()).into()),
+        }
+    }
+
     /// The first row, mapped, if any. The query's other rows are still read: use it for a
     /// key lookup or a query with `LIMIT 1`.
     pub fn first_row<T>(
