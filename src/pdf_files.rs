@@ -1,12 +1,12 @@
 //! Examines the invoices' PDF files and remembers each verdict by path, size and
 //! modification time, so that a check run only re-reads the files that changed.
 
-use crate::store::sql::SqlError;
 use crate::checks::PdfState;
 use crate::checks::rules::MAX_PDF_BYTES;
 use crate::progress::Progress;
 use crate::store::Store;
 use crate::store::pdf_verdicts::{self, StoredVerdict};
+use crate::store::sql::SqlError;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -57,7 +57,7 @@ pub fn unchanged(stamps: &[(String, Stamp)]) -> bool {
 }
 
 pub fn load_cache(store: &Store) -> Result<PdfCache, SqlError> {
-    Ok(pdf_verdicts::load_all(store.conn())?)
+    Ok(pdf_verdicts::load_all(store.db())?)
 }
 
 /// The state of every distinct path in `paths`, and the new verdicts to remember.

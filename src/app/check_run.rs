@@ -152,7 +152,7 @@ fn run_full(
     // connection while this one reads the invoices and the remembered PDF verdicts: the
     // reads shared between the two cores about evenly.
     let second = SecondReader::start(store);
-    let conn = store.conn();
+    let conn = store.db();
     let mut data = CheckData::default();
     let companies = erp_db::load_companies(conn)?;
     for c in &companies {
@@ -187,8 +187,8 @@ fn run_full(
     }
     progress.update(0.1, "Lecture de l'annuaire…");
     data.directory = directory_for_clients(store, &data)?;
-    let directory = dir_db::latest_import(store.conn())?;
-    let settings = crate::app::connection::ConnectionSettings::load(store.conn())?;
+    let directory = dir_db::latest_import(store.db())?;
+    let settings = crate::app::connection::ConnectionSettings::load(store.db())?;
     let environment = settings.environment;
 
     tracing::debug!(elapsed = ?started.elapsed(), "directory read");
@@ -207,7 +207,7 @@ fn run_full(
     let (verdicts, to_remember) =
         super::einvoice_checks::apply(&mut checks, &data, format, &remembered);
     tracing::debug!(elapsed = ?started.elapsed(), ?verdicts, "EN 16931 verdicts");
-    add_integration_rejections(store.conn(), &mut checks)?;
+    add_integration_rejections(store.db(), &mut checks)?;
     // The caches are written by the watch's own connection: its own commits do not change
     // the version it reads, anyone else's do.
     let save = |conn: &dyn Sql| -> Result<(), SqlError> {
@@ -274,10 +274,7 @@ fn add_integration_rejections(
 
 /// Only the structures of the public clients, and their services: a few hundred rows
 /// rather than the whole directory.
-fn directory_for_clients(
-    store: &Store,
-    data: &CheckData,
-) -> Result<DirectorySnapshot, SqlError> {
+fn directory_for_clients(store: &Store, data: &CheckData) -> Result<DirectorySnapshot, SqlError> {
     let sirets: HashSet<&str> = data
         .clients
         .values()
@@ -286,9 +283,9 @@ fn directory_for_clients(
         .collect();
     let mut snapshot = DirectorySnapshot::default();
     for siret in sirets {
-        if let Some(structure) = dir_db::find_structure(store.conn(), siret)? {
+        if let Some(structure) = dir_db::find_structure(store.db(), siret)? {
             snapshot.insert_structure(structure);
-            for service in dir_db::services_of(store.conn(), siret)? {
+            for service in dir_db::services_of(store.db(), siret)? {
                 snapshot.insert_service(service);
             }
         }
@@ -324,9 +321,9 @@ impl SecondReader {
 
 fn read_second(store: &Store) -> SecondRead {
     let started = Instant::now();
-    let lines = erp_db::all_lines(store.conn())?;
+    let lines = erp_db::all_lines(store.db())?;
     tracing::debug!(elapsed = ?started.elapsed(), "lines read (second connection)");
-    let verdicts = crate::store::einvoice_verdicts::load_all(store.conn())?;
+    let verdicts = crate::store::einvoice_verdicts::load_all(store.db())?;
     tracing::debug!(elapsed = ?started.elapsed(), "verdicts read (second connection)");
     Ok((lines, verdicts))
 }

@@ -327,7 +327,7 @@ mod tests {
             structure_id: None,
             password_expires_on: None,
         });
-        settings.save(store.conn()).unwrap();
+        settings.save(store.db()).unwrap();
         secrets
             .set(
                 &client_secret_key(settings.environment),
@@ -340,9 +340,9 @@ mod tests {
                 &Secret::new("pw"),
             )
             .unwrap();
-        let loaded = ConnectionSettings::load(store.conn()).unwrap();
+        let loaded = ConnectionSettings::load(store.db()).unwrap();
         assert_eq!(loaded, settings);
-        let json = settings::get(store.conn(), SETTINGS_KEY).unwrap().unwrap();
+        let json = settings::get(store.db(), SETTINGS_KEY).unwrap().unwrap();
         assert!(!json.contains("very-secret") && !json.contains("\"pw\""));
         let c = resolve(&loaded, &secrets, "SIEGE", None, &Overrides::none()).unwrap();
         assert_eq!(c.api_base, "https://sandbox-api.piste.gouv.fr");

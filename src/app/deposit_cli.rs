@@ -32,7 +32,7 @@ pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
         bail!("la base {} n'existe pas", db.display());
     }
     let mut store = Store::open(db)?;
-    let settings = ConnectionSettings::load(store.conn())?;
+    let settings = ConnectionSettings::load(store.db())?;
     // Only conformant invoices leave, whatever was asked.
     let report = run_checks(&mut store, &Silent)?;
     let conformant: std::collections::HashSet<&str> = report

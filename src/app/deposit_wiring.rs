@@ -210,7 +210,7 @@ impl ExchangeLog for SqliteExchangeLog {
             response_json: e.response_body.clone(),
             error: e.transport_error.clone().unwrap_or_default(),
         };
-        if let Err(err) = record_exchange(store.conn(), &row) {
+        if let Err(err) = record_exchange(store.db(), &row) {
             tracing::warn!("échange non journalisé : {err}");
         }
     }
@@ -233,7 +233,7 @@ pub fn start_embedded_sandbox(db: &Path) -> Result<SandboxHandle, String> {
     ));
     // The demonstration's technical account is attached to every invoicing company.
     let suppliers = Store::open(db)
-        .and_then(|store| Ok(crate::store::erp::load_companies(store.conn())?))
+        .and_then(|store| Ok(crate::store::erp::load_companies(store.db())?))
         .map(|companies| {
             companies
                 .into_iter()
@@ -296,7 +296,7 @@ impl Connector {
 
     pub fn settings(&self, db: &Path) -> Result<ConnectionSettings, String> {
         let store = Store::open(db).map_err(|e| e.to_string())?;
-        ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())
+        ConnectionSettings::load(store.db()).map_err(|e| e.to_string())
     }
 
     /// Where a deposit with these settings goes, as the confirmation says it.

@@ -36,7 +36,7 @@ pub fn load_document(
     store: &Store,
     invoice_number: &str,
 ) -> Result<InvoiceDocument, DocumentError> {
-    let conn = store.conn();
+    let conn = store.db();
     let number = invoice_number.trim();
     let invoice = erp::load_invoice(conn, number)?
         .ok_or_else(|| DocumentError::UnknownInvoice(number.to_string()))?;

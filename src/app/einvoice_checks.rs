@@ -8,11 +8,11 @@
 //! invoice, its lines, both parties, the billing data, the PDF, the preceding invoice's
 //! date, the format and the build's rules): a re-check of unchanged invoices costs a lookup.
 
-use crate::store::sql::{Sql, SqlError};
 use crate::app::documents::{attachment_of, document_from};
 use crate::checks::{Anomaly, CheckData, InvoiceCheck};
 use crate::einvoice::{Finding, Format};
 use crate::store::einvoice_verdicts::{self, StoredVerdict};
+use crate::store::sql::{Sql, SqlError};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -104,10 +104,7 @@ pub fn apply(
 }
 
 /// Saves what `apply` gave back.
-pub fn remember(
-    conn: &dyn Sql,
-    verdicts: &[(String, StoredVerdict)],
-) -> Result<(), SqlError> {
+pub fn remember(conn: &dyn Sql, verdicts: &[(String, StoredVerdict)]) -> Result<(), SqlError> {
     let rows: Vec<(&str, &StoredVerdict)> = verdicts.iter().map(|(n, v)| (n.as_str(), v)).collect();
     Ok(einvoice_verdicts::save_all(conn, &rows)?)
 }

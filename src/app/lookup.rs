@@ -39,10 +39,10 @@ pub fn lookup_siret(
 ) -> Result<Option<StructureEntry>, LookupError> {
     let siret = parse_lookup_siret(input)?;
     let identifier = siret.as_str();
-    let Some(structure) = dir_db::find_structure(store.conn(), identifier)? else {
+    let Some(structure) = dir_db::find_structure(store.db(), identifier)? else {
         return Ok(None);
     };
-    let services = dir_db::services_of(store.conn(), identifier)?
+    let services = dir_db::services_of(store.db(), identifier)?
         .into_iter()
         .filter(|s| s.active || !only_active_services)
         .collect();

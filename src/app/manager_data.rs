@@ -7,13 +7,13 @@ use super::connection_test::{Level, PASSWORD_REMINDER_DAYS, password_expiry_text
 use super::manager_view::InvoiceFacts;
 use crate::model::status::InvoiceStatus;
 use crate::store::settings;
+use crate::store::sql::{Sql, SqlError};
 use crate::store::tracking::{FluxError, FluxSummary, HistoryEntry, SyncChange, SyncRun};
 use crate::tracking::follow_up::{ClientFollowUp, client_follow_up};
 use crate::tracking::payments::{PaymentRow, PaymentSettings, payment_rows};
 use crate::tracking::queries;
 use crate::tracking::tree::{Stage, TrackedInvoice};
 use chrono::NaiveDate;
-use crate::store::sql::{Sql, SqlError};
 use std::collections::HashSet;
 
 /// The sync run the user last saw the changes of (app_settings).

@@ -24,8 +24,8 @@ pub fn run(db: &Path, invoice: &str, out: &Path, date: Option<&str>) -> Result<S
     }
     let today = letter_date(date)?;
     let store = Store::open(db)?;
-    let settings = PaymentSettings::load(store.conn())?;
-    let letter = relance_letter(store.conn(), invoice, &settings, today)?;
+    let settings = PaymentSettings::load(store.db())?;
+    let letter = relance_letter(store.db(), invoice, &settings, today)?;
     let bytes = relance_pdf(&letter)?;
     std::fs::write(out, &bytes)
         .with_context(|| format!("écriture du fichier {} impossible", out.display()))?;

@@ -16,17 +16,17 @@ use crate::chorus::factures::{
 use crate::chorus::transverses::AjouterFichierRequest;
 use crate::chorus::{ChorusClient, ChorusError};
 use crate::model::status::InvoiceStatus;
+use crate::sql_params;
 use crate::store::Store;
 use crate::store::directory::{find_structure, services_of};
 use crate::store::erp::{load_invoice, load_references};
 use crate::store::returned as db;
+use crate::store::sql::Sql;
 use crate::tracking::returned::{
     AttachmentInfo, MAX_ATTACHMENT_BYTES, ReturnedAction, STATUS_AFTER_COMPLETE,
     STATUS_AFTER_RECYCLE, STATUS_REJECTED, attachment_extension, check_completion, check_recycle,
     mime_type,
 };
-use crate::sql_params;
-use crate::store::sql::Sql;
 use std::path::PathBuf;
 
 pub use crate::store::returned::{ActionRow, CreditNoteDueRow, ReturnedRow};
@@ -372,7 +372,7 @@ pub fn recycle(
     comment: Option<&str>,
 ) -> Result<ActionOutcome, ReturnedError> {
     let action = ReturnedAction::Recycle;
-    let conn = store.conn();
+    let conn = store.db();
     let link = tracked(conn, invoice_number, action)?;
     let cpp_id = link
         .cpp_id
@@ -457,7 +457,7 @@ pub fn complete(
     comment: &str,
 ) -> Result<ActionOutcome, ReturnedError> {
     let action = ReturnedAction::Complete;
-    let conn = store.conn();
+    let conn = store.db();
     let link = tracked(conn, invoice_number, action)?;
     let cpp_id = link
         .cpp_id
@@ -606,10 +606,7 @@ pub fn rejection_reason(
 
 /// Marks a rejected invoice « à annuler par un avoir et à refacturer » in the local mirror,
 /// for the ERP. False if it already was (nothing written twice).
-pub fn mark_for_credit_note(
-    conn: &dyn Sql,
-    invoice_number: &str,
-) -> Result<bool, ReturnedError> {
+pub fn mark_for_credit_note(conn: &dyn Sql, invoice_number: &str) -> Result<bool, ReturnedError> {
     let action = ReturnedAction::CreditNote;
     tracked(conn, invoice_number, action)?;
     let reason = rejection_reason(conn, invoice_number)?.unwrap_or_default();
@@ -662,10 +659,7 @@ pub struct ActionEntry {
 }
 
 /// The actions taken on an invoice, oldest first.
-pub fn actions_of(
-    conn: &dyn Sql,
-    invoice_number: &str,
-) -> Result<Vec<ActionEntry>, ReturnedError> {
+pub fn actions_of(conn: &dyn Sql, invoice_number: &str) -> Result<Vec<ActionEntry>, ReturnedError> {
     Ok(db::actions_of(conn, invoice_number)?
         .into_iter()
         .map(|row| {
@@ -713,11 +707,11 @@ mod tests {
     #[test]
     fn a_rejected_invoice_is_marked_once_with_its_reason() {
         let store = store_with("F0001", "REJETEE");
-        let conn = store.conn();
+        let conn = store.db();
         conn.execute(
             "INSERT INTO status_history (invoice_number, status, at, comment)
              VALUES ('F0001', 'REJETEE', '2026-11-20T10:00:00', 'Montant erroné')",
-            [],
+            &[],
         )
         .unwrap();
         assert_eq!(
@@ -739,12 +733,12 @@ mod tests {
     #[test]
     fn actions_need_the_right_status() {
         let store = store_with("F0002", "MISE_A_DISPOSITION");
-        let err = mark_for_credit_note(store.conn(), "F0002").unwrap_err();
+        let err = mark_for_credit_note(store.db(), "F0002").unwrap_err();
         assert!(err.to_string().contains("« Mise à disposition »"), "{err}");
         assert!(err.to_string().contains("« Rejetée »"), "{err}");
-        let err = mark_for_credit_note(store.conn(), "F9999").unwrap_err();
+        let err = mark_for_credit_note(store.db(), "F9999").unwrap_err();
         assert_eq!(err, ReturnedError::NotTracked("F9999".into()));
-        assert!(credit_notes_due(store.conn()).unwrap().is_empty());
+        assert!(credit_notes_due(store.db()).unwrap().is_empty());
     }
 
     #[test]
@@ -778,9 +772,9 @@ mod tests {
         assert_eq!(failure_kind(&quota), FailureKind::NotSent);
 
         let store = store_with("F0004", "SUSPENDUE");
-        let id = db::begin_action(store.conn(), "F0004", "COMPLETER", "t", "d").unwrap();
+        let id = db::begin_action(store.db(), "F0004", "COMPLETER", "t", "d").unwrap();
         let err = failed(
-            store.conn(),
+            store.db(),
             id,
             ReturnedAction::Complete,
             "F0004",
@@ -792,10 +786,10 @@ mod tests {
                 .starts_with("Complément de F0004 : résultat inconnu"),
             "{err}"
         );
-        let t = actions_of(store.conn(), "F0004").unwrap();
+        let t = actions_of(store.db(), "F0004").unwrap();
         assert!(t[0].result.starts_with("Résultat inconnu : "), "{t:?}");
         let err = failed(
-            store.conn(),
+            store.db(),
             id,
             ReturnedAction::Recycle,
             "F0004",
@@ -812,11 +806,11 @@ mod tests {
     #[test]
     fn an_unfinished_action_shows_as_unknown() {
         let store = store_with("F0003", "A_RECYCLER");
-        let id = db::begin_action(store.conn(), "F0003", "RECYCLER", "t", "d").unwrap();
-        let t = actions_of(store.conn(), "F0003").unwrap();
+        let id = db::begin_action(store.db(), "F0003", "RECYCLER", "t", "d").unwrap();
+        let t = actions_of(store.db(), "F0003").unwrap();
         assert!(t[0].result.contains("inconnu"));
-        db::finish_action(store.conn(), id, "boom").unwrap();
-        let t = actions_of(store.conn(), "F0003").unwrap();
+        db::finish_action(store.db(), id, "boom").unwrap();
+        let t = actions_of(store.db(), "F0003").unwrap();
         assert_eq!(t[0].result, "Échec : boom");
     }
 }

@@ -589,7 +589,7 @@ impl Session {
         self.query(move |store| {
             let version = base.version();
             let result = crate::store::directory::search_structures(
-                store.conn(),
+                store.db(),
                 &query,
                 only_active,
                 DIRECTORY_PAGE_SIZE,
@@ -634,7 +634,7 @@ impl Session {
     pub fn load_extras(&mut self, number: String) {
         self.extras = None;
         self.query(move |store| {
-            let conn = store.conn();
+            let conn = store.db();
             let result = crate::store::erp::lines_of(conn, &number)
                 .and_then(|lines| {
                     let payments = crate::store::erp::payments_of(conn, &number)?;

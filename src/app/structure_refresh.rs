@@ -80,7 +80,7 @@ pub fn refresh_structure(
         })
         .map_err(|e| e.to_string())?;
 
-    let previous = dir_db::find_structure(store.conn(), &identifier).map_err(|e| e.to_string())?;
+    let previous = dir_db::find_structure(store.db(), &identifier).map_err(|e| e.to_string())?;
     let was_new = previous.is_none();
     let previous = previous.unwrap_or_default();
     let rules = detail.parametres.unwrap_or_default();
@@ -136,7 +136,7 @@ pub fn refresh_structure(
             rows.push(service);
         }
     }
-    dir_db::replace_structure(store.conn(), &structure, &rows).map_err(|e| e.to_string())?;
+    dir_db::replace_structure(store.db(), &structure, &rows).map_err(|e| e.to_string())?;
     Ok(RefreshedStructure {
         identifier,
         name: structure.name,

@@ -41,7 +41,7 @@ pub fn sync_database(
     if let Some(budget) = super::deposit_wiring::duration_override("CHORUS_DEPOT_SYNC_BUDGET_MS") {
         options.budget = budget;
     }
-    let mut report = crate::tracking::sync(store.conn(), &clients, &options, progress)
+    let mut report = crate::tracking::sync(store.db(), &clients, &options, progress)
         .map_err(|e| e.to_string())?;
     report.verified_deposits = verified
         .into_iter()
@@ -61,15 +61,15 @@ pub fn sync_database(
 /// The technical passwords' expiry dates, read again at each sync for the reminder 15
 /// days ahead. Best effort: a failure here is no failure of the sync.
 fn remember_password_expiry(connector: &Connector, db: &Path, store: &Store) {
-    let companies = match crate::store::erp::load_companies(store.conn()) {
+    let companies = match crate::store::erp::load_companies(store.db()) {
         Ok(c) => c,
         Err(_) => return,
     };
     let today = crate::clock::today();
     let findings = super::connection_test::account_findings(connector, db, &companies, today);
-    let saved = super::connection::ConnectionSettings::load(store.conn()).and_then(|mut s| {
+    let saved = super::connection::ConnectionSettings::load(store.db()).and_then(|mut s| {
         s.remember(&findings);
-        s.save(store.conn())
+        s.save(store.db())
     });
     if let Err(e) = saved {
         tracing::warn!("dates d'expiration des mots de passe non enregistrées : {e}");
@@ -98,7 +98,7 @@ pub fn run_status(db: &Path, json: bool) -> Result<ExitCode> {
         bail!("la base {} n'existe pas", db.display());
     }
     let store = Store::open(db)?;
-    let rows = crate::store::tracking::deposited_statuses(store.conn())?;
+    let rows = crate::store::tracking::deposited_statuses(store.db())?;
     let text = if json {
         format!("{}\n", status_json(&rows))
     } else {

@@ -47,7 +47,7 @@ pub(super) fn forget_older_demo(store: &mut Store, marker: &str) -> Result<bool,
         path: path.clone(),
         source,
     };
-    let previous = crate::store::settings::get(store.conn(), crate::store::settings::DEMO_MARKER)
+    let previous = crate::store::settings::get(store.db(), crate::store::settings::DEMO_MARKER)
         .map_err(clear_error)?;
     if previous.as_deref().is_none_or(|p| p == marker) {
         return Ok(false);

@@ -455,11 +455,12 @@ pub fn write_demo(
         DirectoryImportError::Cancelled => DemoError::Cancelled,
         other => DemoError::DirectoryImport(other),
     })?;
-    crate::store::settings::set(store.conn(), crate::store::settings::DEMO_MARKER, &marker)
-        .map_err(|source| DemoError::Clear {
+    crate::store::settings::set(store.db(), crate::store::settings::DEMO_MARKER, &marker).map_err(
+        |source| DemoError::Clear {
             path: db_path.to_path_buf(),
             source: source.into(),
-        })?;
+        },
+    )?;
     progress.update(1.0, "Base de démonstration prête");
     Ok(summary(
         &generated,

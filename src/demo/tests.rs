@@ -172,7 +172,7 @@ fn write_and_check(invoices: usize, seed: u64) -> (DemoSummary, Store, tempfile:
 #[test]
 fn a_small_demo_loads_and_every_plant_gives_its_anomaly() {
     let (summary, store, tmp) = write_and_check(300, 42);
-    let counts = erp_store::counts(store.conn()).unwrap();
+    let counts = erp_store::counts(store.db()).unwrap();
     assert_eq!(counts.invoices, 300);
     assert_eq!(counts.companies, 2);
     assert_eq!(counts.clients, 170);
@@ -182,7 +182,7 @@ fn a_small_demo_loads_and_every_plant_gives_its_anomaly() {
         counts.markets > 100 && counts.references > 300,
         "{counts:?}"
     );
-    let directory = dir_store::latest_import(store.conn()).unwrap().unwrap();
+    let directory = dir_store::latest_import(store.db()).unwrap().unwrap();
     assert_eq!(
         directory.export_date,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
@@ -252,7 +252,7 @@ fn rerunning_replaces_the_previous_demo() {
     )
     .unwrap();
     let store = Store::open(&db).unwrap();
-    let counts = erp_store::counts(store.conn()).unwrap();
+    let counts = erp_store::counts(store.db()).unwrap();
     assert_eq!(counts.invoices, 120);
     assert_eq!(counts.payments, summary.payments);
     assert_eq!(
@@ -276,7 +276,7 @@ fn rerunning_replaces_the_previous_demo() {
         first
     );
     let store = Store::open(&db).unwrap();
-    assert_eq!(erp_store::counts(store.conn()).unwrap().invoices, 250);
+    assert_eq!(erp_store::counts(store.db()).unwrap().invoices, 250);
 }
 
 struct CancelAfter(AtomicUsize, usize);

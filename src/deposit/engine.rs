@@ -178,11 +178,11 @@ fn prepare(
             r.note
         ));
     }
-    Ok(deposits::not_to_resend(store.conn())?.into_iter().collect())
+    Ok(deposits::not_to_resend(store.db())?.into_iter().collect())
 }
 
 fn blocked_outcome(store: &Store, number: &str) -> Result<Outcome, DepositError> {
-    Ok(match deposits::active_entry(store.conn(), number)? {
+    Ok(match deposits::active_entry(store.db(), number)? {
         Some(e) if e.state == JournalState::Uncertain || e.state == JournalState::InProgress => {
             Outcome::ToVerify(if e.error.is_empty() {
                 "dépôt précédent sans réponse".into()
@@ -209,7 +209,7 @@ struct FluxToKeep<'a> {
 fn record_flux(store: &Store, f: FluxToKeep<'_>) -> Result<(i64, PathBuf), DepositError> {
     let path = keep(&flux_dir(store.path()), f.file_name, f.bytes).map_err(DepositError::Files)?;
     let id = deposits::insert_flux(
-        store.conn(),
+        store.db(),
         &NewFlux {
             company_code: f.company_code.to_string(),
             mode: f.mode,
@@ -241,7 +241,7 @@ fn send_flux(
     bytes: &[u8],
     syntax: &str,
 ) -> Result<Vec<Outcome>, DepositError> {
-    let conn = store.conn();
+    let conn = store.db();
     let answer = match gateway.deposit_flux(company_code, file_name, bytes, syntax) {
         Ok(number) if number.trim().is_empty() => Err(DepositFailure::Unknown(
             "Chorus Pro a accepté le dépôt sans donner de numéro de flux".into(),
@@ -411,8 +411,8 @@ pub fn run_sequential(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let Some(journal_id) = deposits::begin(store.conn(), number, flux_id, &now())? else {
-            deposits::flux_failed(store.conn(), flux_id, "ECHEC", "déjà déposée")?;
+        let Some(journal_id) = deposits::begin(store.db(), number, flux_id, &now())? else {
+            deposits::flux_failed(store.db(), flux_id, "ECHEC", "déjà déposée")?;
             report.push(number, &shown, Outcome::AlreadyDeposited);
             continue;
         };
@@ -602,12 +602,11 @@ pub fn send_lots(
         // All the archive's invoices are claimed, or none: the file cannot leave without
         // an invoice another session (a second window, another PC) deposited since it was
         // generated — that invoice would reach Chorus Pro twice.
-        let journal = match deposits::begin_all(store.conn(), &flux.invoices, flux.flux_id, &now())?
-        {
+        let journal = match deposits::begin_all(store.db(), &flux.invoices, flux.flux_id, &now())? {
             deposits::FluxClaim::Claimed(journal) => journal,
             deposits::FluxClaim::Taken(taken) => {
                 let why = lot_overtaken_reason(&taken);
-                deposits::fluxes_abandoned(store.conn(), &[flux.flux_id], &why)?;
+                deposits::fluxes_abandoned(store.db(), &[flux.flux_id], &why)?;
                 report.notices.push(format!("{file_name} : {why}"));
                 for n in &flux.invoices {
                     let outcome = if taken.contains(n) {

@@ -1,9 +1,9 @@
 //! Resolving deposits whose outcome is unknown, before anything is sent again.
 
 use super::Gateway;
-use crate::store::sql::SqlError;
 use crate::store::Store;
 use crate::store::deposits::{self, FluxNumbering, JournalState};
+use crate::store::sql::SqlError;
 use chrono::{DateTime, Local};
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ pub fn reconcile(
     gateway: &dyn Gateway,
     uncertain_after: Duration,
 ) -> Result<Vec<Resolution>, SqlError> {
-    let conn = store.conn();
+    let conn = store.db();
     let mut resolutions = Vec::new();
     for entry in deposits::unresolved(conn)? {
         // Chorus Pro no longer answers: the rest stays « à vérifier », untouched, for the

@@ -32,7 +32,7 @@ pub fn verify_prepared(
             )),
         }
         for (number, expected) in flux.invoices.iter().zip(&flux.file_sha256) {
-            match deposits::active_entry(store.conn(), number) {
+            match deposits::active_entry(store.db(), number) {
                 Ok(Some(_)) => {
                     reasons.push(format!("la facture {number} a été déposée entre-temps"));
                     continue;

@@ -8,9 +8,9 @@ use crate::model::{
     Payment, ReferenceKind, VatCategory,
 };
 use crate::store::erp as db;
+use crate::store::sql::Sql;
 use crate::tabular::{Cells, Col, CsvSheet, TabularError};
 use csv::StringRecord;
-use crate::store::sql::Sql;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 

@@ -30,11 +30,11 @@ use crate::model::{InvoiceKind, format_date};
 use crate::store::payment_terms as terms_store;
 use crate::store::payments::{PaymentFacts, load_payment_facts};
 use crate::store::settings;
+use crate::store::sql::{Sql, SqlError};
 use crate::tracking::payment_terms::{
     BuyerCategory, CategorySource, ClientTerms, deduce_category, due_date,
 };
 use chrono::NaiveDate;
-use crate::store::sql::{Sql, SqlError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -1077,7 +1077,7 @@ mod tests {
 
         let store = crate::store::Store::open_in_memory().unwrap();
         assert_eq!(
-            PaymentSettings::load(store.conn()).unwrap(),
+            PaymentSettings::load(store.db()).unwrap(),
             PaymentSettings::default()
         );
         let mut s = PaymentSettings {
@@ -1087,8 +1087,8 @@ mod tests {
         s.delay_by_client.insert("C002".into(), 50);
         s.category_by_client
             .insert("C003".into(), BuyerCategory::PublicHealth);
-        s.save(store.conn()).unwrap();
-        assert_eq!(PaymentSettings::load(store.conn()).unwrap(), s);
+        s.save(store.db()).unwrap();
+        assert_eq!(PaymentSettings::load(store.db()).unwrap(), s);
 
         s.payment_delay_days = 0;
         s.interest_rate_percent = dec("-1");
@@ -1099,19 +1099,19 @@ mod tests {
     fn an_older_base_keeps_its_json_settings_until_the_first_save() {
         let store = crate::store::Store::open_in_memory().unwrap();
         settings::set(
-            store.conn(),
+            store.db(),
             SETTINGS_KEY,
             r#"{"payment_delay_days":45,"delay_by_client":{"C009":20},"interest_rate_percent":"12.5"}"#,
         )
         .unwrap();
-        let old = PaymentSettings::load(store.conn()).unwrap();
+        let old = PaymentSettings::load(store.db()).unwrap();
         assert_eq!(old.payment_delay_days, 45);
         assert_eq!(old.terms_for("C009", "Commune").delay_days, 20);
         assert_eq!(old.interest_rate_percent, dec("12.5"));
         let mut new = old.clone();
         new.delay_by_client.clear();
-        new.save(store.conn()).unwrap();
-        let read = PaymentSettings::load(store.conn()).unwrap();
+        new.save(store.db()).unwrap();
+        let read = PaymentSettings::load(store.db()).unwrap();
         assert_eq!(
             read, new,
             "the removed override does not come back from the JSON"

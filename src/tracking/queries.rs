@@ -4,8 +4,8 @@
 use super::tree::{Stage, TrackedInvoice};
 use crate::model::status::InvoiceStatus;
 use crate::model::{InvoiceKind, parse_date, parse_decimal};
-use crate::store::tracking::{self as db, TrackedRow};
 use crate::store::sql::{Sql, SqlError};
+use crate::store::tracking::{self as db, TrackedRow};
 
 pub use crate::store::tracking::{
     DepositedStatus, FluxError, FluxSummary, HistoryEntry, SyncChange, SyncRun, changes_since,

@@ -15,10 +15,10 @@ use super::payments::{PaymentRow, PaymentSettings, PaymentState, payment_rows};
 use crate::model::{format_date, format_money};
 use crate::pdf_page::{win_ansi, wrap};
 use crate::store::payments::{PostalParty, SenderDetails, client_address, sender_of};
+use crate::store::sql::Sql;
 use chrono::NaiveDate;
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, StringFormat};
-use crate::store::sql::Sql;
 use rust_decimal::Decimal;
 
 /// A name and the lines of its postal address.

@@ -35,12 +35,12 @@ use crate::chorus::{ChorusClient, ChorusError, FluxState, FluxSyntax};
 use crate::model::counted;
 use crate::model::status::InvoiceStatus;
 use crate::progress::Progress;
+use crate::store::sql::{Sql, SqlError};
 use crate::store::tracking::{
     self as db, CHANGE_ALREADY_ON_CHORUS, CHANGE_FLUX_REJECTION, CHANGE_IDENTIFIER, CHANGE_STATUS,
     FluxError, FluxReport, FluxToFollow, HistoryEntry, HistoryUpdate, KnownInvoice, LearntInvoice,
     SyncChange, SyncRun,
 };
-use crate::store::sql::{Sql, SqlError};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -1475,7 +1475,7 @@ mod tests {
         let store = crate::store::Store::open_in_memory().unwrap();
         for i in 0..30 {
             let id = deposits::insert_flux(
-                store.conn(),
+                store.db(),
                 &NewFlux {
                     company_code: "S".into(),
                     mode: FluxMode::Sequential,
@@ -1489,7 +1489,7 @@ mod tests {
                 },
             )
             .unwrap();
-            deposits::flux_sent(store.conn(), id, &format!("CPP{i}"), "t").unwrap();
+            deposits::flux_sent(store.db(), id, &format!("CPP{i}"), "t").unwrap();
         }
         // A port nobody listens on.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -1515,7 +1515,7 @@ mod tests {
         )
         .unwrap();
         let report = sync(
-            store.conn(),
+            store.db(),
             &Clients::single(client),
             &SyncOptions::default(),
             &crate::progress::Silent,
@@ -1532,7 +1532,7 @@ mod tests {
             "{:?}",
             report.errors
         );
-        assert_eq!(db::fluxes_to_check(store.conn()).unwrap().len(), 30);
+        assert_eq!(db::fluxes_to_check(store.db()).unwrap().len(), 30);
     }
 
     #[test]

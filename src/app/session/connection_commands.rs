@@ -48,10 +48,10 @@ impl Session {
             progress.update(0.1, "Test de la connexion à Chorus Pro…");
             let store = Store::open(&db).map_err(|e| e.to_string())?;
             let companies =
-                crate::store::erp::load_companies(store.conn()).map_err(|e| e.to_string())?;
+                crate::store::erp::load_companies(store.db()).map_err(|e| e.to_string())?;
             let today = crate::clock::today();
             let check = test_connection(&connector, &db, &companies, today);
-            let mut settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
+            let mut settings = ConnectionSettings::load(store.db()).map_err(|e| e.to_string())?;
             settings.remember(&check.findings);
             settings.save(store.db()).map_err(|e| e.to_string())?;
             Ok(JobOutput::ConnectionChecked(Box::new(check)))
@@ -81,7 +81,7 @@ impl Session {
 }
 
 fn connection_view(store: &Store, db: &Path) -> Result<ConnectionView, String> {
-    let settings = ConnectionSettings::load(store.conn()).map_err(|e| e.to_string())?;
+    let settings = ConnectionSettings::load(store.db()).map_err(|e| e.to_string())?;
     let secrets = SecretStore::open(secrets_file(db));
     let env = settings.environment;
     let stored = |key: &str| secrets.get(key).map(|v| v.is_some_and(|s| !s.is_empty()));
@@ -119,8 +119,5 @@ fn save(db: &Path, changes: &ConnectionChanges) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let store = Store::open(db).map_err(|e| e.to_string())?;
-    changes
-        .settings
-        .save(store.conn())
-        .map_err(|e| e.to_string())
+    changes.settings.save(store.db()).map_err(|e| e.to_string())
 }

@@ -116,7 +116,7 @@ impl Session {
             .map(|r| format!("abandonné avant l'envoi : {r}"))
             .unwrap_or_else(|| "abandonné avant l'envoi : flux généré de nouveau".into());
         self.query(move |store| {
-            match crate::store::deposits::fluxes_abandoned(store.conn(), &ids, &why) {
+            match crate::store::deposits::fluxes_abandoned(store.db(), &ids, &why) {
                 Ok(()) => Reply::Nothing,
                 Err(e) => Reply::Notice(super::Notice {
                     error: true,
@@ -223,7 +223,7 @@ impl Session {
                     ) {
                         let ids: Vec<i64> = lot.fluxes.iter().map(|f| f.flux_id).collect();
                         let _ = crate::store::deposits::fluxes_abandoned(
-                            store.conn(),
+                            store.db(),
                             &ids,
                             &format!("abandonné avant l'envoi : {why}"),
                         );
@@ -282,7 +282,7 @@ impl Session {
         self.start_job(JobKind::SaveSettings, move |_| {
             let store = Store::open(&db).map_err(|e| e.to_string())?;
             let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            crate::store::overrides::record(store.conn(), &number, code.as_str(), &now)
+            crate::store::overrides::record(store.db(), &number, code.as_str(), &now)
                 .map_err(|e| e.to_string())?;
             Ok(JobOutput::NeedsRecheck(format!(
                 "Facture {number} : dépôt autorisé malgré « {} »",

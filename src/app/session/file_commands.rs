@@ -292,10 +292,10 @@ impl Session {
             SaveWhat::Relance(number) => self.query(move |store| {
                 let today = crate::clock::today();
                 let made = (|| -> Result<(), String> {
-                    let settings = crate::tracking::payments::PaymentSettings::load(store.conn())
+                    let settings = crate::tracking::payments::PaymentSettings::load(store.db())
                         .map_err(|e| e.to_string())?;
                     let letter = crate::tracking::relance::relance_letter(
-                        store.conn(),
+                        store.db(),
                         &number,
                         &settings,
                         today,

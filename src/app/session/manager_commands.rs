@@ -35,7 +35,7 @@ impl Session {
             let version = base.version();
             Reply::Manager(
                 version,
-                Box::new(manager_data::load(store.conn(), &anomalous, today)),
+                Box::new(manager_data::load(store.db(), &anomalous, today)),
             )
         });
     }
@@ -87,7 +87,7 @@ impl Session {
         self.timeline = None;
         self.timeline_number = Some(number.clone());
         self.query(move |store| {
-            Reply::Timeline(Box::new(manager_data::timeline(store.conn(), &number)))
+            Reply::Timeline(Box::new(manager_data::timeline(store.db(), &number)))
         });
     }
 
@@ -107,7 +107,7 @@ impl Session {
             *data = std::sync::Arc::new(seen);
         }
         self.query(
-            move |store| match manager_data::mark_seen(store.conn(), run) {
+            move |store| match manager_data::mark_seen(store.db(), run) {
                 Ok(()) => Reply::Nothing,
                 Err(e) => Reply::Notice(Notice {
                     error: true,
@@ -120,7 +120,7 @@ impl Session {
     /// The raw JSON of a flux's latest report, shown in a window.
     pub fn load_raw_report(&mut self, flux_number: String) {
         self.query(move |store| {
-            let text = match manager_data::raw_flux_report(store.conn(), &flux_number) {
+            let text = match manager_data::raw_flux_report(store.db(), &flux_number) {
                 Ok(Some(json)) => pretty(&json),
                 Ok(None) => format!(
                     "Aucun compte rendu du flux {flux_number} n'a encore été lu : \

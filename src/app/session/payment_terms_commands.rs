@@ -24,7 +24,7 @@ impl Session {
             }
             let store = Store::open(&db).map_err(|e| e.to_string())?;
             settings
-                .save(store.conn())
+                .save(store.db())
                 .map(|()| JobOutput::PaymentTermsSaved)
                 .map_err(|e| format!("les délais de paiement n'ont pas été enregistrés : {e}"))
         });
@@ -34,8 +34,8 @@ impl Session {
 fn payment_terms_view(store: &Store) -> Result<PaymentTermsView, String> {
     let read =
         |e: &dyn std::fmt::Display| format!("lecture des délais de paiement impossible : {e}");
-    let settings = PaymentSettings::load(store.conn()).map_err(|e| read(&e))?;
-    let mut clients: Vec<(String, String)> = crate::store::erp::load_clients(store.conn())
+    let settings = PaymentSettings::load(store.db()).map_err(|e| read(&e))?;
+    let mut clients: Vec<(String, String)> = crate::store::erp::load_clients(store.db())
         .map_err(|e| read(&e))?
         .into_iter()
         .filter(|c| c.client_type == ClientType::Public)

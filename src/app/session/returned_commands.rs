@@ -22,7 +22,7 @@ pub struct RecycleSetup {
 impl Session {
     pub fn load_recycle_setup(&mut self, number: String) {
         self.query(move |store| {
-            let setup = returned::recycle_form(store.conn(), &number)
+            let setup = returned::recycle_form(store.db(), &number)
                 .map(|original| RecycleSetup {
                     invoice_number: number.clone(),
                     original,
@@ -36,7 +36,7 @@ impl Session {
     /// dialog's checks as the user types.
     pub fn load_recycle_directory(&mut self, siret: String) {
         self.query(move |store| {
-            let snapshot = returned::directory_for(store.conn(), &siret).unwrap_or_default();
+            let snapshot = returned::directory_for(store.db(), &siret).unwrap_or_default();
             Reply::RecycleDirectory(siret, Box::new(snapshot))
         });
     }
@@ -95,7 +95,7 @@ impl Session {
     /// « À annuler par un avoir et à refacturer » for a rejected invoice.
     pub fn mark_for_credit_note(&mut self, number: String) {
         self.query(move |store| {
-            let text = match returned::mark_for_credit_note(store.conn(), &number) {
+            let text = match returned::mark_for_credit_note(store.db(), &number) {
                 Ok(true) => format!(
                     "Facture {number} marquée : à annuler par un avoir et à refacturer dans l'ERP"
                 ),
@@ -118,7 +118,7 @@ impl Session {
         self.start_job(JobKind::SaveSettings, move |_| {
             let store = Store::open(&db).map_err(|e| e.to_string())?;
             let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-            crate::store::tracking::acknowledge_rejections(store.conn(), &number, &now)
+            crate::store::tracking::acknowledge_rejections(store.db(), &number, &now)
                 .map_err(|e| e.to_string())?;
             Ok(JobOutput::NeedsRecheck(format!(
                 "Facture {number} indiquée corrigée : elle pourra être redéposée"
@@ -145,7 +145,7 @@ pub fn attachment_infos(files: Vec<PathBuf>) -> Vec<(PathBuf, AttachmentInfo)> {
 }
 
 fn company_of(store: &Store, number: &str) -> Result<String, String> {
-    crate::store::erp::load_invoice(store.conn(), number)
+    crate::store::erp::load_invoice(store.db(), number)
         .map_err(|e| e.to_string())?
         .map(|i| i.company_code)
         .ok_or_else(|| format!("la facture {number} n'est plus dans le miroir de l'ERP"))
