@@ -57,7 +57,7 @@ pub fn unchanged(stamps: &[(String, Stamp)]) -> bool {
 }
 
 pub fn load_cache(store: &Store) -> Result<PdfCache, SqlError> {
-    Ok(pdf_verdicts::load_all(store.db())?)
+    pdf_verdicts::load_all(store.db())
 }
 
 /// The state of every distinct path in `paths`, and the new verdicts to remember.

@@ -125,7 +125,7 @@ impl ConnectionSettings {
 
     pub fn save(&self, conn: &dyn Sql) -> Result<(), SqlError> {
         let json = serde_json::to_string(self).expect("plain data serialises");
-        Ok(settings::set(conn, SETTINGS_KEY, &json)?)
+        settings::set(conn, SETTINGS_KEY, &json)
     }
 
     pub fn account(&self, company_code: &str) -> Option<&CompanyAccount> {

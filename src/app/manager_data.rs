@@ -172,7 +172,7 @@ fn is_news(change: &SyncChange) -> bool {
 
 /// The user has seen the news up to `run`.
 pub fn mark_seen(conn: &dyn Sql, run: i64) -> Result<(), SqlError> {
-    Ok(settings::set(conn, LAST_SEEN_KEY, &run.to_string())?)
+    settings::set(conn, LAST_SEEN_KEY, &run.to_string())
 }
 
 /// One line per technical account whose password expires within 15 days (or has).

@@ -458,7 +458,7 @@ pub fn write_demo(
     crate::store::settings::set(store.db(), crate::store::settings::DEMO_MARKER, &marker).map_err(
         |source| DemoError::Clear {
             path: db_path.to_path_buf(),
-            source: source.into(),
+            source,
         },
     )?;
     progress.update(1.0, "Base de démonstration prête");

@@ -146,7 +146,7 @@ impl PaymentSettings {
                 delay_days: self.delay_by_client.get(code).copied(),
             })
             .collect();
-        Ok(terms_store::save(conn, &terms, &clients, SETTINGS_KEY)?)
+        terms_store::save(conn, &terms, &clients, SETTINGS_KEY)
     }
 
     /// The delay of a buyer category.
