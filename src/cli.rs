@@ -343,7 +343,7 @@ fn export(db: &Path, invoice: &str, format: &str, out: &Path) -> Result<()> {
     use crate::einvoice::{self, Format};
     let format = Format::from_code(format)
         .with_context(|| format!("format « {format} » inconnu (ubl, cii ou facturx)"))?;
-    if !db.exists() {
+    if !crate::store::base_exists(db) {
         anyhow::bail!("la base {} n'existe pas", db.display());
     }
     let store = open(db)?;

@@ -89,9 +89,9 @@ pub fn run_checks(
     store: &mut Store,
     progress: &dyn Progress,
 ) -> Result<CheckReport, CheckRunError> {
-    let watch = match store.path().as_os_str() == ":memory:" {
-        true => None,
-        false => Some(std::sync::Arc::new(ChangeWatch::open(store.path())?)),
+    let watch = match store.watchable_file() {
+        None => None,
+        Some(file) => Some(std::sync::Arc::new(ChangeWatch::open(file)?)),
     };
     run_full(store, watch, progress)
 }
@@ -130,9 +130,9 @@ pub fn recheck_with(
     }
     let watch = match fresh.map(|f| f.watch).or(watch) {
         Some(w) => Some(w),
-        None => match store.path().as_os_str() == ":memory:" {
-            true => None,
-            false => Some(std::sync::Arc::new(ChangeWatch::open(store.path())?)),
+        None => match store.watchable_file() {
+            None => None,
+            Some(file) => Some(std::sync::Arc::new(ChangeWatch::open(file)?)),
         },
     };
     run_full(store, watch, progress).map(|r| Recheck::New(Box::new(r)))
@@ -302,10 +302,10 @@ struct SecondReader(Option<std::thread::JoinHandle<SecondRead>>);
 
 impl SecondReader {
     fn start(store: &Store) -> SecondReader {
-        let path = store.path().to_path_buf();
-        if path.as_os_str() == ":memory:" {
+        if store.path().as_os_str() == ":memory:" {
             return SecondReader(None);
         }
+        let path = store.opened_as().to_path_buf();
         SecondReader(Some(std::thread::spawn(move || {
             read_second(&Store::open(&path)?)
         })))

@@ -28,7 +28,7 @@ pub struct DepositCommand {
 }
 
 pub fn run(db: &Path, cmd: DepositCommand) -> Result<ExitCode> {
-    if !db.is_file() {
+    if !crate::store::base_exists(db) {
         bail!("la base {} n'existe pas", db.display());
     }
     let mut store = Store::open(db)?;

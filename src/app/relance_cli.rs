@@ -19,7 +19,7 @@ pub fn letter_date(date: Option<&str>) -> Result<NaiveDate> {
 
 /// Writes the letter of `invoice` to `out` and returns the line to print.
 pub fn run(db: &Path, invoice: &str, out: &Path, date: Option<&str>) -> Result<String> {
-    if !db.exists() {
+    if !crate::store::base_exists(db) {
         anyhow::bail!("la base {} n'existe pas", db.display());
     }
     let today = letter_date(date)?;

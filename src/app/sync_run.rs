@@ -78,7 +78,7 @@ fn remember_password_expiry(connector: &Connector, db: &Path, store: &Store) {
 
 /// `chorus-depot sync --db PATH`: a French summary; failure when something was left over.
 pub fn run_sync(db: &Path) -> Result<ExitCode> {
-    if !db.is_file() {
+    if !crate::store::base_exists(db) {
         bail!("la base {} n'existe pas", db.display());
     }
     let connector = Arc::new(Connector::default());
@@ -94,7 +94,7 @@ pub fn run_sync(db: &Path) -> Result<ExitCode> {
 
 /// `chorus-depot status --db PATH [--json]`.
 pub fn run_status(db: &Path, json: bool) -> Result<ExitCode> {
-    if !db.is_file() {
+    if !crate::store::base_exists(db) {
         bail!("la base {} n'existe pas", db.display());
     }
     let store = Store::open(db)?;

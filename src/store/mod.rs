@@ -1,4 +1,7 @@
-//! SQLite storage: opening the database file, migrating it, and one module per table group.
+//! The application's base: the embedded SQLite file of a single user, or the team's
+//! PostgreSQL base (issue 11); opening it, migrating it, and one module per table group.
+//! Only this module knows which engine holds the base: the rest works through
+//! [`Store::db`] (`store::sql`).
 
 pub mod change_watch;
 pub mod deposit_marks;
@@ -67,17 +70,45 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
     Query(#[from] sql::SqlError),
+    #[error("{0}")]
+    Team(#[from] postgres::PgStoreError),
+}
+
+/// Whether `path` names a base that is there to open: a SQLite file that exists, or a team
+/// base's address (the server says the rest). Commands that must not create an empty base
+/// by mistake ask this first.
+pub fn base_exists(path: &Path) -> bool {
+    path.to_str()
+        .is_some_and(postgres::address::is_team_address)
+        || path.is_file()
+}
+
+/// The engine holding the base.
+enum Base {
+    Sqlite(Connection),
+    Team(sql::PgSql),
 }
 
 /// An open, migrated database.
 pub struct Store {
-    conn: Connection,
+    base: Base,
+    /// The SQLite file; for a team base, the local place its files live beside (the
+    /// fluxes sent from this PC), under the user's data folder.
     path: PathBuf,
+    /// What was opened: the file, or the team base's address (no password in it).
+    opened_as: PathBuf,
 }
 
 impl Store {
-    /// Opens (creating it if needed) and migrates the database at `path`.
+    /// Opens (creating it if needed) and migrates the database at `path`; a
+    /// `postgresql://user@host:port/dbname` address opens the team base instead.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(address) = path
+            .to_str()
+            .filter(|t| postgres::address::is_team_address(t))
+        {
+            return Store::open_team(address);
+        }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             // A missing folder would otherwise give SQLite's bare "unable to open" message.
             let _ = std::fs::create_dir_all(parent);
@@ -125,20 +156,72 @@ impl Store {
             })?;
         // The directory's search keys are computed in Rust, so SQL alone cannot fill them.
         directory::key_unkeyed_structures(&conn).map_err(|e| open_error(e.into()))?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            base: Base::Sqlite(conn),
+            opened_as: path.clone(),
+            path,
+        })
+    }
+
+    /// Opens the team base at `address` (password from `PGPASSWORD` or the pgpass file,
+    /// TLS when the server offers it). Its schema is not migrated here — a clerk may not
+    /// change it; `chorus-depot team upgrade` does — only checked to be this version's.
+    pub fn open_team(address: &str) -> Result<Store, StoreError> {
+        let address = postgres::address::TeamAddress::parse(address)?;
+        let mut client = address.connect()?;
+        postgres::migrate::check_current(&mut client)?;
+        Ok(Store {
+            base: Base::Team(sql::PgSql::new(client)),
+            path: postgres::address::local_folder(&address).join("base-equipe"),
+            opened_as: PathBuf::from(address.shown()),
+        })
     }
 
     /// The base, whatever its engine: what the code outside `store/` works through.
     pub fn db(&self) -> &dyn sql::Sql {
-        &self.conn
+        match &self.base {
+            Base::Sqlite(conn) => conn,
+            Base::Team(team) => team,
+        }
     }
 
+    /// The SQLite connection of a single user's base: for what only SQLite has (the
+    /// change watch's file, a team import's source) and the tests' setup.
+    ///
+    /// # Panics
+    /// On a team base: no code path opens one and then asks for SQLite.
     pub fn conn(&self) -> &Connection {
-        &self.conn
+        match &self.base {
+            Base::Sqlite(conn) => conn,
+            Base::Team(_) => panic!("la base d'équipe n'est pas un fichier SQLite"),
+        }
     }
 
+    /// See [`Store::conn`].
     pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+        match &mut self.base {
+            Base::Sqlite(conn) => conn,
+            Base::Team(_) => panic!("la base d'équipe n'est pas un fichier SQLite"),
+        }
+    }
+
+    /// The SQLite file another connection may watch for commits (`None` in memory and
+    /// for a team base).
+    pub fn watchable_file(&self) -> Option<&Path> {
+        match &self.base {
+            Base::Sqlite(_) if self.path.as_os_str() != ":memory:" => Some(&self.path),
+            _ => None,
+        }
+    }
+
+    /// What to give [`Store::open`] to open this base again (a second connection).
+    pub fn opened_as(&self) -> &Path {
+        &self.opened_as
+    }
+
+    /// Whether this is the team's PostgreSQL base.
+    pub fn is_team(&self) -> bool {
+        matches!(self.base, Base::Team(_))
     }
 
     pub fn path(&self) -> &Path {

@@ -28,6 +28,32 @@ impl std::fmt::Debug for TeamAddress {
     }
 }
 
+/// Where this PC keeps the files of a team base (the fluxes it sent): the user's data
+/// folder, one subfolder per server and base; `CHORUS_DEPOT_TEAM_FILES` overrides it.
+pub fn local_folder(address: &TeamAddress) -> PathBuf {
+    let root = std::env::var_os("CHORUS_DEPOT_TEAM_FILES")
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("fr", "ChorusDepot", "chorus-depot")
+                .map(|d| d.data_dir().join("equipe"))
+        })
+        .unwrap_or_else(|| PathBuf::from("chorus-depot-equipe"));
+    let name: String = address
+        .shown()
+        .trim_start_matches("postgresql://")
+        .trim_start_matches("postgres://")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    root.join(name)
+}
+
 /// Whether `text` names a team base rather than a SQLite file.
 pub fn is_team_address(text: &str) -> bool {
     let lower = text.trim_start().to_ascii_lowercase();

@@ -106,6 +106,32 @@ pub fn migrate(client: &mut Client) -> Result<MigrationOutcome, PgStoreError> {
     migrate_with(client, PG_MIGRATIONS)
 }
 
+/// Checks, without changing anything, that the base has exactly this version's schema:
+/// what a clerk's PC does on opening (the upgrade is an administrator's
+/// `chorus-depot team upgrade`).
+pub fn check_current(client: &mut Client) -> Result<(), PgStoreError> {
+    let known = PG_MIGRATIONS.len() as i64;
+    let found: i64 = match client.query_one(
+        "SELECT CAST(COALESCE(max(version), 0) AS BIGINT) FROM schema_migrations",
+        &[],
+    ) {
+        Ok(row) => row.get(0),
+        Err(e) if e.code() == Some(&::postgres::error::SqlState::UNDEFINED_TABLE) => 0,
+        Err(e) => return Err(PgStoreError::Sql(e)),
+    };
+    if found > known {
+        return Err(PgStoreError::TooNew { found, known });
+    }
+    if found < known {
+        return Err(PgStoreError::Refused(format!(
+            "la base d'équipe n'est pas à jour (migration n° {found} sur {known}) : un \
+             administrateur doit lancer « chorus-depot team upgrade » (ou « team init » pour \
+             une base neuve)"
+        )));
+    }
+    Ok(())
+}
+
 /// [`migrate`] with another list of steps, in order: the tests use it to show that a
 /// failing step leaves nothing of itself behind.
 pub fn migrate_with(
