@@ -31,11 +31,13 @@ fn deposit_from_pc(
     address: &str,
     dir: &Path,
     sandbox: &SandboxHandle,
+    extra: &[&str],
 ) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
         .args(["deposit", "--db", address])
         .args(["--mode", "sequential", "--wait-ms", "0", "--skip-on-error"])
         .arg("--all-conformant")
+        .args(extra)
         .env("PGPASSWORD", PASSWORD)
         .env("PGSSLROOTCERT", server().ca_file())
         .env("CHORUS_DEPOT_TEAM_FILES", dir.join(pc))
@@ -62,41 +64,74 @@ fn deposit_from_pc(
         .unwrap()
 }
 
+/// A team base holding the demo (60 invoices), its clerks `<prefix>_anne` and
+/// `<prefix>_bruno`, a sandbox serving the demo's directory, and the conformant invoices.
+struct TeamDemo {
+    dir: tempfile::TempDir,
+    conninfo: String,
+    database: String,
+    sandbox: SandboxHandle,
+    conformant: Vec<String>,
+}
+
+impl TeamDemo {
+    fn new(prefix: &str) -> TeamDemo {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = dir.path().join("demo.sqlite");
+        let options = chorus_depot::demo::DemoOptions {
+            invoices: 60,
+            seed: 7,
+        };
+        chorus_depot::demo::write_demo(&demo, &options, &chorus_depot::progress::Silent)
+            .unwrap();
+        let conformant = conformant_of(&demo);
+        assert!(conformant.len() >= 20, "{conformant:?}");
+        // The administrator moves the base to the team server and adds two clerks.
+        let conninfo = server().fresh_database(prefix);
+        let mut owner = connect(&conninfo).unwrap();
+        team::prepare(&mut owner).unwrap();
+        import_sqlite(Store::open(&demo).unwrap().conn(), &mut owner).unwrap();
+        for clerk in ["anne", "bruno"] {
+            let name = format!("{prefix}_{clerk}");
+            team::add_user(&mut owner, &name, PASSWORD, &[team::TeamRole::Commis]).unwrap();
+        }
+        let database = conninfo.rsplit("dbname=").next().unwrap().to_string();
+        let sandbox = chorus_depot::sandbox::start(SandboxConfig {
+            directory_files: common::demo_directory_files(&demo),
+            time_scale: 1000.0,
+            ..SandboxConfig::default()
+        })
+        .unwrap();
+        TeamDemo {
+            dir,
+            conninfo,
+            database,
+            sandbox,
+            conformant,
+        }
+    }
+
+    /// The address a clerk's PC opens.
+    fn address(&self, user: &str) -> String {
+        format!(
+            "postgresql://{user}@localhost:{}/{}",
+            server().port(),
+            self.database
+        )
+    }
+
+    fn owner(&self) -> postgres::Client {
+        connect(&self.conninfo).unwrap()
+    }
+}
+
 #[test]
 fn two_clerks_depositing_at_once_on_one_team_base_send_each_invoice_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let demo = dir.path().join("demo.sqlite");
-    let options = chorus_depot::demo::DemoOptions {
-        invoices: 60,
-        seed: 7,
-    };
-    chorus_depot::demo::write_demo(&demo, &options, &chorus_depot::progress::Silent).unwrap();
-    let conformant = conformant_of(&demo);
-    assert!(conformant.len() >= 20, "{conformant:?}");
-
-    // The administrator moves the base to the team server and adds two clerks.
-    let pg = server();
-    let conninfo = pg.fresh_database("two_pcs");
-    let mut owner = connect(&conninfo).unwrap();
-    team::prepare(&mut owner).unwrap();
-    import_sqlite(Store::open(&demo).unwrap().conn(), &mut owner).unwrap();
-    for clerk in ["pcs_anne", "pcs_bruno"] {
-        team::add_user(&mut owner, clerk, PASSWORD, &[team::TeamRole::Commis]).unwrap();
-    }
-    let database = conninfo.rsplit("dbname=").next().unwrap().to_string();
-
-    let sandbox = chorus_depot::sandbox::start(SandboxConfig {
-        directory_files: common::demo_directory_files(&demo),
-        time_scale: 1000.0,
-        ..SandboxConfig::default()
-    })
-    .unwrap();
-    let runs: Vec<_> = ["pcs_anne", "pcs_bruno"]
+    let base = TeamDemo::new("two_pcs");
+    let (dir, sandbox, conformant) = (base.dir.path(), &base.sandbox, &base.conformant);
+    let runs: Vec<_> = ["two_pcs_anne", "two_pcs_bruno"]
         .iter()
-        .map(|clerk| {
-            let address = format!("postgresql://{clerk}@localhost:{}/{database}", pg.port());
-            deposit_from_pc(clerk, &address, dir.path(), &sandbox)
-        })
+        .map(|clerk| deposit_from_pc(clerk, &base.address(clerk), dir, sandbox, &[]))
         .collect();
     let outputs: Vec<_> = runs
         .into_iter()
@@ -112,7 +147,7 @@ fn two_clerks_depositing_at_once_on_one_team_base_send_each_invoice_once() {
     }
 
     // Chorus Pro received every conformant invoice, each once.
-    let received = common::sandbox_received(&sandbox);
+    let received = common::sandbox_received(sandbox);
     let twice: Vec<_> = received.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "sent twice: {twice:?}");
     let missing: Vec<_> = conformant
@@ -120,23 +155,18 @@ fn two_clerks_depositing_at_once_on_one_team_base_send_each_invoice_once() {
         .filter(|n| !received.contains_key(*n))
         .collect();
     assert!(missing.is_empty(), "never sent: {missing:?}");
-    // Both PCs took part, and the base knows one live deposit per invoice.
+    // The PCs shared the work, and the base knows one live deposit per invoice.
     let by_pc: Vec<i64> = outputs
         .iter()
         .map(|o| {
             let text = String::from_utf8_lossy(&o.stdout);
-            text.lines()
-                .filter(|l| l.contains("déposée : flux"))
-                .count() as i64
+            text.lines().filter(|l| l.contains("déposée : flux")).count() as i64
         })
         .collect();
     eprintln!("deposited by each PC: {by_pc:?}");
-    assert_eq!(
-        by_pc.iter().sum::<i64>(),
-        conformant.len() as i64,
-        "{by_pc:?}"
-    );
-    let live: i64 = owner
+    assert_eq!(by_pc.iter().sum::<i64>(), conformant.len() as i64, "{by_pc:?}");
+    let live: i64 = base
+        .owner()
         .query_one(
             "SELECT count(*) FROM deposit_journal WHERE state = 'DEPOSEE'",
             &[],
@@ -145,7 +175,67 @@ fn two_clerks_depositing_at_once_on_one_team_base_send_each_invoice_once() {
         .get(0);
     assert_eq!(live, conformant.len() as i64);
     // Each PC kept the files it sent in its own folder.
-    for clerk in ["pcs_anne", "pcs_bruno"] {
-        assert!(dir.path().join(clerk).exists(), "{clerk}");
+    for clerk in ["two_pcs_anne", "two_pcs_bruno"] {
+        assert!(dir.join(clerk).exists(), "{clerk}");
     }
+}
+
+/// A PC that dies after claiming an invoice (its journal row written, the call never
+/// answered) leaves the claim in the team base: for every other PC the invoice is « à
+/// vérifier », never free to send again, until Chorus Pro shows it or the delay passes.
+#[test]
+fn a_claim_left_by_a_pc_that_died_is_to_verify_for_the_others_never_free() {
+    use chorus_depot::store::deposits::{self, FluxMode, NewFlux};
+    use chorus_depot::store::sql::PgSql;
+    let base = TeamDemo::new("crashed_pc");
+    let orphan = base.conformant[0].clone();
+    {
+        // Anne's PC: the flux written, the invoice claimed… and the PC gone.
+        let anne = PgSql::new(
+            connect(&common::postgres::as_user(&base.conninfo, "crashed_pc_anne")).unwrap(),
+        );
+        let flux = deposits::insert_flux(
+            &anne,
+            &NewFlux {
+                company_code: "SIEGE".into(),
+                mode: FluxMode::Sequential,
+                syntax: "IN_DP_E1_UBL_INVOICE".into(),
+                name: format!("Facture {orphan}"),
+                file_path: String::new(),
+                file_sha256: String::new(),
+                file_size: 0,
+                invoice_count: 1,
+                created_at: chrono::Local::now().to_rfc3339(),
+            },
+        )
+        .unwrap();
+        deposits::begin(&anne, &orphan, flux, &chrono::Local::now().to_rfc3339())
+            .unwrap()
+            .expect("claimed");
+    }
+    // Bruno deposits everything conformant an hour's delay before giving up on a claim.
+    let out = deposit_from_pc(
+        "crashed_pc_bruno",
+        &base.address("crashed_pc_bruno"),
+        base.dir.path(),
+        &base.sandbox,
+        &["--uncertain-after", "3600"],
+    )
+    .wait_with_output()
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let received = common::sandbox_received(&base.sandbox);
+    assert!(!received.contains_key(&orphan), "the claimed invoice left again\n{text}");
+    assert_eq!(received.len(), base.conformant.len() - 1, "{text}");
+    let line = text.lines().find(|l| l.contains(orphan.as_str())).unwrap_or_default();
+    assert!(line.contains("à vérifier"), "{text}");
+    let state: String = base
+        .owner()
+        .query_one(
+            "SELECT state FROM deposit_journal WHERE invoice_number = $1",
+            &[&orphan],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(state, "A_VERIFIER", "never free again");
 }
