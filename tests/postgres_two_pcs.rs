@@ -33,11 +33,23 @@ fn deposit_from_pc(
     sandbox: &SandboxHandle,
     extra: &[&str],
 ) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_chorus-depot"))
+    let mut command = command_on_pc(pc, dir, sandbox);
+    command
         .args(["deposit", "--db", address])
         .args(["--mode", "sequential", "--wait-ms", "0", "--skip-on-error"])
         .arg("--all-conformant")
         .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// `chorus-depot` as launched on the PC `pc`: its own local files, the team server's
+/// authority trusted, the sandbox as Chorus Pro.
+fn command_on_pc(pc: &str, dir: &Path, sandbox: &SandboxHandle) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chorus-depot"));
+    command
         .env("PGPASSWORD", PASSWORD)
         .env("PGSSLROOTCERT", server().ca_file())
         .env("CHORUS_DEPOT_TEAM_FILES", dir.join(pc))
@@ -57,15 +69,12 @@ fn deposit_from_pc(
             chorus_depot::sandbox::DEFAULT_PASSWORD,
         )
         .env("CHORUS_DEPOT_NO_KEYRING", "1")
-        .env("CHORUS_DEPOT_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .env("CHORUS_DEPOT_LOG", "error");
+    command
 }
 
 /// A team base holding the demo (60 invoices), its clerks `<prefix>_anne` and
-/// `<prefix>_bruno`, a sandbox serving the demo's directory, and the conformant invoices.
+/// `<prefix>_bruno` and its manager `<prefix>_gaelle`, a sandbox serving the demo's directory, and the conformant invoices.
 struct TeamDemo {
     dir: tempfile::TempDir,
     conninfo: String,
@@ -82,8 +91,7 @@ impl TeamDemo {
             invoices: 60,
             seed: 7,
         };
-        chorus_depot::demo::write_demo(&demo, &options, &chorus_depot::progress::Silent)
-            .unwrap();
+        chorus_depot::demo::write_demo(&demo, &options, &chorus_depot::progress::Silent).unwrap();
         let conformant = conformant_of(&demo);
         assert!(conformant.len() >= 20, "{conformant:?}");
         // The administrator moves the base to the team server and adds two clerks.
@@ -91,9 +99,12 @@ impl TeamDemo {
         let mut owner = connect(&conninfo).unwrap();
         team::prepare(&mut owner).unwrap();
         import_sqlite(Store::open(&demo).unwrap().conn(), &mut owner).unwrap();
-        for clerk in ["anne", "bruno"] {
-            let name = format!("{prefix}_{clerk}");
-            team::add_user(&mut owner, &name, PASSWORD, &[team::TeamRole::Commis]).unwrap();
+        for (who, role) in [
+            ("anne", team::TeamRole::Commis),
+            ("bruno", team::TeamRole::Commis),
+            ("gaelle", team::TeamRole::Gestionnaire),
+        ] {
+            team::add_user(&mut owner, &format!("{prefix}_{who}"), PASSWORD, &[role]).unwrap();
         }
         let database = conninfo.rsplit("dbname=").next().unwrap().to_string();
         let sandbox = chorus_depot::sandbox::start(SandboxConfig {
@@ -160,11 +171,17 @@ fn two_clerks_depositing_at_once_on_one_team_base_send_each_invoice_once() {
         .iter()
         .map(|o| {
             let text = String::from_utf8_lossy(&o.stdout);
-            text.lines().filter(|l| l.contains("déposée : flux")).count() as i64
+            text.lines()
+                .filter(|l| l.contains("déposée : flux"))
+                .count() as i64
         })
         .collect();
     eprintln!("deposited by each PC: {by_pc:?}");
-    assert_eq!(by_pc.iter().sum::<i64>(), conformant.len() as i64, "{by_pc:?}");
+    assert_eq!(
+        by_pc.iter().sum::<i64>(),
+        conformant.len() as i64,
+        "{by_pc:?}"
+    );
     let live: i64 = base
         .owner()
         .query_one(
@@ -192,7 +209,11 @@ fn a_claim_left_by_a_pc_that_died_is_to_verify_for_the_others_never_free() {
     {
         // Anne's PC: the flux written, the invoice claimed… and the PC gone.
         let anne = PgSql::new(
-            connect(&common::postgres::as_user(&base.conninfo, "crashed_pc_anne")).unwrap(),
+            connect(&common::postgres::as_user(
+                &base.conninfo,
+                "crashed_pc_anne",
+            ))
+            .unwrap(),
         );
         let flux = deposits::insert_flux(
             &anne,
@@ -225,9 +246,15 @@ fn a_claim_left_by_a_pc_that_died_is_to_verify_for_the_others_never_free() {
     .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let received = common::sandbox_received(&base.sandbox);
-    assert!(!received.contains_key(&orphan), "the claimed invoice left again\n{text}");
+    assert!(
+        !received.contains_key(&orphan),
+        "the claimed invoice left again\n{text}"
+    );
     assert_eq!(received.len(), base.conformant.len() - 1, "{text}");
-    let line = text.lines().find(|l| l.contains(orphan.as_str())).unwrap_or_default();
+    let line = text
+        .lines()
+        .find(|l| l.contains(orphan.as_str()))
+        .unwrap_or_default();
     assert!(line.contains("à vérifier"), "{text}");
     let state: String = base
         .owner()
@@ -238,4 +265,82 @@ fn a_claim_left_by_a_pc_that_died_is_to_verify_for_the_others_never_free() {
         .unwrap()
         .get(0);
     assert_eq!(state, "A_VERIFIER", "never free again");
+}
+
+/// The roles hold for the commands too, enforced by the base: the manager checks and reads
+/// the statuses a clerk's sync brought, and may not deposit — nothing leaves for Chorus Pro.
+#[test]
+fn a_manager_checks_and_follows_but_may_not_deposit_on_the_team_base() {
+    let base = TeamDemo::new("roles_cli");
+    let (dir, sandbox) = (base.dir.path(), &base.sandbox);
+    let run = |pc: &str, args: &[&str]| {
+        let out = command_on_pc(pc, dir, sandbox).args(args).output().unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let manager = base.address("roles_cli_gaelle");
+    let (ok, text) = run("gaelle", &["check", "--db", &manager, "--json"]);
+    assert!(ok || text.contains("\"conforme\""), "{text}");
+    let report: serde_json::Value = serde_json::from_str(
+        text.lines()
+            .find(|l| l.starts_with('{'))
+            .expect("the JSON report"),
+    )
+    .unwrap();
+    let conformant = report["factures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["conforme"] == true)
+        .count();
+    assert_eq!(
+        conformant,
+        base.conformant.len(),
+        "the manager's check agrees"
+    );
+
+    let out = deposit_from_pc("gaelle", &manager, dir, sandbox, &[])
+        .wait_with_output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        said.contains("votre rôle dans la base d'équipe ne le permet pas"),
+        "{said}"
+    );
+    assert!(common::sandbox_received(sandbox).is_empty(), "nothing left");
+
+    // A clerk deposits and syncs; the manager sees Chorus Pro's statuses.
+    let clerk = base.address("roles_cli_anne");
+    let out = deposit_from_pc("anne", &clerk, dir, sandbox, &[])
+        .wait_with_output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ok, text) = run("anne", &["sync", "--db", &clerk]);
+    assert!(ok, "{text}");
+    let (ok, text) = run("gaelle", &["status", "--db", &manager, "--json"]);
+    assert!(ok, "{text}");
+    let status: serde_json::Value = serde_json::from_str(
+        text.lines()
+            .find(|l| l.starts_with('{'))
+            .expect("the JSON statuses"),
+    )
+    .unwrap();
+    let known = status["factures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["identifiant_cpp"].is_number())
+        .count();
+    assert_eq!(known, base.conformant.len(), "{status}");
 }

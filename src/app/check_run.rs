@@ -217,9 +217,18 @@ fn run_full(
         }
         Ok(())
     };
-    match &watch {
-        Some(w) => w.with_conn(|conn| save(&*conn))?,
-        None => save(store.db())?,
+    let saved = match &watch {
+        Some(w) => w.with_conn(|conn| save(&*conn)),
+        None => save(store.db()),
+    };
+    match saved {
+        Ok(()) => {}
+        // A manager's PC on the team base reads and may not write: the verdicts are a cache
+        // (the next check judges again), so its check still answers.
+        Err(e) if store.is_team() && e.is_permission_denied() => {
+            tracing::info!("verdicts not remembered: {e}");
+        }
+        Err(e) => return Err(e.into()),
     }
     let freshness = match (watch, version_at_start) {
         (Some(watch), Some(start)) if watch.version()? == start => Some(Freshness {

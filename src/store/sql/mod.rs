@@ -144,6 +144,14 @@ impl SqlError {
     }
 }
 
+impl SqlError {
+    /// The team base refused the statement to this user's role (grants).
+    pub fn is_permission_denied(&self) -> bool {
+        matches!(self, SqlError::Postgres(e)
+            if e.code() == Some(&::postgres::error::SqlState::INSUFFICIENT_PRIVILEGE))
+    }
+}
+
 /// While the store moves to `Sql` module by module, callers not moved yet still speak
 /// rusqlite's error: a moved module's error reaches them unchanged when it came from
 /// SQLite, and as its French sentence otherwise.
