@@ -344,3 +344,94 @@ fn a_manager_checks_and_follows_but_may_not_deposit_on_the_team_base() {
         .count();
     assert_eq!(known, base.conformant.len(), "{status}");
 }
+
+/// The window of a PC follows the team base: its watch sees every commit of the other
+/// sessions within a poll, and nothing else — not an open transaction, not its own writes,
+/// not a reader.
+#[test]
+fn a_watching_pc_is_told_of_each_commit_of_the_others_and_only_of_those() {
+    use chorus_depot::sql_params;
+    use chorus_depot::store::change_watch::ChangeWatch;
+    use chorus_depot::store::postgres::address::TeamAddress;
+    use chorus_depot::store::sql::{PgSql, Sql};
+    use std::time::{Duration, Instant};
+
+    let pg = server();
+    let conninfo = pg.fresh_database("watch");
+    let mut owner = connect(&conninfo).unwrap();
+    team::prepare(&mut owner).unwrap();
+    for (who, role) in [
+        ("watch_anne", team::TeamRole::Commis),
+        ("watch_bruno", team::TeamRole::Commis),
+        ("watch_gaelle", team::TeamRole::Gestionnaire),
+    ] {
+        team::add_user(&mut owner, who, PASSWORD, &[role]).unwrap();
+    }
+    let database = conninfo.rsplit("dbname=").next().unwrap();
+    let address = TeamAddress::parse_with(
+        &format!("postgresql://watch_anne@localhost:{}/{database}", pg.port()),
+        None,
+        None,
+    )
+    .unwrap()
+    .with_root_certificate(&pg.ca_file());
+    let triggers: i64 = owner
+        .query_one(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'chorus_depot_changes'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(triggers > 20, "one change trigger per table: {triggers}");
+    let watch = ChangeWatch::open_team(&address).unwrap();
+    let news_within = |wait: Duration, before: i64| {
+        let start = Instant::now();
+        loop {
+            let now = watch.version().unwrap();
+            if now != before || start.elapsed() > wait {
+                return now;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let v0 = watch.version().unwrap();
+    let as_user = |who: &str| {
+        PgSql::new(connect(&common::postgres::as_user(&conninfo, who)).unwrap())
+    };
+
+    // Another clerk's commit: seen.
+    let bruno = as_user("watch_bruno");
+    bruno
+        .execute(
+            "INSERT INTO app_settings (key, value) VALUES (?1, ?2)",
+            sql_params!["vu", "1"],
+        )
+        .unwrap();
+    let v1 = news_within(Duration::from_secs(5), v0);
+    assert_ne!(v1, v0, "a commit of another PC is news");
+
+    // An open transaction is not news; its commit is.
+    let mut open = connect(&common::postgres::as_user(&conninfo, "watch_bruno")).unwrap();
+    let mut tx = open.transaction().unwrap();
+    tx.execute("UPDATE app_settings SET value = '2' WHERE key = 'vu'", &[])
+        .unwrap();
+    assert_eq!(news_within(Duration::from_millis(400), v1), v1, "not committed yet");
+    tx.commit().unwrap();
+    let v2 = news_within(Duration::from_secs(5), v1);
+    assert_ne!(v2, v1);
+
+    // The watch's own writes and a manager's reads are not news.
+    watch
+        .with_db(|db| {
+            db.execute(
+                "UPDATE app_settings SET value = '3' WHERE key = 'vu'",
+                &[],
+            )
+        })
+        .unwrap();
+    let gaelle = as_user("watch_gaelle");
+    (&gaelle as &dyn Sql)
+        .first_row("SELECT count(*) FROM invoices", &[], |r| r.int(0))
+        .unwrap();
+    assert_eq!(news_within(Duration::from_millis(400), v2), v2);
+}

@@ -218,7 +218,7 @@ fn run_full(
         Ok(())
     };
     let saved = match &watch {
-        Some(w) => w.with_conn(|conn| save(&*conn)),
+        Some(w) => w.with_db(save),
         None => save(store.db()),
     };
     match saved {

@@ -38,3 +38,31 @@ GRANT INSERT (code, name, siret, vat_number, bank_domiciliation, address, postal
 
 GRANT INSERT, UPDATE, DELETE ON public.app_settings, public.payment_terms,
     public.client_payment_terms TO chorus_administrateur;
+
+-- Change notices: every committed write to the application's tables tells the windows of
+-- the other PCs, which reload what they show (`store::change_watch`; PostgreSQL delivers
+-- a notice only once its transaction committed). One statement trigger per table, made
+-- again here so that a table a later migration adds has one too.
+CREATE OR REPLACE FUNCTION team.notify_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('chorus_depot_changes', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$;
+GRANT EXECUTE ON FUNCTION team.notify_change() TO chorus_commis, chorus_gestionnaire,
+    chorus_administrateur;
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables
+             WHERE schemaname = 'public' AND tablename <> 'schema_migrations'
+    LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER chorus_depot_changes
+                            AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION team.notify_change()',
+                       t.tablename);
+    END LOOP;
+END
+$$;

@@ -21,6 +21,11 @@ impl PgSql {
         }
     }
 
+    /// The client itself, for what only PostgreSQL has (the change notices).
+    pub fn with_client<R>(&self, work: impl FnOnce(&mut ::postgres::Client) -> R) -> R {
+        work(&mut self.client.borrow_mut())
+    }
+
     pub fn into_client(self) -> ::postgres::Client {
         self.client.into_inner()
     }
