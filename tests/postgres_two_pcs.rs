@@ -395,9 +395,8 @@ fn a_watching_pc_is_told_of_each_commit_of_the_others_and_only_of_those() {
         }
     };
     let v0 = watch.version().unwrap();
-    let as_user = |who: &str| {
-        PgSql::new(connect(&common::postgres::as_user(&conninfo, who)).unwrap())
-    };
+    let as_user =
+        |who: &str| PgSql::new(connect(&common::postgres::as_user(&conninfo, who)).unwrap());
 
     // Another clerk's commit: seen.
     let bruno = as_user("watch_bruno");
@@ -415,19 +414,18 @@ fn a_watching_pc_is_told_of_each_commit_of_the_others_and_only_of_those() {
     let mut tx = open.transaction().unwrap();
     tx.execute("UPDATE app_settings SET value = '2' WHERE key = 'vu'", &[])
         .unwrap();
-    assert_eq!(news_within(Duration::from_millis(400), v1), v1, "not committed yet");
+    assert_eq!(
+        news_within(Duration::from_millis(400), v1),
+        v1,
+        "not committed yet"
+    );
     tx.commit().unwrap();
     let v2 = news_within(Duration::from_secs(5), v1);
     assert_ne!(v2, v1);
 
     // The watch's own writes and a manager's reads are not news.
     watch
-        .with_db(|db| {
-            db.execute(
-                "UPDATE app_settings SET value = '3' WHERE key = 'vu'",
-                &[],
-            )
-        })
+        .with_db(|db| db.execute("UPDATE app_settings SET value = '3' WHERE key = 'vu'", &[]))
         .unwrap();
     let gaelle = as_user("watch_gaelle");
     (&gaelle as &dyn Sql)

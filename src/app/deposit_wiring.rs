@@ -444,6 +444,7 @@ pub fn refresh_directory(
     let zip_bytes = answer
         .file("transverses/v1/telecharger/annuaire/destinataire")
         .map_err(|e| e.to_string())?;
+    let db = &crate::store::local_anchor(db);
     let stem = db
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -490,5 +491,5 @@ fn unzip(bytes: &[u8], dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// The fallback file of the secrets, next to the database.
 pub fn secrets_file(db: &Path) -> PathBuf {
-    db.with_extension("secrets.json")
+    crate::store::local_anchor(db).with_extension("secrets.json")
 }

@@ -393,7 +393,7 @@ impl Session {
 
     /// First start: a missing database is filled with demo data, then checked.
     pub fn start(&mut self) {
-        if self.db_path.exists() {
+        if crate::store::base_exists(&self.db_path) {
             self.refresh();
         } else {
             let db = self.db_path.clone();

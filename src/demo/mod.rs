@@ -153,6 +153,10 @@ pub enum DemoError {
     Pdf { path: PathBuf, message: String },
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error(
+        "la démonstration s'écrit dans une base SQLite (un fichier), jamais dans une base d'équipe"
+    )]
+    TeamBase,
     #[error("impossible de vider les tables de l'ERP de la base {path} : {source}")]
     Clear {
         path: PathBuf,
@@ -395,6 +399,12 @@ pub fn write_demo(
     options: &DemoOptions,
     progress: &dyn Progress,
 ) -> Result<DemoSummary, DemoError> {
+    if db_path
+        .to_str()
+        .is_some_and(crate::store::postgres::address::is_team_address)
+    {
+        return Err(DemoError::TeamBase);
+    }
     let paths = DemoPaths::for_db(db_path)?;
     // Checked before any work; the file is only created once the data is ready, so that
     // a demo stopped early leaves nothing behind.

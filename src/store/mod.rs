@@ -83,6 +83,26 @@ pub fn base_exists(path: &Path) -> bool {
         || path.is_file()
 }
 
+/// Where the local files of the base at `path` live beside: the SQLite file itself; for a
+/// team base, a place of this PC's own under the user's data folder (`base-equipe` in a
+/// folder named after the server and base; its files are `base-equipe-flux/`,
+/// `base-equipe.secrets.json`…). Never the address itself: it is not a path.
+pub fn local_anchor(path: &Path) -> PathBuf {
+    match path
+        .to_str()
+        .filter(|t| postgres::address::is_team_address(t))
+    {
+        Some(address) => {
+            // Without the password, whatever the user typed.
+            let shown = postgres::address::TeamAddress::parse(address)
+                .map(|a| a.shown().to_string())
+                .unwrap_or_else(|_| address.to_string());
+            postgres::address::local_folder(&shown).join("base-equipe")
+        }
+        None => path.to_path_buf(),
+    }
+}
+
 /// The engine holding the base.
 enum Base {
     Sqlite(Connection),
@@ -172,7 +192,7 @@ impl Store {
         postgres::migrate::check_current(&mut client)?;
         Ok(Store {
             base: Base::Team(sql::PgSql::new(client)),
-            path: postgres::address::local_folder(&address).join("base-equipe"),
+            path: local_anchor(Path::new(address.shown())),
             opened_as: PathBuf::from(address.shown()),
         })
     }

@@ -142,6 +142,7 @@ fn pretty(json: &str) -> String {
 
 /// `<base>-exports/` next to the database.
 pub fn exports_dir(db: &Path) -> PathBuf {
+    let db = &crate::store::local_anchor(db);
     let stem = db
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

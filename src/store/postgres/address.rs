@@ -30,7 +30,7 @@ impl std::fmt::Debug for TeamAddress {
 
 /// Where this PC keeps the files of a team base (the fluxes it sent): the user's data
 /// folder, one subfolder per server and base; `CHORUS_DEPOT_TEAM_FILES` overrides it.
-pub fn local_folder(address: &TeamAddress) -> PathBuf {
+pub fn local_folder(address: &str) -> PathBuf {
     let root = std::env::var_os("CHORUS_DEPOT_TEAM_FILES")
         .map(PathBuf::from)
         .or_else(|| {
@@ -39,7 +39,7 @@ pub fn local_folder(address: &TeamAddress) -> PathBuf {
         })
         .unwrap_or_else(|| PathBuf::from("chorus-depot-equipe"));
     let name: String = address
-        .shown()
+        .trim()
         .trim_start_matches("postgresql://")
         .trim_start_matches("postgres://")
         .chars()
