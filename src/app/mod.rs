@@ -20,6 +20,7 @@ pub mod manager_data;
 pub mod manager_view;
 pub mod paths;
 pub mod payment_terms_form;
+pub mod permissions;
 pub mod prepared_lot;
 pub mod relance_cli;
 pub mod report_json;

@@ -77,6 +77,8 @@ enum Reply {
     ExportFailed(Notice),
     /// Where exports are offered to go (the user's Documents), found off the UI thread.
     ExportDir(PathBuf),
+    /// Who is signed in to the team base (read once, off the UI thread).
+    Permissions(super::permissions::Permissions),
     /// The base's version changed (another process, another window, or this one wrote).
     BaseVersion(i64),
     Notice(Notice),
@@ -250,6 +252,8 @@ pub struct Session {
     pub path_prompt: Option<PathPrompt>,
     /// Where exports are offered to go.
     export_dir: Option<PathBuf>,
+    /// What the signed-in user may do (everything on a single user's base).
+    permissions: super::permissions::Permissions,
 }
 
 impl Session {
@@ -263,6 +267,25 @@ impl Session {
                 let sent = tx.send(Reply::BaseVersion(version)).is_ok();
                 waker();
                 sent
+            });
+        }
+        if crate::store::postgres::address::is_team_address(&db_path.to_string_lossy()) {
+            let tx = tx.clone();
+            let waker = waker.clone();
+            let db = db_path.clone();
+            std::thread::spawn(move || {
+                let signed_in = crate::store::Store::open(&db).and_then(|s| s.signed_in());
+                match signed_in {
+                    Ok(Some(user)) => {
+                        let _ = tx.send(Reply::Permissions(super::permissions::Permissions::team(
+                            user,
+                        )));
+                        waker();
+                    }
+                    Ok(None) => {}
+                    // The checks' own opening says why the base cannot be read.
+                    Err(e) => tracing::warn!(error = %e, "signed-in user not read"),
+                }
             });
         }
         {
@@ -329,6 +352,7 @@ impl Session {
             file_dialogs: super::file_dialogs::FileDialogs::from_env(),
             path_prompt: None,
             export_dir: None,
+            permissions: super::permissions::Permissions::single_user(),
         }
     }
 
@@ -385,6 +409,11 @@ impl Session {
 
     pub fn job(&self) -> Option<&RunningJob> {
         self.job.as_ref()
+    }
+
+    /// What the signed-in user may do.
+    pub fn permissions(&self) -> &super::permissions::Permissions {
+        &self.permissions
     }
 
     pub fn is_busy(&self) -> bool {
@@ -729,6 +758,7 @@ impl Session {
                     }
                 }
                 Reply::BaseVersion(version) => self.base_version = Some(version),
+                Reply::Permissions(permissions) => self.permissions = permissions,
                 Reply::Dialog(request, suggested, picked) => {
                     self.dialog_answered(*request, suggested, picked)
                 }

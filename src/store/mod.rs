@@ -103,6 +103,13 @@ pub fn local_anchor(path: &Path) -> PathBuf {
     }
 }
 
+/// Who is signed in to a team base, and their roles there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user: String,
+    pub roles: Vec<postgres::team::TeamRole>,
+}
+
 /// The engine holding the base.
 enum Base {
     Sqlite(Connection),
@@ -237,6 +244,21 @@ impl Store {
     /// What to give [`Store::open`] to open this base again (a second connection).
     pub fn opened_as(&self) -> &Path {
         &self.opened_as
+    }
+
+    /// The signed-in user of a team base (`None` for a single user's SQLite base).
+    pub fn signed_in(&self) -> Result<Option<SignedIn>, StoreError> {
+        match &self.base {
+            Base::Sqlite(_) => Ok(None),
+            Base::Team(team) => team.with_client(|client| {
+                let user: String = client
+                    .query_one("SELECT session_user::text", &[])
+                    .map_err(postgres::PgStoreError::Sql)?
+                    .get(0);
+                let roles = postgres::team::my_roles(client)?;
+                Ok(Some(SignedIn { user, roles }))
+            }),
+        }
     }
 
     /// Whether this is the team's PostgreSQL base.

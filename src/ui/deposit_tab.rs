@@ -6,6 +6,7 @@ use crate::app::control_model::{ControlModel, Selection};
 use crate::app::deposit_setup::DepositChoices;
 use crate::app::deposit_summary::DepositTarget;
 use crate::app::jobs::JobKind;
+use crate::app::permissions::Capability;
 use crate::app::session::{DepositRequest, Session};
 use crate::deposit::{DepositReport, Outcome};
 use crate::einvoice::Format;
@@ -119,7 +120,9 @@ pub fn show(
         ui.label(RichText::new("Dépôt sur Chorus Pro").heading());
         ui.label(RichText::new(selection_text(&selection)).color(style::MUTED));
     });
-    if !session.can_deposit() {
+    if let Err(why) = session.permissions().check(Capability::Deposit) {
+        ui.colored_label(style::WARNING_AMBER, format!("{why}."));
+    } else if !session.can_deposit() {
         ui.colored_label(
             style::ERROR_RED,
             "Connexion à Chorus Pro non configurée (Paramétrage, « Comptes Chorus PRO »).",
@@ -210,9 +213,14 @@ pub fn show(
             },
         ),
         Mode::Sequential => {
+            let allowed = session.permissions().check(Capability::Deposit);
             if ui
-                .add_enabled(can_start, egui::Button::new("Lancer le dépôt séquentiel"))
+                .add_enabled(
+                    can_start && allowed.is_ok(),
+                    egui::Button::new("Lancer le dépôt séquentiel"),
+                )
                 .on_hover_text("Un résumé de ce qui va partir est demandé avant tout envoi")
+                .on_disabled_hover_text(allowed.err().unwrap_or_default())
                 .clicked()
             {
                 session.ask_deposit(DepositRequest::Sequential {
@@ -374,9 +382,14 @@ fn lot_controls(
         tick_generation,
         can_start,
     } = start;
+    let allowed = session.permissions().check(Capability::Deposit);
     if ui
-        .add_enabled(can_start, egui::Button::new("Génération du flux"))
+        .add_enabled(
+            can_start && allowed.is_ok(),
+            egui::Button::new("Génération du flux"),
+        )
         .on_hover_text("Écrit les fichiers sans rien envoyer")
+        .on_disabled_hover_text(allowed.clone().err().unwrap_or_default())
         .clicked()
     {
         session.prepare_lot(selection, tab.flux_name.clone(), choices, tick_generation);
@@ -434,7 +447,7 @@ fn lot_controls(
         format_count(total_invoices),
         crate::checks::rules::format_size(total_size)
     ));
-    let can_send = !lot.fluxes.is_empty() && !session.is_busy();
+    let can_send = !lot.fluxes.is_empty() && !session.is_busy() && allowed.is_ok();
     if ui
         .add_enabled(can_send, egui::Button::new("Déposer sur Chorus"))
         .on_hover_text("Un résumé de ce qui va partir est demandé avant tout envoi")

@@ -134,6 +134,13 @@ pub fn show(ui: &mut egui::Ui, session: &mut Session, control: Option<&ControlMo
             }
         }
         ui.separator();
+        if let Some(who) = session.permissions().who() {
+            ui.label(RichText::new(format!("Connecté : {who}")).small().strong())
+                .on_hover_text(
+                    "Votre rôle dans la base d'équipe : ce qu'il ne permet pas est grisé, \
+                     et la base le refuse de toute façon",
+                );
+        }
         ui.add(
             egui::Label::new(
                 RichText::new(format!("Base : {}", session.db_path().display()))

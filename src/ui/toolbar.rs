@@ -267,18 +267,29 @@ fn draw(
             }
         }
         Item::ImportErp => {
+            let allowed = session
+                .permissions()
+                .check(crate::app::permissions::Capability::Import);
             if ui
-                .add_enabled(!session.is_busy(), egui::Button::new("Importer l'ERP…"))
+                .add_enabled(
+                    !session.is_busy() && allowed.is_ok(),
+                    egui::Button::new("Importer l'ERP…"),
+                )
                 .on_hover_text("Importer les fichiers CSV exportés par l'ERP (un dossier)")
+                .on_disabled_hover_text(allowed.err().unwrap_or_default())
                 .clicked()
             {
                 action = Some(Action::ImportErp);
             }
         }
         Item::Settings => {
+            let allowed = session
+                .permissions()
+                .check(crate::app::permissions::Capability::Settings);
             if ui
-                .button("Paramétrage")
+                .add_enabled(allowed.is_ok(), egui::Button::new("Paramétrage"))
                 .on_hover_text("SIRET, IBAN, BIC des sociétés")
+                .on_disabled_hover_text(allowed.err().unwrap_or_default())
                 .clicked()
             {
                 action = Some(Action::Settings);

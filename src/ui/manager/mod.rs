@@ -174,13 +174,23 @@ fn header(ui: &mut egui::Ui, tab: &mut ManagerTab, session: &mut Session) {
         }
         ui.separator();
         let busy = session.is_busy();
+        let allowed = session
+            .permissions()
+            .check(crate::app::permissions::Capability::Sync);
         if ui
-            .add_enabled(!busy, egui::Button::new("Synchroniser avec Chorus Pro"))
+            .add_enabled(
+                !busy && allowed.is_ok(),
+                egui::Button::new("Synchroniser avec Chorus Pro"),
+            )
             .on_hover_text(
                 "Lire les comptes rendus des flux, les numéros Chorus et l'historique des \
                  statuts des factures déposées",
             )
-            .on_disabled_hover_text("Un travail est en cours : attendez la fin")
+            .on_disabled_hover_text(
+                allowed
+                    .err()
+                    .unwrap_or_else(|| "Un travail est en cours : attendez la fin".into()),
+            )
             .clicked()
         {
             session.sync_now();
