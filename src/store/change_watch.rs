@@ -22,7 +22,7 @@ pub const CHANGES_CHANNEL: &str = "chorus_depot_changes";
 enum Watched {
     Sqlite(Mutex<Connection>),
     Team {
-        db: Mutex<PgSql>,
+        db: Box<Mutex<PgSql>>,
         /// This connection's server process: its own notices are not news.
         own_process: i32,
         /// Notices of other sessions received so far.
@@ -87,7 +87,7 @@ impl ChangeWatch {
         let own_process: i32 = client.query_one("SELECT pg_backend_pid()", &[])?.get(0);
         Ok(ChangeWatch {
             watched: Watched::Team {
-                db: Mutex::new(PgSql::new(client)),
+                db: Box::new(Mutex::new(PgSql::new(client))),
                 own_process,
                 seen: std::sync::atomic::AtomicI64::new(0),
             },
