@@ -208,6 +208,7 @@ fn run_full(
         super::einvoice_checks::apply(&mut checks, &data, format, &remembered);
     tracing::debug!(elapsed = ?started.elapsed(), ?verdicts, "EN 16931 verdicts");
     add_integration_rejections(store.db(), &mut checks)?;
+    add_pending_bank_changes(store.db(), &data, &mut checks)?;
     // The caches are written by the watch's own connection: its own commits do not change
     // the version it reads, anyone else's do.
     let save = |conn: &dyn Sql| -> Result<(), SqlError> {
@@ -277,6 +278,45 @@ fn add_integration_rejections(
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// On the team base, a company whose bank details change waits for a second
+/// administrator: its invoices paid by transfer are held back until the decision.
+fn add_pending_bank_changes(
+    db: &dyn Sql,
+    data: &CheckData,
+    checks: &mut [crate::checks::InvoiceCheck],
+) -> Result<(), SqlError> {
+    let pending = crate::store::postgres::team::pending_bank_changes(db)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    for check in checks {
+        let invoice = &check.invoice;
+        let Some(request) = pending
+            .iter()
+            .find(|p| p.company_code == invoice.company_code)
+        else {
+            continue;
+        };
+        if !crate::model::erp::is_credit_transfer(&invoice.payment_means) {
+            continue;
+        }
+        let company = data
+            .companies
+            .get(&invoice.company_code)
+            .map_or(invoice.company_code.as_str(), |c| c.name.as_str());
+        check.anomalies.push(crate::checks::Anomaly::new(
+            crate::checks::AnomalyCode::RibEnAttente,
+            format!(
+                "Changement de RIB de {company} demandé par {} le {}, en attente de la \
+                 validation d'un second administrateur : ses factures payables par virement \
+                 ne partent pas avant sa décision",
+                request.requested_by, request.requested_at
+            ),
+        ));
     }
     Ok(())
 }

@@ -41,6 +41,11 @@ pub enum AnomalyCode {
     /// Not a rule on the ERP data: Chorus Pro refused the invoice when it integrated its
     /// flux (listeErreurDP). Outside `ALL`, which the demo plants.
     RejeteeALIntegration,
+    /// Not a rule on the ERP data: on the team base, a change of the invoicing company's
+    /// bank details waits for a second administrator (issue 11): an invoice paid by
+    /// transfer must not leave with details that may be the fraudster's or stale. Outside
+    /// `ALL`: the demo is a single user's base.
+    RibEnAttente,
 }
 
 impl AnomalyCode {
@@ -96,6 +101,7 @@ impl AnomalyCode {
             AnomalyCode::RejeteeALIntegration => "REJETEE_A_L_INTEGRATION",
             AnomalyCode::ValeurHorsLimites => "VALEUR_HORS_LIMITES",
             AnomalyCode::PdfProtege => "PDF_PROTEGE",
+            AnomalyCode::RibEnAttente => "RIB_EN_ATTENTE",
         }
     }
 
@@ -127,6 +133,7 @@ impl AnomalyCode {
             AnomalyCode::RejeteeALIntegration => "Rejetée par Chorus Pro à l'intégration",
             AnomalyCode::ValeurHorsLimites => "Montant ou date impossible",
             AnomalyCode::PdfProtege => "PDF protégé par mot de passe",
+            AnomalyCode::RibEnAttente => "Changement de RIB en attente de validation",
         }
     }
 }

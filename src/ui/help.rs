@@ -255,6 +255,7 @@ fn anomalies(ui: &mut egui::Ui) {
                 AnomalyCode::PdfProtege,
                 AnomalyCode::ValeurHorsLimites,
                 AnomalyCode::RejeteeALIntegration,
+                AnomalyCode::RibEnAttente,
             ];
             for code in AnomalyCode::ALL.into_iter().chain(outside_all) {
                 ui.label(RichText::new(code.as_str()).monospace().small());

@@ -84,6 +84,38 @@ pub fn add_user(
     Ok(())
 }
 
+/// A change of bank details asked and not yet decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingBankChange {
+    pub company_code: String,
+    pub requested_by: String,
+    /// `JJ/MM/AAAA à HH:MM`, the server's time zone.
+    pub requested_at: String,
+}
+
+/// The bank detail changes waiting for a second administrator, by company. Read by every
+/// role (the clerks' checks hold back the company's transfers meanwhile).
+pub fn pending_bank_changes(
+    db: &dyn crate::store::sql::Sql,
+) -> Result<Vec<PendingBankChange>, crate::store::sql::SqlError> {
+    if db.engine() != crate::store::sql::Engine::Postgres {
+        return Ok(Vec::new());
+    }
+    db.rows(
+        "SELECT company_code, requested_by,
+             to_char(requested_at, 'DD/MM/YYYY \"à\" HH24:MI')
+         FROM team.bank_change_requests WHERE state = 'EN_ATTENTE' ORDER BY company_code",
+        &[],
+        |r| {
+            Ok(PendingBankChange {
+                company_code: r.text(0)?,
+                requested_by: r.text(1)?,
+                requested_at: r.text(2)?,
+            })
+        },
+    )
+}
+
 /// The roles of the signed-in user (empty: not a member of this team base).
 pub fn my_roles(client: &mut Client) -> Result<Vec<TeamRole>, PgStoreError> {
     let rows = client.query(
